@@ -1,0 +1,7 @@
+"""``python -m fleetform`` runs the CLI."""
+
+import sys
+
+from fleetform.cli import main
+
+sys.exit(main())
