@@ -1,0 +1,140 @@
+"""The offline Google provider's fake project: project, region, self links and the data sources stacks read."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fleetform.check.data_sources import CloudFakes, Settings, known
+from fleetform.check.fake_values import NamedString, digest
+
+PROJECT_NUMBER = "123456789012"
+COMPUTE_API = "https://www.googleapis.com/compute/v1"
+ZONE_SUFFIXES = ("a", "b", "c")
+
+
+def named_string(settings: Settings) -> NamedString:
+    """Self links, emails and project fields shaped like Google's, in the configured project."""
+
+    def named(name: str, hexdigest: str) -> str | None:
+        if name == "self_link" or name.endswith("_self_link"):
+            return f"{COMPUTE_API}/projects/{settings['project']}/global/fake/{hexdigest}"
+        if name in ("email", "email_address") or name.endswith("_email"):
+            return f"fake-{hexdigest[:12]}@{settings['project']}.iam.gserviceaccount.com"
+        if name == "project":
+            return settings["project"]
+        if name == "region":
+            return settings["region"]
+        if name == "zone":
+            return settings["zone"]
+        return None
+
+    return named
+
+
+def client_config(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    project, region, zone = settings["project"], settings["region"], settings["zone"]
+    return {
+        "id": f"projects/{project}/regions/{region}/zones/{zone}",
+        "project": project,
+        "region": region,
+        "zone": zone,
+        "access_token": "fleetform-offline-access-token",
+        "default_labels": {},
+    }
+
+
+def compute_image(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    project = known(config, "project", settings["project"])
+    family = known(config, "family")
+    name = known(config, "name", f"{family or 'image'}-v20250101")
+    path = f"projects/{project}/global/images/{name}"
+    return {
+        "id": path,
+        "name": name,
+        "family": family or name.rsplit("-", 1)[0],
+        "project": project,
+        "self_link": f"{COMPUTE_API}/{path}",
+        "image_id": str(int(digest(path, length=15), 16)),
+        "status": "READY",
+        "disk_size_gb": 10,
+        "labels": {},
+    }
+
+
+def compute_zones(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    project = known(config, "project", settings["project"])
+    region = known(config, "region", settings["region"])
+    return {
+        "id": f"projects/{project}/regions/{region}",
+        "project": project,
+        "names": [f"{region}-{suffix}" for suffix in ZONE_SUFFIXES],
+    }
+
+
+def project(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    project_id = known(config, "project_id", settings["project"])
+    return {
+        "id": f"projects/{project_id}",
+        "name": project_id,
+        "number": PROJECT_NUMBER,
+        "labels": {},
+        "effective_labels": {},
+        "terraform_labels": {},
+        "tags": {},
+        "auto_create_network": True,
+        "deletion_policy": "PREVENT",
+    }
+
+
+def default_service_account(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    project_id = known(config, "project", settings["project"])
+    email = f"{PROJECT_NUMBER}-compute@developer.gserviceaccount.com"
+    return {
+        "id": f"projects/{project_id}/serviceAccounts/{email}",
+        "project": project_id,
+        "email": email,
+        "member": f"serviceAccount:{email}",
+        "name": f"projects/{project_id}/serviceAccounts/{email}",
+        "display_name": "Compute Engine default service account",
+        "unique_id": PROJECT_NUMBER + "0",
+    }
+
+
+def storage_service_account(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    email = f"service-{PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
+    return {
+        "id": email,
+        "project": known(config, "project", settings["project"]),
+        "email_address": email,
+        "member": f"serviceAccount:{email}",
+    }
+
+
+def iam_policy(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    bindings = [
+        {"members": sorted(binding["members"]), "role": binding["role"]}
+        | ({"condition": _condition(binding["condition"][0])} if known(binding, "condition") else {})
+        for binding in known(config, "binding", [])
+    ]
+    policy_data = json.dumps({"bindings": sorted(bindings, key=lambda binding: binding["role"])}, sort_keys=True)
+    return {"id": str(int(digest(policy_data, length=8), 16)), "policy_data": policy_data}
+
+
+def _condition(block: dict[str, Any]) -> dict[str, Any]:
+    return {key: block[key] for key in ("description", "expression", "title") if known(block, key)}
+
+
+GOOGLE = CloudFakes(
+    defaults={"project": "fleetform-offline", "region": "us-central1", "zone": "us-central1-a"},
+    named_string=named_string,
+    readers={
+        "google_client_config": client_config,
+        "google_compute_default_service_account": default_service_account,
+        "google_compute_image": compute_image,
+        "google_compute_zones": compute_zones,
+        "google_iam_policy": iam_policy,
+        "google_project": project,
+        "google_storage_project_service_account": storage_service_account,
+    },
+)

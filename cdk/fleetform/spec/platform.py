@@ -1,0 +1,136 @@
+"""``[tool.fleetform]``: what a platform team decides once for every app (clouds, regions, networks, state).
+
+Read from the platform repository's pyproject.toml. App teams never set these; an app's own fields win
+where both exist (an app's ``regions`` over ``default_regions``, its ``max_concurrency`` over
+``defaults.max_concurrency``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
+
+from fleetform.spec.app import FalRegion
+
+Cloud = Literal["aws", "gcp"]
+AzId = StrictStr
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AppDefaults(_Settings):
+    """Values for fields fal leaves to its server; used when an app does not set them."""
+
+    max_concurrency: StrictInt = Field(10, ge=1, description="Runner limit of apps that set no max_concurrency.")
+    request_timeout: StrictInt = Field(
+        3600, ge=1, le=4000, description="Seconds; the ALB idle timeout caps it at 4000."
+    )
+    python_version: StrictStr = Field("3.11", pattern=r"^3\.\d{1,2}$", description="Runtime Python of apps.")
+
+
+class AwsNetwork(_Settings):
+    """An existing VPC in one AWS region (e.g. the ``aws-network`` module's outputs)."""
+
+    vpc_id: StrictStr = Field(pattern=r"^vpc-[0-9a-f]{8,17}$")
+    private_subnets: dict[AzId, StrictStr] = Field(
+        min_length=1, description="AZ ID (use1-az4) -> subnet id for runners; AZ IDs are stable across accounts."
+    )
+    public_subnets: dict[AzId, StrictStr] = Field(
+        default_factory=dict, description="AZ ID -> subnet id for internet-facing load balancers."
+    )
+
+    @model_validator(mode="after")
+    def _ids_have_aws_shapes(self) -> AwsNetwork:
+        for az_id, subnet in {**self.private_subnets, **self.public_subnets}.items():
+            if not _is_az_id(az_id):
+                raise ValueError(f"{az_id!r} is not an AZ ID (like use1-az4); AZ names differ between accounts")
+            if not subnet.startswith("subnet-"):
+                raise ValueError(f"{subnet!r} is not a subnet id (subnet-...)")
+        return self
+
+
+class GcpNetwork(_Settings):
+    """An existing VPC network and subnetwork in one GCP region."""
+
+    network: StrictStr = Field(min_length=1, description="Network name or self link.")
+    subnetwork: StrictStr = Field(min_length=1, description="Subnetwork name or self link in that region.")
+
+
+class Networks(_Settings):
+    """Networks per cloud region; a region without an entry gets the default network (for trying it out)."""
+
+    aws: dict[StrictStr, AwsNetwork] = Field(default_factory=dict)
+    gcp: dict[StrictStr, GcpNetwork] = Field(default_factory=dict)
+
+
+class StateBackend(_Settings):
+    """Where Terraform keeps state: ``local`` (trying it out), ``s3`` or ``gcs``."""
+
+    backend: Literal["local", "s3", "gcs"] = "local"
+    bucket: Optional[StrictStr] = Field(None, min_length=3)
+    prefix: StrictStr = Field("fleetform", description="Key prefix; each stack adds /<stack>.tfstate.")
+    region: Optional[StrictStr] = Field(None, description="S3 bucket region.")
+    use_lockfile: StrictBool = Field(True, description="S3 native locking (Terraform >= 1.10).")
+    dynamodb_table: Optional[StrictStr] = Field(None, description="S3 legacy lock table.")
+    kms_key_id: Optional[StrictStr] = Field(None, description="KMS key for S3 state encryption.")
+
+    @model_validator(mode="after")
+    def _bucket_when_remote(self) -> StateBackend:
+        if self.backend != "local" and not self.bucket:
+            raise ValueError(f"state backend {self.backend!r} needs a bucket")
+        if self.backend == "s3" and not self.region:
+            raise ValueError("state backend 's3' needs the bucket's region")
+        if self.backend == "local" and (self.bucket or self.region or self.dynamodb_table):
+            raise ValueError("bucket, region and dynamodb_table only apply to the s3 and gcs backends")
+        return self
+
+
+class AwsAccount(_Settings):
+    allowed_account_ids: tuple[StrictStr, ...] = Field((), description="Refuse to run against any other account.")
+
+
+class GcpProject(_Settings):
+    project: Optional[StrictStr] = Field(None, pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+
+
+class PlatformSettings(_Settings):
+    """Everything ``[tool.fleetform]`` holds; every key is optional so that ``fleetform validate`` works alone."""
+
+    name: StrictStr = Field("fleetform", pattern=r"^[a-z][a-z0-9-]{0,19}$", description="Prefix of resource names.")
+    clouds: tuple[Cloud, ...] = Field(("aws", "gcp"), min_length=1, description="Clouds apps are deployed to.")
+    apps: tuple[StrictStr, ...] = Field((), description="Globs of app projects' pyproject.toml, from this file.")
+    default_regions: tuple[FalRegion, ...] = Field(
+        ("us-east",), min_length=1, description="fal regions of apps that set no regions."
+    )
+    regions: dict[Cloud, dict[FalRegion, StrictStr]] = Field(
+        default_factory=dict, description="Overrides of the cloud region behind a fal region."
+    )
+    networks: Networks = Field(default_factory=Networks)
+    state: StateBackend = Field(default_factory=StateBackend)
+    aws: AwsAccount = Field(default_factory=AwsAccount)
+    gcp: GcpProject = Field(default_factory=GcpProject)
+    defaults: AppDefaults = Field(default_factory=AppDefaults)
+    tags: dict[StrictStr, StrictStr] = Field(default_factory=dict, description="Tags/labels on every resource.")
+
+    @model_validator(mode="after")
+    def _gcs_state_needs_gcp(self) -> PlatformSettings:
+        if self.state.backend == "gcs" and "gcp" not in self.clouds:
+            raise ValueError("state backend 'gcs' needs 'gcp' in clouds")
+        return self
+
+    def cloud_region(self, cloud: str, fal_region: str) -> str:
+        """The cloud region behind a fal region: the override here, else the catalog's default."""
+        from fleetform.catalog.regions import DEFAULT_CLOUD_REGIONS
+
+        return self.regions.get(cloud, {}).get(fal_region) or DEFAULT_CLOUD_REGIONS[cloud][fal_region]
+
+
+_AZ_ID = re.compile(r"^[a-z]{2,5}\d-az\d{1,2}$")
+
+
+def _is_az_id(value: str) -> bool:
+    return _AZ_ID.match(value) is not None

@@ -1,0 +1,122 @@
+"""Reading pyproject.toml files: finding them, parsing TOML, and the ``[tool.fleetform]`` table.
+
+fal reads ``[tool.fal.apps]`` with top-level ``tool.fal`` keys normalised (``--`` dropped, ``-`` to
+``_``) and app keys taken as written; fleetform does the same so that a project means the same thing
+to both.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from fleetform.errors import FleetformError, Problem, display_path, where_toml
+from fleetform.spec.platform import PlatformSettings
+from fleetform.spec.problems import problems_from_validation_error, unknown_key_problems
+
+
+@dataclass(frozen=True)
+class Pyproject:
+    """A parsed pyproject.toml and its folder (the base of every relative path in it)."""
+
+    path: Path
+    data: dict[str, Any]
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    @property
+    def fal(self) -> dict[str, Any] | None:
+        """``[tool.fal]`` with fal's top-level key normalisation, or None."""
+        table = self.data.get("tool", {}).get("fal") if isinstance(self.data.get("tool"), dict) else None
+        if not isinstance(table, dict):
+            return None
+        return {key.replace("--", "").replace("-", "_"): value for key, value in table.items()}
+
+    @property
+    def fleetform(self) -> dict[str, Any] | None:
+        tool = self.data.get("tool")
+        table = tool.get("fleetform") if isinstance(tool, dict) else None
+        return table if isinstance(table, dict) else None
+
+
+def find_pyproject(path: Path) -> Path:
+    """``path`` itself when it is a file, else ``path/pyproject.toml``; an error when neither exists."""
+    candidate = path / "pyproject.toml" if path.is_dir() else path
+    if not candidate.is_file():
+        raise FleetformError.single(
+            "spec/no-pyproject", display_path(path),
+            f"no pyproject.toml at {display_path(candidate)}",
+            fix="pass a pyproject.toml or a folder that holds one",
+        )
+    return candidate.resolve()
+
+
+def read_pyproject(path: Path) -> Pyproject:
+    """Parse a pyproject.toml; a TOML syntax error names the file, line and column."""
+    file = find_pyproject(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise FleetformError.single("spec/toml-encoding", display_path(file), f"not UTF-8 text: {error}") from None
+    except OSError as error:
+        raise FleetformError.single("spec/unreadable", display_path(file), f"cannot read the file: {error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise FleetformError.single(
+            "spec/toml-syntax", display_path(file), f"invalid TOML: {error}",
+            fix="fix the syntax at that line (sub-tables are more portable than multi-line inline tables)",
+        ) from None
+    return Pyproject(path=file, data=data)
+
+
+def load_platform_settings(project: Pyproject) -> PlatformSettings:
+    """``[tool.fleetform]`` as settings; every problem in the table is reported at once."""
+    table = project.fleetform or {}
+
+    def where_for(loc: tuple[str | int, ...]) -> str:
+        return where_toml(project.path, "tool", "fleetform", *loc)
+
+    problems: list[Problem] = unknown_key_problems(table, PlatformSettings, where_for, code_prefix="platform")
+    if problems:
+        raise FleetformError(problems)
+    try:
+        settings = PlatformSettings.model_validate(_as_tuples(table))
+    except ValidationError as error:
+        raise FleetformError(problems_from_validation_error(error, where_for, code_prefix="platform")) from None
+    problems = _region_override_problems(settings, where_for)
+    if problems:
+        raise FleetformError(problems)
+    return settings
+
+
+def _region_override_problems(settings: PlatformSettings, where_for) -> list[Problem]:
+    from fleetform.catalog.regions import known_cloud_regions
+    from fleetform.errors import did_you_mean, format_choices
+
+    problems = []
+    for cloud, overrides in settings.regions.items():
+        known = known_cloud_regions(cloud)
+        for fal_region, cloud_region in overrides.items():
+            if cloud_region not in known:
+                problems.append(Problem(
+                    "platform/unknown-cloud-region", where_for(("regions", cloud, fal_region)),
+                    f"{cloud} region {cloud_region!r} is not in the catalog" + did_you_mean(cloud_region, known),
+                    allowed=format_choices(known),
+                ))
+    return problems
+
+
+def _as_tuples(value: Any) -> Any:
+    """TOML arrays as tuples, so frozen models hold immutable values."""
+    if isinstance(value, list):
+        return tuple(_as_tuples(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _as_tuples(item) for key, item in value.items()}
+    return value
