@@ -171,7 +171,7 @@ def app_rule_violations(spec: AppSpec) -> list[RuleViolation]:
                f"concurrency_buffer ({spec.concurrency_buffer}) is above max_concurrency ({spec.max_concurrency}); "
                "the buffer could never be met", fix="lower concurrency_buffer or raise max_concurrency")
     if spec.metrics_port is not None and spec.metrics_port == spec.exposed_port:
-        broken("metrics_port", "spec/port-clash", f"metrics_port and exposed_port are both {spec.exposed_port}",
+        broken("exposed_port", "spec/port-clash", f"metrics_port and exposed_port are both {spec.exposed_port}",
                fix="use different ports (fal uses 8080 and 9090)")
     if spec.app_files_context_dir is not None and not spec.app_files:
         broken("app_files_context_dir", "spec/context-without-files",

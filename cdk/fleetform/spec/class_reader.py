@@ -11,7 +11,7 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fleetform.errors import FleetformError, ProblemCollector, did_you_mean, where_python
+from fleetform.errors import FleetformError, ProblemCollector, did_you_mean, display_path, where_python
 
 CLASS_ATTRIBUTES: dict[str, str] = {
     "requirements": "requirements",
@@ -130,7 +130,7 @@ def find_class(file: Path, class_name: str, *, where: str) -> int:
 
 def _parse(file: Path, where: str) -> ast.Module:
     if not file.is_file():
-        raise FleetformError.single("spec/ref-file-missing", where, f"app file {file} does not exist",
+        raise FleetformError.single("spec/ref-file-missing", where, f"app file {display_path(file)} does not exist",
                                     fix="fix the path; it is relative to the folder of pyproject.toml")
     try:
         return ast.parse(file.read_text(encoding="utf-8"), filename=str(file))

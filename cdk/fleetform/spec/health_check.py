@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 
 
 class HealthCheckSpec(BaseModel):
@@ -16,7 +16,7 @@ class HealthCheckSpec(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    path: StrictStr = Field(pattern=r"^/", description="Health endpoint path; required.")
+    path: StrictStr = Field(description="Health endpoint path, starting with '/'; required.")
     start_period_seconds: StrictInt = Field(
         30, ge=0, description="Runner age before failures count; fal raises it to startup_timeout when lower."
     )
@@ -26,6 +26,13 @@ class HealthCheckSpec(BaseModel):
     method: Optional[Literal["GET", "POST"]] = Field(
         None, description="HTTP method; fal endpoints are POST, image-only apps default to GET."
     )
+
+    @field_validator("path")
+    @classmethod
+    def _absolute_path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError(f"health_check.path {value!r} must start with '/', like \"/{value}\"")
+        return value
 
     PROBE_INTERVAL_SECONDS: ClassVar[int] = 15
     """fal probes a runner every 15 s when ``call_regularly`` is on."""

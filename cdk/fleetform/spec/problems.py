@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from fleetform.errors import Problem, did_you_mean, format_choices
+from fleetform.errors import Problem, did_you_mean, format_choices, toml_key_path
 
 Loc = tuple[str | int, ...]
 
@@ -39,8 +39,12 @@ def problems_from_validation_error(
 ) -> list[Problem]:
     """One problem per pydantic error; ``where_for`` maps a model location to a file and key path."""
     problems: list[Problem] = []
-    for detail in error.errors(include_url=False):
-        loc: Loc = tuple(part for part in detail["loc"] if not _is_union_tag(part))
+    details = error.errors(include_url=False)
+    deep_fields = {_clean(d["loc"])[0] for d in details if len(_clean(d["loc"])) > 1}
+    for detail in details:
+        loc = _clean(detail["loc"])
+        if detail["type"] in ("too_short", "none_required") and len(loc) == 1 and loc[0] in deep_fields:
+            continue  # the other member of an Optional[...] union; the deeper error says what is wrong
         kind = detail["type"]
         value = detail.get("input")
         context = detail.get("ctx") or {}
@@ -49,7 +53,7 @@ def problems_from_validation_error(
                 problems.append(Problem(violation.code, where_for(_split_field(violation.field)), violation.message,
                                         violation.allowed, violation.fix))
             continue
-        key = ".".join(str(part) for part in loc) or "value"
+        key = toml_key_path(*loc) or "value"
         problems.append(_problem(kind, key, value, context, detail["msg"], where_for(loc), code_prefix))
     return _dedupe(problems)
 
@@ -77,6 +81,10 @@ def _problem(kind: str, key: str, value: Any, context: Mapping[str, Any], msg: s
         text = msg.removeprefix("Value error, ")
         return Problem(f"{prefix}/invalid", where, text)
     return Problem(f"{prefix}/invalid", where, f"{key}: {msg}")
+
+
+def _clean(loc: tuple[str | int, ...]) -> Loc:
+    return tuple(part for part in loc if not _is_union_tag(part)) or ("value",)
 
 
 def _split_field(field: str) -> Loc:

@@ -16,7 +16,16 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from fleetform.errors import FleetformError, Problem, ProblemCollector, did_you_mean, format_choices, where_python, where_toml
+from fleetform.errors import (
+    FleetformError,
+    Problem,
+    ProblemCollector,
+    did_you_mean,
+    display_path,
+    format_choices,
+    where_python,
+    where_toml,
+)
 from fleetform.spec.app import DEFAULT_METRICS_PORT, AppSpec
 from fleetform.spec.class_reader import ClassSettings, find_class, read_app_class
 from fleetform.spec.image import ContainerImageSpec
@@ -253,7 +262,7 @@ class _AppBuilder:
         for entry in requirements.entries:
             if isinstance(entry, LocalRequirement) and not _is_python_project(entry.path):
                 self.problems.add("spec/local-requirement-missing", self.where_for(("requirements",)),
-                                  f"local requirement {entry.text!r} points at {entry.path}, which holds no "
+                                  f"local requirement {entry.text!r} points at {display_path(entry.path)}, which holds no "
                                   "pyproject.toml or setup.py", fix="fix the path or requirements_context_dir")
         self.values["requirements"] = requirements
 
@@ -274,7 +283,7 @@ class _AppBuilder:
             dockerfile = (base / image["dockerfile"]).resolve()
             if not dockerfile.is_file():
                 self.problems.add("spec/dockerfile-missing", self.where_for(("image", "dockerfile")),
-                                  f"Dockerfile {image['dockerfile']!r} does not exist ({dockerfile})",
+                                  f"Dockerfile {image['dockerfile']!r} does not exist ({display_path(dockerfile)})",
                                   fix="the path is relative to the folder of pyproject.toml")
             image["dockerfile"] = dockerfile
         context = image.get("context_dir")
@@ -300,7 +309,7 @@ class _AppBuilder:
                 for index, name in enumerate(files):
                     if not (context / name).exists():
                         self.problems.add("spec/app-file-missing", self.where_for(("app_files", index)),
-                                          f"app file {name!r} does not exist under {context}")
+                                          f"app file {name!r} does not exist under {display_path(context)}/")
 
     def _fill_defaults(self) -> None:
         self.values.setdefault("name", self.key)

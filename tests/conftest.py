@@ -1,0 +1,58 @@
+"""Shared fixtures: app projects written into a temporary folder, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from fleetform.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> dict:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def run_cli(capsys, monkeypatch) -> Callable[..., CliResult]:
+    """Run ``fleetform ARGS`` in-process; returns exit code, stdout and stderr."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    def run(*args: str | Path, cwd: Path | None = None) -> CliResult:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        code = main([str(arg) for arg in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def make_project(tmp_path, monkeypatch) -> Callable[..., Path]:
+    """Write an app project: ``make_project(pyproject_text, {"app.py": "..."})`` -> its folder (the cwd)."""
+    monkeypatch.chdir(tmp_path)
+
+    def make(pyproject: str, files: dict[str, str] | None = None) -> Path:
+        (tmp_path / "pyproject.toml").write_text(textwrap.dedent(pyproject), encoding="utf-8")
+        for name, text in (files or {}).items():
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return tmp_path
+
+    return make
