@@ -43,6 +43,10 @@ class CloudFamilies:
             return False
         return shape.gpu == self.gpu if self.gpu else shape.gpu_count == 0
 
+    def preference(self, shape: InstanceType) -> int:
+        """The rank of ``shape``'s family: families listed first are preferred (``p5en.`` before ``p5e.``)."""
+        return next(rank for rank, family in enumerate(self.families) if shape.name.startswith(family))
+
 
 @dataclass(frozen=True)
 class FalMachineType:

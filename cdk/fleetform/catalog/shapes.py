@@ -54,7 +54,7 @@ def shape_for(machine: FalMachineType, gpus: int, cloud: str, *, where: str = "m
     count = _gpu_count(machine, gpus, candidates, cloud, where, warnings)
     chosen = _smallest_sufficient(machine, gpus, [c for c in candidates if c.gpu_count == count], where, warnings)
     if not chosen.on_demand:
-        warnings.append(_not_on_demand(machine, chosen, where))
+        warnings.append(_not_on_demand(machine, chosen, candidates, where))
     return Shape(chosen, tuple(warnings))
 
 
@@ -99,10 +99,12 @@ def _current_gpu_types() -> Iterable[FalMachineType]:
 
 
 def _candidates(machine: FalMachineType, cloud: str) -> list[InstanceType]:
+    """The shapes that can run ``machine``, most preferred family first, then smallest first."""
     families = machine.clouds.get(cloud)
     if families is None:
         return []
-    return [shape for shape in instance_types(cloud).values() if families.admits(shape)]
+    admitted = [shape for shape in instance_types(cloud).values() if families.admits(shape)]
+    return sorted(admitted, key=lambda s: (families.preference(s), s.vcpus, s.memory_mib, s.name))
 
 
 def _gpu_count(
@@ -140,11 +142,10 @@ def _smallest_sufficient(
     units = gpus if machine.is_gpu else 1
     cpu = (machine.cpu or 0.0) * units
     ram_gib = (machine.ram_gib or 0.0) * units + NODE_OVERHEAD_GIB
-    ordered = sorted(shapes, key=lambda s: (s.vcpus, s.memory_mib, s.name))
-    for shape in ordered:
+    for shape in shapes:
         if shape.vcpus >= cpu and shape.memory_gib >= ram_gib:
             return shape
-    largest = ordered[-1]
+    largest = max(shapes, key=lambda s: (s.vcpus, s.memory_mib))
     warnings.append(
         Problem(
             "catalog/undersized",
@@ -156,11 +157,13 @@ def _smallest_sufficient(
     return largest
 
 
-def _not_on_demand(machine: FalMachineType, shape: InstanceType, where: str) -> Problem:
+def _not_on_demand(machine: FalMachineType, shape: InstanceType, candidates: list[InstanceType], where: str) -> Problem:
+    on_demand_counts = sorted({c.gpu_count for c in candidates if c.on_demand})
+    counts = " or ".join(str(count) for count in on_demand_counts)
     return Problem(
         "catalog/not-on-demand",
         where,
         f"{shape.cloud} {shape.name} (for {machine.name!r}) is reportedly sold only as Spot or Flex-start, "
         "not on demand, so an on-demand pool may never get capacity",
-        fix="use a GPU count with an on-demand shape (e.g. 8), or another cloud",
+        fix=(f"use num_gpus = {counts} (sold on demand), " if counts else "") + "or deploy this app to another cloud",
     )
