@@ -80,3 +80,29 @@ def test_human_output_shows_each_value_with_its_source(run_cli):
     line = next(line for line in result.out.splitlines() if line.strip().startswith("keep_alive"))
     assert line.split() == ["keep_alive", "600", "class"]
     assert "2 app(s) valid, 0 error(s)" in result.out
+
+
+def test_validate_shows_instance_types_and_zones_per_cloud_and_region(run_cli):
+    result = run_cli("validate", EXAMPLES / "platform", "--json")
+
+    generator = _apps(result)["image-generator"]
+    aws_us_east = generator["placement"]["aws"]["us-east"]
+    assert aws_us_east["cloud_region"] == "us-east-1"
+    assert aws_us_east["instance_types"] == ["p5.4xlarge", "p4d.24xlarge"]  # fallback order kept
+    assert aws_us_east["zones"] == ["use1-az1", "use1-az2", "use1-az4", "use1-az6"]  # AZ IDs offering both
+    assert generator["placement"]["gcp"]["us-east"]["instance_types"] == ["a3-highgpu-1g"]
+    upscaler = _apps(result)["upscaler"]
+    assert list(upscaler["placement"]) == ["aws"]  # no L40S on GCP: placed on AWS only, with a warning
+    assert "not placed on gcp" in upscaler["placement_warnings"][0]["message"]
+
+
+def test_an_app_no_cloud_can_host_is_an_error(run_cli, make_project):
+    make_project('[tool.fal.apps.gamer]\npython_entry_point = "app:A"\nmachine_type = "GPU-RTX4090"\n',
+                 {"app.py": "class A:\n    pass\n"})
+
+    result = run_cli("validate", "--json")
+
+    assert result.code == 2
+    codes = [error["code"] for error in result.json["errors"]]
+    assert codes[0] == "plan/unplaceable"
+    assert result.json["errors"][0]["where"] == "pyproject.toml: tool.fal.apps.gamer.machine_type"

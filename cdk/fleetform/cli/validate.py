@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from fleetform.errors import FleetformError, Problem
-from fleetform.spec.report import app_json, app_text
+from fleetform.plan.placement import AppPlacement, place_app
+from fleetform.spec.report import app_json, app_text, placement_json, placement_text
 from fleetform.spec.resolve import ResolvedApp, resolve_apps
 from fleetform.spec.workspace import open_workspace
 
@@ -22,7 +23,7 @@ def command(paths: tuple[Path, ...], as_json: bool) -> int:
     A platform repo ([tool.fleetform]) is checked with the app projects its `apps` globs name.
     Exit 0 when everything is valid, 2 on any error.
     """
-    apps: list[ResolvedApp] = []
+    apps: list[tuple[ResolvedApp, AppPlacement]] = []
     problems: list[Problem] = []
     for path in paths or (Path("."),):
         try:
@@ -32,14 +33,18 @@ def command(paths: tuple[Path, ...], as_json: bool) -> int:
             continue
         for project in workspace.app_projects:
             resolved, failed = resolve_apps(project, workspace.platform)
-            apps.extend(resolved)
             problems.extend(failed)
+            for app in resolved:
+                try:
+                    apps.append((app, place_app(app, workspace.platform)))
+                except FleetformError as error:
+                    problems.extend(error.problems)
     if as_json:
-        click.echo(json.dumps({"apps": [app_json(app) for app in apps],
+        click.echo(json.dumps({"apps": [{**app_json(app), **placement_json(placement)} for app, placement in apps],
                                "errors": [problem.to_json() for problem in problems]}, indent=2))
     else:
-        for app in apps:
-            click.echo(app_text(app) + "\n")
+        for app, placement in apps:
+            click.echo(app_text(app) + "\n" + placement_text(placement) + "\n")
         for problem in problems:
             click.echo(problem.render(), err=True)
         summary = f"{len(apps)} app(s) valid, {len(problems)} error(s)"

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from fleetform.plan.placement import AppPlacement
 from fleetform.spec.app import AppSpec
 from fleetform.spec.requirements import Requirements
 from fleetform.spec.resolve import ResolvedApp
@@ -40,6 +41,28 @@ def app_text(app: ResolvedApp) -> str:
     for name, value in settings.items():
         lines.append(f"  {name:<{width}}  {_text(value):<40}  {app.sources.get(name, 'default')}")
     lines += [f"  warning: {warning}" for warning in app.warnings]
+    return "\n".join(lines)
+
+
+def placement_json(placement: AppPlacement) -> dict[str, Any]:
+    """Per cloud and fal region: the cloud region, instance types in fallback order, zones and $/hour."""
+    groups: dict[str, dict[str, Any]] = {}
+    for group in placement.groups:
+        groups.setdefault(group.cloud, {})[group.fal_region] = {
+            "cloud_region": group.cloud_region, "instance_types": list(group.instance_types),
+            "zones": list(group.zones), "gpus_per_instance": group.gpus_per_instance,
+            "usd_per_hour": group.hourly_usd,
+        }
+    return {"placement": groups, "placement_warnings": [problem.to_json() for problem in placement.warnings]}
+
+
+def placement_text(placement: AppPlacement) -> str:
+    lines = ["  placement:"]
+    for group in placement.groups:
+        price = f"${group.hourly_usd:.3f}/h" if group.hourly_usd is not None else "price unknown"
+        lines.append(f"    {group.cloud} {group.fal_region} ({group.cloud_region}): {', '.join(group.instance_types)}"
+                     f"  zones {', '.join(group.zones)}  {price}")
+    lines += [f"  warning: {problem.message}" for problem in placement.warnings]
     return "\n".join(lines)
 
 
