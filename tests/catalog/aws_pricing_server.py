@@ -58,7 +58,7 @@ class PricingServer:
 
     @contextmanager
     def running(self) -> Iterator[PricingServer]:
-        thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         thread.start()
         try:
             yield self

@@ -48,7 +48,7 @@ class ComputeServer:
 
     @contextmanager
     def running(self) -> Iterator[ComputeServer]:
-        thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         thread.start()
         try:
             yield self

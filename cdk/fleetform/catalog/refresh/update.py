@@ -48,7 +48,8 @@ def apply_snapshot(snapshot: CloudSnapshot, data_dir: Path, today: str) -> Refre
             texts[path] = render(new, depth)
         changes += found
     write_all(texts)
-    return RefreshReport(cloud, tuple(changes), tuple(f"{cloud}/{path.name}" for path in texts))
+    ordered = sorted(changes, key=lambda change: (change.file, change.path, change.kind))
+    return RefreshReport(cloud, tuple(ordered), tuple(sorted(f"{cloud}/{path.name}" for path in texts)))
 
 
 def _load_or_empty(path: Path, empty: dict[str, Any]) -> dict[str, Any]:
