@@ -210,11 +210,15 @@ def _usd(cloud: str, region: str, instance_type: str) -> float | None:
 def _machine_text(
     machine: FalMachineType, outcomes: dict[str, dict[int, Outcome]], fal_regions: Sequence[str]
 ) -> str:
+    """One block per machine type; GPU counts with the same result (an error, say) share one line."""
     lines = [f"{machine.name}: {_resources(machine)}"]
     for cloud, by_count in outcomes.items():
+        grouped: dict[str, list[int]] = {}
         for count, outcome in by_count.items():
-            label = f"{cloud} {count} GPU{'s' if count > 1 else ''}" if count else cloud
-            lines.append(_indent(_outcome_text(label, outcome, fal_regions)))
+            grouped.setdefault(_outcome_text("", outcome, fal_regions), []).append(count)
+        for body, counts in grouped.items():
+            label = cloud if counts == [0] else f"{cloud} {', '.join(map(str, counts))} GPU{'s' if counts != [1] else ''}"
+            lines.append(_indent(label + body))
     return "\n".join(lines)
 
 
