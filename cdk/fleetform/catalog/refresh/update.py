@@ -80,6 +80,9 @@ def _prices(old: Mapping[str, Any], snapshot: CloudSnapshot, today: str) -> dict
         if region.prices is None:
             continue
         entries = dict(sorted(region.prices.items()))
+        if not entries:
+            regions.pop(name, None)  # no price known beats an empty table with a date
+            continue
         previous = regions.get(name, {})
         unchanged = previous.get("instance_types") == entries and previous.get("source") == snapshot.price_source
         regions[name] = previous if unchanged else {"as_of": today, "instance_types": entries, "source": snapshot.price_source}
