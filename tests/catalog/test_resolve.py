@@ -19,7 +19,7 @@ def test_rtx_card_is_rejected_with_the_closest_gpus_by_memory() -> None:
     assert problem == Problem(
         "catalog/not-offered",
         "apps.x.machine_type",
-        "'GPU-RTX4090' is not offered on aws: aws has no RTX 4090 GPU for it",
+        "'GPU-RTX4090' is not offered on aws: the RTX 4090 is a consumer card no cloud rents",
         allowed="closest on aws by GPU memory: aws:g5.xlarge (A10G 22 GiB), aws:g6.xlarge (L4 22 GiB), "
         "GPU-A100 (A100 40 GiB), GPU-L40 (L40S 45 GiB)",
         fix="use one of these (a machine_type list is tried in order), or deploy this app to another cloud",
@@ -28,7 +28,7 @@ def test_rtx_card_is_rejected_with_the_closest_gpus_by_memory() -> None:
 
 def test_l40_on_gcp_says_gcp_has_none_and_names_alternatives() -> None:
     (problem,) = problems_of(lambda: resolve(["GPU-L40"], 1, "gcp"))
-    assert problem.message == "'GPU-L40' is not offered on gcp: gcp has no L40S 48GB GPU for it"
+    assert problem.message == "'GPU-L40' is not offered on gcp: GCP has no L40S (nor L40) machine type"
     assert problem.allowed == (
         "closest on gcp by GPU memory: GPU-A100 (nvidia-tesla-a100 40 GiB), gcp:a2-ultragpu-1g (nvidia-a100-80gb 80 GiB), "
         "GPU-H100 (nvidia-h100-80gb 80 GiB), gcp:a3-megagpu-8g (nvidia-h100-mega-80gb 80 GiB)"
@@ -85,7 +85,7 @@ def test_an_entry_resolving_to_a_type_already_listed_is_dropped() -> None:
          "num_gpus=4, but g6e.xlarge (1×L40S 45 GiB, 4 vCPU, 32 GiB) has 1 GPU(s)"),
         (["aws:p5.4xlarge"], None, "gcp", "catalog/not-offered", "no entry of ['aws:p5.4xlarge'] runs on gcp"),
         (["GPU-RTX4090", "GPU-L40"], None, "gcp", "catalog/not-offered",
-         "'GPU-RTX4090' is not offered on gcp: gcp has no RTX 4090 GPU for it"),
+         "'GPU-RTX4090' is not offered on gcp: the RTX 4090 is a consumer card no cloud rents"),
     ],
 )  # fmt: skip
 def test_bad_requests(machine_types: list[str], gpus: int | None, cloud: str, code: str, message: str) -> None:

@@ -62,6 +62,7 @@ class FalMachineType:
         replaced_by: the current name to move to, for legacy names.
         clouds: per cloud id, the instance-type families that serve this type. A cloud missing here
             offers no hardware for it.
+        not_offered: per cloud id (or ``*`` for every cloud), why that cloud has no hardware for it.
     """
 
     name: str
@@ -72,10 +73,15 @@ class FalMachineType:
     legacy: bool
     replaced_by: str | None
     clouds: Mapping[str, CloudFamilies] = field(default_factory=dict)
+    not_offered: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_gpu(self) -> bool:
         return self.gpu is not None
+
+    def why_not_offered(self, cloud: str) -> str | None:
+        """Why ``cloud`` has no hardware for this type, when the catalog knows."""
+        return self.not_offered.get(cloud) or self.not_offered.get("*")
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,7 @@ def _machine_type(name: str, entry: Mapping[str, object]) -> FalMachineType:
         clouds={
             cloud: CloudFamilies(tuple(spec["families"]), spec.get("gpu")) for cloud, spec in sorted(clouds.items())
         },
+        not_offered=dict(entry.get("not_offered", {})),  # type: ignore[call-overload]
     )
 
 

@@ -60,12 +60,12 @@ def shape_for(machine: FalMachineType, gpus: int, cloud: str, *, where: str = "m
 
 def not_offered(machine: FalMachineType, cloud: str, *, where: str) -> Problem:
     """``catalog/not-offered``: ``cloud`` has no hardware for ``machine``; names the closest alternatives."""
-    hardware = f"no {machine.gpu} GPU" if machine.gpu else "no shape"
+    reason = machine.why_not_offered(cloud) or f"{cloud} has no {machine.gpu or 'shape'} for it"
     choices = alternatives(cloud, machine.vram_gib) if machine.vram_gib else ()
     return Problem(
         "catalog/not-offered",
         where,
-        f"{machine.name!r} is not offered on {cloud}: {cloud} has {hardware} for it",
+        f"{machine.name!r} is not offered on {cloud}: {reason}",
         allowed=f"closest on {cloud} by GPU memory: " + ", ".join(choices) if choices else None,
         fix="use one of these (a machine_type list is tried in order), or deploy this app to another cloud",
     )
@@ -77,10 +77,10 @@ def alternatives(cloud: str, vram_gib: float) -> tuple[str, ...]:
     Each GPU is named by the current fal machine type that runs on it, else by its smallest instance type
     in the cloud-native form: ``GPU-A100 (A100 40 GiB)``, ``aws:g6.xlarge (L4 22 GiB)``.
     """
-    by_gpu: dict[str, InstanceType] = {}
-    for shape in sorted(instance_types(cloud).values(), key=lambda s: (s.gpu_count, s.vcpus, s.memory_mib)):
+    by_gpu: dict[tuple[str, int], InstanceType] = {}
+    for shape in sorted(instance_types(cloud).values(), key=lambda s: (s.gpu_count, s.vcpus, s.memory_mib, s.name)):
         if shape.gpu and shape.on_demand and shape.gpu_memory_gib >= VRAM_FLOOR * vram_gib:
-            by_gpu.setdefault(shape.gpu, shape)
+            by_gpu.setdefault((shape.gpu, shape.gpu_memory_mib), shape)
     ranked = sorted(by_gpu.values(), key=lambda s: (abs(s.gpu_memory_gib - vram_gib), s.gpu_memory_gib, s.name))
     return tuple(_alternative_label(shape) for shape in ranked[:MAX_ALTERNATIVES])
 
