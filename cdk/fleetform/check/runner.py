@@ -1,0 +1,166 @@
+"""Checking stacks with real Terraform against the offline provider: validate, then plan.
+
+Each stack gets a scratch working directory holding its ``cdk.tf.json`` with the backend blanked
+out (so no remote state is touched and no ``init`` is needed; every byte offset is kept, so
+Terraform's positions are positions in the stack file) and one worker process running
+``validate`` and, when that passes, ``plan -refresh=false`` (and ``show -json`` of the saved plan
+when asked). Stacks are independent and run side by side, one per core.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from fleetform.check import offline_terraform
+from fleetform.check.report import CheckReport, Diagnostic, StackResult
+from fleetform.check.source_map import Block, enclosing_block, named_blocks, without_remote_settings
+from fleetform.check.stacks import STACK_FILE, Stack, find_stack_files, load_stacks, parse_stack
+from fleetform.check.terraform_output import TerraformDiagnostic, plan_diagnostics, validate_diagnostics
+from fleetform.errors import display_path
+
+PLAN_FILE = "check.tfplan"
+VALIDATE = ["validate", "-json", "-no-color"]
+PLAN = ["plan", "-json", "-refresh=false", "-input=false", "-lock=false", f"-out={PLAN_FILE}"]
+SHOW = ["show", "-json", PLAN_FILE]
+# A stack that takes longer than this is reported as failed rather than hanging a CI job.
+STACK_TIMEOUT_SECONDS = 900
+
+
+def check_stacks(out_dir: Path, *, plan_json_dir: Path | None = None, jobs: int | None = None) -> CheckReport:
+    """Validate and plan every stack of a cdktf output folder (``cdktf.out``) or one stack folder.
+
+    Raises ``FleetformError`` for bad input: a missing folder, no stacks, malformed JSON.
+    ``plan_json_dir`` receives ``<stack>.plan.json`` (``terraform show -json`` of the saved plan)
+    for every stack that planned. ``jobs`` caps how many stacks run at once (default: one per core).
+    """
+    stacks = load_stacks(find_stack_files(out_dir))
+    return CheckReport(tuple(_check(stacks, plan_json_dir, jobs)))
+
+
+def check_terraform_json(
+    config: Mapping[str, Any], *, name: str = "stack", plan_json_dir: Path | None = None
+) -> StackResult:
+    """Validate and plan one in-memory Terraform JSON configuration (as cdktf would synthesize it).
+
+    Positions in diagnostics refer to ``<name>/cdk.tf.json`` as ``json.dumps(config, indent=2)``.
+    """
+    stack = parse_stack(name, Path(name) / STACK_FILE, json.dumps(config, indent=2))
+    return _check([stack], plan_json_dir, jobs=1)[0]
+
+
+def _check(stacks: list[Stack], plan_json_dir: Path | None, jobs: int | None) -> list[StackResult]:
+    if plan_json_dir is not None:
+        plan_json_dir.mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(len(stacks), jobs or os.cpu_count() or 1))
+    with tempfile.TemporaryDirectory(prefix="fleetform-check-") as scratch:
+        root = Path(scratch)
+        env = offline_terraform.prepare(root / "terraform")
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            workdirs = [root / "stacks" / f"{index}-{_safe_name(stack.name)}" for index, stack in enumerate(stacks)]
+            return list(pool.map(lambda stack, workdir: _check_stack(stack, workdir, env, plan_json_dir), stacks, workdirs))
+
+
+def _check_stack(stack: Stack, workdir: Path, env: dict[str, str], plan_json_dir: Path | None) -> StackResult:
+    workdir.mkdir(parents=True)
+    (workdir / STACK_FILE).write_text(without_remote_settings(stack.text), encoding="utf-8")
+    commands = [VALIDATE, PLAN] + ([SHOW] if plan_json_dir is not None else [])
+    outcomes = _run_worker(workdir, commands, env)
+
+    raw: list[TerraformDiagnostic] = []
+    seconds: dict[str, float] = {}
+    plan_json = None
+    for outcome in outcomes:
+        command = outcome["args"][0]
+        seconds[command] = outcome["seconds"]
+        if command == "validate":
+            raw += validate_diagnostics(outcome["stdout"], outcome["stderr"], outcome["returncode"])
+        elif command == "plan":
+            raw += plan_diagnostics(outcome["stdout"], outcome["stderr"], outcome["returncode"])
+        elif command == "show" and outcome["returncode"] == 0 and plan_json_dir is not None:
+            plan_json = plan_json_dir / f"{stack.name}.plan.json"
+            plan_json.write_text(outcome["stdout"], encoding="utf-8")
+    planned = any(outcome["args"][0] == "plan" and outcome["returncode"] == 0 for outcome in outcomes)
+    return StackResult(
+        name=stack.name,
+        file=stack.file,
+        resource_count=_resource_count(stack.config),
+        diagnostics=_placed(stack, raw),
+        validate_seconds=seconds.get("validate"),
+        plan_seconds=seconds.get("plan") if planned else None,
+        plan_json=plan_json,
+    )
+
+
+def _run_worker(workdir: Path, commands: list[list[str]], env: dict[str, str]) -> list[dict[str, Any]]:
+    request, result = workdir / "request.json", workdir / "result.json"
+    request.write_text(json.dumps({"workdir": str(workdir), "commands": commands}), encoding="utf-8")
+    try:
+        process = subprocess.run(
+            [sys.executable, "-m", "fleetform.check.terraform_worker", str(request), str(result)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=STACK_TIMEOUT_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        return [_failed_outcome(commands[0], f"Terraform did not finish within {STACK_TIMEOUT_SECONDS} s")]
+    if process.returncode != 0 or not result.is_file():
+        return [_failed_outcome(commands[0], process.stderr or process.stdout)]
+    return json.loads(result.read_text(encoding="utf-8"))
+
+
+def _failed_outcome(args: list[str], message: str) -> dict[str, Any]:
+    return {"args": args, "returncode": -1, "stdout": "", "stderr": message, "seconds": 0.0}
+
+
+def _placed(stack: Stack, raw: list[TerraformDiagnostic]) -> tuple[Diagnostic, ...]:
+    """Diagnostics located in the stack file and construct tree, duplicates (validate + plan) dropped."""
+    blocks = named_blocks(stack.text, stack.config, stack.name)
+    placed: dict[Diagnostic, None] = {}
+    for diagnostic in raw:
+        placed[_place(stack, blocks, diagnostic)] = None
+    return tuple(placed)
+
+
+def _place(stack: Stack, blocks: list[Block], diagnostic: TerraformDiagnostic) -> Diagnostic:
+    position = diagnostic.position
+    block = None
+    where = display_path(stack.file)
+    if position is not None and position.filename == STACK_FILE:
+        where = f"{where}:{position.line}:{position.column}"
+        block = enclosing_block(blocks, position.byte)
+    elif position is not None:
+        where = f"{position.filename}:{position.line}:{position.column}"
+    if block is None and diagnostic.address:
+        block = next((candidate for candidate in blocks if candidate.address == _base_address(diagnostic.address)), None)
+    return Diagnostic(
+        severity=diagnostic.severity,
+        summary=diagnostic.summary,
+        detail=diagnostic.detail,
+        where=where,
+        address=block.address if block else diagnostic.address,
+        construct_path=block.construct_path if block else None,
+    )
+
+
+def _base_address(address: str) -> str:
+    """``aws_instance.web[0]`` -> ``aws_instance.web``: the block an instance address comes from."""
+    return re.sub(r"\[[^\]]*\]$", "", address)
+
+
+def _resource_count(config: Mapping[str, Any]) -> int:
+    resources = config.get("resource", {})
+    return sum(len(by_name) for by_name in resources.values() if isinstance(by_name, dict))
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "stack"
