@@ -88,7 +88,9 @@ __all__ = [
 # ``tokens/private/encoding``): strings carry ``${TfToken[…]}`` (lists of strings ``#{TfToken[…]}``,
 # maps ``&{TfToken[…]}``), numbers are doubles whose top 16 bits are one of two markers. Detecting
 # them here in Python avoids one round trip to Node.js per checked value.
-_STRING_TOKEN_MARKERS = ("${", "#{TfToken[", "&{TfToken[")
+_LIST_TOKEN_MARKER = "#{TfToken["
+_MAP_TOKEN_MARKER = "&{TfToken["
+_STRING_TOKEN_MARKERS = ("${", _LIST_TOKEN_MARKER, _MAP_TOKEN_MARKER)
 _DOUBLE_TOKEN_MARKERS = (0xFDFF, 0xFBFF)
 # The metadata type the framework's ``Annotations.add_warning`` writes and ``cdktf synth`` prints.
 _WARNING_METADATA_TYPE = "@cdktf/warn"
@@ -98,14 +100,24 @@ def is_unresolved(value: object) -> bool:
     """Whether a value is only known to Terraform (a reference, function call or variable).
 
     Any string holding a ``${…}`` template counts: in Terraform's JSON syntax that is an
-    expression, whose type only Terraform knows. Framework objects (``IResolvable``, iterators,
-    …) count too.
+    expression, whose type only Terraform knows. So do the framework's list and map tokens (a
+    one-element list or a one-key dict carrying a token marker) and its objects (``IResolvable``,
+    iterators, …). A list that merely *contains* references is not itself unresolved.
     """
     if isinstance(value, str):
         return any(marker in value for marker in _STRING_TOKEN_MARKERS)
     if isinstance(value, float):
-        return (struct.unpack("<Q", struct.pack("<d", value))[0] >> 48) in _DOUBLE_TOKEN_MARKERS
+        return _is_token_double(value)
+    if isinstance(value, list) and len(value) == 1:
+        element = value[0]
+        return isinstance(element, str) and _LIST_TOKEN_MARKER in element or isinstance(element, float) and _is_token_double(element)
+    if isinstance(value, dict):
+        return any(isinstance(key, str) and _MAP_TOKEN_MARKER in key for key in value)
     return hasattr(type(value), "__jsii_type__") or hasattr(value, "__jsii_ref__")
+
+
+def _is_token_double(value: float) -> bool:
+    return (struct.unpack("<Q", struct.pack("<d", value))[0] >> 48) in _DOUBLE_TOKEN_MARKERS
 
 
 def create_element(element: TerraformElement, scope: IConstruct, construct_id: str, config: Mapping[str, Any]) -> None:

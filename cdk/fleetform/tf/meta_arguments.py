@@ -134,11 +134,14 @@ class _MetaChecker:
                 )
 
     def provider(self, provider: TerraformProvider, provider_name: str) -> TerraformProvider:
-        given = getattr(provider, "provider_name", None)
-        if not isinstance(provider, TerraformProvider) or given not in (None, provider_name):
+        if not isinstance(provider, TerraformProvider):
+            self.add("tf/wrong-provider", f"provider must be a provider block, got {type(provider).__name__}")
+            return provider
+        given = getattr(provider, "provider_name", provider.terraform_resource_type)
+        if given != provider_name:
             self.add(
                 "tf/wrong-provider",
-                f"provider must be a {provider_name} provider, got {describe_value(provider)}",
+                f"provider must be a block of the {provider_name} provider, got one of the {given} provider ({type(provider).__name__})",
                 fix=f"pass the {provider_name} provider block this resource should use (e.g. an aliased one)",
             )
         return provider

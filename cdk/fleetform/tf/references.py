@@ -12,10 +12,11 @@ whole as a value.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, Union
 
-from fleetform.errors import Problem, did_you_mean, format_choices
+from fleetform.errors import Problem, did_you_mean, format_choices, near_matches
 from fleetform.tf._framework import IResolvable, construct_path
 from fleetform.tf.schema import Block, CtyType, NestedBlock, SchemaLookupError
 
@@ -114,7 +115,7 @@ class NestedReference:
 
     def _element(self, key: int | str) -> Any:
         shape = self._shape
-        path = f"{self._path}[{key}]" if isinstance(key, int) else f"{self._path}[{key!r}]"
+        path = f"{self._path}[{key}]" if isinstance(key, int) else f"{self._path}[{json.dumps(key)}]"
         if isinstance(shape, NestedBlock) and _indexable(shape.nesting, key):
             return NestedReference(self._owner, path, shape.block)
         if isinstance(shape, list) and _indexable(shape[0], key):
@@ -160,7 +161,7 @@ def _unknown(owner: Referable, path: str, name: str, choices: tuple[str, ...]) -
     return _error(
         owner,
         f"no attribute {path!r} to reference{did_you_mean(name, choices)}",
-        allowed=format_choices(choices),
+        allowed=None if near_matches(name, choices) else format_choices(choices),
     )
 
 

@@ -17,6 +17,7 @@ Codes (stable, public):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,6 +114,12 @@ class _BlockChecker:
                 + did_you_mean(mismatch.unknown_key, mismatch.choices),
                 allowed=format_choices(mismatch.choices),
             )
+        elif mismatch and mismatch.missing:
+            self._add(
+                "tf/wrong-type",
+                f"{path + mismatch.path!r} ({mismatch.expected}) is missing: Terraform's object type needs every attribute",
+                fix="give an empty value ('', [] or false) for the attributes you do not use",
+            )
         elif mismatch:
             self._add("tf/wrong-type", f"{path + mismatch.path!r} must be {mismatch.expected}, got {describe_value(mismatch.value)}")
         if attribute.deprecated:
@@ -141,7 +148,7 @@ class _BlockChecker:
             return []
         if nested.nesting == "map":
             if isinstance(value, Mapping):
-                return [(f"[{label!r}]", item) for label, item in value.items()]
+                return [(f"[{json.dumps(label)}]", item) for label, item in value.items()]
             self._add("tf/wrong-type", f"{path!r} must be a dict of blocks by label, got {describe_value(value)}")
             return None
         if isinstance(value, Mapping):

@@ -8,6 +8,7 @@ is only known to Terraform (a reference, a function call, a variable) is not che
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Collection, Mapping, Sequence
@@ -28,7 +29,8 @@ class Mismatch:
     """Why a value does not convert: the path inside the value, what was expected, what was given.
 
     ``unknown_key`` is set when an object value has an attribute its type does not declare;
-    ``choices`` then holds the declared attribute names.
+    ``choices`` then holds the declared attribute names. ``missing`` is set when an object value
+    lacks an attribute its type requires.
     """
 
     path: str
@@ -36,6 +38,7 @@ class Mismatch:
     value: object
     unknown_key: str | None = None
     choices: tuple[str, ...] = field(default=())
+    missing: bool = False
 
 
 def is_reference(value: object) -> bool:
@@ -95,7 +98,7 @@ def _map_mismatch(cty_type: CtyType, value: object, path: str) -> Mismatch | Non
     if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
         return Mismatch(path, expected_phrase(cty_type), value)
     for key, element in value.items():
-        element_path = f"{path}[{key!r}]"
+        element_path = f"{path}[{json.dumps(key)}]"
         if element is None:
             return Mismatch(element_path, f"{expected_phrase(element_type)} (null values are not allowed)", None)
         mismatch = find_mismatch(element_type, element, element_path)
@@ -117,12 +120,7 @@ def _object_mismatch(cty_type: CtyType, value: object, path: str) -> Mismatch | 
         if value.get(name) is None:
             if name in optional:
                 continue
-            return Mismatch(
-                attribute_path,
-                f"{expected_phrase(attribute_type)} (Terraform's object type needs every attribute; "
-                "give an empty value for the ones you do not use)",
-                None,
-            )
+            return Mismatch(attribute_path, expected_phrase(attribute_type), None, missing=True)
         mismatch = find_mismatch(attribute_type, value[name], attribute_path)
         if mismatch:
             return mismatch

