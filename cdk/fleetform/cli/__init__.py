@@ -25,6 +25,7 @@ EXIT_INTERNAL = 3
 # command name -> module under fleetform.cli that defines a click command called `command`.
 COMMANDS = {
     "catalog": "catalog",
+    "check": "check",
     "validate": "validate",
 }
 
