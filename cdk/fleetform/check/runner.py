@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from fleetform.check import offline_terraform
-from fleetform.check.report import CheckReport, Diagnostic, StackResult
-from fleetform.check.source_map import Block, enclosing_block, named_blocks, without_remote_settings
+from fleetform.check.placement import placed_diagnostics
+from fleetform.check.report import CheckReport, StackResult
+from fleetform.check.source_map import without_remote_settings
 from fleetform.check.stacks import STACK_FILE, Stack, find_stack_files, load_stacks, parse_stack
 from fleetform.check.terraform_output import TerraformDiagnostic, plan_diagnostics, validate_diagnostics
-from fleetform.errors import display_path
 
 PLAN_FILE = "check.tfplan"
 VALIDATE = ["validate", "-json", "-no-color"]
@@ -93,7 +93,7 @@ def _check_stack(stack: Stack, workdir: Path, env: dict[str, str], plan_json_dir
         name=stack.name,
         file=stack.file,
         resource_count=_resource_count(stack.config),
-        diagnostics=_placed(stack, raw),
+        diagnostics=placed_diagnostics(stack, raw),
         validate_seconds=seconds.get("validate"),
         plan_seconds=seconds.get("plan") if planned else None,
         plan_json=plan_json,
@@ -120,41 +120,6 @@ def _run_worker(workdir: Path, commands: list[list[str]], env: dict[str, str]) -
 
 def _failed_outcome(args: list[str], message: str) -> dict[str, Any]:
     return {"args": args, "returncode": -1, "stdout": "", "stderr": message, "seconds": 0.0}
-
-
-def _placed(stack: Stack, raw: list[TerraformDiagnostic]) -> tuple[Diagnostic, ...]:
-    """Diagnostics located in the stack file and construct tree, duplicates (validate + plan) dropped."""
-    blocks = named_blocks(stack.text, stack.config, stack.name)
-    placed: dict[Diagnostic, None] = {}
-    for diagnostic in raw:
-        placed[_place(stack, blocks, diagnostic)] = None
-    return tuple(placed)
-
-
-def _place(stack: Stack, blocks: list[Block], diagnostic: TerraformDiagnostic) -> Diagnostic:
-    position = diagnostic.position
-    block = None
-    where = display_path(stack.file)
-    if position is not None and position.filename == STACK_FILE:
-        where = f"{where}:{position.line}:{position.column}"
-        block = enclosing_block(blocks, position.byte)
-    elif position is not None:
-        where = f"{position.filename}:{position.line}:{position.column}"
-    if block is None and diagnostic.address:
-        block = next((candidate for candidate in blocks if candidate.address == _base_address(diagnostic.address)), None)
-    return Diagnostic(
-        severity=diagnostic.severity,
-        summary=diagnostic.summary,
-        detail=diagnostic.detail,
-        where=where,
-        address=block.address if block else diagnostic.address,
-        construct_path=block.construct_path if block else None,
-    )
-
-
-def _base_address(address: str) -> str:
-    """``aws_instance.web[0]`` -> ``aws_instance.web``: the block an instance address comes from."""
-    return re.sub(r"\[[^\]]*\]$", "", address)
 
 
 def _resource_count(config: Mapping[str, Any]) -> int:

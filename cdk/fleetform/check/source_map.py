@@ -101,18 +101,24 @@ def _member_span_with_comma(
 
 
 def named_blocks(text: str, config: dict[str, Any], stack_name: str) -> list[Block]:
-    """Every named block of the configuration with its byte range, address and construct path."""
+    """Every named block of the configuration with its byte range, address and construct path.
+
+    A resource or data source type with a single block also gets a block for the whole type
+    (Terraform places "Invalid resource type" on the type's key, outside the named block).
+    Construct paths start at the stack name cdktf recorded, else at ``stack_name``.
+    """
+    root = config.get("//", {}).get("metadata", {}).get("stackName") or stack_name
     encoded = _ByteOffsets(text)
     blocks = []
     for key, _, value_start, _ in object_members(text, 0):
         depth = _BLOCK_DEPTH.get(key)
         if depth is None:
             continue
-        for names, start, end in _leaves(text, value_start, depth):
+        for names, start, end in _named_spans(text, value_start, depth):
             blocks.append(
                 Block(
                     address=_address(key, names),
-                    construct_path=_construct_path(config, key, names, stack_name),
+                    construct_path=_construct_path(config, key, names, root),
                     start=encoded.byte(start),
                     end=encoded.byte(end),
                     line=text.count("\n", 0, start) + 1,
@@ -121,16 +127,19 @@ def named_blocks(text: str, config: dict[str, Any], stack_name: str) -> list[Blo
     return blocks
 
 
-def _leaves(text: str, start: int, depth: int) -> list[tuple[tuple[str, ...], int, int]]:
-    leaves = []
+def _named_spans(text: str, start: int, depth: int) -> list[tuple[tuple[str, ...], int, int]]:
+    spans = []
     for key, key_start, value_start, value_end in object_members(text, start):
         if key == "//":
             continue
         if depth == 1:
-            leaves.append(((key,), key_start, value_end))
-        else:
-            leaves.extend(((key, *names), s, e) for names, s, e in _leaves(text, value_start, depth - 1))
-    return leaves
+            spans.append(((key,), key_start, value_end))
+            continue
+        below = [((key, *names), s, e) for names, s, e in _named_spans(text, value_start, depth - 1)]
+        if len(below) == 1:
+            spans.append((below[0][0], key_start, value_end))
+        spans.extend(below)
+    return spans
 
 
 def _address(kind: str, names: tuple[str, ...]) -> str:
