@@ -3,8 +3,9 @@
 A cloud (``aws_fakes``, ``google_fakes``) describes its fake account (settings taken from the
 provider block), how its identifiers look, and readers for the data sources whose values the
 stacks actually compute with (an AMI id, a policy JSON, zone names). Everything a reader leaves
-out is filled by ``FakeValues``. Only computed attributes the configuration left null are ever
-filled, so a result always agrees with its configuration, as Terraform requires.
+out is filled by ``FakeValues``. Only attributes the configuration left null are ever filled, so a
+result always agrees with its configuration; a reader may fill an optional one the way the real
+provider does (``google_project.project_id`` defaults to the provider's project).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class CloudFakes:
         if reader is not None:
             attributes = block.get("attributes", {})
             for name, value in reader(config, settings).items():
-                if attributes.get(name, {}).get("computed") and state.get(name) is None:
+                if name in attributes and state.get(name) is None:
                     state[name] = value
         fake = FakeValues(type_name, config, self.named_string(settings))
         return with_computed_filled(block, state, fake)

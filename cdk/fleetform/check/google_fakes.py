@@ -76,6 +76,7 @@ def project(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
     project_id = known(config, "project_id", settings["project"])
     return {
         "id": f"projects/{project_id}",
+        "project_id": project_id,
         "name": project_id,
         "number": PROJECT_NUMBER,
         "labels": {},
