@@ -7,6 +7,7 @@ fault, and a ``file:line:column`` whose line holds the offending text.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 
 from fleetform.check import check_stacks
 from tests.check.broken_stacks import CASES, Broken, provider_not_served_offline
-from tests.check.stacks import write_out_dir
+from tests.check.stacks import add_resource, aws_stack, write_out_dir
 
 pytestmark = pytest.mark.terraform
 
@@ -72,3 +73,26 @@ def test_provider_not_served_offline_is_reported_at_its_first_use(tmp_path: Path
     assert (error.address, error.construct_path) == ("random_id.Gpu_Suffix_0A0B0C0D", "aws-us-east-1/Gpu/Suffix")
     line_number = int(error.where.rsplit(":", 1)[1])
     assert '"random_id": {' in stack.file.read_text(encoding="utf-8").splitlines()[line_number - 1]
+
+
+def test_deprecated_argument_warns_and_write_only_argument_is_accepted(tmp_path: Path) -> None:
+    config = aws_stack()
+    config["resource"]["aws_iam_role"]["Gpu_Role_1F2E3D4C"]["managed_policy_arns"] = [
+        "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"
+    ]
+    add_resource(config, "Gpu/Token", "aws_ssm_parameter", "Gpu_Token_0C0C0C0C",
+                 {"name": "/fleetform/gpu/token", "type": "SecureString", "value_wo": "s3cr3t", "value_wo_version": 1})
+    out_dir = write_out_dir(tmp_path / "cdktf.out", {"deprecations": config})
+    (stack,) = check_stacks(out_dir, plan_json_dir=tmp_path / "plans").stacks
+    assert stack.ok
+    assert [(d.severity, d.summary, d.detail, d.address, d.construct_path) for d in stack.diagnostics] == [(
+        "warning",
+        "Argument is deprecated",
+        '"managed_policy_arns" is deprecated in hashicorp/aws 6.47.0; see the provider documentation for its '
+        "replacement.",
+        "aws_iam_role.Gpu_Role_1F2E3D4C",
+        "aws-us-east-1/Gpu/Role",
+    )]
+    plan = json.loads((tmp_path / "plans" / "deprecations.plan.json").read_text(encoding="utf-8"))
+    token = next(change for change in plan["resource_changes"] if change["type"] == "aws_ssm_parameter")
+    assert token["change"]["after_sensitive"]["value_wo"] is True
