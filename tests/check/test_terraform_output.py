@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import fleetform
 from fleetform.check import offline_terraform
 from fleetform.check.report import CheckReport, Diagnostic, StackResult
 from fleetform.check.terraform_output import (
@@ -71,6 +72,7 @@ def test_offline_environment(tmp_path: Path, monkeypatch) -> None:
         assert os.access(launcher, os.X_OK)
         assert f"-m fleetform.check.provider {name} \"$@\"" in launcher.read_text(encoding="utf-8")
         assert f"HOME={tmp_path / 'home'}" in launcher.read_text(encoding="utf-8")
+    assert env["PYTHONPATH"].split(os.pathsep)[0] == str(Path(fleetform.__file__).resolve().parent.parent)
 
 
 def _stack(name: str, *diagnostics: Diagnostic, planned: bool = True) -> StackResult:
@@ -98,3 +100,12 @@ def test_report_rendering_and_json() -> None:
                          "where": "out/stacks/b/cdk.tf.json:4:5", "address": "aws_iam_role.r",
                          "construct_path": "b/Role"}],
     }
+
+
+def test_a_failed_command_with_only_warnings_still_reports_an_error() -> None:
+    warning = {"severity": "warning", "summary": "Argument is deprecated", "detail": "x"}
+    diagnostics = validate_diagnostics(json.dumps({"diagnostics": [warning]}), "boom", 1)
+    assert [(d.severity, d.summary) for d in diagnostics] == [
+        ("warning", "Argument is deprecated"),
+        ("error", "terraform validate failed (exit code 1) without a diagnostic"),
+    ]

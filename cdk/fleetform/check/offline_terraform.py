@@ -47,27 +47,30 @@ def cli_configuration(providers_dir: Path) -> str:
 
 
 def terraform_environment(inherited: Mapping[str, str], cli_config: Path) -> dict[str, str]:
-    """``inherited`` without Terraform settings of its own, plus the offline CLI configuration."""
+    """``inherited`` without Terraform settings of its own, plus the offline CLI configuration.
+
+    ``PYTHONPATH`` leads with fleetform's own source root, so the worker and provider processes
+    import this fleetform even when it runs from a source tree rather than an installation.
+    """
     env = {key: value for key, value in inherited.items() if not key.startswith(_TERRAFORM_ENV_PREFIXES)}
+    package_root = str(Path(fleetform.__file__).resolve().parent.parent)
     env.update(
         {
             "TF_CLI_CONFIG_FILE": str(cli_config),
             "TF_IN_AUTOMATION": "1",
             "TF_INPUT": "0",
             "CHECKPOINT_DISABLE": "1",
+            "PYTHONPATH": os.pathsep.join(filter(None, (package_root, inherited.get("PYTHONPATH")))),
         }
     )
     return env
 
 
 def _write_launcher(path: Path, name: str, home: Path) -> None:
-    # `tf` caches its TLS certificate under $HOME/.cache, so HOME must be writable; PYTHONPATH
-    # makes the provider importable even when fleetform runs from a source tree.
-    package_root = Path(fleetform.__file__).resolve().parent.parent
+    # `tf` caches its TLS certificate under $HOME/.cache, so HOME must be writable.
     script = (
         "#!/bin/sh\n"
-        f"HOME={shlex.quote(str(home))} PYTHONPATH={shlex.quote(str(package_root))}${{PYTHONPATH:+:$PYTHONPATH}} "
-        f"exec {shlex.quote(sys.executable)} -m fleetform.check.provider {name} \"$@\"\n"
+        f"HOME={shlex.quote(str(home))} exec {shlex.quote(sys.executable)} -m fleetform.check.provider {name} \"$@\"\n"
     )
     path.write_text(script, encoding="utf-8")
     path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)

@@ -25,7 +25,12 @@ from fleetform.check.placement import placed_diagnostics
 from fleetform.check.report import CheckReport, StackResult
 from fleetform.check.source_map import without_remote_settings
 from fleetform.check.stacks import STACK_FILE, Stack, find_stack_files, load_stacks, parse_stack
-from fleetform.check.terraform_output import TerraformDiagnostic, plan_diagnostics, validate_diagnostics
+from fleetform.check.terraform_output import (
+    TerraformDiagnostic,
+    command_failure,
+    plan_diagnostics,
+    validate_diagnostics,
+)
 
 PLAN_FILE = "check.tfplan"
 VALIDATE = ["validate", "-json", "-no-color"]
@@ -85,7 +90,9 @@ def _check_stack(stack: Stack, workdir: Path, env: dict[str, str], plan_json_dir
             raw += validate_diagnostics(outcome["stdout"], outcome["stderr"], outcome["returncode"])
         elif command == "plan":
             raw += plan_diagnostics(outcome["stdout"], outcome["stderr"], outcome["returncode"])
-        elif command == "show" and outcome["returncode"] == 0 and plan_json_dir is not None:
+        elif command == "show" and outcome["returncode"] != 0:
+            raw += command_failure("show", outcome["stdout"], outcome["stderr"], outcome["returncode"])
+        elif command == "show" and plan_json_dir is not None:
             plan_json = plan_json_dir / f"{stack.name}.plan.json"
             plan_json.write_text(outcome["stdout"], encoding="utf-8")
     planned = any(outcome["args"][0] == "plan" and outcome["returncode"] == 0 for outcome in outcomes)

@@ -40,9 +40,9 @@ def validate_diagnostics(stdout: str, stderr: str, returncode: int) -> list[Terr
     try:
         document = json.loads(stdout)
     except ValueError:
-        return _unparsed("validate", stdout, stderr, returncode)
+        return command_failure("validate", stdout, stderr, returncode)
     diagnostics = [_diagnostic(raw) for raw in document.get("diagnostics", [])]
-    return _findings(diagnostics) or (_unparsed("validate", stdout, stderr, returncode) if returncode else [])
+    return _findings("validate", diagnostics, stdout, stderr, returncode)
 
 
 def plan_diagnostics(stdout: str, stderr: str, returncode: int) -> list[TerraformDiagnostic]:
@@ -55,11 +55,17 @@ def plan_diagnostics(stdout: str, stderr: str, returncode: int) -> list[Terrafor
             continue
         if isinstance(event, dict) and event.get("type") == "diagnostic":
             diagnostics.append(_diagnostic(event["diagnostic"]))
-    return _findings(diagnostics) or (_unparsed("plan", stdout, stderr, returncode) if returncode else [])
+    return _findings("plan", diagnostics, stdout, stderr, returncode)
 
 
-def _findings(diagnostics: list[TerraformDiagnostic]) -> list[TerraformDiagnostic]:
-    return [diagnostic for diagnostic in diagnostics if diagnostic.summary != DEV_OVERRIDES_WARNING]
+def _findings(
+    command: str, diagnostics: list[TerraformDiagnostic], stdout: str, stderr: str, returncode: int
+) -> list[TerraformDiagnostic]:
+    """The diagnostics that are findings; a failed command always contributes at least one error."""
+    findings = [diagnostic for diagnostic in diagnostics if diagnostic.summary != DEV_OVERRIDES_WARNING]
+    if returncode != 0 and not any(diagnostic.severity == "error" for diagnostic in findings):
+        findings += command_failure(command, stdout, stderr, returncode)
+    return findings
 
 
 def _diagnostic(raw: dict[str, Any]) -> TerraformDiagnostic:
@@ -77,7 +83,8 @@ def _diagnostic(raw: dict[str, Any]) -> TerraformDiagnostic:
     )
 
 
-def _unparsed(command: str, stdout: str, stderr: str, returncode: int) -> list[TerraformDiagnostic]:
+def command_failure(command: str, stdout: str, stderr: str, returncode: int) -> list[TerraformDiagnostic]:
+    """A Terraform command that failed without saying why in its JSON output, as one diagnostic."""
     output = (stderr.strip() or stdout.strip() or "(no output)")[-2000:]
     return [
         TerraformDiagnostic(
