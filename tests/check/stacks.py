@@ -85,7 +85,9 @@ def aws_stack() -> dict[str, Any]:
         "block_device_mappings": [{"device_name": "/dev/xvda",
                                    "ebs": [{"volume_size": 200, "volume_type": "gp3", "encrypted": "true"}]}],
         "metadata_options": [{"http_tokens": "required", "http_put_response_hop_limit": 2}],
-        "license_specification": [{"license_configuration_arn": "arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-0123"}],
+        "license_specification": [{
+            "license_configuration_arn": "arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-0123",
+        }],
         "tag_specifications": [{"resource_type": "instance", "tags": {"Name": "fleetform-gpu"}}],
     })
     add_resource(config, "Gpu/Asg", "aws_autoscaling_group", "Gpu_Asg_A1B2C3D4", {

@@ -79,7 +79,8 @@ def test_folder_without_stacks_exits_2(tmp_path: Path, run_cli) -> None:
 def test_malformed_json_exits_2_with_its_position(tmp_path: Path, run_cli) -> None:
     stack_dir = tmp_path / "cdktf.out" / "stacks" / "aws-us-east-1"
     stack_dir.mkdir(parents=True)
-    (stack_dir / "cdk.tf.json").write_text('{\n  "resource": {\n    "aws_vpc": {"main": {"cidr_block": "10.0.0.0/16",}}\n', encoding="utf-8")
+    malformed = '{\n  "resource": {\n    "aws_vpc": {"main": {"cidr_block": "10.0.0.0/16",}}\n'
+    (stack_dir / "cdk.tf.json").write_text(malformed, encoding="utf-8")
     good = write_out_dir(tmp_path / "cdktf.out", {"other": {"resource": {}}})
     result = run_cli("check", good, cwd=tmp_path)
     assert result.code == 2

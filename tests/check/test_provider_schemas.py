@@ -45,7 +45,8 @@ def test_package_reaches_the_schemas_through_its_link() -> None:
 @pytest.mark.parametrize("name", sorted(PROVIDER_SOURCES))
 def test_pinned_files_are_unchanged_and_described(name: str) -> None:
     digest = hashlib.sha256((SCHEMA_DIR / f"{name}.json").read_bytes()).hexdigest()
-    row = f"| {name} | `registry.terraform.io/{PROVIDER_SOURCES[name]}` | {PROVIDER_VERSIONS[name]} | `{name}.json` | `{digest}` |"
+    source = f"registry.terraform.io/{PROVIDER_SOURCES[name]}"
+    row = f"| {name} | `{source}` | {PROVIDER_VERSIONS[name]} | `{name}.json` | `{digest}` |"
     assert row in PROVENANCE
 
 

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from fleetform.check.schema_values import Path
+from fleetform.check.schema_values import AttributePath
 
 # (attribute name, digest) -> a cloud-specific string, or None for the generic one.
 NamedString = Callable[[str, str], "str | None"]
@@ -41,10 +41,10 @@ class FakeValues:
         self._prefix = resource_short_name(type_name)
         self._named_string = named_string
 
-    def __call__(self, path: Path, cty: Any) -> Any:
+    def __call__(self, path: AttributePath, cty: Any) -> Any:
         return self._value(path, cty)
 
-    def _value(self, path: Path, cty: Any) -> Any:
+    def _value(self, path: AttributePath, cty: Any) -> Any:
         if cty == "string":
             return self._string(path)
         if cty == "number":
@@ -64,7 +64,7 @@ class FakeValues:
             return [self._value((*path, index), inner) for index, inner in enumerate(cty[1])]
         return None
 
-    def _string(self, path: Path) -> str:
+    def _string(self, path: AttributePath) -> str:
         name = next((step for step in reversed(path) if isinstance(step, str)), "")
         hexdigest = digest(self._seed, path)
         return self._named_string(name, hexdigest) or f"{self._prefix}-{hexdigest}"

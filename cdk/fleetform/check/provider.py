@@ -27,7 +27,7 @@ from fleetform.check.aws_fakes import AWS, PolicyDocumentError
 from fleetform.check.data_sources import CloudFakes
 from fleetform.check.google_fakes import GOOGLE
 from fleetform.check.protocol_schema import schema_message
-from fleetform.check.schema_values import Block, Path, is_read_only, set_attributes, with_computed_unknown
+from fleetform.check.schema_values import AttributePath, Block, is_read_only, set_attributes, with_computed_unknown
 from fleetform.provider_schemas import PROVIDER_SOURCES, PROVIDER_VERSIONS, load_provider_schema, registry_address
 
 CLOUDS: dict[str, CloudFakes] = {"aws": AWS, "google": GOOGLE}
@@ -169,14 +169,14 @@ def _plan_only(action: str) -> pb.Diagnostic:
     )
 
 
-def _diagnostic(severity: int, summary: str, detail: str, path: Path) -> pb.Diagnostic:
+def _diagnostic(severity: int, summary: str, detail: str, path: AttributePath) -> pb.Diagnostic:
     fields: dict[str, Any] = {"severity": severity, "summary": summary, "detail": detail}
     if path:
         fields["attribute"] = pb.AttributePath(steps=list(_path_steps(path)))
     return pb.Diagnostic(**fields)
 
 
-def _path_steps(path: Path) -> Iterable[pb.AttributePath.Step]:
+def _path_steps(path: AttributePath) -> Iterable[pb.AttributePath.Step]:
     for step in path:
         if isinstance(step, str):
             yield pb.AttributePath.Step(attribute_name=step)

@@ -18,7 +18,7 @@ from tf.types import Unknown
 Block = dict[str, Any]
 # Attribute path steps as the protocol knows them: an attribute name, or a list index / map key.
 PathStep = str | int | tuple[str]
-Path = tuple[PathStep, ...]
+AttributePath = tuple[PathStep, ...]
 
 
 def is_unknown(value: Any) -> bool:
@@ -77,12 +77,16 @@ def with_computed_unknown(block: Block, obj: Any) -> Any:
             planned[name] = Unknown
     for name, nested in block.get("block_types", {}).items():
         planned[name] = map_nested(
-            nested["nesting_mode"], planned.get(name), lambda item, inner=nested["block"]: with_computed_unknown(inner, item)
+            nested["nesting_mode"],
+            planned.get(name),
+            lambda item, inner=nested["block"]: with_computed_unknown(inner, item),
         )
     return planned
 
 
-def with_computed_filled(block: Block, obj: dict[str, Any], fake: Callable[[Path, Any], Any], path: Path = ()) -> dict:
+def with_computed_filled(
+    block: Block, obj: dict[str, Any], fake: Callable[[AttributePath, Any], Any], path: AttributePath = ()
+) -> dict[str, Any]:
     """A data source result: every computed attribute left null gets ``fake(path, cty_type)``."""
     filled = dict(obj)
     for name, attr in block.get("attributes", {}).items():
@@ -97,7 +101,9 @@ def with_computed_filled(block: Block, obj: dict[str, Any], fake: Callable[[Path
     return filled
 
 
-def set_attributes(block: Block, obj: Any, path: Path = ()) -> Iterator[tuple[Path, dict[str, Any]]]:
+def set_attributes(
+    block: Block, obj: Any, path: AttributePath = ()
+) -> Iterator[tuple[AttributePath, dict[str, Any]]]:
     """Every attribute the configuration sets (known or not), with its path, nested blocks included."""
     if obj is None or is_unknown(obj):
         return

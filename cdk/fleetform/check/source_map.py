@@ -25,15 +25,6 @@ _REMOTE_SETTINGS = ("backend", "cloud")
 
 
 @dataclass(frozen=True)
-class Member:
-    """One ``"key": value`` of a JSON object, as byte offsets into the file."""
-
-    key: str
-    start: int  # the key's opening quote
-    end: int  # just past the value
-
-
-@dataclass(frozen=True)
 class Block:
     """A named block of the configuration and what a user needs to find it."""
 

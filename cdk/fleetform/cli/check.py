@@ -16,10 +16,17 @@ from fleetform.check import check_stacks
     "--plan-json",
     "plan_json_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Also write each stack's `terraform show -json` of its plan to OUTDIR/<stack>.plan.json.",
+    envvar="FLEETFORM_CHECK_PLAN_JSON",
+    help="Also write each stack's `terraform show -json` of its plan to OUTDIR/<stack>.plan.json "
+    "[env FLEETFORM_CHECK_PLAN_JSON].",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print {stacks: [{name, ok, diagnostics}]} as JSON on stdout.")
-@click.option("--jobs", type=click.IntRange(min=1), help="Stacks checked at once (default: one per core).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    envvar="FLEETFORM_CHECK_JOBS",
+    help="Stacks checked at once (default: one per core) [env FLEETFORM_CHECK_JOBS].",
+)
 def command(out_dir: Path, plan_json_dir: Path | None, as_json: bool, jobs: int | None) -> int:
     """Validate and plan every stack of OUT_DIR (cdktf output, default cdktf.out; or one stack folder).
 
