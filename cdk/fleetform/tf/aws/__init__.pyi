@@ -95,7 +95,8 @@ class AwsProvider(Provider):
         profile: The profile for API operations; default 'default'.
         region: The region where AWS operations take place, e.g. us-east-1.
         retry_mode: How retries are attempted: standard or adaptive.
-        s3_us_east_1_regional_endpoint (deprecated): S3 us-east-1 endpoint: legacy or regional.
+        s3_us_east_1_regional_endpoint: Whether S3 calls in us-east-1 use the legacy global endpoint
+            or a regional one: legacy or regional.
         s3_use_path_style: Use path-style addressing (https://s3.amazonaws.com/BUCKET/KEY) for S3.
         secret_key: The secret key for API operations.
         shared_config_files: Paths to shared config files; default ~/.aws/config.
@@ -112,6 +113,7 @@ class AwsProvider(Provider):
             bucket.
         use_dualstack_endpoint: Resolve an endpoint with DualStack capability.
         use_fips_endpoint: Resolve an endpoint with FIPS capability.
+        user_agent: Product details appended to the User-Agent of every AWS API call.
     """
     def __init__(
         self,
@@ -148,6 +150,7 @@ class AwsProvider(Provider):
         token_bucket_rate_limiter_capacity: float | str | None = None,
         use_dualstack_endpoint: bool | str | IResolvable | None = None,
         use_fips_endpoint: bool | str | IResolvable | None = None,
+        user_agent: Sequence[str | float] | IResolvable | NestedReference | None = None,
         assume_role: Sequence[AwsProviderAssumeRole] | None = None,
         assume_role_with_web_identity: AwsProviderAssumeRoleWithWebIdentity | None = None,
         default_tags: AwsProviderDefaultTags | None = None,
