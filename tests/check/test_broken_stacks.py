@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from fleetform.check import check_stacks
-from tests.check.broken_stacks import CASES, Broken, provider_not_served_offline
+from fleetform.check import check_stacks, check_terraform_json
+from tests.check.broken_stacks import AWS_TEMPLATE, CASES, Broken, provider_not_served_offline, unknown_attribute
 from tests.check.stacks import add_resource, aws_stack, write_out_dir
 
 pytestmark = pytest.mark.terraform
@@ -96,3 +96,14 @@ def test_deprecated_argument_warns_and_write_only_argument_is_accepted(tmp_path:
     plan = json.loads((tmp_path / "plans" / "deprecations.plan.json").read_text(encoding="utf-8"))
     token = next(change for change in plan["resource_changes"] if change["type"] == "aws_ssm_parameter")
     assert token["change"]["after_sensitive"]["value_wo"] is True
+
+
+def test_an_in_memory_configuration_is_checked_the_same_way() -> None:
+    config = unknown_attribute()
+    result = check_terraform_json(config, name="inline")
+    assert not result.ok and result.name == "inline"
+    (error,) = result.errors
+    assert (error.summary, error.address) == ("Extraneous JSON object property", AWS_TEMPLATE)
+    path, line, _ = error.where.rsplit(":", 2)
+    assert path == "inline/cdk.tf.json"
+    assert '"instance_typo"' in json.dumps(config, indent=2).splitlines()[int(line) - 1]

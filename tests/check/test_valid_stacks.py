@@ -125,3 +125,17 @@ def test_a_second_check_reports_and_plans_the_same(checked: tuple[CheckReport, P
     # Terraform itself varies the timestamp and the order of relevant_attributes; the values must not vary.
     for key in ("planned_values", "resource_changes", "prior_state", "output_changes"):
         assert first[key] == second[key], key
+
+
+def test_stack_assets_are_readable_by_terraform(tmp_path: Path) -> None:
+    config = aws_stack()
+    template = config["resource"]["aws_launch_template"]["Gpu_LaunchTemplate_3B2A1C0D"]
+    template["user_data"] = '${filebase64("assets/BootScript/0A1B2C/boot.sh")}'
+    out_dir = write_out_dir(tmp_path / "cdktf.out", {AWS_STACK: config})
+    script = out_dir / "stacks" / AWS_STACK / "assets" / "BootScript" / "0A1B2C" / "boot.sh"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\necho ready\n", encoding="utf-8")
+    (stack,) = check_stacks(out_dir, plan_json_dir=tmp_path / "plans").stacks
+    assert stack.ok, [diagnostic.to_json() for diagnostic in stack.diagnostics]
+    after = _changes(tmp_path / "plans", AWS_STACK)["aws_launch_template.Gpu_LaunchTemplate_3B2A1C0D"]["after"]
+    assert after["user_data"] == "IyEvYmluL3NoCmVjaG8gcmVhZHkK"

@@ -1,8 +1,9 @@
 """Checking stacks with real Terraform against the offline provider: validate, then plan.
 
 Each stack gets a scratch working directory holding its ``cdk.tf.json`` with the backend blanked
-out (so no remote state is touched and no ``init`` is needed; every byte offset is kept, so
-Terraform's positions are positions in the stack file) and one worker process running
+out (so no remote state is touched and no ``init`` is needed: Terraform uses the default local
+backend in the scratch folder; every byte offset is kept, so Terraform's positions are positions
+in the stack file), a link to the stack's ``assets/`` if it has one, and one worker process running
 ``validate`` and, when that passes, ``plan -refresh=false`` (and ``show -json`` of the saved plan
 when asked). Stacks are independent and run side by side, one per core.
 """
@@ -36,6 +37,7 @@ PLAN_FILE = "check.tfplan"
 VALIDATE = ["validate", "-json", "-no-color"]
 PLAN = ["plan", "-json", "-refresh=false", "-input=false", "-lock=false", f"-out={PLAN_FILE}"]
 SHOW = ["show", "-json", PLAN_FILE]
+ASSETS_DIR = "assets"
 # A stack that takes longer than this is reported as failed rather than hanging a CI job.
 STACK_TIMEOUT_SECONDS = 900
 
@@ -77,6 +79,9 @@ def _check(stacks: list[Stack], plan_json_dir: Path | None, jobs: int | None) ->
 def _check_stack(stack: Stack, workdir: Path, env: dict[str, str], plan_json_dir: Path | None) -> StackResult:
     workdir.mkdir(parents=True)
     (workdir / STACK_FILE).write_text(without_remote_settings(stack.text), encoding="utf-8")
+    assets = stack.file.parent / ASSETS_DIR
+    if assets.is_dir():  # cdktf's TerraformAsset paths are relative to the stack folder
+        (workdir / ASSETS_DIR).symlink_to(assets.resolve(), target_is_directory=True)
     commands = [VALIDATE, PLAN] + ([SHOW] if plan_json_dir is not None else [])
     outcomes = _run_worker(workdir, commands, env)
 
