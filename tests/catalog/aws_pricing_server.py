@@ -8,11 +8,11 @@ with ``NextToken``, so the real boto3 ``pricing`` client (and its paginator) run
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.catalog.loopback_server import LoopbackServer
 
 TARGET = "AWSPriceListService.GetProducts"
 
@@ -41,7 +41,7 @@ def ec2_product(
     }  # fmt: skip
 
 
-class PricingServer:
+class PricingServer(LoopbackServer):
     """Serves ``products``; ``fail_with`` makes every call fail with that AWS error code."""
 
     def __init__(self, products: list[Mapping[str, Any]], page_size: int = 7) -> None:
@@ -49,23 +49,7 @@ class PricingServer:
         self.page_size = page_size
         self.fail_with: str | None = None
         self.requests: list[dict[str, Any]] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    @contextmanager
-    def running(self) -> Iterator[PricingServer]:
-        thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        thread.start()
-        try:
-            yield self
-        finally:
-            self._server.shutdown()
-            self._server.server_close()
-            thread.join()
+        super().__init__(self._handler())
 
     def get_products(self, body: Mapping[str, Any]) -> dict[str, Any]:
         matching = [

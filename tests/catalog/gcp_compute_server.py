@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.catalog.loopback_server import LoopbackServer
 from urllib.parse import parse_qs, urlparse
 
 BASE = "https://www.googleapis.com/compute/v1"
@@ -31,7 +31,7 @@ class ComputeData:
     accelerator_types: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-class ComputeServer:
+class ComputeServer(LoopbackServer):
     """Serves ``data``; ``fail_status`` makes every call fail with that HTTP status."""
 
     def __init__(self, data: ComputeData, zones_per_page: int = 3) -> None:
@@ -39,23 +39,7 @@ class ComputeServer:
         self.zones_per_page = zones_per_page
         self.fail_status: int | None = None
         self.paths: list[str] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    @contextmanager
-    def running(self) -> Iterator[ComputeServer]:
-        thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        thread.start()
-        try:
-            yield self
-        finally:
-            self._server.shutdown()
-            self._server.server_close()
-            thread.join()
+        super().__init__(self._handler())
 
     def respond(self, path: str, query: Mapping[str, list[str]]) -> tuple[int, dict[str, Any]]:
         prefix = f"/compute/v1/projects/{self.data.project}/"
