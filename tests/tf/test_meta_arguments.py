@@ -27,7 +27,7 @@ def test_replace_triggered_by_another_resource(app: App, scope: Construct) -> No
     launch_template = aws.LaunchTemplate(scope, "Lt", image_id=parameter.value)
     aws.AutoscalingGroup(scope, "Asg", min_size=0, max_size=1, lifecycle={"replace_triggered_by": [launch_template]})
     body = resource(synth(app), "aws_autoscaling_group", "aws-us-east/app-sd/Asg")
-    assert body["lifecycle"] == {"replace_triggered_by": ["${aws_launch_template.app-sd_Lt_6656171C}"]}
+    assert body["lifecycle"] == {"replace_triggered_by": ["aws_launch_template.app-sd_Lt_6656171C"]}
 
 
 def test_data_source_with_provider_and_depends_on(app: App, scope: Construct) -> None:
@@ -37,3 +37,9 @@ def test_data_source_with_provider_and_depends_on(app: App, scope: Construct) ->
     body = data_source(synth(app), "aws_ami", "aws-us-east/app-sd/Ami")
     assert body["provider"] == "aws.west"
     assert body["depends_on"] == ["aws_launch_template.app-sd_Lt_6656171C"]
+
+
+def test_an_argument_named_self(app: App, scope: Construct) -> None:
+    # aws_security_group_rule has an argument called "self": the constructor's receiver is positional-only
+    aws.SecurityGroupRule(scope, "Rule", type="ingress", from_port=0, to_port=0, protocol="-1", security_group_id="sg-1", self=True)
+    assert resource(synth(app), "aws_security_group_rule", "aws-us-east/app-sd/Rule")["self"] is True

@@ -227,6 +227,15 @@ META_ARGUMENT_CASES: list[Case] = [
         "  fix: pass the construct itself, not its name",
     ),
     (
+        "replace_triggered_by given an attribute token",
+        lambda scope: aws.AutoscalingGroup(
+            scope, "Asg", **_ASG, lifecycle={"replace_triggered_by": [aws.LaunchTemplate(scope, "Lt").latest_version]}
+        ),
+        "error[tf/wrong-type] aws-us-east/app-sd/Asg\n"
+        "  aws_autoscaling_group: lifecycle.replace_triggered_by[0] must be a resource or its address, got a reference (a value only Terraform knows)\n"
+        '  fix: pass the resource object, or write its address ("aws_launch_template.x.id")',
+    ),
+    (
         "negative count",
         lambda scope: aws.LaunchTemplate(scope, "Lt", count=-1),
         "error[tf/wrong-type] aws-us-east/app-sd/Lt\n"

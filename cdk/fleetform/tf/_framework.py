@@ -82,6 +82,7 @@ __all__ = [
     "construct_path",
     "create_element",
     "is_unresolved",
+    "read_attribute",
 ]
 
 # The framework encodes unresolved values inside ordinary Python values (see its
@@ -120,7 +121,7 @@ def _is_token_double(value: float) -> bool:
     return (struct.unpack("<Q", struct.pack("<d", value))[0] >> 48) in _DOUBLE_TOKEN_MARKERS
 
 
-def create_element(element: TerraformElement, scope: IConstruct, construct_id: str, config: Mapping[str, Any]) -> None:
+def create_element(element: object, scope: IConstruct, construct_id: str, config: Mapping[str, Any]) -> None:
     """Create the JavaScript side of a Python subclass of a framework element.
 
     ``config`` uses the framework's own (camelCase) property names. This is what the generated
@@ -129,6 +130,16 @@ def create_element(element: TerraformElement, scope: IConstruct, construct_id: s
     resource.
     """
     jsii.create(type(element), element, [scope, construct_id, dict(config)])
+
+
+def read_attribute(element: object, getter: str, attribute: str) -> Any:
+    """A framework reference token for ``attribute`` of ``element``, from its typed ``getter``.
+
+    ``element`` is a framework resource or data source. ``getter`` is the framework's (camelCase) method name: ``getStringAttribute``,
+    ``getNumberAttribute``, ``getListAttribute``, ``interpolationForAttribute``, ... Calling it
+    directly skips the generated wrapper's run-time type check, which costs more than the call.
+    """
+    return jsii.invoke(element, getter, [attribute])
 
 
 def construct_path(scope: IConstruct, construct_id: str | None = None) -> str:

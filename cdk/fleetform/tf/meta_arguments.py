@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
 from fleetform.errors import did_you_mean, format_choices
-from fleetform.tf._framework import TerraformElement, TerraformIterator, TerraformProvider, is_unresolved
+from fleetform.tf._framework import TerraformElement, TerraformIterator, TerraformProvider, TerraformResource, is_unresolved
 from fleetform.tf.schema import Block
 from fleetform.tf.validation import ArgumentReport, Finding
 from fleetform.tf.value_types import describe_value
@@ -24,13 +24,14 @@ class Lifecycle(TypedDict, total=False):
         create_before_destroy: create the replacement before destroying the old object.
         prevent_destroy: refuse any plan that would destroy the object.
         ignore_changes: arguments (top-level names or paths) whose drift Terraform ignores, or ``"all"``.
-        replace_triggered_by: references (``"aws_x.y"`` or resources) whose change replaces this one.
+        replace_triggered_by: resources, or their addresses (``"aws_launch_template.x.id"``), whose
+            change replaces this one.
     """
 
     create_before_destroy: bool
     prevent_destroy: bool
     ignore_changes: Sequence[str] | Literal["all"]
-    replace_triggered_by: Sequence[str | TerraformElement]
+    replace_triggered_by: Sequence[str | TerraformResource]
 
 
 _LIFECYCLE_KEYS = {
@@ -104,6 +105,8 @@ class _MetaChecker:
                     f"unknown lifecycle argument {key!r}{did_you_mean(key, _LIFECYCLE_KEYS)}",
                     allowed=format_choices(_LIFECYCLE_KEYS),
                 )
+            elif key == "replace_triggered_by" and value is not None:
+                config[_LIFECYCLE_KEYS[key]] = self._replace_triggers(value)
             elif value is not None:
                 self._lifecycle_value(key, value, block)
                 config[_LIFECYCLE_KEYS[key]] = list(value) if isinstance(value, (list, tuple)) else value
@@ -115,8 +118,6 @@ class _MetaChecker:
                 self.add("tf/wrong-type", f"lifecycle.{key} must be a bool, got {describe_value(value)}")
         elif key == "ignore_changes":
             self._ignore_changes(value, block)
-        elif isinstance(value, str) or not isinstance(value, Sequence):
-            self.add("tf/wrong-type", f"lifecycle.{key} must be a list, got {describe_value(value)}")
 
     def _ignore_changes(self, value: Any, block: Block) -> None:
         if value == "all":
@@ -132,6 +133,25 @@ class _MetaChecker:
                     f"lifecycle.ignore_changes[{index}] names unknown argument {path!r}"
                     + did_you_mean(name, block.argument_names),
                 )
+
+    def _replace_triggers(self, value: Any) -> list[str]:
+        """Bare resource addresses: Terraform's JSON syntax reads them as references, not ``${…}`` templates."""
+        if isinstance(value, str) or not isinstance(value, Sequence):
+            self.add("tf/wrong-type", f"lifecycle.replace_triggered_by must be a list, got {describe_value(value)}")
+            return []
+        addresses: list[str] = []
+        for index, item in enumerate(value):
+            if isinstance(item, TerraformResource):
+                addresses.append(f"{item.terraform_resource_type}.{item.friendly_unique_id}")
+            elif isinstance(item, str) and not is_unresolved(item):
+                addresses.append(item)
+            else:
+                self.add(
+                    "tf/wrong-type",
+                    f"lifecycle.replace_triggered_by[{index}] must be a resource or its address, got {describe_value(item)}",
+                    fix="pass the resource object, or write its address (\"aws_launch_template.x.id\")",
+                )
+        return addresses
 
     def provider(self, provider: TerraformProvider, provider_name: str) -> TerraformProvider:
         if not isinstance(provider, TerraformProvider):

@@ -13,11 +13,11 @@ whole as a value.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from typing import Any, Protocol, Union
+from collections.abc import Mapping
+from typing import Any, Protocol, Union, cast
 
 from fleetform.errors import Problem, did_you_mean, format_choices, near_matches
-from fleetform.tf._framework import IResolvable, construct_path
+from fleetform.tf._framework import IConstruct, IResolvable, construct_path, read_attribute
 from fleetform.tf.schema import Block, CtyType, NestedBlock, SchemaLookupError
 
 # What a reference points at: a block type (one or many blocks), one block, or a value type.
@@ -25,25 +25,25 @@ Shape = Union[NestedBlock, Block, CtyType]
 
 # The framework's typed getter for each attribute type; other types resolve to a NestedReference.
 _GETTERS: Mapping[Any, str] = {
-    "string": "get_string_attribute",
-    "number": "get_number_attribute",
-    "bool": "get_boolean_attribute",
-    ("list", "string"): "get_list_attribute",
-    ("set", "string"): "get_list_attribute",
-    ("list", "number"): "get_number_list_attribute",
-    ("set", "number"): "get_number_list_attribute",
-    ("map", "string"): "get_string_map_attribute",
-    ("map", "number"): "get_number_map_attribute",
-    ("map", "bool"): "get_boolean_map_attribute",
+    "string": "getStringAttribute",
+    "number": "getNumberAttribute",
+    "bool": "getBooleanAttribute",
+    ("list", "string"): "getListAttribute",
+    ("set", "string"): "getListAttribute",
+    ("list", "number"): "getNumberListAttribute",
+    ("set", "number"): "getNumberListAttribute",
+    ("map", "string"): "getStringMapAttribute",
+    ("map", "number"): "getNumberMapAttribute",
+    ("map", "bool"): "getBooleanMapAttribute",
 }
+_ANY_VALUE_GETTER = "interpolationForAttribute"
 
 
 class Referable(Protocol):
     """An element whose attributes can be referenced (a resource or a data source)."""
 
-    subject: str
-
-    def interpolation_for_attribute(self, terraform_attribute: str) -> IResolvable: ...
+    @property
+    def subject(self) -> str: ...
 
 
 def reference(owner: Referable, block: Block, name: str, path: str) -> Any:
@@ -62,11 +62,10 @@ def reference(owner: Referable, block: Block, name: str, path: str) -> Any:
 def _typed_token(owner: Referable, cty_type: CtyType, path: str) -> Any:
     getter = _getter_name(cty_type)
     if getter is not None:
-        read: Callable[[str], Any] = getattr(owner, getter)
-        return read(path)
+        return read_attribute(owner, getter, path)
     if isinstance(cty_type, list):
         return NestedReference(owner, path, cty_type)
-    return owner.interpolation_for_attribute(path)  # "dynamic": any value
+    return read_attribute(owner, _ANY_VALUE_GETTER, path)  # "dynamic": any value
 
 
 def _getter_name(cty_type: CtyType) -> str | None:
@@ -99,7 +98,8 @@ class NestedReference:
 
     def token(self) -> IResolvable:
         """The whole block list, block or value, as the framework's token."""
-        return self._owner.interpolation_for_attribute(self._path)
+        token: IResolvable = read_attribute(self._owner, _ANY_VALUE_GETTER, self._path)
+        return token
 
     def __getitem__(self, key: int | str) -> Any:
         if key not in self._children:
@@ -153,7 +153,7 @@ def _indexable(kind: str, key: object) -> bool:
 
 def _error(owner: Referable, message: str, *, allowed: str | None = None, fix: str | None = None) -> SchemaLookupError:
     # The construct path is only read when there is an error: it costs a round trip to the framework.
-    where = construct_path(owner)  # type: ignore[arg-type]
+    where = construct_path(cast(IConstruct, owner))
     return SchemaLookupError(Problem("tf/unknown-reference", where, f"{owner.subject}: {message}", allowed, fix))
 
 

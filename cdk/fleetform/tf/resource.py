@@ -73,7 +73,7 @@ class SchemaElement:
         self._references = {}
         schema = provider_schema(self.provider_name)
         create_element(
-            self,  # type: ignore[arg-type]
+            self,
             scope,
             construct_id,
             {
@@ -105,7 +105,7 @@ class SchemaElement:
         """
         cache = self.__dict__.setdefault("_references", {})
         if name not in cache:
-            cache[name] = reference(self, self.schema(), name, name)  # type: ignore[arg-type]
+            cache[name] = reference(self, self.schema(), name, name)
         return cache[name]
 
 

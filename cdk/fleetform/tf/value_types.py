@@ -172,6 +172,8 @@ def describe_value(value: object) -> str:
     """A bad value for a message: its Python type and a short repr (``str 'three'``)."""
     if value is None:
         return "None"
+    if is_reference(value):
+        return "a reference (a value only Terraform knows)"
     text = repr(value)
     if len(text) > _VALUE_REPR_LIMIT:
         text = text[: _VALUE_REPR_LIMIT - 3] + "..."
