@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from fleetform.provider_schemas import PROVIDER_SOURCES
-from fleetform.tf.naming import block_dict_names, element_class_name, pascal_case, provider_class_name
+from fleetform.tf.naming import block_dict_names, element_class_name, provider_class_name
 from fleetform.tf.resource import DataSource, Resource
 from fleetform.tf.schema import Attribute, Block, CtyType, ElementKind, NestedBlock, ProviderSchema, provider_schema
 
@@ -202,12 +202,12 @@ def _typed_dict(dict_name: str, nested: NestedBlock, fields: list[tuple[str, str
     if any(keyword.iskeyword(name) for name, _ in annotated):
         entries = ", ".join(f"{name!r}: {annotation}" for name, annotation in annotated)
         return [f"{dict_name} = TypedDict({dict_name!r}, {{{entries}}}, total=False)", ""]
-    lines = [f"class {dict_name}(TypedDict, total=False):", f"    {_quote(doc)}"]
+    lines = [f"class {dict_name}(TypedDict, total=False):", f"    {repr(doc)}"]
     for name, annotation in annotated:
         lines.append(f"    {name}: {annotation}")
         description = _field_description(nested.block, name)
         if description:
-            lines.append(f"    {_quote(description)}")
+            lines.append(f"    {repr(description)}")
     return [*lines, ""]
 
 
@@ -298,19 +298,15 @@ def _is_deprecated(entry: Attribute | NestedBlock) -> bool:
 
 
 def _docstring(summary: str, sections: dict[str, list[str]]) -> list[str]:
-    lines = ['    """' + summary]
+    body = [summary]
     for title, entries in sections.items():
         if not entries:
             continue
-        lines += ["", f"    {title}:"]
+        body += ["", f"{title}:"]
         for entry in entries:
-            lines += textwrap.wrap(entry, width=100, initial_indent="        ", subsequent_indent="            ")
-    lines.append('    """')
-    return [_escape_docstring(line) for line in lines]
-
-
-def _escape_docstring(line: str) -> str:
-    return line.replace("\\", "\\\\") if '"""' not in line[7:] else line[:7] + line[7:].replace('"""', "'''")
+            body += textwrap.wrap(entry, width=96, initial_indent="    ", subsequent_indent="        ")
+    escaped = [line.replace("\\", "\\\\").replace('"""', "'''") for line in body]
+    return ['    """' + escaped[0], *[f"    {line}" if line else "" for line in escaped[1:]], '    """']
 
 
 def _description(text: str) -> str:
@@ -318,10 +314,6 @@ def _description(text: str) -> str:
     if len(collapsed) > _DESCRIPTION_LIMIT:
         collapsed = collapsed[: _DESCRIPTION_LIMIT - 3].rstrip() + "..."
     return collapsed
-
-
-def _quote(text: str) -> str:
-    return repr(text)
 
 
 def main(argv: list[str] | None = None) -> int:

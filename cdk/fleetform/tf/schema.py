@@ -9,7 +9,7 @@ the other hundred.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -163,7 +163,7 @@ class ProviderSchema:
             raise unknown_type_error(self, kind, type_name, where=type_name)
         return self._block(section, type_name, lambda: self._raw[section][type_name]["block"])
 
-    def _block(self, section: str, type_name: str, raw: Any) -> Block:
+    def _block(self, section: str, type_name: str, raw: Callable[[], Mapping[str, Any]]) -> Block:
         key = (section, type_name)
         if key not in self._parsed:
             self._parsed[key] = parse_block(raw())
