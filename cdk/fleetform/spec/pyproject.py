@@ -14,7 +14,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fleetform.errors import FleetformError, Problem, display_path, where_toml
+from fleetform.catalog.regions import known_cloud_regions
+from fleetform.errors import FleetformError, Problem, did_you_mean, display_path, format_choices, where_toml
 from fleetform.spec.platform import PlatformSettings
 from fleetform.spec.problems import problems_from_validation_error, unknown_key_problems
 
@@ -97,9 +98,6 @@ def load_platform_settings(project: Pyproject) -> PlatformSettings:
 
 
 def _region_override_problems(settings: PlatformSettings, where_for) -> list[Problem]:
-    from fleetform.catalog.regions import known_cloud_regions
-    from fleetform.errors import did_you_mean, format_choices
-
     problems = []
     for cloud, overrides in settings.regions.items():
         known = known_cloud_regions(cloud)

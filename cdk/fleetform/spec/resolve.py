@@ -28,6 +28,7 @@ from fleetform.errors import (
 )
 from fleetform.spec.app import DEFAULT_METRICS_PORT, AppSpec
 from fleetform.spec.class_reader import ClassSettings, find_class, read_app_class
+from fleetform.spec.health_check import HealthCheckSpec
 from fleetform.spec.image import ContainerImageSpec
 from fleetform.catalog.machines import parse_machine_name
 from fleetform.spec.platform import PlatformSettings
@@ -157,14 +158,11 @@ class _AppBuilder:
                 self.problems.add("spec/unknown-key", self.toml_where(key),
                                   f"unknown key {key!r}" + did_you_mean(key.replace("-", "_"), TOML_KEYS) + hint,
                                   allowed=format_choices(TOML_KEYS))
-        for name, model in (("health_check", "HealthCheckSpec"), ("image", "ContainerImageSpec")):
+        for name, model in (("health_check", HealthCheckSpec), ("image", ContainerImageSpec)):
             if isinstance(self.table.get(name), dict):
                 self._check_nested_keys(name, model)
 
-    def _check_nested_keys(self, name: str, model_name: str) -> None:
-        from fleetform.spec.health_check import HealthCheckSpec
-
-        model = {"HealthCheckSpec": HealthCheckSpec, "ContainerImageSpec": ContainerImageSpec}[model_name]
+    def _check_nested_keys(self, name: str, model: type[HealthCheckSpec] | type[ContainerImageSpec]) -> None:
         data = dict(self.table[name])
         if name == "image":
             data.pop("dockerfile_str", None)
