@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from tests.catalog.loopback_server import LoopbackServer
+from tests.catalog.loopback_server import JsonHandler, LoopbackServer
 
 TARGET = "AWSPriceListService.GetProducts"
 
@@ -66,27 +66,19 @@ class PricingServer(LoopbackServer):
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
+            content_type = "application/x-amz-json-1.1"
+
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
                 server.requests.append(body)
                 if self.headers.get("X-Amz-Target") != TARGET:
-                    self._reply(400, {"__type": "UnknownOperationException", "message": "unknown operation"})
+                    self.reply(400, {"__type": "UnknownOperationException", "message": "unknown operation"})
                 elif server.fail_with:
-                    self._reply(400, {"__type": server.fail_with, "message": f"{server.fail_with} (local test server)"})
+                    self.reply(400, {"__type": server.fail_with, "message": f"{server.fail_with} (local test server)"})
                 else:
-                    self._reply(200, server.get_products(body))
+                    self.reply(200, server.get_products(body))
 
-            def _reply(self, status: int, document: Mapping[str, Any]) -> None:
-                payload = json.dumps(document).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/x-amz-json-1.1")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence per-request logs
-                pass
 
         return Handler
 

@@ -7,14 +7,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from tests.catalog.loopback_server import LoopbackServer
+from tests.catalog.loopback_server import JsonHandler, LoopbackServer
 from urllib.parse import parse_qs, urlparse
 
 BASE = "https://www.googleapis.com/compute/v1"
@@ -81,7 +80,7 @@ class ComputeServer(LoopbackServer):
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 url = urlparse(self.path)
                 server.paths.append(url.path)
@@ -89,15 +88,7 @@ class ComputeServer(LoopbackServer):
                     status, document = server.fail_status, _error(server.fail_status, "Required 'compute.machineTypes.list' permission")
                 else:
                     status, document = server.respond(url.path, parse_qs(url.query))
-                payload = json.dumps(document).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence per-request logs
-                pass
+                self.reply(status, document)
 
         return Handler
 

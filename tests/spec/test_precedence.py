@@ -124,3 +124,18 @@ def test_validation_is_deterministic(run_cli, make_project):
     make_project(PYPROJECT, {"app.py": APP})
 
     assert run_cli("validate", "--json").out == run_cli("validate", "--json").out
+
+
+def test_health_check_endpoint_path_may_be_a_keyword(run_cli, make_project):
+    make_project('[tool.fal.apps.a]\nref = "app.py::A"\n', {"app.py": '''
+import fal
+
+class A(fal.App):
+    @fal.endpoint(path="/ready", health_check=fal.HealthCheck(failure_threshold=5))
+    def ready(self):
+        return {}
+'''})
+    app = run_cli("validate", "--json").json["apps"][0]
+
+    assert app["settings"]["health_check"]["path"] == "/ready"
+    assert app["settings"]["health_check"]["failure_threshold"] == 5

@@ -271,7 +271,13 @@ def _read_health_check(file, function: ast.FunctionDef | ast.AsyncFunctionDef, v
             problems.add("spec/health-check-twice", where, "an app can only have one health check endpoint",
                          fix=f"the first one is at line {values['health_check'].line}")
             continue
-        path = _literal(file, decorator.args[0], "endpoint path", problems) if decorator.args else _NOT_LITERAL
+        path_node = decorator.args[0] if decorator.args else next(
+            (kw.value for kw in decorator.keywords if kw.arg == "path"), None)
+        if path_node is None:
+            problems.add("spec/health-check-no-path", where, "the health check endpoint has no path",
+                         fix='write @fal.endpoint("/health", health_check=fal.HealthCheck(...))')
+            continue
+        path = _literal(file, path_node, "endpoint path", problems)
         if not (isinstance(check, ast.Call) and (_dotted(check.func) or "").endswith("HealthCheck")):
             problems.add("spec/class-non-literal", where, "health_check must be a fal.HealthCheck(...) call")
             continue
