@@ -91,10 +91,44 @@ class StateBackend(_Settings):
 
 class AwsAccount(_Settings):
     allowed_account_ids: tuple[StrictStr, ...] = Field((), description="Refuse to run against any other account.")
+    home_region: Optional[StrictStr] = Field(
+        None, description="Region of the shared stack (secrets, image repositories); default: the first region used."
+    )
+    certificates: dict[StrictStr, StrictStr] = Field(
+        default_factory=dict, description="Region -> ACM certificate ARN for HTTPS on internet-facing load balancers."
+    )
+
+    @model_validator(mode="after")
+    def _arns(self) -> AwsAccount:
+        for region, arn in self.certificates.items():
+            if not arn.startswith("arn:aws") or ":acm:" not in arn:
+                raise ValueError(f"certificates.{region} {arn!r} is not an ACM certificate ARN (arn:aws:acm:...)")
+        return self
 
 
 class GcpProject(_Settings):
     project: Optional[StrictStr] = Field(None, pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+    home_region: Optional[StrictStr] = Field(None, description="Region of the shared stack's regional resources.")
+    certificates: dict[StrictStr, StrictStr] = Field(
+        default_factory=dict, description="Region -> regional SSL certificate (name or self link) for HTTPS."
+    )
+
+
+class AuthSettings(_Settings):
+    """How ``auth = "shared"`` apps authenticate callers: "any authenticated user" of the platform's identity provider."""
+
+    jwt_issuer: Optional[StrictStr] = Field(None, pattern=r"^https://", description="AWS: JWT issuer the ALB checks.")
+    jwks_url: Optional[StrictStr] = Field(None, pattern=r"^https://", description="AWS: the issuer's JWKS endpoint.")
+    shared_members: tuple[StrictStr, ...] = Field(
+        ("allAuthenticatedUsers",), min_length=1,
+        description="GCP: IAP members allowed on shared apps (domain:acme.com, group:ml@acme.com, ...).",
+    )
+
+    @model_validator(mode="after")
+    def _issuer_with_jwks(self) -> AuthSettings:
+        if (self.jwt_issuer is None) != (self.jwks_url is None):
+            raise ValueError("jwt_issuer and jwks_url go together")
+        return self
 
 
 class PlatformSettings(_Settings):
@@ -114,6 +148,7 @@ class PlatformSettings(_Settings):
     aws: AwsAccount = Field(default_factory=AwsAccount)
     gcp: GcpProject = Field(default_factory=GcpProject)
     defaults: AppDefaults = Field(default_factory=AppDefaults)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
     tags: dict[StrictStr, StrictStr] = Field(default_factory=dict, description="Tags/labels on every resource.")
 
     @model_validator(mode="after")

@@ -1,0 +1,298 @@
+"""The plan: an immutable, cloud-neutral record of everything fleetform builds.
+
+``explain``, ``simulate``, cost reports and the constructs all read these records; none of them
+goes back to the spec or the catalog. One :class:`GroupPlan` is one instance group: an app in one
+cloud region. A :class:`RegionPlan` gathers the groups of one cloud region (one stack), and
+:class:`PlatformPlan` the whole platform, with one :class:`SharedPlan` per cloud.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from fleetform.errors import Problem
+
+Cloud = Literal["aws", "gcp"]
+AuthMode = Literal["private", "public", "shared"]
+RolloutStrategy = Literal["rolling", "recreate"]
+ImageSource = Literal["image", "dockerfile", "requirements"]
+
+RUNNER_AGENT_PORT = 8079
+"""Port of the runner agent's health bridge on every runner (see ``fleetform/runner``)."""
+
+DATA_VOLUME_PATH = "/data"
+
+
+@dataclass(frozen=True)
+class MachinePlan:
+    """The VM shapes of a group: ``instance_types`` in fallback order (first preferred)."""
+
+    instance_types: tuple[str, ...]
+    gpus_per_instance: int
+    gpu: str | None
+    """The cloud's GPU name of the preferred type (``H100``, ``nvidia-h100-80gb``); None for CPU-only."""
+    vcpus: int
+    memory_gib: float
+    root_volume_gib: int
+    """Boot disk size: the OS image plus room for the app image and model weights."""
+
+
+@dataclass(frozen=True)
+class HealthPlan:
+    """How the load balancer and the group decide a runner is healthy.
+
+    ``path``/``method`` are what the app declares (or fal's default ``GET /health``). Load balancers
+    only send GET, so a POST health endpoint is probed through the runner agent's bridge
+    (``probe_port``/``probe_path``), which calls the app with the right method; a GET endpoint is
+    probed on the app port directly.
+    """
+
+    path: str
+    method: Literal["GET", "POST"]
+    probe_port: int
+    probe_path: str
+    interval_seconds: int
+    timeout_seconds: int
+    unhealthy_threshold: int
+    healthy_threshold: int
+    grace_seconds: int
+    """Runner age before failed probes count: fal's max(start_period_seconds, startup_timeout)."""
+    success_codes: str
+    """HTTP codes that count as healthy (``200-399``; ``200-499`` for an image's own server without a check)."""
+    declared: bool
+    """False when the app declared no health check and fleetform chose the default."""
+    replace_unhealthy: bool
+    """Whether failing probes replace the runner; fal's ``call_regularly = false`` only gates traffic."""
+
+
+@dataclass(frozen=True)
+class RolloutPlan:
+    """How a new revision replaces runners, and how a runner stops."""
+
+    strategy: RolloutStrategy
+    termination_grace_seconds: int
+    startup_seconds: int
+    """Time a runner may take from boot to healthy (startup_timeout): warmup and update pacing."""
+
+
+@dataclass(frozen=True)
+class ScalingPlan:
+    """fal's scaling fields for one group; ``fleetform.scaling`` turns them into cloud policies."""
+
+    min_runners: int
+    max_runners: int
+    max_multiplexing: int
+    concurrency_buffer: int
+    concurrency_buffer_perc: int
+    scaling_delay_seconds: int
+    keep_alive_seconds: int
+    startup_seconds: int
+    reset_on_deploy: bool
+    """fal's ``app_scale_settings``: True re-applies these numbers on every deploy; False keeps runtime-tuned values."""
+
+
+@dataclass(frozen=True)
+class RegistryLogin:
+    """A private registry the runner logs in to before pulling; the password is a secret's name."""
+
+    host: str
+    username: str
+    password_secret: str
+
+
+@dataclass(frozen=True)
+class ImagePlan:
+    """The container image a runner pulls.
+
+    For ``image`` the reference is the app's own; for ``dockerfile`` and ``requirements`` fleetform's
+    build pipeline pushes to the platform's repository ``repository`` with tag ``tag`` (a hash of the
+    build inputs, so a change of inputs is a new tag and a rollout). ``registries`` are logins for
+    pulling (and building).
+    """
+
+    source: ImageSource
+    reference: str | None
+    """The full reference for ``source == "image"``; None when the platform's registry hosts it."""
+    repository: str
+    """Repository name in the platform registry, ``<platform>/<app>``."""
+    tag: str
+    registries: tuple[RegistryLogin, ...]
+    entrypoint: tuple[str, ...] | str | None
+    cmd: tuple[str, ...] | str | None
+    build_secrets: tuple[str, ...]
+    """Secrets the build reads (``${NAME}`` in requirements, Dockerfile build secrets); never the runner."""
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """How requests reach the group: ``https://<lb>/<app>/...`` with the prefix stripped."""
+
+    path_prefix: str
+    auth: AuthMode
+    request_timeout_seconds: int
+    retry_conditions: tuple[str, ...]
+    """fal's retry conditions still on (``timeout``, ``server_error``, ``connection_error``) after ``skip_retry_conditions``."""
+    retries: int
+    listener_priority: int
+    """The app's stable ALB listener-rule priority (1..50000), the same in every region."""
+
+
+@dataclass(frozen=True)
+class RunnerPlan:
+    """What the boot script does on each runner besides pulling the image."""
+
+    port: int
+    metrics_port: int | None
+    """Where the runner serves Prometheus metrics (fal's ``http_requests_in_progress``); None: no scraping."""
+    secrets: tuple[str, ...]
+    """Secrets exposed to the app as environment variables of the same names."""
+    data_mounts: tuple[str, ...]
+    """Paths of the region's shared ``/data`` volume mounted into the container."""
+    private_logs: bool
+    python_version: str
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """One instance group: one app in one cloud region."""
+
+    app: str
+    """The deployed app name (fal's name): every resource id and name of the group derives from it."""
+    team: str | None
+    source: str
+    """``path/pyproject.toml: tool.fal.apps.<key>``, for messages."""
+    cloud: Cloud
+    fal_region: str
+    cloud_region: str
+    zones: tuple[str, ...]
+    """AWS AZ IDs or GCP zones offering every instance type of ``machine``."""
+    machine: MachinePlan
+    scaling: ScalingPlan
+    health: HealthPlan
+    rollout: RolloutPlan
+    route: RoutePlan
+    runner: RunnerPlan
+    image: ImagePlan
+    hourly_usd_per_runner: float | None
+    """On-demand $/hour of one runner on the preferred type; None when the catalog has no price."""
+
+    @property
+    def hourly_usd_at_min(self) -> float | None:
+        return None if self.hourly_usd_per_runner is None else self.hourly_usd_per_runner * self.scaling.min_runners
+
+    @property
+    def hourly_usd_at_max(self) -> float | None:
+        return None if self.hourly_usd_per_runner is None else self.hourly_usd_per_runner * self.scaling.max_runners
+
+    @property
+    def secrets_read(self) -> tuple[str, ...]:
+        """Every secret a runner of this group reads: the app's and its registry passwords, sorted."""
+        return tuple(sorted({*self.runner.secrets, *(login.password_secret for login in self.image.registries)}))
+
+
+@dataclass(frozen=True)
+class AwsNetworkPlan:
+    """Where AWS runners and load balancers go; ``vpc_id`` None means the account's default VPC."""
+
+    vpc_id: str | None
+    private_subnets: tuple[tuple[str, str], ...]
+    """(AZ ID, subnet id) pairs; empty with the default VPC (its default subnets are looked up)."""
+    public_subnets: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class GcpNetworkPlan:
+    """Where GCP runners go; ``network`` None means the project's ``default`` network."""
+
+    network: str | None
+    subnetwork: str | None
+
+
+@dataclass(frozen=True)
+class IngressPlan:
+    """A region's load balancers: one per auth mode its apps use."""
+
+    auth_modes: tuple[AuthMode, ...]
+    certificate: str | None
+    """ACM certificate ARN / GCP SSL certificate for HTTPS on internet-facing LBs; None: HTTP only."""
+    jwt_issuer: str | None
+    jwks_url: str | None
+    shared_members: tuple[str, ...]
+    """GCP IAP members allowed on ``shared`` apps."""
+
+
+@dataclass(frozen=True)
+class RegionPlan:
+    """One cloud region: one stack, its network, its load balancers and its groups (sorted by app)."""
+
+    cloud: Cloud
+    cloud_region: str
+    fal_regions: tuple[str, ...]
+    network: AwsNetworkPlan | GcpNetworkPlan
+    ingress: IngressPlan
+    groups: tuple[GroupPlan, ...]
+
+    @property
+    def stack_name(self) -> str:
+        """``aws-us-east``, ``gcp-us-central``: the cloud and the (first) fal region the cloud region serves."""
+        return f"{self.cloud}-{self.fal_regions[0]}"
+
+    @property
+    def needs_data_volume(self) -> bool:
+        return any(group.runner.data_mounts for group in self.groups)
+
+
+@dataclass(frozen=True)
+class SharedPlan:
+    """What a cloud holds once for the platform: secret containers, image repositories, log buckets."""
+
+    cloud: Cloud
+    home_region: str
+    regions: tuple[str, ...]
+    """Every cloud region with groups: secrets and images are replicated there."""
+    secrets: tuple[str, ...]
+    """Every secret name any app or build reads (values are set outside Terraform)."""
+    repositories: tuple[str, ...]
+    """Image repositories of the apps whose image the platform builds."""
+    private_log_apps: tuple[str, ...]
+
+    @property
+    def stack_name(self) -> str:
+        return f"{self.cloud}-shared"
+
+
+@dataclass(frozen=True)
+class StatePlan:
+    backend: Literal["local", "s3", "gcs"]
+    bucket: str | None
+    prefix: str
+    region: str | None
+    use_lockfile: bool
+    dynamodb_table: str | None
+    kms_key_id: str | None
+
+
+@dataclass(frozen=True)
+class PlatformPlan:
+    """Everything one platform repo deploys."""
+
+    name: str
+    clouds: tuple[Cloud, ...]
+    regions: tuple[RegionPlan, ...]
+    shared: tuple[SharedPlan, ...]
+    state: StatePlan
+    tags: tuple[tuple[str, str], ...]
+    aws_account_ids: tuple[str, ...]
+    gcp_project: str | None
+    warnings: tuple[Problem, ...] = field(default=())
+
+    def groups(self, app: str | None = None) -> tuple[GroupPlan, ...]:
+        """Every group, or those of one app, in stack order."""
+        return tuple(group for region in self.regions for group in region.groups if app is None or group.app == app)
+
+    def region(self, cloud: str, cloud_region: str) -> RegionPlan | None:
+        return next((r for r in self.regions if r.cloud == cloud and r.cloud_region == cloud_region), None)
+
+    def shared_for(self, cloud: str) -> SharedPlan | None:
+        return next((s for s in self.shared if s.cloud == cloud), None)
