@@ -2414,6 +2414,76 @@ class CodestarconnectionsConnection(Resource):
     @property
     def tags_all(self) -> dict[str, str]: ...
 
+class DefaultSecurityGroup(Resource):
+    """``aws_default_security_group`` (resource), checked against the pinned schema when constructed.
+
+    Args:
+        egress
+        id
+        ingress
+        region: Region where this resource will be
+            [managed](https://docs.aws.amazon.com/general/latest/gr/rande.html#regional-endpoints).
+            Defaults to the Region set in the [provider
+            configuration](https://registry.terraform.io/providers/hashicorp/aws/l...
+        revoke_rules_on_delete
+        tags
+        tags_all
+        vpc_id
+
+    Attributes (set by the provider):
+        arn
+        description
+        name
+        name_prefix
+        owner_id
+    """
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        egress: Sequence[Mapping[str, Any] | IResolvable | NestedReference] | Set[Mapping[str, Any] | IResolvable | NestedReference] | IResolvable | NestedReference | None = None,
+        id: str | float | None = None,
+        ingress: Sequence[Mapping[str, Any] | IResolvable | NestedReference] | Set[Mapping[str, Any] | IResolvable | NestedReference] | IResolvable | NestedReference | None = None,
+        region: str | float | None = None,
+        revoke_rules_on_delete: bool | str | IResolvable | None = None,
+        tags: Mapping[str, str | float] | IResolvable | NestedReference | None = None,
+        tags_all: Mapping[str, str | float] | IResolvable | NestedReference | None = None,
+        vpc_id: str | float | None = None,
+        depends_on: Sequence[TerraformElement] | None = None,
+        lifecycle: Lifecycle | None = None,
+        provider: Provider | None = None,
+        count: float | str | None = None,
+        for_each: TerraformIterator | None = None,
+    ) -> None: ...
+    @property
+    def arn(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def egress(self) -> NestedReference: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def ingress(self) -> NestedReference: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_prefix(self) -> str: ...
+    @property
+    def owner_id(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def revoke_rules_on_delete(self) -> IResolvable: ...
+    @property
+    def tags(self) -> dict[str, str]: ...
+    @property
+    def tags_all(self) -> dict[str, str]: ...
+    @property
+    def vpc_id(self) -> str: ...
+
 class DynamodbTableAttribute(TypedDict, total=False):
     'One ``attribute`` block.'
     name: Required[str | float]
@@ -3450,6 +3520,110 @@ class Eip(Resource):
     def tags_all(self) -> dict[str, str]: ...
     @property
     def timeouts(self) -> NestedReference: ...
+
+class FlowLogDestinationOptions(TypedDict, total=False):
+    'One ``destination_options`` block.'
+    file_format: str | float
+    hive_compatible_partitions: bool | str | IResolvable
+    per_hour_partition: bool | str | IResolvable
+
+class FlowLog(Resource):
+    """``aws_flow_log`` (resource), checked against the pinned schema when constructed.
+
+    Args:
+        deliver_cross_account_role
+        destination_options
+        eni_id
+        iam_role_arn
+        id
+        log_destination
+        log_destination_type
+        log_format
+        max_aggregation_interval
+        region: Region where this resource will be
+            [managed](https://docs.aws.amazon.com/general/latest/gr/rande.html#regional-endpoints).
+            Defaults to the Region set in the [provider
+            configuration](https://registry.terraform.io/providers/hashicorp/aws/l...
+        regional_nat_gateway_id
+        subnet_id
+        tags
+        tags_all
+        traffic_type
+        transit_gateway_attachment_id
+        transit_gateway_id
+        vpc_id
+
+    Attributes (set by the provider):
+        arn
+    """
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        deliver_cross_account_role: str | float | None = None,
+        eni_id: str | float | None = None,
+        iam_role_arn: str | float | None = None,
+        id: str | float | None = None,
+        log_destination: str | float | None = None,
+        log_destination_type: str | float | None = None,
+        log_format: str | float | None = None,
+        max_aggregation_interval: float | str | None = None,
+        region: str | float | None = None,
+        regional_nat_gateway_id: str | float | None = None,
+        subnet_id: str | float | None = None,
+        tags: Mapping[str, str | float] | IResolvable | NestedReference | None = None,
+        tags_all: Mapping[str, str | float] | IResolvable | NestedReference | None = None,
+        traffic_type: str | float | None = None,
+        transit_gateway_attachment_id: str | float | None = None,
+        transit_gateway_id: str | float | None = None,
+        vpc_id: str | float | None = None,
+        destination_options: FlowLogDestinationOptions | None = None,
+        depends_on: Sequence[TerraformElement] | None = None,
+        lifecycle: Lifecycle | None = None,
+        provider: Provider | None = None,
+        count: float | str | None = None,
+        for_each: TerraformIterator | None = None,
+    ) -> None: ...
+    @property
+    def arn(self) -> str: ...
+    @property
+    def deliver_cross_account_role(self) -> str: ...
+    @property
+    def destination_options(self) -> NestedReference: ...
+    @property
+    def eni_id(self) -> str: ...
+    @property
+    def iam_role_arn(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def log_destination(self) -> str: ...
+    @property
+    def log_destination_type(self) -> str: ...
+    @property
+    def log_format(self) -> str: ...
+    @property
+    def max_aggregation_interval(self) -> float: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def regional_nat_gateway_id(self) -> str: ...
+    @property
+    def subnet_id(self) -> str: ...
+    @property
+    def tags(self) -> dict[str, str]: ...
+    @property
+    def tags_all(self) -> dict[str, str]: ...
+    @property
+    def traffic_type(self) -> str: ...
+    @property
+    def transit_gateway_attachment_id(self) -> str: ...
+    @property
+    def transit_gateway_id(self) -> str: ...
+    @property
+    def vpc_id(self) -> str: ...
 
 class IamInstanceProfile(Resource):
     """``aws_iam_instance_profile`` (resource), checked against the pinned schema when constructed.

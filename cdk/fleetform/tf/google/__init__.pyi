@@ -9232,6 +9232,55 @@ class KmsCryptoKey(Resource):
     @property
     def version_template(self) -> NestedReference: ...
 
+class KmsCryptoKeyIamMemberCondition(TypedDict, total=False):
+    'One ``condition`` block.'
+    description: str | float
+    expression: Required[str | float]
+    title: Required[str | float]
+
+class KmsCryptoKeyIamMember(Resource):
+    """``google_kms_crypto_key_iam_member`` (resource), checked against the pinned schema when constructed.
+
+    Args:
+        condition
+        crypto_key_id (required)
+        id
+        member (required)
+        role (required)
+
+    Attributes (set by the provider):
+        etag
+    """
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        crypto_key_id: str | float,
+        member: str | float,
+        role: str | float,
+        id: str | float | None = None,
+        condition: KmsCryptoKeyIamMemberCondition | None = None,
+        depends_on: Sequence[TerraformElement] | None = None,
+        lifecycle: Lifecycle | None = None,
+        provider: Provider | None = None,
+        count: float | str | None = None,
+        for_each: TerraformIterator | None = None,
+    ) -> None: ...
+    @property
+    def condition(self) -> NestedReference: ...
+    @property
+    def crypto_key_id(self) -> str: ...
+    @property
+    def etag(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def member(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+
 class KmsKeyRingTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
     create: str | float
