@@ -1,0 +1,298 @@
+"""fleetform runner agent: a small service beside the app container on every runner.
+
+Duties, each enabled by /etc/fleetform/agent.json (rendered by fleetform from the plan):
+  health_bridge  answers the load balancer's GET on the agent port by calling the app's health
+                 endpoint with its own method (POST with a {} body): 200 when the app answers
+                 2xx/3xx, 503 otherwise.
+  in_flight      scrapes the app's Prometheus metrics, sums the in-flight request gauge and
+                 publishes it, 0 included, as the group's metric (CloudWatch or Cloud Monitoring).
+  drain          (AWS) when the ASG moves the instance towards Terminated, stops the app (which
+                 waits its stop timeout) and completes the termination lifecycle hook.
+
+Python 3.8+ standard library only: it runs on the stock OS images. The *_URL environment
+variables exist for tests only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from os import environ
+
+AWS_IMDS_URL = environ.get("FLEETFORM_AGENT_AWS_IMDS_URL", "http://169.254.169.254")
+GCP_METADATA_URL = environ.get("FLEETFORM_AGENT_GCP_METADATA_URL", "http://metadata.google.internal")
+GCP_MONITORING_URL = environ.get("FLEETFORM_AGENT_GCP_MONITORING_URL", "https://monitoring.googleapis.com")
+CLI_TIMEOUT_SECONDS = 60
+TERMINATING_STATE = "Terminated"
+"""The target lifecycle state IMDS reports while the instance waits in Terminating:Wait."""
+
+SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+-?\d+)?$")
+LABEL = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?')
+LABEL_ESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n"}
+
+
+
+class KeepRedirects(urllib.request.HTTPRedirectHandler):
+    """Hands a 3xx answer back to the caller (as an HTTPError) instead of following it."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), KeepRedirects)
+"""Every request goes direct (no proxy from the environment) and sees 3xx answers as they are."""
+
+
+def log(message: str) -> None:
+    print(f"fleetform-agent: {message}", file=sys.stderr, flush=True)
+
+
+def http(url: str, method: str = "GET", body: bytes | None = None, headers: dict | None = None,
+         timeout: float = 10) -> tuple[int, bytes]:
+    """Status and body of one request; an HTTP error status is returned, not raised."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with OPENER.open(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+# --- Health bridge ---------------------------------------------------------------------------
+
+def app_is_healthy(bridge: dict) -> bool:
+    post = bridge["method"] == "POST"
+    try:
+        status, _ = http(bridge["app_url"], bridge["method"], b"{}" if post else None,
+                         {"Content-Type": "application/json"} if post else {}, bridge["timeout_seconds"])
+    except (OSError, ValueError):
+        return False
+    return 200 <= status < 400
+
+
+def health_bridge_server(bridge: dict) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the base class's name
+            if self.path.split("?", 1)[0] != bridge["path"]:
+                self.reply(404, b"not found\n")
+            elif app_is_healthy(bridge):
+                self.reply(200, b"ok\n")
+            else:
+                self.reply(503, b"app unhealthy\n")
+
+        def reply(self, status: int, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+            pass
+
+    server = ThreadingHTTPServer(("0.0.0.0", bridge["listen_port"]), Handler)
+    server.daemon_threads = True
+    return server
+
+
+# --- In-flight requests ----------------------------------------------------------------------
+
+def sum_samples(text: str, metric: str, labels: dict) -> float:
+    """The sum of ``metric``'s samples carrying ``labels`` in Prometheus text; 0 when absent."""
+    total = 0.0
+    for line in text.splitlines():
+        match = SAMPLE.match(line.strip())
+        if match is None or match.group(1) != metric:
+            continue
+        found = {key: re.sub(r'\\[\\"n]', lambda m: LABEL_ESCAPES[m.group(0)], value)
+                 for key, value in LABEL.findall(match.group(2) or "")}
+        value = float(match.group(3))
+        if all(found.get(key) == wanted for key, wanted in labels.items()) and math.isfinite(value):
+            total += value
+    return total
+
+
+def scrape(in_flight: dict) -> float:
+    """The app's in-flight requests; 0 when the app does not answer (not started, or stopped)."""
+    try:
+        status, body = http(in_flight["scrape_url"], timeout=in_flight["scrape_timeout_seconds"])
+    except (OSError, ValueError):
+        return 0.0
+    return sum_samples(body.decode("utf-8", "replace"), in_flight["metric"], in_flight["labels"]) if status == 200 else 0.0
+
+
+def run_cli(*argv: str) -> str:
+    done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=CLI_TIMEOUT_SECONDS)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv[:3])} failed: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout.decode().strip()
+
+
+class CloudWatchPublisher:
+    def __init__(self, config: dict) -> None:
+        self.config = config
+        self.publish_config = config["in_flight"]["publish"]
+
+    def publish(self, value: float) -> None:
+        spec = self.publish_config
+        datum = {"MetricName": spec["metric_name"], "Dimensions": [{"Name": spec["dimension"], "Value": self.config["group"]}],
+                 "Value": value, "Unit": "Count", "StorageResolution": spec["storage_resolution"]}
+        run_cli("aws", "cloudwatch", "put-metric-data", "--region", self.config["region"],
+                "--namespace", spec["namespace"], "--metric-data", json.dumps([datum], sort_keys=True))
+
+
+class GcpMetadata:
+    """The metadata server: instance facts and the service account's access token."""
+
+    def __init__(self) -> None:
+        self._token = ""
+        self._token_expiry = 0.0
+
+    def get(self, path: str) -> str:
+        status, body = http(f"{GCP_METADATA_URL}/computeMetadata/v1/{path}", headers={"Metadata-Flavor": "Google"})
+        if status != 200:
+            raise RuntimeError(f"metadata {path}: HTTP {status}")
+        return body.decode().strip()
+
+    def token(self) -> str:
+        if time.monotonic() >= self._token_expiry:
+            grant = json.loads(self.get("instance/service-accounts/default/token"))
+            self._token = grant["access_token"]
+            self._token_expiry = time.monotonic() + max(0, int(grant.get("expires_in", 0)) - 60)
+        return self._token
+
+
+class CloudMonitoringPublisher:
+    def __init__(self, config: dict) -> None:
+        self.config = config
+        self.publish_config = config["in_flight"]["publish"]
+        self.metadata = GcpMetadata()
+        self.project = self.metadata.get("project/project-id")
+        self.zone = self.metadata.get("instance/zone").rsplit("/", 1)[-1]
+        self.instance = self.metadata.get("instance/name")
+
+    def publish(self, value: float) -> None:
+        spec = self.publish_config
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        series = {
+            "metric": {"type": spec["metric_type"]},
+            "resource": {"type": spec["resource_type"], "labels": {
+                "project_id": self.project, "location": self.zone,
+                spec["group_label"]: self.config["group"], "node_id": self.instance}},
+            "metricKind": spec["metric_kind"],
+            "valueType": spec["value_type"],
+            "points": [{"interval": {"endTime": now}, "value": {"doubleValue": value}}],
+        }
+        body = json.dumps({"timeSeries": [series]}, sort_keys=True).encode()
+        headers = {"Authorization": f"Bearer {self.metadata.token()}", "Content-Type": "application/json"}
+        status, answer = http(f"{GCP_MONITORING_URL}/v3/projects/{self.project}/timeSeries", "POST", body, headers)
+        if status != 200:
+            raise RuntimeError(f"timeSeries.create: HTTP {status}: {answer.decode(errors='replace')[:300]}")
+
+
+PUBLISHERS = {"aws": CloudWatchPublisher, "gcp": CloudMonitoringPublisher}
+
+
+def publish_in_flight(config: dict, stop: threading.Event) -> None:
+    in_flight = config["in_flight"]
+    publisher = None
+    while True:
+        try:
+            publisher = publisher or PUBLISHERS[config["cloud"]](config)
+            publisher.publish(scrape(in_flight))
+        except Exception as error:  # noqa: BLE001 - the agent keeps publishing through transient failures
+            log(f"in-flight metric not published: {error}")
+        if stop.wait(in_flight["interval_seconds"]):
+            return
+
+
+# --- Drain on termination (AWS) --------------------------------------------------------------
+
+class Imds:
+    """EC2 instance metadata over IMDSv2."""
+
+    def __init__(self) -> None:
+        self._token = ""
+        self._token_expiry = 0.0
+
+    def get(self, path: str) -> str | None:
+        if time.monotonic() >= self._token_expiry:
+            status, token = http(f"{AWS_IMDS_URL}/latest/api/token", "PUT",
+                                 headers={"X-aws-ec2-metadata-token-ttl-seconds": "21600"})
+            if status != 200:
+                raise RuntimeError(f"IMDS token: HTTP {status}")
+            self._token, self._token_expiry = token.decode(), time.monotonic() + 21000
+        status, body = http(f"{AWS_IMDS_URL}/latest/{path}", headers={"X-aws-ec2-metadata-token": self._token})
+        return body.decode().strip() if status == 200 else None
+
+
+def drain_when_terminating(config: dict, stop: threading.Event) -> None:
+    drain = config["drain"]
+    imds = Imds()
+    while not stop.wait(drain["poll_seconds"]):
+        try:
+            if imds.get("meta-data/autoscaling/target-lifecycle-state") == TERMINATING_STATE:
+                drain_and_continue(config, imds.get("meta-data/instance-id") or "")
+                return
+        except Exception as error:  # noqa: BLE001 - keep watching through transient failures
+            log(f"lifecycle state not read: {error}")
+
+
+def drain_and_continue(config: dict, instance_id: str) -> None:
+    drain = config["drain"]
+    log(f"instance {instance_id} is terminating: stopping {config['container']}")
+    try:
+        subprocess.run(["docker", "stop", config["container"]], stdout=subprocess.DEVNULL,
+                       timeout=drain["stop_timeout_seconds"] + CLI_TIMEOUT_SECONDS)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        log(f"docker stop failed: {error}")
+    for attempt in range(1, 6):
+        try:
+            run_cli("aws", "autoscaling", "complete-lifecycle-action", "--region", config["region"],
+                    "--auto-scaling-group-name", config["group"], "--lifecycle-hook-name", drain["hook"],
+                    "--lifecycle-action-result", "CONTINUE", "--instance-id", instance_id)
+            log("lifecycle hook completed")
+            return
+        except Exception as error:  # noqa: BLE001 - retried, then the hook's timeout continues anyway
+            log(f"complete-lifecycle-action attempt {attempt} failed: {error}")
+            time.sleep(attempt)
+
+
+# --- Main ------------------------------------------------------------------------------------
+
+def main(argv: list) -> int:
+    with open(argv[1], encoding="utf-8") as file:
+        config = json.load(file)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    server = health_bridge_server(config["health_bridge"]) if config.get("health_bridge") else None
+    workers = [threading.Thread(target=server.serve_forever, daemon=True)] if server else []
+    for duty, target in (("in_flight", publish_in_flight), ("drain", drain_when_terminating)):
+        if config.get(duty):
+            workers.append(threading.Thread(target=target, args=(config, stop), daemon=True))
+    if not workers:
+        log("no duties for this runner")
+        return 0
+    for worker in workers:
+        worker.start()
+    log("running: " + ", ".join(duty for duty in ("health_bridge", "in_flight", "drain") if config.get(duty)))
+    while not stop.wait(1):
+        pass
+    if server:
+        server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

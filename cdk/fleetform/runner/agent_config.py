@@ -1,0 +1,96 @@
+"""The runner agent's configuration, rendered from the plan into ``/etc/fleetform/agent.json``.
+
+Each duty is present only when the group needs it: the health bridge when the load balancer
+probes the agent (a POST health check), the in-flight metric when the app serves Prometheus
+metrics, the drain on AWS (the ASG's termination lifecycle hook). Values known only on the
+runner (instance id, project, zone) the agent reads from the metadata service itself.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fleetform.plan import metrics
+from fleetform.plan.health import AGENT_HEALTH_PATH
+from fleetform.plan.model import RUNNER_AGENT_PORT, GroupPlan
+from fleetform.plan.names import group_name
+from fleetform.runner.contract import DRAIN_HOOK_NAME, GCP_METRIC_KIND, GCP_METRIC_VALUE_TYPE, LIFECYCLE_POLL_SECONDS
+
+CONTAINER_NAME = "app"
+"""The app's container on every runner."""
+
+SCRAPE_TIMEOUT_SECONDS = 5
+
+
+def agent_config(group: GroupPlan, platform: str) -> dict[str, Any]:
+    """The agent's duties for ``group``; a duty the group does not need is ``None``."""
+    return {
+        "cloud": group.cloud,
+        "region": group.cloud_region,
+        "group": group_name(platform, group.app),
+        "container": CONTAINER_NAME,
+        "health_bridge": _health_bridge(group),
+        "in_flight": _in_flight(group),
+        "drain": _drain(group),
+    }
+
+
+def agent_config_json(group: GroupPlan, platform: str) -> str:
+    """:func:`agent_config` as stable JSON (sorted keys)."""
+    return json.dumps(agent_config(group, platform), indent=2, sort_keys=True)
+
+
+def _health_bridge(group: GroupPlan) -> dict[str, Any] | None:
+    health = group.health
+    if health.probe_port != RUNNER_AGENT_PORT:
+        return None
+    return {
+        "listen_port": RUNNER_AGENT_PORT,
+        "path": AGENT_HEALTH_PATH,
+        "app_url": f"http://127.0.0.1:{group.runner.port}{health.path}",
+        "method": health.method,
+        "timeout_seconds": health.timeout_seconds,
+    }
+
+
+def _in_flight(group: GroupPlan) -> dict[str, Any] | None:
+    if group.runner.metrics_port is None:
+        return None
+    return {
+        "scrape_url": f"http://127.0.0.1:{group.runner.metrics_port}/metrics",
+        "scrape_timeout_seconds": SCRAPE_TIMEOUT_SECONDS,
+        "metric": metrics.SCRAPED_METRIC,
+        "labels": dict(metrics.SCRAPED_LABELS),
+        "interval_seconds": metrics.PUBLISH_INTERVAL_SECONDS,
+        "publish": _aws_publish() if group.cloud == "aws" else _gcp_publish(),
+    }
+
+
+def _aws_publish() -> dict[str, Any]:
+    return {
+        "namespace": metrics.AWS_NAMESPACE,
+        "metric_name": metrics.AWS_METRIC_NAME,
+        "dimension": metrics.AWS_GROUP_DIMENSION,
+        "storage_resolution": metrics.AWS_STORAGE_RESOLUTION_SECONDS,
+    }
+
+
+def _gcp_publish() -> dict[str, Any]:
+    return {
+        "metric_type": metrics.GCP_METRIC_TYPE,
+        "metric_kind": GCP_METRIC_KIND,
+        "value_type": GCP_METRIC_VALUE_TYPE,
+        "resource_type": metrics.GCP_RESOURCE_TYPE,
+        "group_label": metrics.GCP_GROUP_LABEL,
+    }
+
+
+def _drain(group: GroupPlan) -> dict[str, Any] | None:
+    if group.cloud != "aws":
+        return None
+    return {
+        "hook": DRAIN_HOOK_NAME,
+        "poll_seconds": LIFECYCLE_POLL_SECONDS,
+        "stop_timeout_seconds": group.rollout.termination_grace_seconds,
+    }

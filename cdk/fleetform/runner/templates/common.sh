@@ -1,0 +1,131 @@
+
+# --- Shared steps -----------------------------------------------------------------------------
+# The cloud part below defines: cloud_identity, cloud_login_platform_registry (sets IMAGE),
+# cloud_read_secret ID, cloud_mount_data_volume TARGET, cloud_log_options (sets LOG_OPTIONS) and
+# cloud_persist_for_reboots.
+
+# Every path the script writes lies under FLEETFORM_ROOT, unset on a runner; tests point it at a
+# scratch folder to run the script unchanged.
+readonly ROOT="${FLEETFORM_ROOT:-}"
+readonly STATE_DIR="$ROOT/etc/fleetform"
+readonly ENV_FILE="$STATE_DIR/app.env"
+readonly DATA_HOST_PATH="$ROOT/mnt/fleetform-data"
+readonly CONTAINER_NAME=app
+export HOME="${HOME:-/root}"
+IMAGE=
+LOG_OPTIONS=()
+DATA_OPTIONS=()
+
+log() { printf 'fleetform-runner: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# retry ATTEMPTS DELAY_SECONDS COMMAND...: run COMMAND until it succeeds, at most ATTEMPTS times.
+retry() {
+  local attempts=$1 delay=$2 attempt=1
+  shift 2
+  until "$@"; do
+    if ((attempt >= attempts)); then
+      log "gave up after $attempts attempts: $1"
+      return 1
+    fi
+    log "attempt $attempt/$attempts failed, retrying in ${delay}s: $1"
+    sleep "$delay"
+    attempt=$((attempt + 1))
+  done
+}
+
+docker_ready() { docker info >/dev/null 2>&1; }
+gpus_ready() { nvidia-smi >/dev/null 2>&1; }
+
+wait_for_docker() {
+  retry 60 5 docker_ready || die "docker is not running"
+}
+
+# The GPU driver may still be installing on first boot (GCP installs it from metadata).
+wait_for_gpus() {
+  if ((GPUS_PER_INSTANCE > 0)); then
+    retry 90 10 gpus_ready || die "no NVIDIA driver after 15 minutes (nvidia-smi fails)"
+  fi
+}
+
+# password_login USERNAME PASSWORD HOST: the password goes to docker on stdin, never in argv.
+password_login() {
+  printf '%s' "$2" | docker login --username "$1" --password-stdin "$3" >/dev/null
+}
+
+login_private_registries() {
+  local index password
+  for index in "${!REGISTRY_HOSTS[@]}"; do
+    password="$(retry 5 5 cloud_read_secret "${REGISTRY_PASSWORD_SECRET_IDS[index]}")" ||
+      die "cannot read secret ${REGISTRY_PASSWORD_SECRET_IDS[index]} (password for ${REGISTRY_HOSTS[index]})"
+    retry 5 5 password_login "${REGISTRY_USERNAMES[index]}" "$password" "${REGISTRY_HOSTS[index]}" ||
+      die "cannot log in to ${REGISTRY_HOSTS[index]}"
+  done
+}
+
+pull_image() {
+  retry 10 15 docker pull --quiet "$IMAGE" >/dev/null || die "cannot pull $IMAGE"
+}
+
+# The app's secrets as NAME=value lines, readable by root only. Values never reach argv or the log.
+write_env_file() {
+  local tracing=0 index value
+  if [[ $- == *x* ]]; then tracing=1; fi
+  set +x
+  install -d -m 0700 "$STATE_DIR"
+  (umask 077 && : >"$ENV_FILE.new")
+  for index in "${!APP_SECRET_NAMES[@]}"; do
+    value="$(retry 5 5 cloud_read_secret "${APP_SECRET_IDS[index]}")" ||
+      die "cannot read secret ${APP_SECRET_IDS[index]}"
+    if [[ $value == *$'\n'* ]]; then
+      die "secret ${APP_SECRET_IDS[index]} spans several lines; a docker env file holds one line per variable"
+    fi
+    printf '%s=%s\n' "${APP_SECRET_NAMES[index]}" "$value" >>"$ENV_FILE.new"
+  done
+  mv -f "$ENV_FILE.new" "$ENV_FILE"
+  if ((tracing)); then set -x; fi
+}
+
+ensure_nfs_client() {
+  if command -v mount.nfs4 >/dev/null 2>&1; then return 0; fi
+  if command -v apt-get >/dev/null 2>&1; then
+    retry 5 10 apt-get install -y -q nfs-common >/dev/null
+  else
+    retry 5 10 dnf install -y -q nfs-utils >/dev/null
+  fi
+}
+
+# Mounts the region's shared volume once per boot and binds each data mount into the container
+# at the same path (DATA_VOLUME_PATH on the volume's root, deeper paths on its folders).
+mount_data_volume() {
+  local path host_path
+  if ((${#DATA_MOUNTS[@]} == 0)); then return 0; fi
+  install -d -m 0755 "$DATA_HOST_PATH"
+  if mountpoint -q "$DATA_HOST_PATH"; then
+    log "data volume already mounted at $DATA_HOST_PATH"
+  else
+    ensure_nfs_client
+    cloud_mount_data_volume "$DATA_HOST_PATH"
+  fi
+  for path in "${DATA_MOUNTS[@]}"; do
+    host_path="$DATA_HOST_PATH${path#"$DATA_VOLUME_PATH"}"
+    install -d "$host_path"
+    DATA_OPTIONS+=(--volume "$host_path:$path")
+  done
+}
+
+# Replaces any container left by an earlier boot, so every boot ends in the same state.
+run_container() {
+  local options=(
+    --detach --name "$CONTAINER_NAME" --restart unless-stopped
+    --stop-timeout "$STOP_TIMEOUT_SECONDS"
+    --publish "$APP_PORT:$APP_PORT"
+    --env-file "$ENV_FILE" --env "FAL_APP_NAME=$APP_NAME" --env "PORT=$APP_PORT"
+  )
+  if [[ -n $METRICS_PORT ]]; then options+=(--publish "127.0.0.1:$METRICS_PORT:$METRICS_PORT"); fi
+  if ((GPUS_PER_INSTANCE > 0)); then options+=(--gpus all --shm-size "$SHM_SIZE"); fi
+  cloud_log_options
+  docker rm --force "$CONTAINER_NAME" >/dev/null 2>&1 || true
+  docker run "${options[@]}" "${DATA_OPTIONS[@]}" "${LOG_OPTIONS[@]}" "${ENTRYPOINT_OPTIONS[@]}" "$IMAGE" "${CONTAINER_ARGS[@]}" >/dev/null ||
+    die "cannot start the app container"
+}
