@@ -19,6 +19,19 @@ DATA_OPTIONS=()
 log() { printf 'fleetform-runner: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+# untraced COMMAND...: run COMMAND with xtrace off (under bash -x), so no secret reaches the log.
+untraced() {
+  local status=0
+  if [[ $- != *x* ]]; then
+    "$@"
+    return
+  fi
+  set +x
+  "$@" || status=$?
+  set -x
+  return "$status"
+}
+
 # retry ATTEMPTS DELAY_SECONDS COMMAND...: run COMMAND until it succeeds, at most ATTEMPTS times.
 retry() {
   local attempts=$1 delay=$2 attempt=1
@@ -69,9 +82,7 @@ pull_image() {
 
 # The app's secrets as NAME=value lines, readable by root only. Values never reach argv or the log.
 write_env_file() {
-  local tracing=0 index value
-  if [[ $- == *x* ]]; then tracing=1; fi
-  set +x
+  local index value
   install -d -m 0700 "$STATE_DIR"
   (umask 077 && : >"$ENV_FILE.new")
   for index in "${!APP_SECRET_NAMES[@]}"; do
@@ -83,7 +94,6 @@ write_env_file() {
     printf '%s=%s\n' "${APP_SECRET_NAMES[index]}" "$value" >>"$ENV_FILE.new"
   done
   mv -f "$ENV_FILE.new" "$ENV_FILE"
-  if ((tracing)); then set -x; fi
 }
 
 ensure_nfs_client() {

@@ -7,9 +7,9 @@ main() {
   wait_for_gpus
   cloud_identity
   cloud_login_platform_registry
-  login_private_registries
+  untraced login_private_registries
   pull_image
-  write_env_file
+  untraced write_env_file
   mount_data_volume
   install_agent
   run_container
