@@ -1,18 +1,39 @@
-"""Synthesizing a platform repo: what ``fleetform synth`` and the repo's ``cdktf synth`` (main.py) both run."""
+"""Synthesizing a platform repo: what ``fleetform synth`` and the repo's ``cdktf synth`` (main.py) both run.
+
+A platform repo's ``main.py`` is ``synth_platform(Path(__file__).parent)``: under ``cdktf synth`` the
+output folder comes from the CLI (``CDKTF_OUTDIR``), under ``fleetform synth`` from ``--out`` or the
+repo's ``cdktf.json``, so both write the same files.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from fleetform.constructs.platform import FleetPlatform
+from fleetform.errors import FleetformError, display_path
 from fleetform.tf import App
 
-DEFAULT_OUT_DIR = Path("cdktf.out")
+DEFAULT_OUT_DIR = "cdktf.out"
 
 
-def synth_platform(settings: Path, out_dir: Path = DEFAULT_OUT_DIR) -> FleetPlatform:
-    """Write ``out_dir/stacks/<stack>/cdk.tf.json`` for every stack of the platform ``settings`` describes."""
-    app = App(outdir=str(out_dir))
+def synth_platform(settings: Path, out_dir: Path | None = None) -> FleetPlatform:
+    """Write ``<out>/stacks/<stack>/cdk.tf.json`` for every stack of the platform ``settings`` describes."""
+    app = App(outdir=str(out_dir)) if out_dir is not None else App()
     platform = FleetPlatform(app, settings=settings)
     app.synth()
     return platform
+
+
+def default_out_dir(settings: Path) -> Path:
+    """``output`` of the ``cdktf.json`` next to the platform's pyproject, else ``cdktf.out`` there."""
+    folder = settings if settings.is_dir() else settings.parent
+    config = folder / "cdktf.json"
+    if not config.is_file():
+        return folder / DEFAULT_OUT_DIR
+    try:
+        output = json.loads(config.read_text(encoding="utf-8")).get("output", DEFAULT_OUT_DIR)
+    except json.JSONDecodeError as error:
+        raise FleetformError.single("synth/bad-cdktf-json", f"{display_path(config)}:{error.lineno}",
+                                    f"cdktf.json is not valid JSON: {error.msg}") from None
+    return folder / output

@@ -26,6 +26,8 @@ EXIT_INTERNAL = 3
 COMMANDS = {
     "catalog": "catalog",
     "check": "check",
+    "explain": "explain",
+    "synth": "synth",
     "validate": "validate",
 }
 

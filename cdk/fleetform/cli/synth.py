@@ -1,0 +1,31 @@
+"""``fleetform synth``: write every stack of a platform repo, as ``cdktf synth`` does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fleetform.errors import display_path
+from fleetform.synth import default_out_dir, synth_platform
+
+
+@click.command(name="synth")
+@click.option("--config", "config", default=".", type=click.Path(path_type=Path),
+              help="The platform repo: its pyproject.toml or folder (default: .).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: the repo's cdktf.json `output`, else cdktf.out next to it).")
+def command(config: Path, out_dir: Path | None) -> int:
+    """Synthesize one stack per cloud region and one shared stack per cloud into OUT.
+
+    The result is the same as `cdktf synth` in the repo (whose main.py calls fleetform.synth).
+    Follow with `fleetform check OUT` to validate and plan every stack offline.
+    """
+    out = out_dir or default_out_dir(config)
+    platform = synth_platform(config, out)
+    for problem in platform.plan.warnings:
+        click.echo(f"warning[{problem.code}] {problem.where}\n  {problem.message}", err=True)
+    for name in sorted(platform.stacks):
+        click.echo(f"{name}: {display_path(out / 'stacks' / name / 'cdk.tf.json')}")
+    click.echo(f"{len(platform.stacks)} stack(s) written to {display_path(out)}", err=True)
+    return 0

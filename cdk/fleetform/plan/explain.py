@@ -1,0 +1,64 @@
+"""What ``fleetform explain`` prints: an app's groups as the plan records them, in JSON or text."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fleetform.plan.model import GroupPlan
+
+
+def group_json(group: GroupPlan) -> dict[str, Any]:
+    """Every field of the group's plan, plus the costs it implies and the scaling policy per cloud."""
+    from fleetform.scaling import describe_policies
+
+    data = asdict(group)
+    data["cost"] = {
+        "hourly_usd_per_runner": group.hourly_usd_per_runner,
+        "hourly_usd_at_min": _round(group.hourly_usd_at_min),
+        "hourly_usd_at_max": _round(group.hourly_usd_at_max),
+    }
+    data["secrets_read"] = list(group.secrets_read)
+    data["scaling_policy"] = describe_policies(group)
+    return data
+
+
+def group_text(group: GroupPlan) -> str:
+    """A reviewer's summary of one group, one concern per line."""
+    machine, scaling, health, route, runner, image = (group.machine, group.scaling, group.health, group.route,
+                                                       group.runner, group.image)
+    gpus = f"{machine.gpus_per_instance}×{machine.gpu}" if machine.gpu else "no GPU"
+    lines = [
+        f"{group.app} on {group.cloud} {group.cloud_region} (fal region {group.fal_region})",
+        f"  machine:   {' → '.join(machine.instance_types)} ({gpus}, {machine.vcpus} vCPU, "
+        f"{machine.memory_gib:g} GiB; root disk {machine.root_volume_gib} GiB)",
+        f"  zones:     {', '.join(group.zones)}",
+        f"  runners:   min {scaling.min_runners}, max {scaling.max_runners}; {scaling.max_multiplexing} request(s) "
+        f"each; buffer {scaling.concurrency_buffer} / {scaling.concurrency_buffer_perc}%; scaling delay "
+        f"{scaling.scaling_delay_seconds} s; keep alive {scaling.keep_alive_seconds} s",
+        f"  cost:      {_usd(group.hourly_usd_per_runner)}/h per runner; {_usd(group.hourly_usd_at_min)}/h at min, "
+        f"{_usd(group.hourly_usd_at_max)}/h at max",
+        f"  health:    {health.method} {health.path} (LB probes :{health.probe_port}{health.probe_path} every "
+        f"{health.interval_seconds} s, timeout {health.timeout_seconds} s, {health.unhealthy_threshold} failures; "
+        f"grace {health.grace_seconds} s; {'replaces' if health.replace_unhealthy else 'only gates traffic to'} "
+        f"failing runners{'' if health.declared else '; fleetform default'})",
+        f"  rollout:   {group.rollout.strategy}; termination grace {group.rollout.termination_grace_seconds} s",
+        f"  route:     {route.path_prefix}/* ({route.auth}), timeout {route.request_timeout_seconds} s, "
+        f"retries {route.retries} on {', '.join(route.retry_conditions) or 'nothing'}",
+        f"  runner:    port {runner.port}, metrics {runner.metrics_port or 'none'}, secrets "
+        f"{', '.join(group.secrets_read) or 'none'}, data {', '.join(runner.data_mounts) or 'none'}, "
+        f"logs {'private' if runner.private_logs else 'team-readable'}",
+        f"  image:     {image.reference or f'{image.repository}:{image.tag}'} ({image.source})",
+    ]
+    policy = group_json(group)["scaling_policy"]
+    for cloud_policy in policy.get("summary", []):
+        lines.append(f"  scaling:   {cloud_policy}")
+    return "\n".join(lines)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _usd(value: float | None) -> str:
+    return "unknown" if value is None else f"${value:,.2f}"
