@@ -8,6 +8,7 @@ exactly as the real providers' schemas would check it, with no credentials and n
 from __future__ import annotations
 
 from fleetform.check.report import CheckReport, Diagnostic, StackResult
+from fleetform.check.root_module import check_module
 from fleetform.check.runner import check_stacks, check_terraform_json
 
-__all__ = ["CheckReport", "Diagnostic", "StackResult", "check_stacks", "check_terraform_json"]
+__all__ = ["CheckReport", "Diagnostic", "StackResult", "check_module", "check_stacks", "check_terraform_json"]

@@ -83,7 +83,7 @@ def _check_stack(stack: Stack, workdir: Path, env: dict[str, str], plan_json_dir
     if assets.is_dir():  # cdktf's TerraformAsset paths are relative to the stack folder
         (workdir / ASSETS_DIR).symlink_to(assets.resolve(), target_is_directory=True)
     commands = [VALIDATE, PLAN] + ([SHOW] if plan_json_dir is not None else [])
-    outcomes = _run_worker(workdir, commands, env)
+    outcomes = run_worker(workdir, commands, env)
 
     raw: list[TerraformDiagnostic] = []
     seconds: dict[str, float] = {}
@@ -112,8 +112,15 @@ def _check_stack(stack: Stack, workdir: Path, env: dict[str, str], plan_json_dir
     )
 
 
-def _run_worker(workdir: Path, commands: list[list[str]], env: dict[str, str]) -> list[dict[str, Any]]:
-    request, result = workdir / "request.json", workdir / "result.json"
+def run_worker(
+    workdir: Path, commands: list[list[str]], env: dict[str, str], *, request_dir: Path | None = None
+) -> list[dict[str, Any]]:
+    """Run ``commands`` in ``workdir`` in one Terraform worker process; the outcome of each that ran.
+
+    The request and result files go to ``request_dir`` (default: ``workdir``).
+    """
+    files = request_dir or workdir
+    request, result = files / "request.json", files / "result.json"
     request.write_text(json.dumps({"workdir": str(workdir), "commands": commands}), encoding="utf-8")
     try:
         process = subprocess.run(
