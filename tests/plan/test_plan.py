@@ -1,0 +1,196 @@
+"""The plan model: what each group gets, decided once for both clouds (layer 1: model tests)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from fleetform.errors import FleetformError
+from fleetform.plan.model import RUNNER_AGENT_PORT
+from fleetform.plan.platform import plan_workspace
+from fleetform.spec.workspace import open_workspace
+from tests.conftest import EXAMPLES
+
+APP_FILE = """
+import fal
+
+class Generator(fal.App):
+    machine_type = "GPU-H100"
+
+    @fal.endpoint("/")
+    def run(self) -> dict:
+        return {}
+"""
+
+
+def write_platform(root: Path, fleetform: str, apps: str, files: dict[str, str] | None = None) -> Path:
+    """A platform repo at root/platform whose apps live in root/app."""
+    (root / "platform").mkdir(parents=True, exist_ok=True)
+    (root / "app").mkdir(parents=True, exist_ok=True)
+    (root / "platform" / "pyproject.toml").write_text(
+        '[tool.fleetform]\nname = "acme"\napps = ["../app/pyproject.toml"]\n' + textwrap.dedent(fleetform))
+    (root / "app" / "pyproject.toml").write_text(textwrap.dedent(apps))
+    for name, text in (files or {"app.py": APP_FILE}).items():
+        (root / "app" / name).write_text(textwrap.dedent(text))
+    return root / "platform"
+
+
+def plan_of(root: Path, fleetform: str, apps: str, files: dict[str, str] | None = None):
+    return plan_workspace(open_workspace(write_platform(root, fleetform, apps, files)))
+
+
+def only_group(plan, app: str, cloud: str = "aws"):
+    groups = [g for g in plan.groups(app) if g.cloud == cloud]
+    assert len(groups) == 1, groups
+    return groups[0]
+
+
+@pytest.fixture(scope="module")
+def example_plan():
+    return plan_workspace(open_workspace(EXAMPLES / "platform"))
+
+
+def test_example_platform_has_a_stack_per_cloud_and_fal_region(example_plan):
+    names = {region.stack_name for region in example_plan.regions}
+    for cloud in ("aws", "gcp"):
+        for fal_region in ("us-west", "us-central", "us-east", "eu-north", "eu-west"):
+            assert f"{cloud}-{fal_region}" in names
+    assert [shared.stack_name for shared in example_plan.shared] == ["aws-shared", "gcp-shared"]
+
+
+def test_example_groups_carry_their_spec(example_plan):
+    transcriber = [g for g in example_plan.groups("transcriber") if g.cloud_region == "us-east-2"][0]
+    assert transcriber.machine.instance_types == ("p4d.24xlarge", "p5.48xlarge")
+    assert transcriber.zones == ("use2-az1", "use2-az2", "use2-az3")
+    assert (transcriber.scaling.min_runners, transcriber.scaling.max_runners) == (1, 8)
+    assert transcriber.scaling.max_multiplexing == 4
+    assert transcriber.route.auth == "public"
+    assert transcriber.route.request_timeout_seconds == 120
+    assert transcriber.route.retry_conditions == ("connection_error", "server_error")
+    assert transcriber.route.retries == 5
+    assert transcriber.rollout.termination_grace_seconds == 25
+    assert transcriber.runner.metrics_port == 9100
+    assert transcriber.runner.data_mounts == ("/data/.cache",)
+    assert transcriber.secrets_read == ("GH_TOKEN", "HF_TOKEN")
+    assert transcriber.image.source == "requirements" and transcriber.image.build_secrets == ("GH_TOKEN",)
+    assert transcriber.health.grace_seconds == 900  # max(start_period 60, startup_timeout 900)
+    captioner = example_plan.groups("captioner")[0]
+    assert captioner.image.source == "dockerfile"
+    assert [login.password_secret for login in captioner.image.registries] == ["DOCKERHUB_TOKEN"]
+    assert captioner.secrets_read == ("DOCKERHUB_TOKEN",)
+    assert captioner.image.build_secrets == ("PIP_TOKEN",)
+
+
+def test_costs_follow_min_and_max(example_plan):
+    group = [g for g in example_plan.groups("image-generator") if g.cloud_region == "us-east-1"][0]
+    assert group.hourly_usd_per_runner == pytest.approx(6.88)
+    assert group.hourly_usd_at_min == pytest.approx(6.88 * group.scaling.min_runners)
+    assert group.hourly_usd_at_max == pytest.approx(6.88 * group.scaling.max_runners)
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ("", ("GET", "/health", 8080, "/health", "200-399", True, False)),
+        ('[tool.fal.apps.gen.health_check]\npath = "/ready"\n',
+         ("POST", "/ready", RUNNER_AGENT_PORT, "/fleetform/health", "200-399", True, True)),
+        ('[tool.fal.apps.gen.health_check]\npath = "/ready"\nmethod = "GET"\n',
+         ("GET", "/ready", 8080, "/ready", "200-399", True, True)),
+        ('[tool.fal.apps.gen.health_check]\npath = "/ready"\ncall_regularly = false\n',
+         ("POST", "/ready", RUNNER_AGENT_PORT, "/fleetform/health", "200-399", False, True)),
+    ],
+)
+def test_health_probe_decisions(tmp_path, table, expected):
+    plan = plan_of(tmp_path, "clouds = [\"aws\"]\n", f'[tool.fal.apps.gen]\nref = "app.py::Generator"\n{table}')
+    health = only_group(plan, "gen").health
+    assert (health.method, health.path, health.probe_port, health.probe_path, health.success_codes,
+            health.replace_unhealthy, health.declared) == expected
+    assert health.grace_seconds == 600
+
+
+def test_image_only_app_is_probed_at_its_root(tmp_path):
+    plan = plan_of(tmp_path, "clouds = [\"aws\"]\n",
+                   '[tool.fal.apps.web]\nmachine_type = "GPU-H100"\nexposed_port = 8000\n'
+                   '[tool.fal.apps.web.image]\nimage = "ghcr.io/acme/web:1.0"\n', files={})
+    group = only_group(plan, "web")
+    assert (group.health.path, group.health.probe_port, group.health.success_codes) == ("/", 8000, "200-499")
+    assert group.image.reference == "ghcr.io/acme/web:1.0" and group.image.source == "image"
+    assert group.runner.metrics_port is None
+
+
+def test_listener_priority_is_stable_when_apps_come_and_go(tmp_path):
+    one = plan_of(tmp_path / "one", "clouds = [\"aws\"]\n", '[tool.fal.apps.gen]\nref = "app.py::Generator"\n')
+    two = plan_of(tmp_path / "two", "clouds = [\"aws\"]\n",
+                  '[tool.fal.apps.gen]\nref = "app.py::Generator"\n[tool.fal.apps.other]\nref = "app.py::Generator"\n')
+    first = only_group(one, "gen").route.listener_priority
+    assert 1 <= first <= 50_000
+    assert only_group(two, "gen").route.listener_priority == first
+    assert only_group(two, "other").route.listener_priority != first
+
+
+def test_image_tag_follows_build_inputs_only(tmp_path):
+    apps = '[tool.fal.apps.gen]\nref = "app.py::Generator"\nrequirements = ["torch==2.5.0"]\n'
+    tag = only_group(plan_of(tmp_path / "a", 'clouds = ["aws"]\n', apps), "gen").image.tag
+    again = only_group(plan_of(tmp_path / "b", 'clouds = ["aws"]\n', apps), "gen").image.tag
+    changed = only_group(plan_of(tmp_path / "c", 'clouds = ["aws"]\n', apps.replace("2.5.0", "2.5.1")), "gen").image.tag
+    assert tag == again and tag.startswith("in-") and changed != tag
+
+
+def test_app_team_and_secrets_reach_the_group(tmp_path):
+    plan = plan_of(tmp_path, 'clouds = ["gcp"]\n',
+                   '[tool.fal.apps.gen]\nref = "app.py::Generator"\nteam = "imaging"\nsecrets = ["HF_TOKEN"]\n'
+                   'private_logs = true\n')
+    group = only_group(plan, "gen", "gcp")
+    assert group.team == "imaging" and group.secrets_read == ("HF_TOKEN",) and group.runner.private_logs
+    assert plan.shared_for("gcp").secrets == ("HF_TOKEN",)
+    assert plan.shared_for("gcp").private_log_apps == ("gen",)
+
+
+def problems(error: FleetformError) -> list[tuple[str, str]]:
+    return [(problem.code, problem.where.split(": ")[-1]) for problem in error.problems]
+
+
+def test_request_start_timeout_is_refused_where_it_is_written(tmp_path):
+    with pytest.raises(FleetformError) as caught:
+        plan_of(tmp_path, 'clouds = ["aws"]\n',
+                '[tool.fal.apps.gen]\nref = "app.py::Generator"\nrequest_start_timeout = 30\n')
+    assert problems(caught.value) == [("plan/unsupported-field", "tool.fal.apps.gen.request_start_timeout")]
+    assert "not supported yet" in caught.value.problems[0].message
+
+
+def test_shared_apps_on_aws_need_an_issuer_and_https(tmp_path):
+    with pytest.raises(FleetformError) as caught:
+        plan_of(tmp_path, 'clouds = ["aws"]\n', '[tool.fal.apps.gen]\nref = "app.py::Generator"\nauth = "shared"\n')
+    assert problems(caught.value) == [("plan/shared-auth-unset", "tool.fleetform.auth.jwt_issuer"),
+                                      ("plan/shared-auth-needs-https", "tool.fleetform.aws.certificates.us-east-1")]
+
+
+def test_configured_network_must_reach_a_zone_that_offers_the_type(tmp_path):
+    network = """
+    [tool.fleetform.networks.aws.us-east-1]
+    vpc_id = "vpc-0a1b2c3d4e5f60718"
+    private_subnets = { use1-az3 = "subnet-0aa3" }
+    """
+    with pytest.raises(FleetformError) as caught:
+        plan_of(tmp_path, 'clouds = ["aws"]\n' + textwrap.dedent(network),
+                '[tool.fal.apps.gen]\nref = "app.py::Generator"\n',
+                files={"app.py": APP_FILE.replace('"GPU-H100"', '"GPU-A100"\n    num_gpus = 8')})
+    assert problems(caught.value) == [("plan/no-subnet", "tool.fleetform.networks.aws.us-east-1.private_subnets")]
+    assert "use1-az3" in caught.value.problems[0].message  # p4d.24xlarge is offered in az1, az2, az4, az6 only
+    assert caught.value.problems[0].allowed == "use1-az1, use1-az2, use1-az4, use1-az6"
+
+
+def test_two_projects_may_not_deploy_the_same_app_name(tmp_path):
+    root = write_platform(tmp_path, 'clouds = ["aws"]\n', '[tool.fal.apps.gen]\nref = "app.py::Generator"\n')
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "pyproject.toml").write_text('[tool.fal.apps.gen]\nref = "app.py::Generator"\n')
+    (other / "app.py").write_text(textwrap.dedent(APP_FILE))
+    text = (root / "pyproject.toml").read_text().replace('["../app/pyproject.toml"]',
+                                                         '["../app/pyproject.toml", "../other/pyproject.toml"]')
+    (root / "pyproject.toml").write_text(text)
+    with pytest.raises(FleetformError) as caught:
+        plan_workspace(open_workspace(root))
+    assert [p.code for p in caught.value.problems] == ["plan/duplicate-app"]
