@@ -1,0 +1,120 @@
+"""A region's Application Load Balancers: one internal, one internet-facing, each shared by its apps.
+
+fal's ``auth`` decides the exposure: ``private`` apps ("only you/team") sit behind the **internal**
+load balancer, reachable from inside the VPC only; ``public`` and ``shared`` apps behind the
+**internet-facing** one (``shared`` apps additionally check the caller's JWT at the listener rule).
+A region gets only the load balancers its apps need.
+
+Listener: HTTPS with the region's ACM certificate and the console's current default TLS policy
+(TLS 1.3 and 1.2, restricted ciphers, post-quantum key exchange) when a certificate is configured;
+otherwise plain HTTP on port 80, for trying fleetform out only (a warning says so at synth). No
+port-80 redirect next to HTTPS: API clients would send their tokens in clear text before the
+redirect. A request no app claims gets a JSON 404 from the default action.
+
+Timeouts: the ALB's idle timeout is per load balancer, not per rule, so it is the longest
+``request_timeout`` of the apps behind it (at most 4000 s, the ALB maximum). No app's request is cut
+by the load balancer before its own ``request_timeout``; but an app with a shorter one is not cut
+at it either: the ALB has no per-rule or per-target-group timeout, so the shorter limit must be
+enforced on the runner.
+
+Deletion protection is off: fleetform removes a load balancer when the last app of its exposure
+leaves the region, and a protected one would fail that apply halfway. Replacing or removing a load
+balancer changes its DNS name; ``fleetform review`` flags that in the pull request instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fleetform.constructs.aws.names import load_balancer_name, load_balancer_security_group_prefix
+from fleetform.constructs.aws.network import AwsNetwork
+from fleetform.plan.model import AuthMode, GroupPlan, IngressPlan
+from fleetform.tf import Construct, aws
+from fleetform.tf._framework import add_warning
+
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+"""The console's default HTTPS policy (other clients still default to the 2016 one)."""
+HTTPS_PORT = 443
+HTTP_PORT = 80
+MAX_IDLE_TIMEOUT_SECONDS = 4000
+ANYWHERE_IPV4 = "0.0.0.0/0"
+NOT_FOUND_BODY = '{"detail":"no app is served at this path"}'
+
+
+def is_internal(auth: AuthMode) -> bool:
+    """Whether an app with this ``auth`` sits behind the internal load balancer."""
+    return auth == "private"
+
+
+class AwsLoadBalancer(Construct):
+    """One ALB with its security group and listener; apps add their rules to ``listener_arn``."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, platform: str, ingress: IngressPlan,
+                 network: AwsNetwork, internal: bool, groups: Sequence[GroupPlan]) -> None:
+        super().__init__(scope, construct_id)
+        self.internal = internal
+        self.https = ingress.certificate is not None
+        self.port = HTTPS_PORT if self.https else HTTP_PORT
+        self.url_scheme = "https" if self.https else "http"
+        name = load_balancer_name(platform, internal)
+        self.security_group_id = self._security_group(platform, network)
+        balancer = aws.Lb(
+            self, "LoadBalancer",
+            name=name,
+            internal=internal,
+            load_balancer_type="application",
+            security_groups=[self.security_group_id],
+            subnets=network.load_balancer_subnet_ids(internal=internal),
+            idle_timeout=min(MAX_IDLE_TIMEOUT_SECONDS, max(g.route.request_timeout_seconds for g in groups)),
+            drop_invalid_header_fields=True,
+            enable_http2=True,
+            enable_deletion_protection=False,
+        )
+        self.arn_suffix: str = balancer.arn_suffix
+        self.dns_name: str = balancer.dns_name
+        self.listener_arn: str = self._listener(balancer.arn, ingress.certificate).arn
+
+    def _security_group(self, platform: str, network: AwsNetwork) -> str:
+        """Ingress on the listener port only: from anywhere, or from the VPC for the internal one."""
+        group = aws.SecurityGroup(
+            self, "SecurityGroup",
+            name_prefix=load_balancer_security_group_prefix(platform, self.internal),
+            description=f"fleetform {'internal' if self.internal else 'internet-facing'} load balancer",
+            vpc_id=network.vpc_id,
+            lifecycle={"create_before_destroy": True},
+        )
+        aws.VpcSecurityGroupIngressRule(
+            self, "ListenerIngress",
+            security_group_id=group.id,
+            description=f"{self.url_scheme.upper()} from {'the VPC' if self.internal else 'anywhere'}",
+            ip_protocol="tcp",
+            from_port=self.port,
+            to_port=self.port,
+            cidr_ipv4=network.cidr_block if self.internal else ANYWHERE_IPV4,
+        )
+        return group.id
+
+    def _listener(self, load_balancer_arn: str, certificate: str | None) -> aws.LbListener:
+        not_found = {"type": "fixed-response", "fixed_response": {
+            "content_type": "application/json", "message_body": NOT_FOUND_BODY, "status_code": "404"}}
+        if certificate is None:
+            add_warning(self, "no certificate for this region: the load balancer listens on plain HTTP (port 80), "
+                              "fit for trying fleetform out only; set [tool.fleetform.aws.certificates]")
+            return aws.LbListener(self, "Listener", load_balancer_arn=load_balancer_arn, port=self.port,
+                                  protocol="HTTP", default_action=[not_found])
+        return aws.LbListener(self, "Listener", load_balancer_arn=load_balancer_arn, port=self.port,
+                              protocol="HTTPS", certificate_arn=certificate, ssl_policy=TLS_POLICY,
+                              default_action=[not_found])
+
+    def allow_to_runners(self, scope: Construct, *, runner_security_group_id: str, ports: Sequence[int]) -> None:
+        """Egress from this load balancer to one group's runners on its traffic and probe ports."""
+        for port in sorted(set(ports)):
+            aws.VpcSecurityGroupEgressRule(
+                scope, f"LoadBalancerEgress-{port}",
+                security_group_id=self.security_group_id,
+                description=f"to the runners on port {port}",
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                referenced_security_group_id=runner_security_group_id,
+            )

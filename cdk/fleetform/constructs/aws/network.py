@@ -1,0 +1,104 @@
+"""Where a region's runners and load balancers go: the configured VPC, or the account's default VPC.
+
+Subnets are placed by AZ ID (stable across accounts; AZ names are not). A configured VPC gives its
+private subnets to runners and the internal load balancer, and its public subnets to the
+internet-facing one. The default VPC (for trying fleetform out) has one public default subnet per
+zone, found through data sources; runners there get public addresses, and their security group
+still admits nothing but the load balancer.
+
+An Application Load Balancer only sends traffic to targets in zones where it has a subnet, so a
+group behind the internet-facing load balancer of a configured VPC runs only in zones that have
+both a private and a public subnet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fleetform.errors import FleetformError, toml_key_path
+from fleetform.plan.model import AwsNetworkPlan, GroupPlan
+from fleetform.tf import Construct, aws
+
+MIN_LOAD_BALANCER_ZONES = 2
+"""An Application Load Balancer needs subnets in at least two Availability Zones."""
+
+
+class AwsNetwork(Construct):
+    """The VPC (``vpc_id``, ``cidr_block``) and subnet lookups by AZ ID."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, plan: AwsNetworkPlan, region: str) -> None:
+        super().__init__(scope, construct_id)
+        self.plan = plan
+        self.region = region
+        if plan.vpc_id is None:
+            vpc = aws.data.Vpc(self, "Vpc", default=True)
+            self.vpc_id: str = vpc.id
+        else:
+            vpc = aws.data.Vpc(self, "Vpc", id=plan.vpc_id)
+            self.vpc_id = plan.vpc_id
+        self.cidr_block: str = vpc.cidr_block
+        self._default_subnets: dict[str, str] = {}
+        self._all_default_subnets: list[str] | None = None
+
+    @property
+    def is_default_vpc(self) -> bool:
+        return self.plan.vpc_id is None
+
+    def runner_zones(self, group: GroupPlan, *, internal: bool) -> tuple[str, ...]:
+        """The group's AZ IDs where its runners can take traffic from its load balancer."""
+        if self.is_default_vpc:
+            return group.zones
+        usable = set(dict(self.plan.private_subnets))
+        if not internal:
+            usable &= set(dict(self.plan.public_subnets))
+        zones = tuple(zone for zone in group.zones if zone in usable)
+        if not zones:
+            raise FleetformError.single(
+                "aws/no-reachable-zone", self._where("public_subnets" if not internal else "private_subnets"),
+                f"app {group.app!r} ({group.route.auth}) runs only in AZ IDs {', '.join(group.zones)}, and "
+                f"{self.region} has no {'private and public subnet pair' if not internal else 'private subnet'} "
+                "in any of them",
+                allowed=", ".join(group.zones),
+                fix="add a private subnet (and, for public or shared apps, a public subnet) in one of those AZ IDs")
+        return zones
+
+    def runner_subnet_ids(self, zones: Sequence[str]) -> list[str]:
+        """One subnet per AZ ID: the configured private subnet, or the default VPC's default subnet."""
+        if self.is_default_vpc:
+            return [self._default_subnet(zone) for zone in zones]
+        private = dict(self.plan.private_subnets)
+        return [private[zone] for zone in zones]
+
+    def load_balancer_subnet_ids(self, *, internal: bool) -> list[str]:
+        """Private subnets for the internal load balancer, public ones for the internet-facing one."""
+        if self.is_default_vpc:
+            return self._every_default_subnet()
+        subnets = dict(self.plan.private_subnets if internal else self.plan.public_subnets)
+        if len(subnets) < MIN_LOAD_BALANCER_ZONES:
+            key = "private_subnets" if internal else "public_subnets"
+            raise FleetformError.single(
+                "aws/load-balancer-zones", self._where(key),
+                f"the {'internal' if internal else 'internet-facing'} load balancer in {self.region} needs subnets "
+                f"in at least {MIN_LOAD_BALANCER_ZONES} AZ IDs; {key} has {len(subnets)}",
+                allowed=f"{MIN_LOAD_BALANCER_ZONES} or more AZ ID = subnet pairs",
+                fix=f"add subnets in other AZ IDs to {key}")
+        return [subnets[zone] for zone in sorted(subnets)]
+
+    def _default_subnet(self, zone: str) -> str:
+        if zone not in self._default_subnets:
+            subnet = aws.data.Subnet(self, f"DefaultSubnet-{zone}", vpc_id=self.vpc_id, availability_zone_id=zone,
+                                     default_for_az=True)
+            self._default_subnets[zone] = subnet.id
+        return self._default_subnets[zone]
+
+    def _every_default_subnet(self) -> list[str]:
+        if self._all_default_subnets is None:
+            subnets = aws.data.Subnets(self, "DefaultSubnets", filter=[
+                {"name": "vpc-id", "values": [self.vpc_id]},
+                {"name": "default-for-az", "values": ["true"]},
+            ])
+            self._all_default_subnets = subnets.ids
+        return self._all_default_subnets
+
+    def _where(self, key: str) -> str:
+        return toml_key_path("tool", "fleetform", "networks", "aws", self.region, key)

@@ -1,0 +1,98 @@
+"""One AWS region: its load balancers, ``/data`` volume and private-logs key, then a group per app.
+
+Construct ids (public API: renaming one replaces infrastructure) under the stack's ``region``:
+``Account``, ``Network``, ``InternalLoadBalancer``, ``PublicLoadBalancer``, ``DataVolume``,
+``PrivateLogsKey``, ``Ami-<family>``; under each app's construct: ``LogGroup``, ``Identity``,
+``Firewall``, ``Route``, ``InstanceGroup``. Stack outputs: ``internal_load_balancer_dns``,
+``public_load_balancer_dns`` and ``<app>_url`` (scheme, load balancer and the app's path prefix).
+"""
+
+from __future__ import annotations
+
+from fleetform.constructs.aws.account import AwsAccount
+from fleetform.constructs.aws.data_volume import AwsDataVolume
+from fleetform.constructs.aws.instance_group import InstanceGroup
+from fleetform.constructs.aws.load_balancer import AwsLoadBalancer, is_internal
+from fleetform.constructs.aws.logs import PrivateLogsKey, add_log_group
+from fleetform.constructs.aws.machine_image import MachineImage, machine_image
+from fleetform.constructs.aws.network import AwsNetwork
+from fleetform.constructs.aws.permissions import RunnerRole, runner_statements
+from fleetform.constructs.aws.routing import AppRoute
+from fleetform.constructs.aws.runner_security_group import RunnerSecurityGroup
+from fleetform.constructs.region import RegionFleet
+from fleetform.plan.model import AwsNetworkPlan, GroupPlan
+from fleetform.tf import Construct, TerraformOutput, aws
+
+LOAD_BALANCER_IDS = {True: "InternalLoadBalancer", False: "PublicLoadBalancer"}
+DEFAULT_VPC_KEY = "default"
+
+
+class AwsRegionFleet(RegionFleet):
+    """The AWS rendering of a :class:`~fleetform.plan.model.RegionPlan`."""
+
+    def build_region(self) -> None:
+        region = self.region
+        assert isinstance(region.network, AwsNetworkPlan)
+        self.account = AwsAccount(self, "Account", region=region.cloud_region)
+        self.network = AwsNetwork(self, "Network", plan=region.network, region=region.cloud_region)
+        self.load_balancers: dict[bool, AwsLoadBalancer] = {}
+        for internal in (True, False):
+            groups = [group for group in region.groups if is_internal(group.route.auth) == internal]
+            if groups:
+                self.load_balancers[internal] = self._load_balancer(internal, groups)
+        self.data_volume = self._data_volume()
+        self.private_logs_key = (PrivateLogsKey(self, "PrivateLogsKey", platform=self.platform.name, account=self.account)
+                                 if any(group.runner.private_logs for group in region.groups) else None)
+        self._image_ids: dict[str, str] = {}
+
+    def _load_balancer(self, internal: bool, groups: list[GroupPlan]) -> AwsLoadBalancer:
+        load_balancer = AwsLoadBalancer(self, LOAD_BALANCER_IDS[internal], platform=self.platform.name,
+                                        ingress=self.region.ingress, network=self.network, internal=internal,
+                                        groups=groups)
+        kind = "internal" if internal else "public"
+        TerraformOutput(self, f"{kind}_load_balancer_dns", value=load_balancer.dns_name, static_id=True,
+                        description=f"DNS name of the {'internal' if internal else 'internet-facing'} load balancer")
+        return load_balancer
+
+    def _data_volume(self) -> AwsDataVolume | None:
+        """The EFS volume, with mount targets in every zone a group with ``data_mounts`` runs in."""
+        mounting = [group for group in self.region.groups if group.runner.data_mounts]
+        if not mounting:
+            return None
+        zones = sorted({zone for group in mounting
+                        for zone in self.network.runner_zones(group, internal=is_internal(group.route.auth))})
+        return AwsDataVolume(self, "DataVolume", platform=self.platform.name, network=self.network, zones=zones)
+
+    def _image_id(self, image: MachineImage) -> str:
+        """The AMI ID of an image family in this region, read once per stack."""
+        if image.key not in self._image_ids:
+            parameter = aws.data.SsmParameter(self, f"Ami-{image.key}", name=image.ssm_parameter)
+            self._image_ids[image.key] = parameter.insecure_value
+        return self._image_ids[image.key]
+
+    def build_group(self, scope: Construct, group: GroupPlan) -> None:
+        platform = self.platform.name
+        internal = is_internal(group.route.auth)
+        load_balancer = self.load_balancers[internal]
+        zones = self.network.runner_zones(group, internal=internal)
+        mounts_data = bool(group.runner.data_mounts)
+        logs_key_arn = self.private_logs_key.arn if group.runner.private_logs and self.private_logs_key else None
+        log_group = add_log_group(scope, platform=platform, group=group, kms_key_arn=logs_key_arn)
+        identity = RunnerRole(scope, "Identity", group=group, platform=platform, statements=runner_statements(
+            group, platform=platform, account=self.account, log_group_arn=log_group.arn, logs_key_arn=logs_key_arn,
+            data_volume_arn=self.data_volume.arn if mounts_data and self.data_volume else None))
+        firewall = RunnerSecurityGroup(scope, "Firewall", platform=platform, group=group, vpc_id=self.network.vpc_id,
+                                       load_balancer=load_balancer,
+                                       data_volume=self.data_volume if mounts_data else None)
+        route = AppRoute(scope, "Route", platform=platform, group=group, vpc_id=self.network.vpc_id,
+                         vpc_key=self.network.plan.vpc_id or DEFAULT_VPC_KEY, load_balancer=load_balancer,
+                         ingress=self.region.ingress)
+        image = machine_image(group.machine)
+        InstanceGroup(scope, "InstanceGroup", platform=self.platform, group=group, image=image,
+                      image_id=self._image_id(image), instance_profile_arn=identity.instance_profile_arn,
+                      security_group_id=firewall.security_group_id, subnet_ids=self.network.runner_subnet_ids(zones),
+                      target_group_arn=route.target_group_arn, target_group_arn_suffix=route.target_group_arn_suffix,
+                      load_balancer_arn_suffix=load_balancer.arn_suffix, permissions=identity.policy)
+        TerraformOutput(scope, f"{group.app}_url", static_id=True,
+                        value=f"{load_balancer.url_scheme}://{load_balancer.dns_name}{group.route.path_prefix}",
+                        description=f"Base URL of {group.app} ({group.route.auth})")

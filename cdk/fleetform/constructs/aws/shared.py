@@ -1,0 +1,25 @@
+"""The AWS shared stack (in ``shared.home_region``): secret containers and the image registry.
+
+Private logs need nothing here on AWS: each region encrypts its private log groups with its own
+key (``logs.py``), since CloudWatch Logs and KMS keys are regional.
+"""
+
+from __future__ import annotations
+
+from fleetform.constructs.aws.registry import ImageRegistry
+from fleetform.constructs.aws.secrets import SecretContainers
+from fleetform.constructs.shared import SharedResources
+from fleetform.tf import aws
+
+
+class AwsSharedResources(SharedResources):
+    """``Secrets`` and ``Registry``; replicas go to every other region with groups."""
+
+    def build(self) -> None:
+        shared = self.shared
+        replica_regions = sorted(set(shared.regions) - {shared.home_region})
+        SecretContainers(self, "Secrets", platform=self.platform.name, shared=shared, replica_regions=replica_regions)
+        if shared.repositories:
+            account_id = aws.data.CallerIdentity(self, "CallerIdentity").account_id
+            ImageRegistry(self, "Registry", platform=self.platform.name, shared=shared,
+                          replica_regions=replica_regions, account_id=account_id)
