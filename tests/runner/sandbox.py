@@ -9,7 +9,6 @@ for would fail the run. ``FLEETFORM_ROOT`` puts every file the script writes und
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -84,31 +83,41 @@ class Sandbox:
     def run(self, script_text: str, *, bash_options: tuple[str, ...] = (), name: str = "boot.sh") -> Run:
         bin_dir = self.base / "bin"
         if not bin_dir.is_dir():
-            self._install_tools(bin_dir)
-        root = self.base / "root"
+            install_fakes(bin_dir, [name for name in FAKES if name not in self.missing], REAL_TOOLS)
+        root, home = self.base / "root", self.base / "home"
         root.mkdir(exist_ok=True)
+        home.mkdir(exist_ok=True)
         script = self.base / name
         script.write_text(script_text, encoding="utf-8")
-        log, rules = self.base / "calls.jsonl", self.base / "rules.json"
-        log.write_text("", encoding="utf-8")
-        rules.write_text(json.dumps([rule.__dict__ for rule in self.rules]), encoding="utf-8")
-        env = {"PATH": str(bin_dir), "FLEETFORM_ROOT": str(root), "HOME": str(self.base / "home"),
-               "FAKE_LOG": str(log), "FAKE_RULES": str(rules), "LANG": "C.UTF-8"}
+        log = self.base / "calls.jsonl"
+        env = {"PATH": str(bin_dir), "FLEETFORM_ROOT": str(root), "HOME": str(home), "LANG": "C.UTF-8",
+               **fake_environment(log, self.base / "rules.json", self.rules)}
         done = subprocess.run([shutil.which("bash") or "/bin/bash", *bash_options, str(script)], env=env,
                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
-        calls = [Call(tuple(entry["argv"]), entry["stdin"]) for entry in map(json.loads, log.read_text().splitlines())]
-        return Run(done.returncode, done.stderr, calls, root, script)
+        return Run(done.returncode, done.stderr, read_calls(log), root, script)
 
-    def _install_tools(self, bin_dir: Path) -> None:
-        bin_dir.mkdir(parents=True)
-        fake = self.base / "fake.py"
-        fake.write_text(FAKE_PROGRAM, encoding="utf-8")
-        fake.chmod(0o755)
-        for name in FAKES:
-            if name not in self.missing:
-                (bin_dir / name).symlink_to(fake)
-        for name in REAL_TOOLS:
-            real = shutil.which(name)
-            assert real, f"{name} is needed on the test machine"
-            (bin_dir / name).symlink_to(real)
-        os.makedirs(self.base / "home", exist_ok=True)
+
+def install_fakes(bin_dir: Path, fakes: list[str], real_tools: tuple[str, ...] = ()) -> Path:
+    """A folder for PATH: ``fakes`` answering from rules, and links to the named real tools."""
+    bin_dir.mkdir(parents=True)
+    fake = bin_dir.parent / "fake.py"
+    fake.write_text(FAKE_PROGRAM, encoding="utf-8")
+    fake.chmod(0o755)
+    for name in fakes:
+        (bin_dir / name).symlink_to(fake)
+    for name in real_tools:
+        real = shutil.which(name)
+        assert real, f"{name} is needed on the test machine"
+        (bin_dir / name).symlink_to(real)
+    return bin_dir
+
+
+def fake_environment(log: Path, rules_file: Path, rules: list[Rule]) -> dict[str, str]:
+    """The variables the fakes read: where to record calls (emptied here) and the rules."""
+    log.write_text("", encoding="utf-8")
+    rules_file.write_text(json.dumps([rule.__dict__ for rule in rules]), encoding="utf-8")
+    return {"FAKE_LOG": str(log), "FAKE_RULES": str(rules_file)}
+
+
+def read_calls(log: Path) -> list[Call]:
+    return [Call(tuple(entry["argv"]), entry["stdin"]) for entry in map(json.loads, log.read_text().splitlines())]

@@ -1,0 +1,153 @@
+"""Rendering rules: container commands, data mounts, registry hosts, agent duties, size and determinism."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+
+from fleetform.errors import FleetformError
+from fleetform.runner import aws_user_data, boot_script
+from fleetform.runner.agent_config import agent_config
+from fleetform.runner.boot_script import AWS_USER_DATA_LIMIT_BYTES
+from fleetform.runner.container_command import ContainerCommand, container_command
+from fleetform.runner.contract import (
+    artifact_registry_host,
+    data_volume_name,
+    drain_hook_timeout_seconds,
+    gcp_log_filter,
+)
+from tests.runner.groups import BUILT_IMAGE, GET_HEALTH, PLATFORM, group, variants
+
+
+@pytest.mark.parametrize(("entrypoint", "cmd", "expected"), [
+    (None, None, ContainerCommand((), ())),
+    (None, ("serve", "--port", "8080"), ContainerCommand((), ("serve", "--port", "8080"))),
+    (None, "serve --port $PORT", ContainerCommand((), ("/bin/sh", "-c", "serve --port $PORT"))),
+    (("python", "-m", "app"), None, ContainerCommand(("--entrypoint", "python"), ("-m", "app"))),
+    (("python", "-m", "app"), ("--workers", "2"), ContainerCommand(("--entrypoint", "python"), ("-m", "app", "--workers", "2"))),
+    (("tini", "--"), "python app.py", ContainerCommand(("--entrypoint", "tini"), ("--", "/bin/sh", "-c", "python app.py"))),
+    ("exec python app.py", ("ignored",), ContainerCommand(("--entrypoint", "/bin/sh"), ("-c", "exec python app.py"))),
+    ((), ("python", "app.py"), ContainerCommand(("--entrypoint", ""), ("python", "app.py"))),
+])
+def test_container_command_follows_dockerfile_semantics(entrypoint, cmd, expected: ContainerCommand) -> None:
+    assert container_command(replace(BUILT_IMAGE, entrypoint=entrypoint, cmd=cmd)) == expected
+
+
+@pytest.mark.parametrize(("mounts", "message"), [
+    (("/models",), "data mount path(s) '/models' are not on the shared data volume"),
+    (("/data/../etc", "/data2"), "data mount path(s) '/data/../etc', '/data2' are not on the shared data volume"),
+    (("/data/",), "data mount path(s) '/data/' are not on the shared data volume"),
+])
+def test_data_mounts_must_lie_on_the_volume(mounts: tuple[str, ...], message: str) -> None:
+    plan = group("aws")
+    with pytest.raises(FleetformError) as caught:
+        boot_script(replace(plan, runner=replace(plan.runner, data_mounts=mounts)), PLATFORM)
+    problem = caught.value.problems[0]
+    assert (problem.code, problem.where, problem.message, problem.allowed, problem.fix) == (
+        "runner/data-mount-outside-volume",
+        "apps/pyproject.toml: tool.fal.apps.image-gen.data_mounts",
+        message,
+        "/data or a normalized path below it, such as /data/.cache",
+        "mount /data or one of its folders",
+    )
+
+
+@pytest.mark.parametrize(("region", "host"), [
+    ("us-central1", "us-docker.pkg.dev"),
+    ("us-east4", "us-docker.pkg.dev"),
+    ("europe-west4", "europe-docker.pkg.dev"),
+    ("asia-northeast1", "asia-docker.pkg.dev"),
+])
+def test_artifact_registry_host(region: str, host: str) -> None:
+    assert artifact_registry_host(region) == host
+
+
+def test_a_region_outside_the_registry_multi_regions_is_rejected() -> None:
+    plan = replace(group("gcp"), cloud_region="australia-southeast1")
+    with pytest.raises(FleetformError) as caught:
+        boot_script(plan, PLATFORM)
+    assert caught.value.render() == (
+        "error[runner/unsupported-region] australia-southeast1\n"
+        "  no multi-region Artifact Registry location serves GCP region 'australia-southeast1'\n"
+        "  allowed: regions starting with asia-, europe-, us-\n"
+        "  fix: map the fal region to a GCP region in the us, europe or asia multi-regions"
+    )
+
+
+def test_contract_names() -> None:
+    assert data_volume_name("acme") == "acme-data"
+    assert len(data_volume_name("p" * 80)) == 63
+    assert drain_hook_timeout_seconds(30) == 95
+    assert gcp_log_filter("acme", "image-gen", True) == (
+        'log_id("gcplogs-docker-driver") AND jsonPayload.container.metadata.fleetform_log="/acme/private/image-gen"'
+    )
+
+
+@pytest.mark.parametrize(("name", "duties"), [
+    ("aws-gpu-requirements-everything", {"health_bridge", "in_flight", "drain"}),
+    ("aws-dockerfile-no-secrets-get-health", {"in_flight", "drain"}),
+    ("aws-cpu-image-private-registry", {"drain"}),
+    ("gcp-gpu-requirements-everything", {"health_bridge", "in_flight"}),
+    ("gcp-no-metrics-cache-mount-only", {"health_bridge"}),
+    ("gcp-cpu-image-private-registry", set()),
+])
+def test_agent_duties_follow_the_plan(name: str, duties: set[str]) -> None:
+    config = agent_config(variants()[name], PLATFORM)
+    assert {duty for duty in ("health_bridge", "in_flight", "drain") if config[duty]} == duties
+
+
+def test_health_bridge_calls_the_declared_endpoint() -> None:
+    plan = group("aws")
+    plan = replace(plan, health=replace(plan.health, path="/ready", timeout_seconds=7), runner=replace(plan.runner, port=9000))
+    assert agent_config(plan, PLATFORM)["health_bridge"] == {
+        "app_url": "http://127.0.0.1:9000/ready", "listen_port": 8079, "method": "POST",
+        "path": "/fleetform/health", "timeout_seconds": 7,
+    }
+    assert agent_config(replace(plan, health=GET_HEALTH), PLATFORM)["health_bridge"] is None
+
+
+def test_aws_user_data_is_the_compressed_script_within_the_limit() -> None:
+    for name, plan in variants().items():
+        if plan.cloud == "aws":
+            packed = base64.b64decode(aws_user_data(plan, PLATFORM))
+            assert gzip.decompress(packed).decode() == boot_script(plan, PLATFORM), name
+            assert len(packed) < AWS_USER_DATA_LIMIT_BYTES * 3 / 4, f"{name}: {len(packed)} bytes leaves little room"
+
+
+def test_aws_user_data_over_the_limit_is_an_error() -> None:
+    plan = group("aws")
+    secrets = tuple(f"S_{hashlib.sha256(str(n).encode()).hexdigest().upper()}" for n in range(400))
+    with pytest.raises(FleetformError) as caught:
+        aws_user_data(replace(plan, runner=replace(plan.runner, secrets=secrets)), PLATFORM)
+    problem = caught.value.problems[0]
+    assert problem.code == "runner/user-data-too-large"
+    assert problem.message.startswith("the boot script of app 'image-gen' is ")
+    assert problem.message.endswith(" bytes compressed, over EC2's user data limit")
+
+
+RENDER_ALL = """
+import hashlib
+from fleetform.runner import aws_user_data, boot_script
+from tests.runner.groups import PLATFORM, variants
+digest = hashlib.sha256()
+for name, plan in sorted(variants().items()):
+    digest.update(boot_script(plan, PLATFORM).encode())
+    if plan.cloud == "aws":
+        digest.update(aws_user_data(plan, PLATFORM).encode())
+print(digest.hexdigest())
+"""
+
+
+def test_rendering_is_deterministic_across_processes() -> None:
+    digests = {
+        subprocess.run([sys.executable, "-c", RENDER_ALL], env={"PYTHONHASHSEED": seed, "PYTHONPATH": "."},
+                       capture_output=True, text=True, check=True).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1
