@@ -1,0 +1,94 @@
+"""One GCP region: its network additions, load balancers and ``/data`` volume, then a managed instance group per app.
+
+Construct ids (public API: renaming one replaces infrastructure) under the stack's ``region``:
+``Project`` (when the platform names no project), ``Network``, ``InternalLoadBalancer``,
+``PublicLoadBalancer``, ``DataVolume``; under each app's construct: ``ServiceAccount``, ``Firewall``,
+``BootImage``, ``Template``, ``HealthCheck``, ``InstanceGroup``, ``Autoscaler``, ``BackendService``.
+Stack outputs: ``internal_load_balancer_address``, ``public_load_balancer_address`` and
+``<app>_url`` (scheme, load balancer address and the app's path prefix).
+
+The load balancers' URL maps route to every app's backend service, so they are completed after
+the groups (:meth:`GcpRegionFleet.__init__`).
+"""
+
+from __future__ import annotations
+
+from fleetform.constructs.gcp.autoscaler import add_gcp_autoscaler
+from fleetform.constructs.gcp.backend_service import runner_backend_service
+from fleetform.constructs.gcp.capacity import Capacity, plan_capacity
+from fleetform.constructs.gcp.data_volume import data_volume
+from fleetform.constructs.gcp.firewall import allow_load_balancer
+from fleetform.constructs.gcp.health_check import runner_health_check
+from fleetform.constructs.gcp.instance_group import runner_instance_group
+from fleetform.constructs.gcp.instance_template import runner_template
+from fleetform.constructs.gcp.load_balancer import RegionLoadBalancer, is_internal
+from fleetform.constructs.gcp.network import RegionNetwork
+from fleetform.constructs.gcp.project import project_id
+from fleetform.constructs.gcp.service_account import RunnerServiceAccount
+from fleetform.constructs.region import RegionFleet
+from fleetform.plan.model import GroupPlan, PlatformPlan, RegionPlan
+from fleetform.plan.names import group_name
+from fleetform.tf import Construct
+from fleetform.tf._framework import add_warning
+
+LOAD_BALANCER_IDS = {True: "InternalLoadBalancer", False: "PublicLoadBalancer"}
+
+
+class GcpRegionFleet(RegionFleet):
+    """The GCP rendering of a :class:`~fleetform.plan.model.RegionPlan`."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, platform: PlatformPlan, region: RegionPlan) -> None:
+        super().__init__(scope, construct_id, platform=platform, region=region)
+        for load_balancer in self.load_balancers.values():
+            load_balancer.finish()
+
+    def build_region(self) -> None:
+        region = self.region
+        self.project = project_id(self, self.platform)
+        self.network = RegionNetwork(self, "Network", platform=self.platform, region=region)
+        self.load_balancers: dict[bool, RegionLoadBalancer] = {}
+        for internal in sorted({is_internal(group.route.auth) for group in region.groups}, reverse=True):
+            self.load_balancers[internal] = RegionLoadBalancer(
+                self, LOAD_BALANCER_IDS[internal], platform=self.platform.name, region=region, internal=internal,
+                network=self.network)
+        if region.needs_data_volume:
+            data_volume(self, platform=self.platform.name, region=region, network=self.network)
+
+    def build_group(self, scope: Construct, group: GroupPlan) -> None:
+        platform = self.platform.name
+        name = group_name(platform, group.app)
+        capacity = plan_capacity(group)
+        _warn_about_capacity(scope, group, capacity)
+        account = RunnerServiceAccount(scope, "ServiceAccount", group=group, platform=platform, project=self.project)
+        allow_load_balancer(scope, group, platform=platform, network=self.network.network,
+                            proxy_only_range=self.network.proxy_only_range, service_account_email=account.email)
+        template = runner_template(scope, group, platform=platform, capacity=capacity,
+                                   subnetwork=self.network.subnetwork, service_account_email=account.email)
+        health_check = runner_health_check(scope, group, platform)
+        instance_group = runner_instance_group(scope, group, platform=platform, capacity=capacity,
+                                               template_link=template.self_link_unique, health_check=health_check.id)
+        internal = is_internal(group.route.auth)
+        add_gcp_autoscaler(scope, group, instance_group_manager=instance_group.id, region=group.cloud_region,
+                           group_name=name, backend_service=name, load_balancer="internal" if internal else "regional")
+        backend_service = runner_backend_service(scope, group, platform=platform,
+                                                 instance_group=instance_group.instance_group,
+                                                 health_check=health_check.id)
+        self.load_balancers[internal].route(scope, group, backend_service.id)
+        if group.route.auth == "shared":
+            _warn_about_shared_members(scope, group, self.region.ingress.shared_members)
+
+
+def _warn_about_shared_members(scope: Construct, group: GroupPlan, members: tuple[str, ...]) -> None:
+    """Until the pinned schema has ``google_iap_web_region_backend_service_iam_member``, IAP admits nobody."""
+    add_warning(scope, f"{group.app} in {group.cloud_region} is behind IAP, but {', '.join(members) or 'nobody'} "
+                       "cannot be granted roles/iap.httpsResourceAccessor yet: the pinned google provider schema lacks "
+                       "google_iap_web_region_backend_service_iam_member; grant it with gcloud iap web add-iam-policy-binding "
+                       "--resource-type=backend-services --region=" + group.cloud_region)
+
+
+def _warn_about_capacity(scope: Construct, group: GroupPlan, capacity: Capacity) -> None:
+    if capacity.spot:
+        add_warning(scope, f"{group.app} runs Spot VMs in {group.cloud_region}: {capacity.machine_types[0]} is not "
+                           "sold on demand, and Spot runners can be preempted at any time (30 s notice)")
+    for machine_type, reason in capacity.left_out:
+        add_warning(scope, f"{group.app} in {group.cloud_region} cannot fall back to {machine_type}: {reason}")

@@ -1,0 +1,31 @@
+"""The GCP shared stack: what the platform holds once per project, in its home region.
+
+Construct ids (public API) under the stack's ``shared``: ``Secrets``, ``Registry``, ``PrivateLogs``,
+``InFlightMetric``, and ``Project`` when the platform names no project. Region stacks find these by
+their deterministic names (:mod:`fleetform.plan.names`, :mod:`fleetform.runner.contract`), never
+through references, so each stack plans and applies alone.
+"""
+
+from __future__ import annotations
+
+from fleetform.constructs.gcp.metric_descriptor import in_flight_metric_descriptor
+from fleetform.constructs.gcp.private_logs import PrivateLogs
+from fleetform.constructs.gcp.project import project_id
+from fleetform.constructs.gcp.registry import ImageRegistry
+from fleetform.constructs.gcp.secrets import SecretContainers
+from fleetform.constructs.shared import SharedResources
+
+
+class GcpSharedResources(SharedResources):
+    """Secret containers, Artifact Registry repositories, the private-logs bucket and the in-flight metric."""
+
+    def build(self) -> None:
+        shared, platform = self.shared, self.platform.name
+        if shared.secrets:
+            SecretContainers(self, "Secrets", platform=platform, secrets=shared.secrets)
+        if shared.repositories:
+            ImageRegistry(self, "Registry", platform=platform, shared=shared)
+        if shared.private_log_apps:
+            PrivateLogs(self, "PrivateLogs", platform=platform, project=project_id(self, self.platform),
+                        apps=shared.private_log_apps)
+        in_flight_metric_descriptor(self)
