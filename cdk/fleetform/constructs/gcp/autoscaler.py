@@ -1,0 +1,80 @@
+"""A GCP group's regional autoscaler: fal's scaling fields as Compute Engine autoscaling policy.
+
+What each part does and why is in :mod:`fleetform.scaling.gcp_policy` and docs/scaling.md; this
+module only renders it. The MIG must not set ``target_size`` (it would fight the autoscaler).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fleetform.errors import FleetformError
+from fleetform.plan.model import GroupPlan
+from fleetform.scaling import app_scale_settings, boot_model
+from fleetform.scaling.gcp_policy import (
+    ALWAYS_DURATION_SECONDS,
+    ALWAYS_SCHEDULE,
+    BUFFER_SCHEDULE,
+    GcpScalingPolicy,
+    MetricPolicy,
+    gcp_scaling_policy,
+)
+from fleetform.tf import Construct, google
+
+SCHEDULE_TIME_ZONE = "Etc/UTC"
+
+
+def add_gcp_autoscaler(scope: Construct, group: GroupPlan, *, instance_group_manager: str, region: str,
+                       group_name: str, backend_service: str | None = None,
+                       load_balancer: Literal["regional", "global", "internal"] = "regional") -> None:
+    """``google_compute_region_autoscaler`` (construct id ``Autoscaler``) for one regional MIG.
+
+    ``instance_group_manager`` is the MIG's id or self link, ``group_name`` its name (the runners
+    label their in-flight series with it). ``backend_service`` (the name of the group's backend
+    service) and ``load_balancer`` (which kind of Application Load Balancer serves it) are required
+    when the group can reach zero runners: the load balancer's request count is then the only signal
+    that exists while no runner does.
+    """
+    settings = app_scale_settings(group.scaling)
+    if settings.can_reach_zero and backend_service is None:
+        raise FleetformError.single(
+            "scaling/no-wake-signal", group.source,
+            f"app {group.app!r} scales to zero runners on GCP, but add_gcp_autoscaler got no backend_service, "
+            "so nothing could start a runner again",
+            fix="pass backend_service=<the group's backend service name> (and load_balancer=) to add_gcp_autoscaler",
+        )
+    policy = gcp_scaling_policy(settings, boot_model(settings), group_name=group_name, backend_service=backend_service,
+                                load_balancer_scope=load_balancer)
+    google.ComputeRegionAutoscaler(scope, "Autoscaler", name=group_name, region=region, target=instance_group_manager,
+                                   autoscaling_policy=_autoscaling_policy(policy))
+
+
+def _autoscaling_policy(policy: GcpScalingPolicy) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "min_replicas": policy.min_replicas,
+        "max_replicas": policy.max_replicas,
+        "cooldown_period": policy.initialization_seconds,
+        "mode": "ON",
+        "metric": [_metric(metric) for metric in policy.metrics],
+    }
+    if policy.scale_in_window_seconds is not None:
+        out["scale_in_control"] = {"max_scaled_in_replicas": {"percent": 0},
+                                   "time_window_sec": policy.scale_in_window_seconds}
+    if policy.buffer_floor is not None:
+        out["scaling_schedules"] = [{
+            "name": BUFFER_SCHEDULE,
+            "description": "fal concurrency_buffer: runners kept warm at zero traffic (always active)",
+            "min_required_replicas": policy.buffer_floor,
+            "schedule": ALWAYS_SCHEDULE,
+            "duration_sec": ALWAYS_DURATION_SECONDS,
+            "time_zone": SCHEDULE_TIME_ZONE,
+        }]
+    return out
+
+
+def _metric(metric: MetricPolicy) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": metric.metric, "filter": metric.filter,
+                           "single_instance_assignment": metric.single_instance_assignment}
+    if metric.utilization_type is not None:
+        out["type"] = metric.utilization_type
+    return out

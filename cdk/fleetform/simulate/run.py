@@ -1,0 +1,84 @@
+"""One simulation: the reference and each cloud's policy on one trace, and what they cost.
+
+Each cloud is represented by the app's first group on that cloud (the plan's stack order), whose
+instance type, GPUs per runner and on-demand price turn runner-hours into GPU-hours and dollars.
+The reference runs once; its GPU-hours and cost are counted on each cloud's runner shape, so a
+cloud's ``gpu_hours_ratio`` compares like with like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fleetform.plan.model import GroupPlan
+from fleetform.scaling.aws_policy import aws_scaling_policy
+from fleetform.scaling.boot import BootModel
+from fleetform.scaling.gcp_policy import gcp_scaling_policy
+from fleetform.scaling.settings import ScaleSettings, app_scale_settings
+from fleetform.simulate.aws import AwsPolicy
+from fleetform.simulate.engine import PolicyRun, Scaler, replay
+from fleetform.simulate.gcp import GcpPolicy
+from fleetform.simulate.reference import FalReference
+from fleetform.simulate.trace import Trace
+
+SIMULATED_GROUP_NAME = "simulated"
+"""Stands for the ASG, MIG, load balancer and backend service names the policies mention."""
+
+
+@dataclass(frozen=True)
+class CloudRun:
+    """One cloud's policy over the trace, with the runner shape that prices it."""
+
+    group: GroupPlan
+    run: PolicyRun
+
+    @property
+    def gpus_per_runner(self) -> int:
+        return self.group.machine.gpus_per_instance
+
+    def gpu_hours(self, run: PolicyRun) -> float:
+        return run.runner_hours * self.gpus_per_runner
+
+    def cost_usd(self, run: PolicyRun) -> float | None:
+        price = self.group.hourly_usd_per_runner
+        return None if price is None else run.runner_hours * price
+
+
+@dataclass(frozen=True)
+class Simulation:
+    trace: Trace
+    settings: ScaleSettings
+    boot: BootModel
+    reference: PolicyRun
+    clouds: tuple[CloudRun, ...]
+
+    def gpu_hours_ratio(self, cloud: CloudRun) -> float | None:
+        """The cloud's GPU-hours over the reference's on the same runner shape (None: reference used none)."""
+        return None if not self.reference.runner_seconds else cloud.run.runner_seconds / self.reference.runner_seconds
+
+    def extra_wait_per_scale_up(self, cloud: CloudRun) -> float:
+        """Seconds of unmet demand beyond the reference's, per scale-up of the cloud's policy."""
+        extra = max(0.0, cloud.run.unmet_seconds - self.reference.unmet_seconds)
+        return extra / max(1, cloud.run.scale_ups)
+
+    @property
+    def wait_bound_seconds(self) -> int:
+        """The issue's bound on extra waiting per scale-up: scaling_delay plus boot time."""
+        return self.settings.scaling_delay_seconds + self.boot.seconds
+
+
+def simulate_groups(groups: list[GroupPlan], trace: Trace, boot: BootModel) -> Simulation:
+    """Replay ``trace`` under fal's reference and under the policy of each group's cloud."""
+    settings = app_scale_settings(groups[0].scaling)
+    reference = replay(trace, FalReference(settings), settings, boot)
+    clouds = tuple(CloudRun(group, replay(trace, _cloud_scaler(group, boot), settings, boot)) for group in groups)
+    return Simulation(trace, settings, boot, reference, clouds)
+
+
+def _cloud_scaler(group: GroupPlan, boot: BootModel) -> Scaler:
+    settings = app_scale_settings(group.scaling)
+    if group.cloud == "aws":
+        return AwsPolicy(settings, aws_scaling_policy(settings, boot, group_name=SIMULATED_GROUP_NAME,
+                                                      load_balancer=SIMULATED_GROUP_NAME))
+    return GcpPolicy(settings, gcp_scaling_policy(settings, boot, group_name=SIMULATED_GROUP_NAME,
+                                                  backend_service=SIMULATED_GROUP_NAME))
