@@ -119,5 +119,23 @@ def fake_environment(log: Path, rules_file: Path, rules: list[Rule]) -> dict[str
     return {"FAKE_LOG": str(log), "FAKE_RULES": str(rules_file)}
 
 
+IAM_SERVICE_PREFIXES = {"efs": "elasticfilesystem"}
+UNSIGNED_OPERATIONS = {("sts", "get-caller-identity")}
+"""AWS calls that need no IAM permission."""
+TOKEN_OPERATIONS = {("ecr", "get-login-password"): "GetAuthorizationToken"}
+
+
+def iam_actions(calls: list[Call]) -> set[str]:
+    """The IAM actions the recorded ``aws`` CLI calls need (``aws efs describe-file-systems`` -> ``elasticfilesystem:DescribeFileSystems``)."""
+    actions = set()
+    for call in calls:
+        if call.argv[0] != "aws" or tuple(call.argv[1:3]) in UNSIGNED_OPERATIONS:
+            continue
+        service, operation = call.argv[1], call.argv[2]
+        name = TOKEN_OPERATIONS.get((service, operation)) or "".join(word.title() for word in operation.split("-"))
+        actions.add(f"{IAM_SERVICE_PREFIXES.get(service, service)}:{name}")
+    return actions
+
+
 def read_calls(log: Path) -> list[Call]:
     return [Call(tuple(entry["argv"]), entry["stdin"]) for entry in map(json.loads, log.read_text().splitlines())]

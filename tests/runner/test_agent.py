@@ -25,7 +25,8 @@ from fleetform.runner import agent
 from fleetform.runner.agent_config import agent_config
 from tests.catalog.loopback_server import JsonHandler, LoopbackServer
 from tests.runner.groups import PLATFORM, group
-from tests.runner.sandbox import Call, fake_environment, install_fakes, read_calls
+from fleetform.runner.contract import AWS_RUNNER_IAM_ACTIONS
+from tests.runner.sandbox import Call, fake_environment, install_fakes, iam_actions, read_calls
 
 AGENT = Path(agent.__file__)
 BUSY = """\
@@ -167,6 +168,7 @@ def test_aws_agent_publishes_in_flight_requests_including_zero(tmp_path: Path) -
         assert publish_after_change(running) == 0.0
         call = running.calls("aws", "cloudwatch")[0]
         code, err = running.stop()
+    assert iam_actions([call]) == {"cloudwatch:PutMetricData"} <= set(AWS_RUNNER_IAM_ACTIONS)
     assert call.argv[:-1] == ("aws", "cloudwatch", "put-metric-data", "--region", "us-east-1",
                               "--namespace", "Fleetform/Runners", "--metric-data")
     assert json.loads(call.argv[-1]) == [{
@@ -288,8 +290,10 @@ def test_aws_drain_stops_the_app_then_completes_the_lifecycle_hook(tmp_path: Pat
         assert running.calls("docker") == [], "an in-service runner keeps its app"
         cloud_state.lifecycle = "Terminated"
         wait_for(lambda: running.calls("aws"), "complete-lifecycle-action")
-        calls = [call.argv for call in read_calls(running.log)]
+        recorded = read_calls(running.log)
         code, _ = running.stop()
+    assert iam_actions(recorded) == {"autoscaling:CompleteLifecycleAction"} <= set(AWS_RUNNER_IAM_ACTIONS)
+    calls = [call.argv for call in recorded]
     assert calls == [
         ("docker", "stop", "app"),
         ("aws", "autoscaling", "complete-lifecycle-action", "--region", "us-east-1",

@@ -13,7 +13,8 @@ from fleetform.runner import boot_script
 from fleetform.runner.agent_config import agent_config
 from tests.runner.conftest import ACCOUNT, INSTANCE_ID, PROJECT, SECRET_VALUES
 from tests.runner.groups import PLATFORM, cpu_image_app, group
-from tests.runner.sandbox import Rule, Run, Sandbox
+from fleetform.runner.contract import AWS_RUNNER_IAM_ACTIONS
+from tests.runner.sandbox import Rule, Run, Sandbox, iam_actions
 
 AGENT_SOURCE = (Path(__file__).parents[2] / "cdk/fleetform/runner/agent.py").read_text(encoding="utf-8")
 ECR_IMAGE = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/acme/image-gen:in-0123456789abcdef"
@@ -94,6 +95,9 @@ def test_aws_gpu_runner(aws_sandbox: Sandbox) -> None:
     assert_agent_installed(run, "aws")
     assert (run.root / "var/lib/cloud/scripts/per-boot/fleetform-runner.sh").read_text() == run.script.read_text()
     assert run.of("sleep") == [], "nothing failed, so nothing was retried"
+    assert iam_actions(run.calls) == {
+        "ecr:GetAuthorizationToken", "secretsmanager:GetSecretValue", "elasticfilesystem:DescribeFileSystems",
+    } <= set(AWS_RUNNER_IAM_ACTIONS)
 
 
 def test_gcp_gpu_runner(gcp_sandbox: Sandbox) -> None:
@@ -234,3 +238,23 @@ def test_retries_wait_between_attempts(aws_sandbox: Sandbox) -> None:
     run = aws_sandbox.run(boot_script(group("aws"), PLATFORM))
     assert len(run.of("aws", "secretsmanager", "get-secret-value", "--region", "us-east-1", "--secret-id", "acme/OPENAI_API_KEY")) == 5
     assert [call.argv for call in run.of("sleep")] == [("sleep", "5")] * 4
+
+
+HOSTILE = ("sh", "-c", "echo \"$HOME\" 'it''s' `id` $(id) ${PATH} * ; exit 0", "", "--flag=a b")
+
+
+@pytest.mark.parametrize(("entrypoint", "cmd", "tail"), [
+    (HOSTILE, None, ("--entrypoint", "sh", "IMAGE", *HOSTILE[1:])),
+    (None, HOSTILE[2], ("IMAGE", "/bin/sh", "-c", HOSTILE[2])),
+    ("exec serve --name 'x y'", None, ("--entrypoint", "/bin/sh", "IMAGE", "-c", "exec serve --name 'x y'")),
+    ((), ("python", "app.py"), ("--entrypoint", "", "IMAGE", "python", "app.py")),
+])
+def test_container_command_reaches_docker_verbatim(aws_sandbox: Sandbox, entrypoint, cmd, tail: tuple[str, ...]) -> None:
+    plan = group("aws")
+    plan = replace(plan, image=replace(plan.image, entrypoint=entrypoint, cmd=cmd))
+    run = aws_sandbox.run(boot_script(plan, PLATFORM))
+    assert run.returncode == 0, run.stderr
+    argv = docker_run(run)
+    expected = tuple(ECR_IMAGE if word == "IMAGE" else word for word in tail)
+    assert argv[-len(expected):] == expected
+    assert ("--entrypoint" in argv) == (entrypoint is not None)

@@ -53,6 +53,32 @@ GCP_LOG_NAME_LABEL = "fleetform_log"
 GCP_METRIC_KIND = "GAUGE"
 GCP_METRIC_VALUE_TYPE = "DOUBLE"
 
+AWS_RUNNER_IAM_ACTIONS = (
+    "autoscaling:CompleteLifecycleAction",
+    "cloudwatch:PutMetricData",
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:GetAuthorizationToken",
+    "ecr:GetDownloadUrlForLayer",
+    "elasticfilesystem:DescribeFileSystems",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "secretsmanager:GetSecretValue",
+)
+"""What the runner calls with its instance role: scope the secrets to ``plan.names.secret_id``
+ARNs, the logs to the group's log group, the hook to its ASG (``kms:Decrypt`` too for secrets under
+a customer key). ``sts:GetCallerIdentity`` needs no permission."""
+
+GCP_RUNNER_ROLES = (
+    "roles/artifactregistry.reader",
+    "roles/file.viewer",
+    "roles/logging.logWriter",
+    "roles/monitoring.metricWriter",
+    "roles/secretmanager.secretAccessor",
+)
+"""What the runner's service account needs (secret access per secret); the instance's access scope
+must be ``cloud-platform``."""
+
 ARTIFACT_REGISTRY_LOCATIONS = {"us": "us", "europe": "europe", "asia": "asia"}
 """Multi-region Artifact Registry location for a region's continent prefix (``us-central1`` -> ``us``)."""
 
