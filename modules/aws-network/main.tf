@@ -201,6 +201,8 @@ resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = aws_vpc.this.cidr_block
+
+  tags = merge(var.tags, { Name = "${var.name}-vpc-endpoints-https" })
 }
 
 resource "aws_vpc_endpoint" "interface" {
@@ -306,7 +308,7 @@ data "aws_iam_policy_document" "flow_log_publish" {
   statement {
     sid       = "WriteTheFlowLogGroup"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
-    resources = ["${aws_cloudwatch_log_group.flow_log.arn}:*"]
+    resources = ["${local.flow_log_group_arn}:*"]
   }
 
   statement {

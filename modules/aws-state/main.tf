@@ -1,6 +1,10 @@
 data "aws_region" "current" {}
 
+data "aws_partition" "current" {}
+
 locals {
+  # Built from the name rather than read from the bucket, so the policies are known at plan time.
+  bucket_arn          = "arn:${data.aws_partition.current.partition}:s3:::${var.bucket_name}"
   kms_key_arn         = coalesce(var.kms_key_arn, one(aws_kms_key.this[*].arn))
   dynamodb_table_name = var.create_dynamodb_lock_table ? coalesce(var.dynamodb_table_name, "${var.bucket_name}-lock") : null
 }
@@ -81,7 +85,7 @@ data "aws_iam_policy_document" "bucket" {
     sid       = "DenyRequestsWithoutTls"
     effect    = "Deny"
     actions   = ["s3:*"]
-    resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+    resources = [local.bucket_arn, "${local.bucket_arn}/*"]
 
     principals {
       type        = "*"
@@ -99,7 +103,7 @@ data "aws_iam_policy_document" "bucket" {
     sid       = "DenyTlsOlderThan12"
     effect    = "Deny"
     actions   = ["s3:*"]
-    resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+    resources = [local.bucket_arn, "${local.bucket_arn}/*"]
 
     principals {
       type        = "*"
@@ -119,7 +123,7 @@ data "aws_iam_policy_document" "bucket" {
     sid       = "DenyUploadsNotEncryptedWithKms"
     effect    = "Deny"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.this.arn}/*"]
+    resources = ["${local.bucket_arn}/*"]
 
     principals {
       type        = "*"
@@ -219,19 +223,19 @@ data "aws_iam_policy_document" "state_access" {
   statement {
     sid       = "ListStateBucket"
     actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.this.arn]
+    resources = [local.bucket_arn]
   }
 
   statement {
     sid       = "ReadWriteState"
     actions   = ["s3:GetObject", "s3:PutObject"]
-    resources = ["${aws_s3_bucket.this.arn}/${var.state_prefix}/*"]
+    resources = ["${local.bucket_arn}/${var.state_prefix}/*"]
   }
 
   statement {
     sid       = "ReleaseLockFiles"
     actions   = ["s3:DeleteObject"]
-    resources = ["${aws_s3_bucket.this.arn}/${var.state_prefix}/*.tflock"]
+    resources = ["${local.bucket_arn}/${var.state_prefix}/*.tflock"]
   }
 
   statement {

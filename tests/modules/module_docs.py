@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.modules.roots import MODULE_NAMES, MODULES_DIR, checked, example_dir, module_configuration
+from tests.modules.roots import MODULE_NAMES, MODULES_DIR, checked_example, module_configuration
 
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
 _VARIABLE = re.compile(r'^variable "([\w-]+)" \{\n(.*?)^\}', re.M | re.S)
@@ -100,7 +100,7 @@ def _module_call(plan: dict[str, Any]) -> str:
 def main() -> int:
     with tempfile.TemporaryDirectory() as plans:
         for module in MODULE_NAMES:
-            result, plan = checked(example_dir(module), Path(plans))
+            result, plan = checked_example(module, Path(plans))
             if not result.ok:
                 print(result.render(), file=sys.stderr)
                 return 1

@@ -24,6 +24,11 @@ def example_dir(module: str) -> Path:
     return MODULES_DIR / module / "examples" / "complete"
 
 
+def checked_example(module: str, plans: Path) -> tuple[StackResult, dict[str, Any]]:
+    """The check of ``module``'s example, named after the module."""
+    return checked(example_dir(module), plans, name=module)
+
+
 def write_root(folder: Path, text: str) -> Path:
     """A root module in ``folder`` whose ``main.tf`` is ``text`` with ``{modules}`` pointing at ``modules/``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -32,9 +37,9 @@ def write_root(folder: Path, text: str) -> Path:
     return folder
 
 
-def checked(folder: Path, plans: Path) -> tuple[StackResult, dict[str, Any]]:
+def checked(folder: Path, plans: Path, name: str | None = None) -> tuple[StackResult, dict[str, Any]]:
     """The check of a root module and its saved plan as ``terraform show -json`` gives it (``{}`` if none)."""
-    result = check_module(folder, name=folder.name, plan_json_dir=plans)
+    result = check_module(folder, name=name or folder.name, plan_json_dir=plans)
     plan = json.loads(result.plan_json.read_text(encoding="utf-8")) if result.plan_json else {}
     return result, plan
 
