@@ -8,10 +8,11 @@ GPU root volumes get 6000 IOPS and 500 MiB/s instead of gp3's 3000/125: a multi-
 pull and model load is the cold start, and the extra cents per hour are noise next to a GPU's price.
 
 Auto Scaling group: ``min_runners``..``max_runners`` with no desired capacity (the scaling policies
-own it; :mod:`fleetform.constructs.aws.scaling` adds its arguments and may set the limits), every instance type of the plan in order as a prioritized on-demand mixed-instances
-policy (the first type that has capacity is launched, as fal tries ``machine_type`` in order),
-spread over the zones that offer them with ``balanced-best-effort`` (a zone out of capacity does
-not block a launch elsewhere), and ``wait_for_capacity_timeout = "0"`` so a GPU stockout does not
+own it; :mod:`fleetform.constructs.aws.scaling` adds its arguments and may set the limits), every
+instance type of the plan in order as a prioritized on-demand mixed-instances policy (the first
+type that has capacity is launched, as fal tries ``machine_type`` in order), spread over the zones
+that offer them with ``balanced-best-effort`` (a zone out of capacity does not block a launch
+elsewhere), and ``wait_for_capacity_timeout = "0"`` so a GPU stockout does not
 fail the apply. ELB health checks replace runners whose probe fails after the start-up grace
 period; EC2 health checks only when fal's ``call_regularly = false`` (failing probes then just
 take the runner out of the load balancer). The group waits for the runner role's policy, which

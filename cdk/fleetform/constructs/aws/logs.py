@@ -61,7 +61,8 @@ class PrivateLogsKey(Construct):
         self.arn: str = key.arn
 
 
-def add_log_group(scope: Construct, *, platform: str, group: GroupPlan, kms_key_arn: str | None) -> aws.CloudwatchLogGroup:
+def add_log_group(scope: Construct, *, platform: str, group: GroupPlan,
+                  kms_key_arn: str | None) -> aws.CloudwatchLogGroup:
     """The app's log group in this region (the runner's ``awslogs`` driver writes one stream per instance).
 
     ``kms_key_arn`` is the region's private-logs key for a ``private_logs`` app, None otherwise.

@@ -41,8 +41,10 @@ class AwsRegionFleet(RegionFleet):
             if groups:
                 self.load_balancers[internal] = self._load_balancer(internal, groups)
         self.data_volume = self._data_volume()
-        self.private_logs_key = (PrivateLogsKey(self, "PrivateLogsKey", platform=self.platform.name, account=self.account)
-                                 if any(group.runner.private_logs for group in region.groups) else None)
+        self.private_logs_key = None
+        if any(group.runner.private_logs for group in region.groups):
+            self.private_logs_key = PrivateLogsKey(self, "PrivateLogsKey", platform=self.platform.name,
+                                                   account=self.account)
         self._image_ids: dict[str, str] = {}
 
     def _load_balancer(self, internal: bool, groups: list[GroupPlan]) -> AwsLoadBalancer:

@@ -1,0 +1,112 @@
+"""Synthesizing small AWS platforms for the construct tests, and reading the result by construct path.
+
+A stack's resources are found by their construct path below the stack (``region/captioner/Route/
+TargetGroup``), the public API the constructs promise, rather than by the hashed Terraform names.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fleetform.synth import synth_platform
+from tests.conftest import EXAMPLES
+
+PLATFORM_HEADER = """\
+[tool.fleetform]
+name = "acme"
+clouds = ["aws"]
+apps = ["../apps/*/pyproject.toml"]
+default_regions = ["us-east"]
+[tool.fleetform.aws]
+allowed_account_ids = ["111111111111"]
+"""
+
+
+@dataclass(frozen=True)
+class Stack:
+    """One synthesized stack's configuration, queried by construct path."""
+
+    name: str
+    config: dict[str, Any]
+
+    def _blocks(self, kind: str, type_name: str) -> dict[str, tuple[str, dict[str, Any]]]:
+        found = {}
+        for name, body in self.config.get(kind, {}).get(type_name, {}).items():
+            path = body["//"]["metadata"]["path"].split(f"/{self.name}/", 1)[1]
+            found[path] = (name, {key: value for key, value in body.items() if key != "//"})
+        return found
+
+    def resources(self, type_name: str) -> dict[str, dict[str, Any]]:
+        """Every resource of a type, by construct path."""
+        return {path: body for path, (_, body) in self._blocks("resource", type_name).items()}
+
+    def resource(self, type_name: str, path: str) -> dict[str, Any]:
+        return self.resources(type_name)[path]
+
+    def data_sources(self, type_name: str) -> dict[str, dict[str, Any]]:
+        return {path: body for path, (_, body) in self._blocks("data", type_name).items()}
+
+    def data(self, type_name: str, path: str) -> dict[str, Any]:
+        return self.data_sources(type_name)[path]
+
+    def address(self, type_name: str, path: str, *, kind: str = "resource") -> str:
+        """``aws_lb_listener.<name>`` (or ``data.<type>.<name>``), as references spell it."""
+        name = self._blocks(kind, type_name)[path][0]
+        return f"{type_name}.{name}" if kind == "resource" else f"data.{type_name}.{name}"
+
+    def ref(self, type_name: str, path: str, attribute: str, *, kind: str = "resource") -> str:
+        return f"${{{self.address(type_name, path, kind=kind)}.{attribute}}}"
+
+    def types(self) -> set[str]:
+        return set(self.config.get("resource", {}))
+
+    def count(self) -> int:
+        return sum(len(blocks) for blocks in self.config.get("resource", {}).values())
+
+
+def read_stacks(out: Path) -> dict[str, Stack]:
+    return {path.parent.name: Stack(path.parent.name, json.loads(path.read_text()))
+            for path in sorted((out / "stacks").glob("*/cdk.tf.json"))}
+
+
+def boot_script(stack: Stack, app: str) -> str:
+    """The runner script a group's launch template carries (gzip, then base64)."""
+    template = stack.resource("aws_launch_template", f"region/{app}/InstanceGroup/LaunchTemplate")
+    return gzip.decompress(base64.b64decode(template["user_data"])).decode()
+
+
+def policy_statements(stack: Stack, app: str) -> dict[str, dict[str, Any]]:
+    """The runner policy's statements by sid."""
+    document = stack.data("aws_iam_policy_document", f"region/{app}/Identity/PolicyDocument")
+    return {statement["sid"]: statement for statement in document["statement"]}
+
+
+def aws_example(root: Path) -> Path:
+    """A copy of the example platform with AWS as its only cloud; returns the platform folder."""
+    shutil.copytree(EXAMPLES / "apps", root / "apps", ignore=shutil.ignore_patterns("__pycache__"))
+    text = (EXAMPLES / "platform" / "pyproject.toml").read_text()
+    assert 'clouds = ["aws", "gcp"]' in text
+    (root / "platform").mkdir()
+    (root / "platform" / "pyproject.toml").write_text(text.replace('clouds = ["aws", "gcp"]', 'clouds = ["aws"]'))
+    return root / "platform"
+
+
+def small_platform(root: Path, apps: str, *, platform_extra: str = "") -> Path:
+    """A platform (``PLATFORM_HEADER`` + ``platform_extra``) with one app project holding ``apps`` TOML."""
+    (root / "platform").mkdir(parents=True)
+    (root / "platform" / "pyproject.toml").write_text(PLATFORM_HEADER + textwrap.dedent(platform_extra))
+    (root / "apps" / "team").mkdir(parents=True)
+    (root / "apps" / "team" / "pyproject.toml").write_text(textwrap.dedent(apps))
+    return root / "platform"
+
+
+def synth(platform: Path, out: Path) -> dict[str, Stack]:
+    synth_platform(platform, out)
+    return read_stacks(out)
