@@ -350,6 +350,7 @@ def test_an_agent_without_duties_exits(tmp_path: Path) -> None:
     ('http_requests_in_progress{method="POST",note="a \\"quoted\\", {braced} value"} 4\n', 4.0),
     ('http_requests_in_progress{ method = "POST" , app_name="fal" } 1.5\n', 1.5),
     ('http_requests_in_progress{method="POST"} NaN\nhttp_requests_in_progress{method="POST"} 1\n', 1.0),
+    ('http_requests_in_progress{method="POST"} +Inf\nhttp_requests_in_progress{method="POST"} oops\n', 0.0),
     ('http_requests_in_progress_created{method="POST"} 1712345678.0\n', 0.0),
     ('http_requests_in_progress 7\n', 0.0),
     ('http_requests_in_progress{method="post"} 7\n', 0.0),

@@ -116,10 +116,18 @@ def sum_samples(text: str, metric: str, labels: dict) -> float:
             continue
         found = {key: re.sub(r'\\[\\"n]', lambda m: LABEL_ESCAPES[m.group(0)], value)
                  for key, value in LABEL.findall(match.group(2) or "")}
-        value = float(match.group(3))
-        if all(found.get(key) == wanted for key, wanted in labels.items()) and math.isfinite(value):
-            total += value
+        if all(found.get(key) == wanted for key, wanted in labels.items()):
+            total += sample_value(match.group(3))
     return total
+
+
+def sample_value(text: str) -> float:
+    """A sample's value; 0 for NaN, infinities and anything unreadable."""
+    try:
+        value = float(text)
+    except ValueError:
+        return 0.0
+    return value if math.isfinite(value) else 0.0
 
 
 def scrape(in_flight: dict) -> float:

@@ -84,7 +84,8 @@ wait_for_docker() {
   retry 60 5 docker_ready || die "docker is not running"
 }
 
-# The GPU driver may still be installing on first boot (GCP installs it from metadata).
+# The GPU driver may still be installing on first boot (GCP installs it from metadata): waited
+# for only once the image is pulled, so the two overlap.
 wait_for_gpus() {
   if ((GPUS_PER_INSTANCE > 0)); then
     retry 90 10 gpus_ready || die "no NVIDIA driver after 15 minutes (nvidia-smi fails)"
@@ -379,10 +380,18 @@ def sum_samples(text: str, metric: str, labels: dict) -> float:
             continue
         found = {key: re.sub(r'\\[\\"n]', lambda m: LABEL_ESCAPES[m.group(0)], value)
                  for key, value in LABEL.findall(match.group(2) or "")}
-        value = float(match.group(3))
-        if all(found.get(key) == wanted for key, wanted in labels.items()) and math.isfinite(value):
-            total += value
+        if all(found.get(key) == wanted for key, wanted in labels.items()):
+            total += sample_value(match.group(3))
     return total
+
+
+def sample_value(text: str) -> float:
+    """A sample's value; 0 for NaN, infinities and anything unreadable."""
+    try:
+        value = float(text)
+    except ValueError:
+        return 0.0
+    return value if math.isfinite(value) else 0.0
 
 
 def scrape(in_flight: dict) -> float:
@@ -599,7 +608,6 @@ main() {
   log "starting $APP_NAME (group $GROUP_NAME in $CLOUD_REGION)"
   cloud_persist_for_reboots
   wait_for_docker
-  wait_for_gpus
   cloud_identity
   cloud_login_platform_registry
   untraced login_private_registries
@@ -607,6 +615,7 @@ main() {
   untraced write_env_file
   mount_data_volume
   install_agent
+  wait_for_gpus
   run_container
   log "started $IMAGE as container $CONTAINER_NAME"
 }

@@ -54,7 +54,8 @@ wait_for_docker() {
   retry 60 5 docker_ready || die "docker is not running"
 }
 
-# The GPU driver may still be installing on first boot (GCP installs it from metadata).
+# The GPU driver may still be installing on first boot (GCP installs it from metadata): waited
+# for only once the image is pulled, so the two overlap.
 wait_for_gpus() {
   if ((GPUS_PER_INSTANCE > 0)); then
     retry 90 10 gpus_ready || die "no NVIDIA driver after 15 minutes (nvidia-smi fails)"
