@@ -21,18 +21,18 @@ from fleetform.constructs.aws.data_volume import NFS_PORT, AwsDataVolume
 from fleetform.constructs.aws.load_balancer import ANYWHERE_IPV4, AwsLoadBalancer
 from fleetform.constructs.aws.names import runner_security_group_prefix
 from fleetform.constructs.aws.tags import group_tags
-from fleetform.plan.model import GroupPlan
+from fleetform.plan.model import GroupPlan, ImagePlan
 from fleetform.tf import Construct, aws
 
 HTTPS_PORT = 443
 HTTP_PORT = 80
 
 
-def registry_ports(group: GroupPlan) -> list[int]:
+def registry_ports(image: ImagePlan) -> list[int]:
     """Ports other than 80/443 that the image's registries name (``registry.example.com:5000``)."""
-    hosts = [login.host for login in group.image.registries]
-    if group.image.reference is not None and "/" in group.image.reference:
-        hosts.append(group.image.reference.split("/", 1)[0])
+    hosts = [login.host for login in image.registries]
+    if image.reference is not None and "/" in image.reference:
+        hosts.append(image.reference.split("/", 1)[0])
     ports = {urlsplit(host if "//" in host else f"//{host}").port for host in hosts}
     return sorted(port for port in ports if port is not None and port not in (HTTP_PORT, HTTPS_PORT))
 
@@ -63,7 +63,7 @@ class RunnerSecurityGroup(Construct):
             )
         load_balancer.allow_to_runners(self, runner_security_group_id=self.security_group_id, ports=traffic_ports)
         for port, purpose in [(HTTPS_PORT, "HTTPS: registries and AWS APIs"), (HTTP_PORT, "HTTP: OS packages"),
-                              *((port, "a private registry") for port in registry_ports(group))]:
+                              *((port, "a private registry") for port in registry_ports(group.image))]:
             aws.VpcSecurityGroupEgressRule(
                 self, f"Egress-{port}",
                 security_group_id=self.security_group_id,
