@@ -179,6 +179,16 @@ def test_shared_apps_pass_jwt_validation_before_forward(us_east):
     ]
 
 
+def test_only_a_load_balancer_with_shared_apps_reaches_out_for_the_jwks(stacks, us_east):
+    egress = us_east.resource("aws_vpc_security_group_egress_rule", "region/PublicLoadBalancer/JwksEgress")
+    assert (egress["from_port"], egress["cidr_ipv4"], egress["security_group_id"]) == (
+        443, "0.0.0.0/0", us_east.ref("aws_security_group", "region/PublicLoadBalancer/SecurityGroup", "id"))
+    load_balancer_egress = [path for stack in stacks.values()
+                            for path in stack.resources("aws_vpc_security_group_egress_rule")
+                            if path.endswith("LoadBalancer/JwksEgress")]
+    assert load_balancer_egress == ["region/PublicLoadBalancer/JwksEgress"]
+
+
 def test_listener_rule_matches_the_prefix_and_strips_it(us_east):
     rule = us_east.resource("aws_lb_listener_rule", "region/captioner/Route/ListenerRule")
     assert rule["priority"] == 14407

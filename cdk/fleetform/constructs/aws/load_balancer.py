@@ -3,7 +3,9 @@
 fal's ``auth`` decides the exposure: ``private`` apps ("only you/team") sit behind the **internal**
 load balancer, reachable from inside the VPC only; ``public`` and ``shared`` apps behind the
 **internet-facing** one (``shared`` apps additionally check the caller's JWT at the listener rule).
-A region gets only the load balancers its apps need.
+A region gets only the load balancers its apps need. The security group admits the listener port
+(from anywhere, or from the VPC for the internal one) and lets traffic out only to each app's
+runners on its ports, plus HTTPS to the identity provider when ``shared`` apps sit behind it.
 
 Listener: HTTPS with the region's ACM certificate and the console's current default TLS policy
 (TLS 1.3 and 1.2, restricted ciphers, post-quantum key exchange) when a certificate is configured;
@@ -58,6 +60,8 @@ class AwsLoadBalancer(Construct):
         self.url_scheme = "https" if self.https else "http"
         name = load_balancer_name(platform, internal)
         self.security_group_id = self._security_group(platform, network)
+        if any(group.route.auth == "shared" for group in groups):
+            self._allow_jwks_fetch()
         balancer = aws.Lb(
             self, "LoadBalancer",
             name=name,
@@ -93,6 +97,22 @@ class AwsLoadBalancer(Construct):
             cidr_ipv4=network.cidr_block if self.internal else ANYWHERE_IPV4,
         )
         return group.id
+
+    def _allow_jwks_fetch(self) -> None:
+        """HTTPS out to the identity provider, whose JWKS endpoint the load balancer reads for ``shared`` apps.
+
+        AWS documents outbound access to the IdP for the ALB's OIDC action; JWKS retrieval for
+        ``jwt-validation`` is assumed to leave through the load balancer's interfaces the same way.
+        """
+        aws.VpcSecurityGroupEgressRule(
+            self, "JwksEgress",
+            security_group_id=self.security_group_id,
+            description="HTTPS to the identity provider's JWKS endpoint (shared apps)",
+            ip_protocol="tcp",
+            from_port=HTTPS_PORT,
+            to_port=HTTPS_PORT,
+            cidr_ipv4=ANYWHERE_IPV4,
+        )
 
     def _listener(self, load_balancer_arn: str, certificate: str | None) -> aws.LbListener:
         not_found = {"type": "fixed-response", "fixed_response": {
