@@ -21,12 +21,14 @@ def demand_runners(in_flight: float, max_multiplexing: int) -> int:
     """Runners the in-flight requests need at ``max_multiplexing`` each (0 for no requests)."""
     if in_flight <= 0:
         return 0
+    if float(in_flight).is_integer():
+        return -(-int(in_flight) // max_multiplexing)
     return math.ceil(Fraction(in_flight) / max_multiplexing)
 
 
 def buffer_runners(demand: int, settings: ScaleSettings) -> int:
     """Warm runners fal keeps above ``demand``: the fixed buffer, or the percentage one when larger."""
-    percent = math.ceil(Fraction(settings.concurrency_buffer_perc * demand, 100))
+    percent = -(-settings.concurrency_buffer_perc * demand // 100)
     return max(settings.concurrency_buffer, percent)
 
 

@@ -103,9 +103,13 @@ class AwsPolicy:
 
     def _latest(self, queries: Sequence[Query], period: int, now: float,
                 extra: dict[str, float | None] | None = None) -> float | None:
-        """The newest data point of the queries' returned series, over enough points to repeat the last minute."""
-        count = GROUP_METRICS_PERIOD_SECONDS // period + 1
-        stamps = [now - period * back for back in reversed(range(count))]
+        """The newest data point of the queries' returned series.
+
+        The math is point by point except ``FILL(..., REPEAT)``, so the series hold the last
+        one-minute point and the newest point only.
+        """
+        stamps = sorted({now - now % GROUP_METRICS_PERIOD_SECONDS, now})
+        count = len(stamps)
         series = {
             "inflight": [self._period_sum(stamp, period) for stamp in stamps],
             "inservice": [float(self.minute_points[s][0]) if s in self.minute_points else None for s in stamps],

@@ -8,6 +8,7 @@ replayed on this same model, so the differences in the results are the policies'
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 
@@ -48,7 +49,7 @@ class Fleet:
         return len(self.runners)
 
     def up(self, now: float) -> int:
-        return sum(runner.is_up(now) for runner in self.runners)
+        return sum(now >= runner.up_at for runner in self.runners)
 
     def in_service(self, now: float) -> int:
         return sum(now >= runner.in_service_at for runner in self.runners)
@@ -58,9 +59,10 @@ class Fleet:
 
     def serve(self, now: float, in_flight: float) -> float:
         """Pack ``in_flight`` onto the up runners; returns the requests left waiting."""
-        up = sorted((runner for runner in self.runners if runner.is_up(now)), key=Runner.idle_since, reverse=True)
+        up = [runner for runner in self.runners if now >= runner.up_at]
         busy = min(len(up), math.ceil(in_flight / self.max_multiplexing)) if in_flight > 0 else 0
-        for runner in up[:busy]:
+        chosen = up if busy == len(up) else heapq.nlargest(busy, up, key=Runner.idle_since)
+        for runner in chosen:
             runner.last_busy_at = now
         return max(0.0, in_flight - len(up) * self.max_multiplexing)
 
