@@ -10,6 +10,8 @@ import sys
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fleetform.errors import FleetformError
 from fleetform.runner import aws_user_data, boot_script
@@ -151,3 +153,21 @@ def test_rendering_is_deterministic_across_processes() -> None:
         for seed in ("1", "2")
     }
     assert len(digests) == 1
+
+
+VALUES_END = "\n# --- Shared steps"
+
+
+@settings(max_examples=40, deadline=None)
+@given(cmd=st.lists(st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",))), max_size=4),
+       secret=st.from_regex(r"[A-Z_][A-Z0-9_]{0,20}", fullmatch=True))
+def test_any_value_reaches_bash_verbatim(cmd: list[str], secret: str) -> None:
+    """Whatever an app declares, the values block gives bash exactly those words."""
+    plan = group("aws")
+    plan = replace(plan, image=replace(plan.image, cmd=tuple(cmd)), runner=replace(plan.runner, secrets=(secret,)))
+    values = boot_script(plan, PLATFORM).split(VALUES_END)[0]
+    printed = subprocess.run(
+        ["bash", "-c", values + '\nprintf "%s\\0" "${CONTAINER_ARGS[@]}" "${APP_SECRET_IDS[@]}"'],
+        capture_output=True, check=True,
+    ).stdout
+    assert printed.decode("utf-8", "surrogateescape").split("\0")[:-1] == [*cmd, f"acme/{secret}"]

@@ -11,7 +11,7 @@ import pytest
 
 from fleetform.runner import boot_script
 from fleetform.runner.agent_config import agent_config
-from tests.runner.conftest import ACCOUNT, INSTANCE_ID, PROJECT, SECRET_VALUES
+from tests.runner.fake_clouds import ACCOUNT, AWS_RULES, GCP_RULES, INSTANCE_ID, PROJECT, SECRET_VALUES
 from tests.runner.groups import PLATFORM, cpu_image_app, group
 from fleetform.runner.contract import AWS_RUNNER_IAM_ACTIONS
 from tests.runner.sandbox import Rule, Run, Sandbox, iam_actions
@@ -186,16 +186,12 @@ def test_a_mounted_volume_is_not_mounted_again(gcp_sandbox: Sandbox) -> None:
 
 
 def test_efs_utils_mounts_over_tls_when_installed(tmp_path: Path) -> None:
-    from tests.runner.conftest import AWS_RULES
-
     run = Sandbox(tmp_path, list(AWS_RULES), missing=("apt-get", "dnf")).run(boot_script(group("aws"), PLATFORM))
     assert run.returncode == 0, run.stderr
     assert run.one("mount").argv == ("mount", "-t", "efs", "-o", "tls", "fs-0123abcd:/", f"{run.root}/mnt/fleetform-data")
 
 
 def test_the_nfs_client_is_installed_when_missing(tmp_path: Path) -> None:
-    from tests.runner.conftest import GCP_RULES
-
     run = Sandbox(tmp_path, list(GCP_RULES), missing=("mount.nfs4", "mount.efs", "dnf")).run(boot_script(group("gcp"), PLATFORM))
     assert run.returncode == 0, run.stderr
     assert run.one("apt-get").argv == ("apt-get", "install", "-y", "-q", "nfs-common")
