@@ -8,10 +8,8 @@ for would fail the run. ``FLEETFORM_ROOT`` puts every file the script writes und
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,20 +19,29 @@ FAKES = (
 )
 REAL_TOOLS = ("install", "mv", "cat")
 
-FAKE_PROGRAM = f"""#!{sys.executable} -S
-import json, os, sys
-name = os.path.basename(sys.argv[0])
-argv = [name, *sys.argv[1:]]
-stdin = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
-with open(os.environ["FAKE_LOG"], "a", encoding="utf-8") as log:
-    log.write(json.dumps({{"argv": argv, "stdin": stdin}}) + "\\n")
-joined = " ".join(argv)
-with open(os.environ["FAKE_RULES"], encoding="utf-8") as rules:
-    for rule in json.load(rules):
-        if rule["command"] == name and all(part in joined for part in rule.get("contains", [])):
-            sys.stdout.write(rule.get("stdout", ""))
-            sys.exit(rule.get("exit", 0))
-"""
+FAKE_PROGRAM = """#!{bash}
+# A recording fake: logs its argv and stdin (NUL-separated), then answers from the first matching rule.
+name=${{0##*/}}
+stdin=
+if [[ ! -t 0 ]]; then IFS= read -r -d '' stdin || true; fi
+printf '%s\\0' "$(($# + 1))" "$name" "$@" "$stdin" >>"$FAKE_LOG"
+joined="$name $*"
+while IFS=$'\\t' read -r -a rule; do
+  [[ ${{rule[1]}} == "$name" ]] || continue
+  matched=1
+  for part in "${{rule[@]:3}}"; do
+    [[ $joined == *"$part"* ]] || matched=0
+  done
+  if ((matched)); then
+    answer=
+    IFS= read -r -d '' answer <"$FAKE_RULES.${{rule[0]}}" || true
+    printf '%s' "$answer"
+    exit "${{rule[2]}}"
+  fi
+done <"$FAKE_RULES"
+exit 0
+""".format(bash=shutil.which("bash") or "/bin/bash")
+"""Plain bash, builtins only: it starts in a few milliseconds and needs nothing else on PATH."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,7 @@ class Sandbox:
 def install_fakes(bin_dir: Path, fakes: list[str], real_tools: tuple[str, ...] = ()) -> Path:
     """A folder for PATH: ``fakes`` answering from rules, and links to the named real tools."""
     bin_dir.mkdir(parents=True)
-    fake = bin_dir.parent / "fake.py"
+    fake = bin_dir.parent / "fake.sh"
     fake.write_text(FAKE_PROGRAM, encoding="utf-8")
     fake.chmod(0o755)
     for name in fakes:
@@ -113,9 +120,17 @@ def install_fakes(bin_dir: Path, fakes: list[str], real_tools: tuple[str, ...] =
 
 
 def fake_environment(log: Path, rules_file: Path, rules: list[Rule]) -> dict[str, str]:
-    """The variables the fakes read: where to record calls (emptied here) and the rules."""
+    """The variables the fakes read: where to record calls (emptied here) and the rules.
+
+    The rules file holds ``index<TAB>command<TAB>exit<TAB>contains...`` lines; ``<rules>.<index>`` the answers.
+    """
     log.write_text("", encoding="utf-8")
-    rules_file.write_text(json.dumps([rule.__dict__ for rule in rules]), encoding="utf-8")
+    lines = []
+    for index, rule in enumerate(rules):
+        assert all("\t" not in part and part for part in (rule.command, *rule.contains))
+        lines.append("\t".join((str(index), rule.command, str(rule.exit), *rule.contains)) + "\n")
+        Path(f"{rules_file}.{index}").write_text(rule.stdout, encoding="utf-8")
+    rules_file.write_text("".join(lines), encoding="utf-8")
     return {"FAKE_LOG": str(log), "FAKE_RULES": str(rules_file)}
 
 
@@ -138,4 +153,10 @@ def iam_actions(calls: list[Call]) -> set[str]:
 
 
 def read_calls(log: Path) -> list[Call]:
-    return [Call(tuple(entry["argv"]), entry["stdin"]) for entry in map(json.loads, log.read_text().splitlines())]
+    """The recorded calls: per call, the argv length, the argv and the stdin, each ended by NUL."""
+    fields = iter(log.read_bytes().decode("utf-8", "surrogateescape").split("\0")[:-1])
+    calls = []
+    for count in fields:
+        argv = tuple(next(fields) for _ in range(int(count)))
+        calls.append(Call(argv, next(fields)))
+    return calls
