@@ -20,7 +20,8 @@ from tests.scaling.test_target import runner_settings
 
 
 def _policy(case: ScaleSettings):
-    return aws_scaling_policy(case, boot_model(case), group_name="acme-app", load_balancer="app/acme-public/1")
+    return aws_scaling_policy(case, boot_model(case), group_name="acme-app", load_balancer="app/acme-public/1",
+                              target_group="targetgroup/acme-app/1")
 
 
 def _returned(queries, **metrics) -> float | None:
@@ -78,13 +79,14 @@ def test_scaling_delay_picks_the_tracking_period(delay: int, period: int) -> Non
 
 @given(runner_settings, st.integers(0, 400), st.integers(0, 48))
 def test_keep_alive_alarm_asks_for_the_kept_capacity(case: ScaleSettings, in_flight: int, runners: int) -> None:
+    """``runners`` are the target group's healthy hosts: only runners that are up can be surplus."""
     policy = _policy(case).keep_alive
     if policy is None:
         assert case.min_runners == case.max_runners
         return
     runners = min(runners, case.max_runners)  # an ASG never has more in service than max_size
     kept = kept_capacity(target_runners(in_flight, case), case)
-    value = _returned(policy.queries, inflight=in_flight, inservice=runners)
+    value = _returned(policy.queries, inflight=in_flight, healthy=runners)
     assert value == (kept if runners > kept else -1)
     assert kept >= target_runners(in_flight, case)
     assert [step.capacity for step in policy.steps if step.lower is not None and step.lower <= kept

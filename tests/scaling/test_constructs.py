@@ -111,6 +111,9 @@ def test_aws_keep_alive_alarm_drives_an_exact_capacity_step_policy(synthesized) 
     queries = {query["id"]: query for query in alarm["metric_query"]}
     assert queries["scalein"]["expression"] == "IF(surplus, keep, -1)" and queries["scalein"]["return_data"]
     assert queries["inflight"]["metric"]["period"] == 10
+    assert (queries["healthy"]["metric"]["metric_name"], queries["healthy"]["metric"]["dimensions"]) == (
+        "HealthyHostCount", {"LoadBalancer": ALB_SUFFIX, "TargetGroup": TARGET_GROUP_SUFFIX})
+    assert queries["runners"]["expression"] == "FILL(healthy, REPEAT)"
     assert "Wake" not in _resources(config, "aws_autoscaling_policy")
 
 

@@ -8,7 +8,7 @@ Three parts, each justified in docs/scaling.md:
   alarms of target tracking are AWS-managed (AlarmLow waits about 15 data points and only fires
   well below the target), which cannot express ``keep_alive``.
 * **Keep-alive (scale-in)**: a step policy setting the exact capacity fal would keep, fired by our
-  own alarm once the group has had more runners than the target for ``keep_alive`` seconds.
+  own alarm once the group has had more healthy runners than the target for ``keep_alive`` seconds.
   ``ExactCapacity`` makes a repeated action harmless. A policy holds at most 20 steps, so larger
   ranges round the capacity up to buckets (never below the target).
 * **Wake (scale from zero)**, when ``min_concurrency = 0``: target tracking cannot leave zero (no
@@ -108,9 +108,9 @@ class AwsScalingPolicy:
         return ALARM_HIGH_DATAPOINTS * self.tracking_period_seconds
 
 
-def aws_scaling_policy(settings: ScaleSettings, boot: BootModel, *, group_name: str,
-                       load_balancer: str) -> AwsScalingPolicy:
-    """The policy for one group; ``group_name`` and ``load_balancer`` (ARN suffix) may be Terraform tokens."""
+def aws_scaling_policy(settings: ScaleSettings, boot: BootModel, *, group_name: str, load_balancer: str,
+                       target_group: str) -> AwsScalingPolicy:
+    """The policy for one group; the names (ASG name, load balancer and target group ARN suffixes) may be tokens."""
     fixed_size = settings.min_runners == settings.max_runners
     return AwsScalingPolicy(
         min_size=settings.min_runners,
@@ -118,7 +118,7 @@ def aws_scaling_policy(settings: ScaleSettings, boot: BootModel, *, group_name: 
         warmup_seconds=boot.seconds,
         tracking_period_seconds=tracking_period(settings),
         tracking_queries=tracking_queries(settings, group_name),
-        keep_alive=None if fixed_size else keep_alive_policy(settings, group_name),
+        keep_alive=None if fixed_size else keep_alive_policy(settings, group_name, load_balancer, target_group),
         wake=wake_policy(settings, group_name, load_balancer) if settings.min_runners == 0 else None,
     )
 
@@ -142,15 +142,19 @@ def tracking_queries(settings: ScaleSettings, group_name: str) -> tuple[Query, .
     )
 
 
-def keep_alive_policy(settings: ScaleSettings, group_name: str) -> AlarmStepPolicy:
-    """Set the capacity to fal's target once the group has been above it for ``keep_alive`` seconds."""
+def keep_alive_policy(settings: ScaleSettings, group_name: str, load_balancer: str, target_group: str) -> AlarmStepPolicy:
+    """Set the capacity to fal's target once more runners than that have been up for ``keep_alive`` seconds.
+
+    Runners are counted by the target group's healthy hosts, not the ASG's in-service instances: a
+    booting runner serves nothing and reports no requests, so counting it would make it look idle.
+    """
     period = PUBLISH_INTERVAL_SECONDS if settings.keep_alive_seconds <= HIGH_RESOLUTION_ALARM_LIMIT_SECONDS \
         else GROUP_METRICS_PERIOD_SECONDS
     window = min(max(settings.keep_alive_seconds, period), MAX_ALARM_WINDOW_SECONDS)
     bucket = capacity_bucket(settings)
     return AlarmStepPolicy(
         name="keep-alive",
-        description=(f"fal keep_alive: the group has had more runners than fal's target for "
+        description=(f"fal keep_alive: the group has had more healthy runners than fal's target for "
                      f"{settings.keep_alive_seconds} s; set the capacity to the target"),
         period_seconds=period,
         evaluation_periods=math.ceil(window / period),
@@ -158,12 +162,14 @@ def keep_alive_policy(settings: ScaleSettings, group_name: str) -> AlarmStepPoli
         threshold=0,
         queries=(
             *_target_queries(settings, group_name, period),
-            _in_service(group_name, period),
-            Query("runners", "In-service runners (one-minute metric, repeated between points)",
-                  expression=fill(Ref("inservice"), "REPEAT")),
+            Query("healthy", "Healthy runners in the group's target group",
+                  stat=MetricStat(LOAD_BALANCER_NAMESPACE, "HealthyHostCount",
+                                  (("LoadBalancer", load_balancer), ("TargetGroup", target_group)), "Minimum", period)),
+            Query("runners", "Healthy runners (one-minute metric, repeated between points)",
+                  expression=fill(Ref("healthy"), "REPEAT")),
             Query("keep", "Runners to keep: the target, at least min_concurrency, rounded up to a step",
                   expression=_kept_runners(settings, bucket)),
-            Query("surplus", "1 when more runners than the target are in service",
+            Query("surplus", "1 when more runners than the target are up",
                   expression=Op(">", Ref("runners"), Ref("keep"))),
             Query("scalein", "Runners to keep when there is a surplus, else -1",
                   expression=if_(Ref("surplus"), Ref("keep"), Num(-1)), return_data=True),

@@ -71,7 +71,8 @@ def _example_loads(settings: ScaleSettings) -> list[int]:
 
 
 def _aws(settings: ScaleSettings, boot: BootModel) -> dict[str, Any]:
-    policy = aws_scaling_policy(settings, boot, group_name="<asg>", load_balancer="<load balancer>")
+    policy = aws_scaling_policy(settings, boot, group_name="<asg>", load_balancer="<load balancer>",
+                                target_group="<target group>")
     return {
         "group": {"min_size": policy.min_size, "max_size": policy.max_size, "default_instance_warmup": policy.warmup_seconds,
                   "enabled_metrics": "GroupInServiceInstances, GroupDesiredCapacity, ... (1Minute)"},
@@ -104,9 +105,9 @@ def aws_differences(settings: ScaleSettings, policy: AwsScalingPolicy) -> list[s
            f"({policy.tracking_period_seconds}-s periods, AWS-managed alarm) where fal waits scaling_delay = "
            f"{settings.scaling_delay_seconds} s"]
     if policy.keep_alive is not None:
-        out.append(f"scale-in removes every runner above the target at once after {policy.keep_alive.window_seconds} s "
-                   "above target, where fal drains each runner idle for keep_alive; the ASG, not the idle "
-                   "state, picks which runners go")
+        out.append(f"scale-in removes every runner above the target at once once more runners than the target have "
+                   f"been healthy for {policy.keep_alive.window_seconds} s, where fal drains each runner idle for "
+                   "keep_alive; the ASG, not the idle state, picks which runners go")
         if capacity_bucket(settings) > 1:
             out.append(f"scale-in capacities round up to steps of {capacity_bucket(settings)} runners "
                        "(20 step adjustments per policy)")

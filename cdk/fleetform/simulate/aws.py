@@ -4,8 +4,9 @@ The metric math is the constructs' own (:mod:`fleetform.scaling.aws_policy`), ev
 :mod:`fleetform.scaling.metric_math`. Modelled behaviour, each stated in docs/scaling.md:
 
 * runners publish one in-flight sample per 10 s (their served requests; 0 while booting), summed
-  per period; group metrics (in service, desired) are one-minute points; the load balancer's 503
-  count is a one-minute sum of requests turned away while no runner is up;
+  per period; group metrics (in service, desired) and the target group's healthy hosts are
+  one-minute points; the load balancer's 503 count is a one-minute count of requests turned away
+  while no runner is up;
 * target tracking scales out when its last 3 data points are above 1 and sets the capacity to
   metric × in-service runners (= fal's target); scale-in is disabled in it;
 * the keep-alive alarm fires when all data points of its window are ≥ 0 and sets the step's
@@ -43,8 +44,8 @@ class AwsPolicy:
         self.desired: int | None = None
         self.samples: dict[float, float] = {}
         """Summed in-flight sample of each 10-s boundary."""
-        self.minute_points: dict[float, tuple[int, int, int]] = {}
-        """(in service, desired, turned-away requests) of each minute boundary."""
+        self.minute_points: dict[float, tuple[int, int, int, int]] = {}
+        """(in service, healthy, desired, turned-away requests) of each minute boundary."""
         self.rejected_this_minute = 0
         self.high_points: deque[float | None] = deque(maxlen=ALARM_HIGH_DATAPOINTS)
         self.keep_alive_points: deque[float | None] = deque(
@@ -59,7 +60,7 @@ class AwsPolicy:
         if now % PUBLISH_INTERVAL_SECONDS == 0:
             self.samples[now] = in_flight if up else 0.0
         if now % GROUP_METRICS_PERIOD_SECONDS == 0:
-            self.minute_points[now] = (fleet.in_service(now), self.desired, self.rejected_this_minute)
+            self.minute_points[now] = (fleet.in_service(now), up, self.desired, self.rejected_this_minute)
             self.rejected_this_minute = 0
         self._track(now, fleet)
         self._keep_alive(now, fleet)
@@ -95,7 +96,7 @@ class AwsPolicy:
         policy = self.policy.wake
         if policy is None or now % policy.period_seconds or now not in self.minute_points:
             return
-        _, desired, rejected = self.minute_points[now]
+        _, _, desired, rejected = self.minute_points[now]
         value = self._latest(policy.queries, policy.period_seconds, now,
                              extra={"desired": desired, "rejected": rejected or None})
         if value is not None and value > policy.threshold:
@@ -113,6 +114,7 @@ class AwsPolicy:
         series = {
             "inflight": [self._period_sum(stamp, period) for stamp in stamps],
             "inservice": [float(self.minute_points[s][0]) if s in self.minute_points else None for s in stamps],
+            "healthy": [float(self.minute_points[s][1]) if s in self.minute_points else None for s in stamps],
         }
         for key, value in (extra or {}).items():
             series[key] = [None] * (count - 1) + [value]

@@ -79,6 +79,7 @@ def _cloud_scaler(group: GroupPlan, boot: BootModel) -> Scaler:
     settings = app_scale_settings(group.scaling)
     if group.cloud == "aws":
         return AwsPolicy(settings, aws_scaling_policy(settings, boot, group_name=SIMULATED_GROUP_NAME,
-                                                      load_balancer=SIMULATED_GROUP_NAME))
+                                                      load_balancer=SIMULATED_GROUP_NAME,
+                                                      target_group=SIMULATED_GROUP_NAME))
     return GcpPolicy(settings, gcp_scaling_policy(settings, boot, group_name=SIMULATED_GROUP_NAME,
                                                   backend_service=SIMULATED_GROUP_NAME))

@@ -28,8 +28,8 @@ def aws_group_scaling_arguments(group: GroupPlan) -> dict[str, Any]:
     """Extra ``aws_autoscaling_group`` arguments scaling needs: size limits, group metrics, warmup.
 
     ``GroupInServiceInstances`` and ``GroupDesiredCapacity`` feed the policies, so group metrics
-    collection is on. ``default_instance_warmup`` is the modelled boot time: until a new runner is
-    up, scale-in waits and it does not count as reporting capacity (AWS recommends always setting it).
+    collection is on. ``default_instance_warmup`` is the modelled boot time: AWS recommends always
+    setting it; scale-in waits while a new runner warms up.
     """
     settings = app_scale_settings(group.scaling)
     return {
@@ -45,14 +45,13 @@ def add_aws_scaling_policies(scope: Construct, group: GroupPlan, *, asg_name: st
                              load_balancer_arn_suffix: str) -> None:
     """Target tracking for scale-out, the keep-alive scale-in and, for groups that reach zero, the wake.
 
-    Construct ids: ``TargetTracking``, ``KeepAlive`` + ``KeepAliveAlarm``, ``Wake`` + ``WakeAlarm``.
-    ``target_group_arn_suffix`` is accepted for the group's wiring but not read: Elastic Load
-    Balancing reports no target-group metric while the group has no registered target, which is
-    exactly when the wake needs one, so the wake reads the load balancer's 503 count instead.
+    Construct ids: ``TargetTracking``, ``KeepAlive`` + ``KeepAliveAlarm``, ``Wake`` + ``WakeAlarm``. The
+    keep-alive counts the target group's healthy hosts; the wake reads the load balancer's 503 count,
+    since Elastic Load Balancing reports no target-group metric while the group has no target.
     """
     settings = app_scale_settings(group.scaling)
     policy = aws_scaling_policy(settings, boot_model(settings), group_name=asg_name,
-                                load_balancer=load_balancer_arn_suffix)
+                                load_balancer=load_balancer_arn_suffix, target_group=target_group_arn_suffix)
     aws.AutoscalingPolicy(
         scope, "TargetTracking",
         name=f"{POLICY_NAME_PREFIX}target-tracking",
