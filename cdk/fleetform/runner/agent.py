@@ -71,6 +71,7 @@ def http(url: str, method: str = "GET", body: bytes | None = None, headers: dict
 # --- Health bridge ---------------------------------------------------------------------------
 
 def app_is_healthy(bridge: dict) -> bool:
+    """Whether the app answers its health endpoint, called with its own method, with 2xx or 3xx in time."""
     post = bridge["method"] == "POST"
     try:
         status, _ = http(bridge["app_url"], bridge["method"], b"{}" if post else None,
@@ -81,6 +82,7 @@ def app_is_healthy(bridge: dict) -> bool:
 
 
 def health_bridge_server(bridge: dict) -> ThreadingHTTPServer:
+    """The HTTP server load balancers probe: GET on the bridge path reports the app's health."""
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - the base class's name
             if self.path.split("?", 1)[0] != bridge["path"]:
@@ -136,10 +138,13 @@ def scrape(in_flight: dict) -> float:
         status, body = http(in_flight["scrape_url"], timeout=in_flight["scrape_timeout_seconds"])
     except (OSError, ValueError):
         return 0.0
-    return sum_samples(body.decode("utf-8", "replace"), in_flight["metric"], in_flight["labels"]) if status == 200 else 0.0
+    if status != 200:
+        return 0.0
+    return sum_samples(body.decode("utf-8", "replace"), in_flight["metric"], in_flight["labels"])
 
 
 def run_cli(*argv: str) -> str:
+    """A cloud CLI's output; a failure raises with its error text (the caller logs and carries on)."""
     done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=CLI_TIMEOUT_SECONDS)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(argv[:3])} failed: {done.stderr.decode(errors='replace').strip()}")
@@ -147,6 +152,8 @@ def run_cli(*argv: str) -> str:
 
 
 class CloudWatchPublisher:
+    """The group's metric in CloudWatch, through the AWS CLI and the instance role."""
+
     def __init__(self, config: dict) -> None:
         self.config = config
         self.publish_config = config["in_flight"]["publish"]
@@ -181,6 +188,8 @@ class GcpMetadata:
 
 
 class CloudMonitoringPublisher:
+    """The group's metric in Cloud Monitoring, one ``generic_node`` series per runner in the group's namespace."""
+
     def __init__(self, config: dict) -> None:
         self.config = config
         self.publish_config = config["in_flight"]["publish"]
@@ -212,6 +221,7 @@ PUBLISHERS = {"aws": CloudWatchPublisher, "gcp": CloudMonitoringPublisher}
 
 
 def publish_in_flight(config: dict, stop: threading.Event) -> None:
+    """Publishes the in-flight count every interval until stopped, through failures of either side."""
     in_flight = config["in_flight"]
     publisher = None
     while True:
@@ -245,6 +255,7 @@ class Imds:
 
 
 def drain_when_terminating(config: dict, stop: threading.Event) -> None:
+    """Watches the instance's target lifecycle state until the ASG terminates it, then drains once."""
     drain = config["drain"]
     imds = Imds()
     while not stop.wait(drain["poll_seconds"]):
@@ -257,6 +268,7 @@ def drain_when_terminating(config: dict, stop: threading.Event) -> None:
 
 
 def drain_and_continue(config: dict, instance_id: str) -> None:
+    """Stops the app (in-flight requests get the stop timeout) and lets the termination go on."""
     drain = config["drain"]
     log(f"instance {instance_id} is terminating: stopping {config['container']}")
     try:
@@ -279,6 +291,7 @@ def drain_and_continue(config: dict, instance_id: str) -> None:
 # --- Main ------------------------------------------------------------------------------------
 
 def main(argv: list) -> int:
+    """Runs the configured duties until SIGTERM (systemd stop)."""
     with open(argv[1], encoding="utf-8") as file:
         config = json.load(file)
     stop = threading.Event()
