@@ -214,7 +214,7 @@ def test_private_apps_sit_behind_the_internal_load_balancer_and_the_rest_behind_
         "target": us_east.ref("google_compute_region_target_http_proxy", "region/InternalLoadBalancer/HttpProxy", "id"),
         "depends_on": [proxy_only]}
     assert external["load_balancing_scheme"] == "EXTERNAL_MANAGED"
-    assert (external["port_range"], external["network_tier"]) == ("443", "PREMIUM")
+    assert (external["port_range"], external["network_tier"]) == ("443", "STANDARD")
     assert "subnetwork" not in external
     paths = lambda lb: [rule["paths"][0] for rule in us_east.resource(  # noqa: E731
         "google_compute_region_url_map", f"region/{lb}/UrlMap")["path_matcher"][0]["path_rule"]]

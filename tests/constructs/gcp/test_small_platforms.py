@@ -116,13 +116,17 @@ def test_without_a_project_id_the_provider_project_is_read_at_plan_time(default_
     assert "google_artifact_registry_repository" not in shared.types()  # no image the platform builds
 
 
-def test_networks_given_as_self_links_are_looked_up_by_self_link(tmp_path):
-    stacks = synth(small_platform(tmp_path, APPS, platform_extra=SELF_LINK_NETWORK), tmp_path / "cdktf.out")
+def test_a_shared_vpc_of_another_project_is_looked_up_there_and_joined_by_filestore_through_psa(tmp_path):
+    apps = APPS.replace('[tool.fal.apps.echo.image]', 'data_mounts = ["/data"]\n[tool.fal.apps.echo.image]')
+    stacks = synth(small_platform(tmp_path, apps, platform_extra=SELF_LINK_NETWORK), tmp_path / "cdktf.out")
     central = stacks["gcp-us-central"]
     assert central.data("google_compute_subnetwork", "region/Network/Subnetwork") == {
         "self_link": "projects/acme-host/regions/us-central1/subnetworks/gpu"}
     assert central.data("google_compute_subnetwork", "region/Network/ProxyOnlySubnet") == {
-        "name": "shared-vpc-us-central1-proxy-only", "region": "us-central1"}
+        "name": "shared-vpc-us-central1-proxy-only", "region": "us-central1", "project": "acme-host"}
+    assert central.resource("google_filestore_instance", "region/DataVolume")["networks"] == [{
+        "network": "projects/acme-host/global/networks/shared-vpc", "modes": ["MODE_IPV4"],
+        "connect_mode": "PRIVATE_SERVICE_ACCESS"}]
 
 
 def test_fails_shared_apps_without_a_certificate(tmp_path):

@@ -8,8 +8,10 @@ one, created when any app of the region mounts it. The runner finds it by name
 - Tier ``BASIC_HDD`` at its minimum size, 1 TiB (https://cloud.google.com/filestore/docs/service-tiers).
   Basic instances are zonal: the instance sits in the zone most of the mounting groups run in
   (ties: the first by name); runners in the region's other zones mount it across zones.
-- Access is network-level: the instance peers with the runners' network and its export admits
-  only the runners' subnetwork, read-write, without root squashing (containers run as root).
+- Access is network-level: the instance joins the runners' network (peered in the platform's
+  project, through private services access to a Shared VPC; see :mod:`~fleetform.constructs.gcp.network`)
+  and its export admits only the runners' subnetwork, read-write, without root squashing
+  (containers run as root).
 - Deletion protection is on: the volume holds the apps' data, not something Terraform can recreate.
 """
 
@@ -40,7 +42,8 @@ def data_volume(scope: Construct, *, platform: str, region: RegionPlan,
         file_shares={"name": FILESTORE_SHARE_NAME, "capacity_gb": MINIMUM_CAPACITY_GIB,
                      "nfs_export_options": [{"ip_ranges": [network.subnetwork_range], "access_mode": "READ_WRITE",
                                              "squash_mode": "NO_ROOT_SQUASH"}]},
-        networks=[{"network": network.network_name, "modes": ["MODE_IPV4"], "connect_mode": "DIRECT_PEERING"}],
+        networks=[{"network": network.filestore_network, "modes": ["MODE_IPV4"],
+                   "connect_mode": network.filestore_connect_mode}],
         deletion_protection_enabled=True,
         deletion_protection_reason="holds the runners' /data",
     )

@@ -16,8 +16,10 @@ The three auth modes (fal's ``auth``) map to them as on AWS:
 
 Parts (https://cloud.google.com/load-balancing/docs/https/setting-up-reg-ext-https-lb,
 https://cloud.google.com/load-balancing/docs/l7-internal/setting-up-l7-internal): a reserved regional
-address, a region URL map, a region target HTTP(S) proxy, and a forwarding rule in the network
-(Premium tier for the external one); the proxy-only subnetwork must exist first.
+address, a region URL map, a region target HTTP(S) proxy, and a forwarding rule in the network; the
+proxy-only subnetwork must exist first. The external address is Standard tier, which every region
+offering regional external Application Load Balancers supports (Premium came later): traffic enters
+Google's network near the region the apps run in, which is what a regional load balancer serves.
 
 **Routing.** A URL map sends each host to one path matcher, and every app answers on any host, so
 all apps are path rules of one matcher: ``/<app>`` and ``/<app>/*`` to the app's backend service
@@ -40,7 +42,7 @@ from fleetform.tf import Construct, TerraformOutput, google
 
 PATH_MATCHER = "apps"
 NOT_FOUND = 404
-EXTERNAL_TIER = "PREMIUM"
+EXTERNAL_TIER = "STANDARD"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ active per network and region) and reach the backends from there
 
 - A **configured** network (``[tool.fleetform.networks.gcp.<region>]``) is the ``modules/gcp-network``
   module's: it creates the runners' subnetwork, Cloud NAT and the proxy-only subnetwork named
-  ``<network>-<region>-proxy-only``, which this construct looks up for its range.
+  ``<network>-<region>-proxy-only``, which this construct looks up for its range (in the network's
+  project, which a self link may name: a Shared VPC host project).
 - The project's **default** network (for trying fleetform out) has none of these, so this construct
   adds a proxy-only subnetwork from :data:`DEFAULT_NETWORK_PROXY_ONLY_RANGES` and a Cloud NAT for the
   region's ``default`` subnetwork (runners have no external address, and pull images and models
@@ -16,9 +17,15 @@ active per network and region) and reach the backends from there
 
 The runners' subnetwork is always read with the ``google_compute_subnetwork`` data source, which
 also gives the network's self link and the subnetwork's range (the Filestore export allows only it).
+
+Filestore joins a network of its own project by name (VPC peering); a Shared VPC network of another
+project only through private services access, by its full path
+(https://cloud.google.com/filestore/docs/shared-vpc).
 """
 
 from __future__ import annotations
+
+import re
 
 from fleetform.constructs.gcp.naming import region_network_name
 from fleetform.errors import FleetformError, format_choices
@@ -43,6 +50,7 @@ subnetworks (https://cloud.google.com/vpc/docs/subnets#ip-ranges), and never ove
 VPC's subnetworks may not overlap across regions). Append-only: a changed range replaces the subnetwork.
 """
 PROXY_ONLY_PURPOSE = "REGIONAL_MANAGED_PROXY"
+_PROJECT_IN_LINK = re.compile(r"(?:^|/)projects/([^/]+)/")
 
 
 class RegionNetwork(Construct):
@@ -54,31 +62,38 @@ class RegionNetwork(Construct):
         subnetwork_range: its primary IPv4 range.
         proxy_only_range: the proxy-only subnetwork's range (load balancer traffic comes from it).
         proxy_only_subnet: the proxy-only subnetwork when this stack creates it (load balancers depend on it).
+        filestore_network: how a Filestore instance names the network, and ``filestore_connect_mode``
+            how it connects (``DIRECT_PEERING`` in the platform's project, ``PRIVATE_SERVICE_ACCESS`` to
+            another project's Shared VPC).
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, platform: PlatformPlan, region: RegionPlan) -> None:
         super().__init__(scope, construct_id)
         plan = region.network
         assert isinstance(plan, GcpNetworkPlan)
-        runners = _subnetwork_lookup(self, "Subnetwork", plan.subnetwork or DEFAULT_NETWORK, region.cloud_region)
+        network = plan.network or DEFAULT_NETWORK
+        host_project = project_of(network)
+        runners = _subnetwork_lookup(self, "Subnetwork", plan.subnetwork or DEFAULT_NETWORK, region.cloud_region,
+                                     host_project)
         self.network = runners.network
         self.subnetwork = runners.self_link
         self.subnetwork_range = runners.ip_cidr_range
         self.proxy_only_subnet: google.ComputeSubnetwork | None = None
         if plan.network is None:
-            self.proxy_only_range = _default_proxy_only_range(region.cloud_region)
-            self.proxy_only_subnet = google.ComputeSubnetwork(
-                self, "ProxyOnlySubnet", name=region_network_name(platform.name, region.cloud_region, "proxy-only"),
-                network=DEFAULT_NETWORK, region=region.cloud_region, ip_cidr_range=self.proxy_only_range,
-                purpose=PROXY_ONLY_PURPOSE, role="ACTIVE")
-            self._add_nat(platform.name, region.cloud_region)
+            self.proxy_only_range = self._extend_default_network(platform.name, region.cloud_region)
         else:
-            name = f"{last_segment(plan.network)}-{region.cloud_region}-proxy-only"
-            self.proxy_only_range = _subnetwork_lookup(self, "ProxyOnlySubnet", name, region.cloud_region).ip_cidr_range
-        self.network_name = last_segment(plan.network or DEFAULT_NETWORK)
-        """The network's name (Filestore joins a network by name)."""
+            name = f"{last_segment(network)}-{region.cloud_region}-proxy-only"
+            self.proxy_only_range = _subnetwork_lookup(self, "ProxyOnlySubnet", name, region.cloud_region,
+                                                       host_project).ip_cidr_range
+        self.filestore_network, self.filestore_connect_mode = _filestore_attachment(network, host_project,
+                                                                                    platform.gcp_project)
 
-    def _add_nat(self, platform: str, region: str) -> None:
+    def _extend_default_network(self, platform: str, region: str) -> str:
+        """The proxy-only subnetwork and Cloud NAT the default network lacks; returns the proxy-only range."""
+        cidr = _default_proxy_only_range(region)
+        self.proxy_only_subnet = google.ComputeSubnetwork(
+            self, "ProxyOnlySubnet", name=region_network_name(platform, region, "proxy-only"), network=DEFAULT_NETWORK,
+            region=region, ip_cidr_range=cidr, purpose=PROXY_ONLY_PURPOSE, role="ACTIVE")
         router = google.ComputeRouter(self, "NatRouter", name=region_network_name(platform, region, "nat"),
                                       network=DEFAULT_NETWORK, region=region)
         google.ComputeRouterNat(
@@ -86,6 +101,7 @@ class RegionNetwork(Construct):
             nat_ip_allocate_option="AUTO_ONLY", source_subnetwork_ip_ranges_to_nat="LIST_OF_SUBNETWORKS",
             subnetwork=[{"name": self.subnetwork, "source_ip_ranges_to_nat": ["PRIMARY_IP_RANGE"]}],
             enable_dynamic_port_allocation=True, log_config={"enable": True, "filter": "ERRORS_ONLY"})
+        return cidr
 
 
 def last_segment(reference: str) -> str:
@@ -93,11 +109,24 @@ def last_segment(reference: str) -> str:
     return reference.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _subnetwork_lookup(scope: Construct, construct_id: str, reference: str,
-                       region: str) -> google.data.ComputeSubnetwork:
+def project_of(reference: str) -> str | None:
+    """The project a self link names (``projects/host/global/networks/acme`` -> ``host``); None for a name."""
+    match = _PROJECT_IN_LINK.search(reference)
+    return match.group(1) if match else None
+
+
+def _filestore_attachment(network: str, host_project: str | None, platform_project: str | None) -> tuple[str, str]:
+    if host_project is None or host_project == platform_project:
+        return last_segment(network), "DIRECT_PEERING"
+    return f"projects/{host_project}/global/networks/{last_segment(network)}", "PRIVATE_SERVICE_ACCESS"
+
+
+def _subnetwork_lookup(scope: Construct, construct_id: str, reference: str, region: str,
+                       project: str | None) -> google.data.ComputeSubnetwork:
+    """A subnetwork by self link, or by name in ``region`` of ``project`` (None: the provider's)."""
     if "/" in reference:
         return google.data.ComputeSubnetwork(scope, construct_id, self_link=reference)
-    return google.data.ComputeSubnetwork(scope, construct_id, name=reference, region=region)
+    return google.data.ComputeSubnetwork(scope, construct_id, name=reference, region=region, project=project)
 
 
 def _default_proxy_only_range(region: str) -> str:
