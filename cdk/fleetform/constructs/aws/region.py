@@ -41,7 +41,7 @@ class AwsRegionFleet(RegionFleet):
             if groups:
                 self.load_balancers[internal] = self._load_balancer(internal, groups)
         self.data_volume = self._data_volume()
-        self.private_logs_key = None
+        self.private_logs_key: PrivateLogsKey | None = None
         if any(group.runner.private_logs for group in region.groups):
             self.private_logs_key = PrivateLogsKey(self, "PrivateLogsKey", platform=self.platform.name,
                                                    account=self.account)
