@@ -101,8 +101,10 @@ class AwsLoadBalancer(Construct):
     def _allow_jwks_fetch(self) -> None:
         """HTTPS out to the identity provider, whose JWKS endpoint the load balancer reads for ``shared`` apps.
 
-        AWS documents outbound access to the IdP for the ALB's OIDC action; JWKS retrieval for
-        ``jwt-validation`` is assumed to leave through the load balancer's interfaces the same way.
+        AWS documents outbound access to the IdP for the ALB's OIDC action. Whether ``jwt-validation``
+        fetches the JWKS through the load balancer's interfaces too is not documented (a public
+        deployment note says it does not); the rule is kept so shared apps never fail on it, and
+        the load balancer only opens connections it needs.
         """
         aws.VpcSecurityGroupEgressRule(
             self, "JwksEgress",
