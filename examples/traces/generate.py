@@ -21,7 +21,7 @@ def steady() -> list[tuple[int, int]]:
 
 
 def diurnal() -> list[tuple[int, int]]:
-    """A day: 2 in flight at night, 28 at the afternoon peak, sampled every 5 minutes."""
+    """A day: about 2 in flight at night and 28 at the afternoon peak, sampled every 5 minutes."""
     rng = random.Random(2)
     rows = []
     for t in range(0, 86_400, 300):

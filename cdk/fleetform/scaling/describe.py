@@ -57,12 +57,12 @@ def target_formula(settings: ScaleSettings) -> str:
     """fal's target for these settings, e.g. ``clamp(ceil(in_flight / 4) + 2, 1, 10)``."""
     demand = "ceil(in_flight)" if settings.max_multiplexing == 1 else f"ceil(in_flight / {settings.max_multiplexing})"
     fixed, percent = settings.concurrency_buffer, settings.concurrency_buffer_perc
-    if percent:
-        share = f"ceil({percent}% × demand)"
-        buffer = f" + max({fixed}, {share})" if fixed else f" + {share}"
-    else:
-        buffer = f" + {fixed}" if fixed else ""
-    return f"clamp({demand}{buffer}, {settings.min_runners}, {settings.max_runners}) where demand = {demand}"
+    bounds = f"{settings.min_runners}, {settings.max_runners}"
+    if not percent:
+        return f"clamp({demand}{f' + {fixed}' if fixed else ''}, {bounds})"
+    share = f"ceil({percent}% × demand)"
+    buffer = f"max({fixed}, {share})" if fixed else share
+    return f"clamp(demand + {buffer}, {bounds}) with demand = {demand}"
 
 
 def _example_loads(settings: ScaleSettings) -> list[int]:

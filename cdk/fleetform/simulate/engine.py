@@ -34,6 +34,8 @@ class PolicyRun:
     """Seconds with at least one request waiting for capacity."""
     scale_ups: int
     peak_runners: int
+    final_runners: int
+    """Runners left when the trace ends (0 after an idle tail: the group scaled to zero)."""
 
     @property
     def runner_hours(self) -> float:
@@ -55,4 +57,4 @@ def replay(trace: Trace, scaler: Scaler, settings: ScaleSettings, boot: BootMode
         unmet += left_waiting > 0
         scaler.tick(now, in_flight, fleet)
         peak = max(peak, fleet.live)
-    return PolicyRun(scaler.name, runner_seconds, waiting, unmet, fleet.scale_ups, peak)
+    return PolicyRun(scaler.name, runner_seconds, waiting, unmet, fleet.scale_ups, peak, fleet.live)

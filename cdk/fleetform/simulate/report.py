@@ -79,7 +79,8 @@ def _cloud_json(simulation: Simulation, cloud: CloudRun) -> dict[str, Any]:
 
 def _run_json(run: PolicyRun) -> dict[str, Any]:
     return {"runner_hours": _round(run.runner_hours), "waiting_request_seconds": _round(run.waiting_request_seconds),
-            "unmet_seconds": _round(run.unmet_seconds), "scale_ups": run.scale_ups, "peak_runners": run.peak_runners}
+            "unmet_seconds": _round(run.unmet_seconds), "scale_ups": run.scale_ups, "peak_runners": run.peak_runners,
+            "final_runners": run.final_runners}
 
 
 def _round(value: float | None) -> float | None:
