@@ -52,6 +52,7 @@ def test_one_stack_per_region_and_a_shared_one(stacks):
                               "gcp-us-west"]
 
 
+@pytest.mark.terraform
 def test_every_stack_validates_and_plans_with_real_terraform(out, stacks):
     report = check_stacks(out)
     assert report.ok, report.render()
@@ -229,9 +230,11 @@ def test_https_with_the_regions_certificate_and_port_80_redirects(us_east, stack
     redirect = us_east.resource("google_compute_region_url_map", "region/PublicLoadBalancer/RedirectUrlMap")
     assert redirect["default_url_redirect"] == {"https_redirect": True, "strip_query": False,
                                                 "redirect_response_code": "MOVED_PERMANENTLY_DEFAULT"}
-    redirect_rule = us_east.resource("google_compute_forwarding_rule", "region/PublicLoadBalancer/RedirectForwardingRule")
+    redirect_rule = us_east.resource("google_compute_forwarding_rule",
+                                     "region/PublicLoadBalancer/RedirectForwardingRule")
     assert redirect_rule["port_range"] == "80"
-    assert redirect_rule["ip_address"] == us_east.ref("google_compute_address", "region/PublicLoadBalancer/Address", "id")
+    assert redirect_rule["ip_address"] == us_east.ref("google_compute_address", "region/PublicLoadBalancer/Address",
+                                                      "id")
     assert us_east.config["output"]["upscaler_url"]["value"] == (
         f"https://{us_east.ref('google_compute_address', 'region/PublicLoadBalancer/Address', 'address')}/upscaler")
     transcriber = stacks["gcp-us-central"]  # no certificate there: plain HTTP, no redirect
@@ -268,8 +271,8 @@ def test_firewall_opens_only_the_groups_ports_to_proxies_and_health_checkers(us_
     assert us_east.resource("google_compute_firewall", "region/captioner/Firewall")["allow"] == [
         {"protocol": "tcp", "ports": ["8000"]}]
     configured = us_central.resource("google_compute_firewall", "region/transcriber/Firewall")
-    assert configured["source_ranges"][2] == us_central.ref("google_compute_subnetwork",
-                                                           "region/Network/ProxyOnlySubnet", "ip_cidr_range", kind="data")
+    assert configured["source_ranges"][2] == us_central.ref(
+        "google_compute_subnetwork", "region/Network/ProxyOnlySubnet", "ip_cidr_range", kind="data")
 
 
 def test_default_network_gets_a_proxy_only_subnet_and_nat(us_east):

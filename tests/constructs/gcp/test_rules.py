@@ -36,7 +36,8 @@ def example_group() -> GroupPlan:
     return next(group for group in region.groups if group.app == "image-generator")
 
 
-def with_types(group: GroupPlan, *machine_types: str, gpus: int = 1, gpu: str | None = "nvidia-tesla-a100") -> GroupPlan:
+def with_types(group: GroupPlan, *machine_types: str, gpus: int = 1,
+               gpu: str | None = "nvidia-tesla-a100") -> GroupPlan:
     return replace(group, machine=replace(group.machine, instance_types=machine_types, gpus_per_instance=gpus, gpu=gpu))
 
 

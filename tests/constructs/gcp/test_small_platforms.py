@@ -54,6 +54,7 @@ def central(default_network) -> Stack:
     return default_network[1]["gcp-us-central"]
 
 
+@pytest.mark.terraform
 def test_small_platform_validates_and_plans_with_real_terraform(default_network):
     out, stacks = default_network
     report = check_stacks(out)

@@ -2,7 +2,8 @@
 
 Templates are immutable, so each change creates a new one (``name_prefix``) before the old one is
 deleted (``create_before_destroy``), and the MIG follows ``self_link_unique``, which names this exact
-template version (https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/compute_instance_template).
+template version
+(https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/compute_instance_template).
 
 - Machine: the preferred type (fallback types are the MIG's instance flexibility policy); GPUs come
   with accelerator-optimized types and are added as ``guest_accelerator`` only on N1

@@ -63,5 +63,6 @@ def machine_family(machine_type: str, where: str) -> MachineFamily:
         where,
         f"fleetform does not know which boot disk and network interface GCP machine type {machine_type!r} needs",
         allowed=format_choices(family.prefix + "*" for family in FAMILIES),
-        fix="choose a machine type of one of these families, or add its family to fleetform.constructs.gcp.machine_family",
+        fix="choose a machine type of one of these families, or add its family to "
+            "fleetform.constructs.gcp.machine_family",
     )

@@ -81,9 +81,9 @@ class GcpRegionFleet(RegionFleet):
 def _warn_about_shared_members(scope: Construct, group: GroupPlan, members: tuple[str, ...]) -> None:
     """Until the pinned schema has ``google_iap_web_region_backend_service_iam_member``, IAP admits nobody."""
     add_warning(scope, f"{group.app} in {group.cloud_region} is behind IAP, but {', '.join(members) or 'nobody'} "
-                       "cannot be granted roles/iap.httpsResourceAccessor yet: the pinned google provider schema lacks "
-                       "google_iap_web_region_backend_service_iam_member; grant it with gcloud iap web add-iam-policy-binding "
-                       "--resource-type=backend-services --region=" + group.cloud_region)
+                       "cannot be granted roles/iap.httpsResourceAccessor yet: the pinned google provider schema "
+                       "lacks google_iap_web_region_backend_service_iam_member; grant it with gcloud iap web "
+                       f"add-iam-policy-binding --resource-type=backend-services --region={group.cloud_region}")
 
 
 def _warn_about_capacity(scope: Construct, group: GroupPlan, capacity: Capacity) -> None:
