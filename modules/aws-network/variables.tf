@@ -45,7 +45,7 @@ variable "availability_zone_ids" {
 
   validation {
     condition     = alltrue([for az_id in var.availability_zone_ids : can(regex("^[a-z]{2,5}[0-9]-az[1-7]$", az_id))])
-    error_message = "availability_zone_ids must be AZ IDs like use1-az4 (AZ names such as us-east-1a map to different zones in different accounts; `aws ec2 describe-availability-zones` lists both). Local Zone and Wavelength IDs are not supported."
+    error_message = "availability_zone_ids must be AZ IDs like use1-az4, numbered az1 to az7 (AZ names such as us-east-1a map to different zones in different accounts; `aws ec2 describe-availability-zones` lists both). Local Zone and Wavelength Zone IDs are not supported."
   }
 
   validation {

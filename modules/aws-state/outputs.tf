@@ -60,6 +60,6 @@ output "fleetform_settings" {
     prefix         = var.state_prefix
     region         = data.aws_region.current.region
     kms_key_id     = local.kms_key_arn
-    dynamodb_table = coalesce(one(aws_dynamodb_table.lock[*].name), "")
+    dynamodb_table = one(aws_dynamodb_table.lock[*].name)
   })
 }

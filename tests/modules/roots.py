@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from fleetform.check import StackResult, check_module
 REPO = Path(__file__).resolve().parents[2]
 MODULES_DIR = REPO / "modules"
 MODULE_NAMES = ("aws-network", "aws-state", "gcp-network", "gcp-state")
+# check_once(key, run): run(folder) once per test session (see conftest.py).
+CheckOnce = Callable[[str, Callable[[Path], Any]], Any]
 
 
 def example_dir(module: str) -> Path:

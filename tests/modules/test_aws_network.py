@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from fleetform.check import StackResult
-from tests.modules.roots import checked_example, example_dir, planned
+from tests.modules.module_docs import expected_readme
+from tests.modules.roots import MODULES_DIR, CheckOnce, checked_example, example_dir, planned
 
 pytestmark = pytest.mark.terraform
 
@@ -22,8 +23,8 @@ M = "module.network"
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[StackResult, dict[str, Any]]:
-    return checked_example("aws-network", tmp_path_factory.mktemp("plans"))
+def example(check_once: CheckOnce) -> tuple[StackResult, dict[str, Any]]:
+    return check_once("aws-network-example", lambda folder: checked_example("aws-network", folder))
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +171,8 @@ def test_outputs_for_the_platform(example: tuple[StackResult, dict[str, Any]]) -
 def _keys(resources: dict[str, dict[str, Any]], prefix: str) -> set[str]:
     start = f'{M}.{prefix}["'
     return {address[len(start):-2] for address in resources if address.startswith(start)}
+
+
+def test_readme_documents_exactly_the_module_s_inputs_outputs_and_resources(example: tuple[StackResult, dict[str, Any]]) -> None:
+    readme = MODULES_DIR / "aws-network" / "README.md"
+    assert readme.read_text(encoding="utf-8") == expected_readme("aws-network", example[1]), "run: .venv/bin/python -m tests.modules.module_docs"

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from fleetform.check import StackResult
-from tests.modules.roots import checked_example, planned
+from tests.modules.module_docs import expected_readme
+from tests.modules.roots import MODULES_DIR, CheckOnce, checked_example, planned
 
 pytestmark = pytest.mark.terraform
 
@@ -22,8 +23,8 @@ M = "module.state"
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[StackResult, dict[str, Any]]:
-    return checked_example("aws-state", tmp_path_factory.mktemp("plans"))
+def example(check_once: CheckOnce) -> tuple[StackResult, dict[str, Any]]:
+    return check_once("aws-state-example", lambda folder: checked_example("aws-state", folder))
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +94,8 @@ def test_lock_table_is_encrypted_recoverable_and_protected(resources: dict[str, 
 def test_outputs_for_the_platform(example: tuple[StackResult, dict[str, Any]]) -> None:
     assert sorted(example[1]["output_changes"]) == ["bucket_name", "fleetform_settings", "kms_key_arn"]
     assert example[1]["output_changes"]["bucket_name"]["after_unknown"] is True  # the bucket's id, known after apply
+
+
+def test_readme_documents_exactly_the_module_s_inputs_outputs_and_resources(example: tuple[StackResult, dict[str, Any]]) -> None:
+    readme = MODULES_DIR / "aws-state" / "README.md"
+    assert readme.read_text(encoding="utf-8") == expected_readme("aws-state", example[1]), "run: .venv/bin/python -m tests.modules.module_docs"

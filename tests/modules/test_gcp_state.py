@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from fleetform.check import StackResult
-from tests.modules.roots import checked_example, planned
+from tests.modules.module_docs import expected_readme
+from tests.modules.roots import MODULES_DIR, CheckOnce, checked_example, planned
 
 pytestmark = pytest.mark.terraform
 
@@ -19,8 +20,8 @@ M = "module.state"
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[StackResult, dict[str, Any]]:
-    return checked_example("gcp-state", tmp_path_factory.mktemp("plans"))
+def example(check_once: CheckOnce) -> tuple[StackResult, dict[str, Any]]:
+    return check_once("gcp-state-example", lambda folder: checked_example("gcp-state", folder))
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +92,8 @@ def test_state_admins_get_object_access_only(resources: dict[str, dict[str, Any]
 
 def test_outputs_for_the_platform(example: tuple[StackResult, dict[str, Any]]) -> None:
     assert sorted(example[1]["output_changes"]) == ["bucket_name", "fleetform_settings", "kms_key_name"]
+
+
+def test_readme_documents_exactly_the_module_s_inputs_outputs_and_resources(example: tuple[StackResult, dict[str, Any]]) -> None:
+    readme = MODULES_DIR / "gcp-state" / "README.md"
+    assert readme.read_text(encoding="utf-8") == expected_readme("gcp-state", example[1]), "run: .venv/bin/python -m tests.modules.module_docs"
