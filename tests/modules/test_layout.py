@@ -24,7 +24,8 @@ def _blocks(module: str, file: str) -> dict[str, str]:
 
 def test_the_index_lists_every_module() -> None:
     index = (MODULES_DIR / "README.md").read_text(encoding="utf-8")
-    assert re.findall(r"^\| \[`([\w-]+)`\]\(([\w-]+)/\)", index, re.M) == [(module, module) for module in MODULE_NAMES]
+    listed = re.findall(r"^\| \[`([\w-]+)`\]\(([\w-]+)/\)", index, re.M)
+    assert sorted(listed) == [(module, module) for module in MODULE_NAMES]
     assert sorted(path.name for path in MODULES_DIR.iterdir() if path.is_dir()) == sorted(MODULE_NAMES)
 
 
