@@ -38,5 +38,5 @@ def test_scale_to_zero_described_with_both_wake_signals() -> None:
         "custom.googleapis.com/fleetform/in_flight_requests",
         "loadbalancing.googleapis.com/https/external/regional/request_count"]
     assert description["gcp"]["differences"][-1] == (
-        "from zero runners, starts 1 runner once the load balancer's request count shows traffic (up to 270 s: "
-        "60-s samples, visible up to 210 s later); more follow once it reports")
+        "from zero runners, starts 1 runner once the load balancer's request count shows traffic (up to 150 s: "
+        "60-s samples, visible up to 90 s later); more follow once it reports")

@@ -29,11 +29,11 @@ fal on aws                              1.60   1.60   11.00          7,920      
 aws policy                              1.10   1.10    7.55         14,920      680          2        0.686
   (us-east-1 p5.4xlarge × 1 GPU)
 fal on gcp                              1.60   1.60   17.55          7,920      330          1
-gcp policy                              1.75   1.75   19.21         19,560      870          2        1.095
+gcp policy                              1.92   1.92   21.04         16,680      750          2        1.199
   (us-east4 a3-highgpu-1g × 1 GPU)
 
 aws: 175 s of extra unmet demand per scale-up (bound: scaling_delay + boot = 330 s)
-gcp: 270 s of extra unmet demand per scale-up (bound: scaling_delay + boot = 330 s)
+gcp: 210 s of extra unmet demand per scale-up (bound: scaling_delay + boot = 330 s)
 """
 
 

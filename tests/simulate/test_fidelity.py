@@ -22,6 +22,7 @@ DOCUMENTED_EXCEPTIONS = {
     ("image-burst", "bursty", "aws"): "keep_alive: fal drops a new runner that never served after 10 s",
     ("image-burst", "bursty", "gcp"): "keep_alive below the autoscaler's fixed 10-minute stabilization",
     ("batch-zero", "bursty", "gcp"): "keep_alive below the autoscaler's fixed 10-minute stabilization",
+    ("batch-zero", "spike_then_idle", "gcp"): "keep_alive below the autoscaler's fixed 10-minute stabilization",
 }
 
 

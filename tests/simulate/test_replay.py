@@ -73,14 +73,13 @@ def test_aws_never_removes_a_booting_runner() -> None:
 
 
 def test_gcp_wakes_on_the_load_balancer_sample_then_follows_the_metric_and_stabilizes() -> None:
-    # The load balancer's sample at 60 sees traffic and is visible at 270: 1 runner (up at 370), whose
-    # reports recommend 3 at 370 (up at 470). After demand ends at 2400, the peak of the last 600 s
-    # holds 3 until 2990; the wake sample covering the last requests (visible 2610-2660) holds 1
-    # until 3260.
+    # The load balancer's sample at 60 sees traffic and is visible at 150: 1 runner (up at 250), whose
+    # reports recommend 3 at 250 (up at 350). After demand ends at 2400, the peak of the last 600 s
+    # holds 3 until 2990; the sample covering the last requests (visible 2490-2540) holds 1 until 3140.
     case = settings(keep_alive_seconds=30)
     policy = gcp_scaling_policy(case, BOOT, group_name="g", backend_service="bs")
     run = replay(_trace((0, 0), (5, 3), (2400, 0), (4000, 0)), GcpPolicy(case, policy), case, BOOT)
-    assert run == PolicyRun("gcp", 2990 + 2 * 2620, 365 * 3 + 100 * 2, 465, 2, 3, 0)
+    assert run == PolicyRun("gcp", 2990 + 2 * 2740, 245 * 3 + 100 * 2, 345, 2, 3, 0)
 
 
 def test_gcp_buffer_schedule_keeps_runners_at_zero_traffic() -> None:

@@ -32,8 +32,8 @@ from fleetform.scaling.settings import ScaleSettings
 STABILIZATION_SECONDS = 600
 """The autoscaler sizes for the peak load of the last 10 minutes before it scales in (not configurable in GA)."""
 LOAD_BALANCER_SAMPLE_SECONDS = 60
-LOAD_BALANCER_VISIBILITY_SECONDS = 210
-"""Load balancer metrics are sampled every 60 s and may not be visible for up to 210 s after sampling."""
+LOAD_BALANCER_VISIBILITY_SECONDS = 90
+"""Application Load Balancer ``request_count``: sampled every 60 s, not visible for up to 90 s after sampling."""
 WAKE_REQUESTS_PER_SECOND_PER_RUNNER = 1_000_000.0
 """So large that any traffic rounds up to exactly one runner: the wake policy only leaves zero."""
 LOAD_BALANCER_REQUEST_METRICS = {

@@ -5,7 +5,7 @@ Modelled behaviour, each stated in docs/scaling.md: the runners' in-flight serie
 ``ceil(value / single_instance_assignment)``; the buffer schedule adds its floor; the autoscaler
 takes the largest recommendation, clamped to min/max, and holds the largest of the last
 ``scale_in_after_seconds`` (10-minute stabilization, longer with the keep-alive scale-in control).
-The load balancer's request count (wake) is a 60-s sample visible 210 s later (the documented
+The load balancer's request count (wake) is a 60-s sample visible 90 s later (the documented
 worst case). The initialization period only affects per-instance metrics, so it plays no part.
 """
 
