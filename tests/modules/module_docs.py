@@ -40,7 +40,7 @@ def _type_expression(body: str) -> str:
         if body[index] == "\n" and depth == 0:
             end = index
             break
-    return _one_line(body[match.end():end])
+    return _one_line(body[match.end() : end])
 
 
 def _one_line(expression: str) -> str:

@@ -21,13 +21,16 @@ MODULES_DIR = REPO / "modules"
 MODULE_NAMES = ("aws-network", "aws-state", "gcp-network", "gcp-state")
 # check_once(key, run): run(folder) once per test session (see conftest.py).
 CheckOnce = Callable[[str, Callable[[Path], Any]], Any]
+# A check's result and its plan (`terraform show -json`); a plan's resources, address -> planned values.
+Checked = tuple[StackResult, dict[str, Any]]
+Resources = dict[str, dict[str, Any]]
 
 
 def example_dir(module: str) -> Path:
     return MODULES_DIR / module / "examples" / "complete"
 
 
-def checked_example(module: str, plans: Path) -> tuple[StackResult, dict[str, Any]]:
+def checked_example(module: str, plans: Path) -> Checked:
     """The check of ``module``'s example, named after the module."""
     return checked(example_dir(module), plans, name=module)
 
@@ -40,14 +43,14 @@ def write_root(folder: Path, text: str) -> Path:
     return folder
 
 
-def checked(folder: Path, plans: Path, name: str | None = None) -> tuple[StackResult, dict[str, Any]]:
+def checked(folder: Path, plans: Path, name: str | None = None) -> Checked:
     """The check of a root module and its saved plan as ``terraform show -json`` gives it (``{}`` if none)."""
     result = check_module(folder, name=name or folder.name, plan_json_dir=plans)
     plan = json.loads(result.plan_json.read_text(encoding="utf-8")) if result.plan_json else {}
     return result, plan
 
 
-def planned(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def planned(plan: dict[str, Any]) -> Resources:
     """Address -> planned values (``after``) of every managed resource the plan creates."""
     return {
         change["address"]: change["change"]["after"]

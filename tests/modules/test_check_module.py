@@ -68,7 +68,9 @@ def test_a_root_module_without_resources_plans_and_saves_its_plan_under_its_name
     result = check_module(root, name="nested/name", plan_json_dir=tmp_path / "plans")
     assert (result.ok, result.diagnostics, result.resource_count) == (True, (), 0)
     assert result.plan_json == tmp_path / "plans" / "nested_name.plan.json"
-    assert json.loads(result.plan_json.read_text(encoding="utf-8"))["planned_values"]["outputs"]["answer"]["value"] == 42
+    assert (
+        json.loads(result.plan_json.read_text(encoding="utf-8"))["planned_values"]["outputs"]["answer"]["value"] == 42
+    )
 
 
 @pytest.mark.parametrize(
@@ -98,5 +100,7 @@ def test_a_folder_that_is_no_root_module_is_bad_input(tmp_path: Path, make, rend
 
 def test_modules_are_formatted_as_terraform_fmt_formats_them(tmp_path: Path) -> None:
     env = offline_terraform.prepare(tmp_path / "terraform")
-    (outcome,) = run_worker(MODULES_DIR, [["fmt", "-check", "-recursive", "-diff", "-no-color"]], env, request_dir=tmp_path)
+    (outcome,) = run_worker(
+        MODULES_DIR, [["fmt", "-check", "-recursive", "-diff", "-no-color"]], env, request_dir=tmp_path
+    )
     assert (outcome["returncode"], outcome["stdout"]) == (0, ""), outcome["stdout"] + outcome["stderr"]

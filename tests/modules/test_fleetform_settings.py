@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from fleetform.check import StackResult
 from fleetform.spec.platform import PlatformSettings
 from tests.modules.roots import CheckOnce, checked, write_root
 
@@ -109,8 +108,14 @@ def test_network_snippets_are_valid_platform_settings(rendered: dict[str, str]) 
         {"use1-az1": "subnet-0ba1ba1ba1ba1ba1b"},
     )
     assert {region: (network.network, network.subnetwork) for region, network in settings.networks.gcp.items()} == {
-        "europe-west4": (f"{COMPUTE}/global/networks/acme-gpu", f"{COMPUTE}/regions/europe-west4/subnetworks/acme-gpu-europe-west4"),
-        "us-east4": (f"{COMPUTE}/global/networks/acme-gpu", f"{COMPUTE}/regions/us-east4/subnetworks/acme-gpu-us-east4"),
+        "europe-west4": (
+            f"{COMPUTE}/global/networks/acme-gpu",
+            f"{COMPUTE}/regions/europe-west4/subnetworks/acme-gpu-europe-west4",
+        ),
+        "us-east4": (
+            f"{COMPUTE}/global/networks/acme-gpu",
+            f"{COMPUTE}/regions/us-east4/subnetworks/acme-gpu-us-east4",
+        ),
     }
 
 
@@ -119,21 +124,44 @@ def test_network_snippets_are_valid_platform_settings(rendered: dict[str, str]) 
     [
         (
             "aws_state",
-            {"backend": "s3", "bucket": "acme-tfstate", "prefix": "fleetform", "region": "us-east-1",
-             "use_lockfile": True, "dynamodb_table": None, "kms_key_id": KEY_ARN},
+            {
+                "backend": "s3",
+                "bucket": "acme-tfstate",
+                "prefix": "fleetform",
+                "region": "us-east-1",
+                "use_lockfile": True,
+                "dynamodb_table": None,
+                "kms_key_id": KEY_ARN,
+            },
         ),
         (
             "aws_state_with_lock_table",
-            {"backend": "s3", "bucket": "acme-tfstate", "prefix": "fleetform", "region": "us-east-1",
-             "use_lockfile": True, "dynamodb_table": "acme-tfstate-lock", "kms_key_id": KEY_ARN},
+            {
+                "backend": "s3",
+                "bucket": "acme-tfstate",
+                "prefix": "fleetform",
+                "region": "us-east-1",
+                "use_lockfile": True,
+                "dynamodb_table": "acme-tfstate-lock",
+                "kms_key_id": KEY_ARN,
+            },
         ),
         (
             "gcp_state",
-            {"backend": "gcs", "bucket": "acme-tfstate", "prefix": "platform/fleetform", "region": None,
-             "use_lockfile": True, "dynamodb_table": None, "kms_key_id": None},
+            {
+                "backend": "gcs",
+                "bucket": "acme-tfstate",
+                "prefix": "platform/fleetform",
+                "region": None,
+                "use_lockfile": True,
+                "dynamodb_table": None,
+                "kms_key_id": None,
+            },
         ),
     ],
 )
-def test_state_snippets_are_valid_platform_settings(rendered: dict[str, str], output: str, expected: dict[str, Any]) -> None:
+def test_state_snippets_are_valid_platform_settings(
+    rendered: dict[str, str], output: str, expected: dict[str, Any]
+) -> None:
     settings = PlatformSettings.model_validate(_settings(rendered[output]))
     assert settings.state.model_dump() == expected

@@ -33,7 +33,9 @@ def test_the_index_lists_every_module() -> None:
 def test_standard_module_layout(module: str) -> None:
     assert sorted(path.name for path in (MODULES_DIR / module).iterdir()) == FILES
     assert sorted(path.name for path in example_dir(module).iterdir()) == ["main.tf", "outputs.tf", "versions.tf"]
-    assert sorted(path.name for path in (MODULES_DIR / module / "templates").iterdir()) == ["fleetform_settings.toml.tftpl"]
+    assert sorted(path.name for path in (MODULES_DIR / module / "templates").iterdir()) == [
+        "fleetform_settings.toml.tftpl"
+    ]
 
 
 @pytest.mark.parametrize("module", MODULE_NAMES)

@@ -8,12 +8,10 @@ the resources that must and must not appear.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
-from fleetform.check import StackResult
-from tests.modules.roots import CheckOnce, checked, planned, write_root
+from tests.modules.roots import CheckOnce, Checked, Resources, checked, planned, write_root
 
 pytestmark = pytest.mark.terraform
 
@@ -87,34 +85,38 @@ module "gcs_google_managed" {{
 
 
 @pytest.fixture(scope="module")
-def variants(check_once: CheckOnce) -> tuple[StackResult, dict[str, Any]]:
+def variants(check_once: CheckOnce) -> Checked:
     return check_once("variants", lambda folder: checked(write_root(folder / "root", ROOT), folder / "plans"))
 
 
 @pytest.fixture(scope="module")
-def resources(variants: tuple[StackResult, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def resources(variants: Checked) -> Resources:
     return planned(variants[1])
 
 
-def _under(resources: dict[str, dict[str, Any]], module: str) -> list[str]:
-    return sorted(address.removeprefix(f"module.{module}.") for address in resources if address.startswith(f"module.{module}."))
+def _under(resources: Resources, module: str) -> list[str]:
+    return sorted(
+        address.removeprefix(f"module.{module}.") for address in resources if address.startswith(f"module.{module}.")
+    )
 
 
-def test_every_variant_validates_and_plans(variants: tuple[StackResult, dict[str, Any]]) -> None:
+def test_every_variant_validates_and_plans(variants: Checked) -> None:
     assert (variants[0].ok, variants[0].diagnostics) == (True, ())
 
 
-def test_single_nat_gateway_serves_every_az_from_the_first_az_id(resources: dict[str, dict[str, Any]]) -> None:
+def test_single_nat_gateway_serves_every_az_from_the_first_az_id(resources: Resources) -> None:
     names = _under(resources, "single_nat")
     assert [name for name in names if name.startswith(("aws_nat_gateway", "aws_eip"))] == [
-        'aws_eip.nat["use2-az1"]', 'aws_nat_gateway.this["use2-az1"]'
+        'aws_eip.nat["use2-az1"]',
+        'aws_nat_gateway.this["use2-az1"]',
     ]
     assert [name for name in names if name.startswith("aws_route.private_nat")] == [
-        'aws_route.private_nat["use2-az1"]', 'aws_route.private_nat["use2-az3"]'
+        'aws_route.private_nat["use2-az1"]',
+        'aws_route.private_nat["use2-az3"]',
     ]
 
 
-def test_subnets_of_a_small_vpc_are_carved_by_az_number(resources: dict[str, dict[str, Any]]) -> None:
+def test_subnets_of_a_small_vpc_are_carved_by_az_number(resources: Resources) -> None:
     cidrs = {
         address.removeprefix("module.single_nat."): after["cidr_block"]
         for address, after in resources.items()
@@ -128,30 +130,39 @@ def test_subnets_of_a_small_vpc_are_carved_by_az_number(resources: dict[str, dic
     }
 
 
-def test_a_given_flow_log_key_is_used_and_none_is_created(resources: dict[str, dict[str, Any]]) -> None:
+def test_a_given_flow_log_key_is_used_and_none_is_created(resources: Resources) -> None:
     names = _under(resources, "single_nat")
-    assert not [name for name in names if name.startswith(("aws_kms_", "aws_default_security_group", "aws_vpc_endpoint.interface"))]
+    assert not [
+        name
+        for name in names
+        if name.startswith(("aws_kms_", "aws_default_security_group", "aws_vpc_endpoint.interface"))
+    ]
     assert resources["module.single_nat.aws_cloudwatch_log_group.flow_log"]["kms_key_id"] == GIVEN_AWS_KEY
     assert resources["module.single_nat.aws_flow_log.this"]["traffic_type"] == "REJECT"
 
 
-def test_no_nat_leaves_private_subnets_without_a_default_route(resources: dict[str, dict[str, Any]]) -> None:
+def test_no_nat_leaves_private_subnets_without_a_default_route(resources: Resources) -> None:
     names = _under(resources, "no_nat")
     assert not [name for name in names if name.startswith(("aws_nat_gateway", "aws_eip", "aws_route.private_nat"))]
     assert 'aws_route_table.private["use2-az2"]' in names
-    assert resources['module.no_nat.aws_vpc_endpoint.interface["ecr.api"]']["service_name"] == "com.amazonaws.us-east-2.ecr.api"
+    assert (
+        resources['module.no_nat.aws_vpc_endpoint.interface["ecr.api"]']["service_name"]
+        == "com.amazonaws.us-east-2.ecr.api"
+    )
 
 
-def test_state_with_a_given_key_and_no_lock_table(resources: dict[str, dict[str, Any]]) -> None:
+def test_state_with_a_given_key_and_no_lock_table(resources: Resources) -> None:
     names = _under(resources, "state_given_key")
     assert not [name for name in names if name.startswith(("aws_kms_", "aws_dynamodb_table"))]
     (rule,) = resources["module.state_given_key.aws_s3_bucket_server_side_encryption_configuration.this"]["rule"]
-    assert rule["apply_server_side_encryption_by_default"] == [{"kms_master_key_id": GIVEN_AWS_KEY, "sse_algorithm": "aws:kms"}]
+    assert rule["apply_server_side_encryption_by_default"] == [
+        {"kms_master_key_id": GIVEN_AWS_KEY, "sse_algorithm": "aws:kms"}
+    ]
     rules = resources["module.state_given_key.aws_s3_bucket_lifecycle_configuration.this"]["rule"]
     assert rules[0]["noncurrent_version_expiration"] == [{"newer_noncurrent_versions": None, "noncurrent_days": 90}]
 
 
-def test_state_access_policy_is_limited_to_the_prefix_and_the_key(variants: tuple[StackResult, dict[str, Any]]) -> None:
+def test_state_access_policy_is_limited_to_the_prefix_and_the_key(variants: Checked) -> None:
     document = next(
         resource["values"]
         for resource in variants[1]["prior_state"]["values"]["root_module"]["child_modules"]
@@ -161,13 +172,28 @@ def test_state_access_policy_is_limited_to_the_prefix_and_the_key(variants: tupl
     bucket = "arn:aws:s3:::acme-state-given-key"
     assert json.loads(document["json"])["Statement"] == [
         {"Sid": "ListStateBucket", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket},
-        {"Sid": "ReadWriteState", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": f"{bucket}/platform/fleetform/*"},
-        {"Sid": "ReleaseLockFiles", "Effect": "Allow", "Action": "s3:DeleteObject", "Resource": f"{bucket}/platform/fleetform/*.tflock"},
-        {"Sid": "UseStateKey", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], "Resource": GIVEN_AWS_KEY},
+        {
+            "Sid": "ReadWriteState",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject"],
+            "Resource": f"{bucket}/platform/fleetform/*",
+        },
+        {
+            "Sid": "ReleaseLockFiles",
+            "Effect": "Allow",
+            "Action": "s3:DeleteObject",
+            "Resource": f"{bucket}/platform/fleetform/*.tflock",
+        },
+        {
+            "Sid": "UseStateKey",
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+            "Resource": GIVEN_AWS_KEY,
+        },
     ]
 
 
-def test_gcp_network_defaults_with_firewall_logging(resources: dict[str, dict[str, Any]]) -> None:
+def test_gcp_network_defaults_with_firewall_logging(resources: Resources) -> None:
     rules = {
         after["name"]: (after["allow"], after["log_config"])
         for address, after in resources.items()
@@ -180,13 +206,18 @@ def test_gcp_network_defaults_with_firewall_logging(resources: dict[str, dict[st
     assert (network["name"], network["mtu"], network["routing_mode"]) == ("fleetform", 1460, "REGIONAL")
 
 
-def test_gcs_state_with_a_given_key_grants_the_storage_agent_on_it(resources: dict[str, dict[str, Any]]) -> None:
+def test_gcs_state_with_a_given_key_grants_the_storage_agent_on_it(resources: Resources) -> None:
     names = _under(resources, "gcs_given_key")
     assert names == ["google_kms_crypto_key_iam_member.storage_agent[0]", "google_storage_bucket.this"]
-    assert resources["module.gcs_given_key.google_kms_crypto_key_iam_member.storage_agent[0]"]["crypto_key_id"] == GIVEN_GCP_KEY
-    assert resources["module.gcs_given_key.google_storage_bucket.this"]["encryption"] == [{"default_kms_key_name": GIVEN_GCP_KEY}]
+    assert (
+        resources["module.gcs_given_key.google_kms_crypto_key_iam_member.storage_agent[0]"]["crypto_key_id"]
+        == GIVEN_GCP_KEY
+    )
+    assert resources["module.gcs_given_key.google_storage_bucket.this"]["encryption"] == [
+        {"default_kms_key_name": GIVEN_GCP_KEY}
+    ]
 
 
-def test_gcs_state_with_google_managed_encryption_has_no_key_at_all(resources: dict[str, dict[str, Any]]) -> None:
+def test_gcs_state_with_google_managed_encryption_has_no_key_at_all(resources: Resources) -> None:
     assert _under(resources, "gcs_google_managed") == ["google_storage_bucket.this"]
     assert resources["module.gcs_google_managed.google_storage_bucket.this"]["encryption"] == []

@@ -81,7 +81,8 @@ def _result(path: Path, name: str, outcomes: list[dict[str, Any]], plan_json_dir
     plan: dict[str, Any] | None = None
     plan_json = None
     for outcome in outcomes:
-        command, stdout, stderr, returncode = outcome["args"][0], outcome["stdout"], outcome["stderr"], outcome["returncode"]
+        command, returncode = outcome["args"][0], outcome["returncode"]
+        stdout, stderr = outcome["stdout"], outcome["stderr"]
         seconds[command] = outcome["seconds"]
         if command == "validate":
             raw += validate_diagnostics(stdout, stderr, returncode)
