@@ -4,7 +4,6 @@ the npm cdktf-cli path, and one app's change touching only that app's resources.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -57,7 +56,7 @@ def test_every_stack_validates_and_plans_with_real_terraform(example_out):
 
 def test_no_machine_specific_path_in_the_output(example_out):
     text = "".join(path.read_text() for path in sorted(example_out.rglob("*.json")))
-    for fragment in (str(REPO), str(Path.home()), os.environ.get("USER") or "\0"):
+    for fragment in (str(REPO), str(example_out.parent)):
         assert fragment not in text
 
 
