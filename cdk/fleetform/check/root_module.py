@@ -37,7 +37,7 @@ GET = ["get", "-no-color"]
 def check_module(path: Path, *, name: str | None = None, plan_json_dir: Path | None = None) -> StackResult:
     """Validate and plan the root module in folder ``path``, offline, as ``check_stacks`` does a stack.
 
-    ``name`` (default: the folder's path as given) names the result and the plan file:
+    ``name`` (default: the folder's path, relative to the working directory) names the result and the plan file:
     ``plan_json_dir`` receives ``<name>.plan.json`` (``terraform show -json`` of the saved plan),
     with ``/`` in the name replaced by ``_``. ``resource_count`` is the number of resource
     instances the plan creates. Raises ``FleetformError`` when ``path`` holds no Terraform files.
