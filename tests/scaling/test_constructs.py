@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -106,7 +105,8 @@ def test_aws_keep_alive_alarm_drives_an_exact_capacity_step_policy(synthesized) 
     assert (policy["policy_type"], policy["adjustment_type"]) == ("StepScaling", "ExactCapacity")
     assert [step["scaling_adjustment"] for step in policy["step_adjustment"]] == list(range(1, 11))
     assert (alarm["evaluation_periods"], alarm["datapoints_to_alarm"], alarm["comparison_operator"],
-            alarm["threshold"], alarm["treat_missing_data"]) == (6, 6, "GreaterThanOrEqualToThreshold", 0, "notBreaching")
+            alarm["threshold"], alarm["treat_missing_data"]) == (
+        6, 6, "GreaterThanOrEqualToThreshold", 0, "notBreaching")
     assert alarm["alarm_actions"] == [_reference(config, "aws_autoscaling_policy", "KeepAlive", "arn")]
     queries = {query["id"]: query for query in alarm["metric_query"]}
     assert queries["scalein"]["expression"] == "IF(surplus, keep, -1)" and queries["scalein"]["return_data"]
@@ -133,19 +133,21 @@ def test_aws_scale_to_zero_wakes_on_load_balancer_503s(synthesized) -> None:
 def test_gcp_autoscaler_min_max_and_per_group_metric(synthesized) -> None:
     autoscaler = _resources(synthesized["gcp-llm-chat"], "google_compute_region_autoscaler")["Autoscaler"]
     policy = autoscaler["autoscaling_policy"]
-    assert (policy["min_replicas"], policy["max_replicas"], policy["cooldown_period"], policy["mode"]) == (1, 10, 330, "ON")
+    assert (policy["min_replicas"], policy["max_replicas"], policy["cooldown_period"], policy["mode"]) == (
+        1, 10, 330, "ON")
     assert policy["metric"] == [{
         "name": "custom.googleapis.com/fleetform/in_flight_requests",
         "filter": 'resource.type = "generic_node" AND resource.label.namespace = "bench-llm-chat"',
         "single_instance_assignment": 4,
     }]
-    assert [(s["name"], s["min_required_replicas"], s["schedule"], s["duration_sec"]) for s in policy["scaling_schedules"]] \
-        == [("concurrency-buffer", 2, "0 0 * * *", 86400)]
+    assert [(schedule["name"], schedule["min_required_replicas"], schedule["schedule"], schedule["duration_sec"])
+            for schedule in policy["scaling_schedules"]] == [("concurrency-buffer", 2, "0 0 * * *", 86400)]
     assert autoscaler["target"].startswith("${google_compute_region_instance_group_manager.")
 
 
 def test_gcp_scale_to_zero_wakes_on_load_balancer_requests(synthesized) -> None:
-    policy = _resources(synthesized["gcp-batch-zero"], "google_compute_region_autoscaler")["Autoscaler"]["autoscaling_policy"]
+    autoscaler = _resources(synthesized["gcp-batch-zero"], "google_compute_region_autoscaler")["Autoscaler"]
+    policy = autoscaler["autoscaling_policy"]
     assert policy["min_replicas"] == 0
     assert [metric.get("type") for metric in policy["metric"]] == [None, "DELTA_PER_SECOND"]
     assert policy["metric"][1]["filter"].endswith('resource.label.backend_target_name = "bench-batch-zero"')

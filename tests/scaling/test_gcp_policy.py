@@ -1,4 +1,5 @@
-"""The GCP policy: the per-group metric recommends fal's demand; the buffer and keep-alive approximations are bounded."""
+"""The GCP policy: the per-group metric recommends fal's demand; the buffer and keep-alive approximations are
+bounded."""
 
 from __future__ import annotations
 

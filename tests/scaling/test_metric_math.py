@@ -52,6 +52,7 @@ def test_evaluate(expression, series: dict, expected: list) -> None:
 
 
 def test_later_queries_read_earlier_ones() -> None:
-    queries = [Query("inflight", "i", stat=STAT), Query("demand", "d", expression=ceil(Op("/", Ref("inflight"), Num(4)))),
+    queries = [Query("inflight", "i", stat=STAT),
+               Query("demand", "d", expression=ceil(Op("/", Ref("inflight"), Num(4)))),
                Query("target", "t", expression=Op("+", Ref("demand"), Num(2)), return_data=True)]
     assert evaluate(queries, {"inflight": [0, 9]})["target"] == [2, 5]

@@ -17,7 +17,8 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_table(run_cli, in_repo) -> None:
-    result = run_cli("simulate", "batch-zero", "--config", "examples/traces", "--trace", "examples/traces/spike_then_idle.csv")
+    result = run_cli("simulate", "batch-zero", "--config", "examples/traces",
+                     "--trace", "examples/traces/spike_then_idle.csv")
     assert result.code == 0, result.err
     assert result.out == """\
 batch-zero: examples/traces/spike_then_idle.csv (7200 s, peak 24 in flight)

@@ -28,7 +28,8 @@ def test_bundled_traces_load(name: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "where", "message", "fix"), [
-    ("0,1\n10\n", "t.csv:2", "expected 2 columns (time, in_flight), got 1: '10'", "write one `time,in_flight` pair per line"),
+    ("0,1\n10\n", "t.csv:2", "expected 2 columns (time, in_flight), got 1: '10'",
+     "write one `time,in_flight` pair per line"),
     ("0,1\nten,2\n", "t.csv:2", "time 'ten' is not a number", "write time as a number"),
     ("0,1\n10,many\n", "t.csv:2", "in_flight 'many' is not a number", "write in_flight as a number"),
     ("0,1\n10,-3\n", "t.csv:2", "in_flight -3 is negative", "in-flight request counts are 0 or more"),

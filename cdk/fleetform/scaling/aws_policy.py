@@ -142,7 +142,8 @@ def tracking_queries(settings: ScaleSettings, group_name: str) -> tuple[Query, .
     )
 
 
-def keep_alive_policy(settings: ScaleSettings, group_name: str, load_balancer: str, target_group: str) -> AlarmStepPolicy:
+def keep_alive_policy(settings: ScaleSettings, group_name: str, load_balancer: str,
+                      target_group: str) -> AlarmStepPolicy:
     """Set the capacity to fal's target once more runners than that have been up for ``keep_alive`` seconds.
 
     Runners are counted by the target group's healthy hosts, not the ASG's in-service instances: a
@@ -219,11 +220,12 @@ def kept_capacity(target: int, settings: ScaleSettings) -> int:
 
 def _target_queries(settings: ScaleSettings, group_name: str, period: int) -> tuple[Query, ...]:
     samples_per_period = period // PUBLISH_INTERVAL_SECONDS
-    queries = [Query("inflight", "In-flight requests summed over the group's runners",
-                     stat=MetricStat(AWS_NAMESPACE, AWS_METRIC_NAME, ((AWS_GROUP_DIMENSION, group_name),), "Sum", period))]
+    in_flight = MetricStat(AWS_NAMESPACE, AWS_METRIC_NAME, ((AWS_GROUP_DIMENSION, group_name),), "Sum", period)
+    queries = [Query("inflight", "In-flight requests summed over the group's runners", stat=in_flight)]
     requests: Expr = Ref("inflight")
     if samples_per_period > 1:
-        queries.append(Query("requests", f"Mean in-flight requests ({samples_per_period} samples per runner per period)",
+        queries.append(Query("requests",
+                             f"Mean in-flight requests ({samples_per_period} samples per runner per period)",
                              expression=Op("/", requests, Num(samples_per_period))))
         requests = Ref("requests")
     per_runner = requests if settings.max_multiplexing == 1 else Op("/", requests, Num(settings.max_multiplexing))

@@ -45,7 +45,8 @@ def describe_policies(group: GroupPlan) -> dict[str, Any]:
             "startup_seconds": settings.startup_seconds,
         },
         "target": target_formula(settings),
-        "examples": [{"in_flight": load, "runners": target_runners(load, settings)} for load in _example_loads(settings)],
+        "examples": [{"in_flight": load, "runners": target_runners(load, settings)}
+                     for load in _example_loads(settings)],
         "boot": {"seconds": boot.seconds, "provisioning_seconds": boot.provisioning_seconds,
                  "image_pull_seconds": boot.image_pull_seconds, "setup_seconds": boot.setup_seconds},
         "aws": _aws(settings, boot),
@@ -74,7 +75,8 @@ def _aws(settings: ScaleSettings, boot: BootModel) -> dict[str, Any]:
     policy = aws_scaling_policy(settings, boot, group_name="<asg>", load_balancer="<load balancer>",
                                 target_group="<target group>")
     return {
-        "group": {"min_size": policy.min_size, "max_size": policy.max_size, "default_instance_warmup": policy.warmup_seconds,
+        "group": {"min_size": policy.min_size, "max_size": policy.max_size,
+                  "default_instance_warmup": policy.warmup_seconds,
                   "enabled_metrics": "GroupInServiceInstances, GroupDesiredCapacity, ... (1Minute)"},
         "scale_out": {
             "policy": "target tracking (scale-in disabled)",

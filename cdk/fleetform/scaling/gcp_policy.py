@@ -81,9 +81,8 @@ class GcpScalingPolicy:
 def gcp_scaling_policy(settings: ScaleSettings, boot: BootModel, *, group_name: str,
                        backend_service: str | None, load_balancer_scope: str = "regional") -> GcpScalingPolicy:
     """The policy for one MIG; ``backend_service`` is needed only when the group can reach zero runners."""
-    metrics = [MetricPolicy(GCP_METRIC_TYPE,
-                            f'resource.type = "{GCP_RESOURCE_TYPE}" AND resource.label.{GCP_GROUP_LABEL} = "{group_name}"',
-                            requests_per_runner(settings), None)]
+    in_flight_filter = f'resource.type = "{GCP_RESOURCE_TYPE}" AND resource.label.{GCP_GROUP_LABEL} = "{group_name}"'
+    metrics = [MetricPolicy(GCP_METRIC_TYPE, in_flight_filter, requests_per_runner(settings), None)]
     if settings.can_reach_zero and backend_service is not None:
         metric, resource = LOAD_BALANCER_REQUEST_METRICS[load_balancer_scope]
         metrics.append(MetricPolicy(metric, f'resource.type = "{resource}" AND resource.label.backend_target_name = '

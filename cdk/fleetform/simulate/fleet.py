@@ -70,7 +70,8 @@ class Fleet:
         if count <= 0:
             return
         self.scale_ups += 1
-        self.runners += [Runner(now, now + self.boot.provisioning_seconds, now + self.boot.seconds) for _ in range(count)]
+        self.runners += [Runner(now, now + self.boot.provisioning_seconds, now + self.boot.seconds)
+                         for _ in range(count)]
 
     def remove(self, runners: list[Runner]) -> None:
         for runner in runners:
@@ -81,5 +82,6 @@ class Fleet:
         if desired > self.live:
             self.launch(desired - self.live, now)
         elif desired < self.live:
-            order = sorted(self.runners, key=lambda r: (r.is_up(now), r.idle_since() if r.is_up(now) else -r.launched_at))
+            order = sorted(self.runners,
+                           key=lambda r: (r.is_up(now), r.idle_since() if r.is_up(now) else -r.launched_at))
             self.remove(order[: self.live - desired])

@@ -50,8 +50,9 @@ def simulation_text(simulation: Simulation, app: str, trace_file: Path) -> str:
                         for index, (cell, width) in enumerate(zip(row, widths))).rstrip() for row in rows]
     lines.append("")
     for cloud in simulation.clouds:
-        lines.append(f"{cloud.group.cloud}: {simulation.extra_wait_per_scale_up(cloud):.0f} s of extra unmet demand per "
-                     f"scale-up (bound: scaling_delay + boot = {simulation.wait_bound_seconds} s)")
+        extra = simulation.extra_wait_per_scale_up(cloud)
+        lines.append(f"{cloud.group.cloud}: {extra:.0f} s of extra unmet demand per scale-up "
+                     f"(bound: scaling_delay + boot = {simulation.wait_bound_seconds} s)")
     return "\n".join(lines)
 
 

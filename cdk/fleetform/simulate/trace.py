@@ -70,9 +70,10 @@ def load_trace(path: Path) -> Trace:
         times.append(time)
         values.append(value)
     if len(times) < 2:
-        raise FleetformError.single("simulate/bad-trace", display_path(path),
-                                    f"the trace has {len(times)} data row(s); at least 2 are needed (a start and an end)",
-                                    fix="add `time,in_flight` rows, e.g. `0,4` and `3600,0`")
+        raise FleetformError.single(
+            "simulate/bad-trace", display_path(path),
+            f"the trace has {len(times)} data row(s); at least 2 are needed (a start and an end)",
+            fix="add `time,in_flight` rows, e.g. `0,4` and `3600,0`")
     return Trace(path.stem, tuple(times), tuple(values))
 
 
