@@ -254,3 +254,11 @@ def test_container_command_reaches_docker_verbatim(aws_sandbox: Sandbox, entrypo
     expected = tuple(ECR_IMAGE if word == "IMAGE" else word for word in tail)
     assert argv[-len(expected):] == expected
     assert ("--entrypoint" in argv) == (entrypoint is not None)
+
+
+def test_docker_is_installed_on_an_image_without_it(tmp_path: Path) -> None:
+    """Amazon Linux 2023 (CPU groups) has no Docker: the boot installs the distribution's package first."""
+    run = Sandbox(tmp_path, list(AWS_RULES), missing=("docker",)).run(boot_script(cpu_image_app("aws"), PLATFORM))
+    assert run.one("dnf").argv == ("dnf", "install", "-y", "-q", "docker")
+    assert run.one("systemctl", "enable").argv == ("systemctl", "enable", "--now", "docker")
+    assert run.returncode != 0 and "docker is not running" in run.stderr, "the fake package installs no docker"

@@ -80,7 +80,22 @@ retry() {
 docker_ready() { docker info >/dev/null 2>&1; }
 gpus_ready() { nvidia-smi >/dev/null 2>&1; }
 
+apt_install_docker() { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io; }
+
+# GPU images ship Docker; the CPU image (Amazon Linux 2023) does not: install the distribution's package.
+ensure_docker() {
+  command -v docker >/dev/null 2>&1 && return 0
+  log "docker is not installed; installing it"
+  if command -v dnf >/dev/null 2>&1; then
+    retry 5 10 dnf install -y -q docker || die "cannot install docker"
+  else
+    retry 5 10 apt_install_docker || die "cannot install docker"
+  fi
+  systemctl enable --now docker
+}
+
 wait_for_docker() {
+  ensure_docker
   retry 60 5 docker_ready || die "docker is not running"
 }
 
