@@ -53,6 +53,19 @@ def test_recommendation_is_within_the_documented_bound(case: ScaleSettings, in_f
         assert gcp == fal  # demand alone: exact
 
 
+@pytest.mark.parametrize(("scope", "metric", "resource"), [
+    ("regional", "loadbalancing.googleapis.com/https/external/regional/request_count", "http_external_regional_lb_rule"),
+    ("internal", "loadbalancing.googleapis.com/https/internal/request_count", "internal_http_lb_rule"),
+    ("global", "loadbalancing.googleapis.com/https/request_count", "https_lb_rule"),
+])
+def test_wake_metric_per_load_balancer_kind(scope: str, metric: str, resource: str) -> None:
+    case = settings()
+    wake = gcp_scaling_policy(case, boot_model(case), group_name="g", backend_service="bs",
+                              load_balancer_scope=scope).metrics[1]
+    assert (wake.metric, wake.filter) == (
+        metric, f'resource.type = "{resource}" AND resource.label.backend_target_name = "bs"')
+
+
 def test_scale_to_zero_reads_the_load_balancer() -> None:
     policy = _policy(settings(min_runners=0), backend="acme-app")
     wake = policy.metrics[1]

@@ -40,8 +40,9 @@ LOAD_BALANCER_REQUEST_METRICS = {
     "global": ("loadbalancing.googleapis.com/https/request_count", "https_lb_rule"),
     "regional": ("loadbalancing.googleapis.com/https/external/regional/request_count",
                  "http_external_regional_lb_rule"),
+    "internal": ("loadbalancing.googleapis.com/https/internal/request_count", "internal_http_lb_rule"),
 }
-"""Request count metric and monitored resource of global / regional external Application Load Balancers."""
+"""Request count metric and monitored resource of global external, regional external and internal ALBs."""
 BUFFER_SCHEDULE = "concurrency-buffer"
 ALWAYS_SCHEDULE = "0 0 * * *"
 ALWAYS_DURATION_SECONDS = 86_400
