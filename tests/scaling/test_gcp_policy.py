@@ -54,7 +54,8 @@ def test_recommendation_is_within_the_documented_bound(case: ScaleSettings, in_f
 
 
 @pytest.mark.parametrize(("scope", "metric", "resource"), [
-    ("regional", "loadbalancing.googleapis.com/https/external/regional/request_count", "http_external_regional_lb_rule"),
+    ("regional", "loadbalancing.googleapis.com/https/external/regional/request_count",
+     "http_external_regional_lb_rule"),
     ("internal", "loadbalancing.googleapis.com/https/internal/request_count", "internal_http_lb_rule"),
     ("global", "loadbalancing.googleapis.com/https/request_count", "https_lb_rule"),
 ])
