@@ -11,6 +11,7 @@ from tests.scaling.groups import trace_app_group
 def test_issue_example_described() -> None:
     description = describe_policies(trace_app_group("llm-chat", "aws"))
     assert json.loads(json.dumps(description)) == description
+    assert description["cloud"] == "aws"
     assert description["target"] == "clamp(ceil(in_flight / 4) + 2, 1, 10)"
     assert description["examples"] == [{"in_flight": 0, "runners": 2}, {"in_flight": 1, "runners": 3},
                                        {"in_flight": 4, "runners": 3}, {"in_flight": 9, "runners": 5},

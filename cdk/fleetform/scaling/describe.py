@@ -30,10 +30,14 @@ from fleetform.scaling.settings import ScaleSettings, app_scale_settings
 from fleetform.scaling.target import target_runners
 
 def describe_policies(group: GroupPlan) -> dict[str, Any]:
-    """fal's scaling numbers of ``group``, its target at a few loads, and each cloud's policy with its differences."""
+    """fal's scaling numbers of ``group``, its target at a few loads, and each cloud's policy with its differences.
+
+    Both clouds are described (the numbers are cloud-neutral); ``cloud`` names the group's own.
+    """
     settings = app_scale_settings(group.scaling)
     boot = boot_model(settings)
     return {
+        "cloud": group.cloud,
         "fal": {
             "min_concurrency": settings.min_runners,
             "max_concurrency": settings.max_runners,
