@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,7 +13,6 @@ from fleetform.scaling.aws_policy import (
     MAX_STEP_ADJUSTMENTS,
     aws_scaling_policy,
     capacity_bucket,
-    kept_capacity,
     tracking_period,
 )
 from fleetform.scaling.metric_math import evaluate, render
@@ -22,6 +23,13 @@ from tests.scaling.test_target import runner_settings
 def _policy(case: ScaleSettings):
     return aws_scaling_policy(case, boot_model(case), group_name="acme-app", load_balancer="app/acme-public/1",
                               target_group="targetgroup/acme-app/1")
+
+
+def kept_capacity(target: int, case: ScaleSettings) -> int:
+    """What the keep-alive policy should set for ``target``: at least min, rounded up to the step width, at most max."""
+    bucket = capacity_bucket(case)
+    kept = max(target, case.min_runners)
+    return min(case.max_runners, case.min_runners + bucket * math.ceil((kept - case.min_runners) / bucket))
 
 
 def _returned(queries, **metrics) -> float | None:

@@ -210,14 +210,6 @@ def capacity_bucket(settings: ScaleSettings) -> int:
     return max(1, math.ceil((settings.max_runners - settings.min_runners) / (MAX_STEP_ADJUSTMENTS - 1)))
 
 
-def kept_capacity(target: int, settings: ScaleSettings) -> int:
-    """The capacity the keep-alive policy sets for ``target``: at least min, rounded up to the step width."""
-    bucket = capacity_bucket(settings)
-    floor = settings.min_runners
-    kept = max(target, floor)
-    return min(settings.max_runners, floor + bucket * math.ceil((kept - floor) / bucket))
-
-
 def _target_queries(settings: ScaleSettings, group_name: str, period: int) -> tuple[Query, ...]:
     samples_per_period = period // PUBLISH_INTERVAL_SECONDS
     in_flight = MetricStat(AWS_NAMESPACE, AWS_METRIC_NAME, ((AWS_GROUP_DIMENSION, group_name),), "Sum", period)
