@@ -9124,6 +9124,63 @@ class IapWebBackendServiceIamMember(Resource):
     @property
     def web_backend_service(self) -> str: ...
 
+class IapWebRegionBackendServiceIamMemberCondition(TypedDict, total=False):
+    'One ``condition`` block.'
+    description: str | float
+    expression: Required[str | float]
+    title: Required[str | float]
+
+class IapWebRegionBackendServiceIamMember(Resource):
+    """``google_iap_web_region_backend_service_iam_member`` (resource), checked against the pinned schema when constructed.
+
+    Args:
+        condition
+        id
+        member (required)
+        project
+        region
+        role (required)
+        web_region_backend_service (required)
+
+    Attributes (set by the provider):
+        etag
+    """
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        member: str | float,
+        role: str | float,
+        web_region_backend_service: str | float,
+        id: str | float | None = None,
+        project: str | float | None = None,
+        region: str | float | None = None,
+        condition: IapWebRegionBackendServiceIamMemberCondition | None = None,
+        depends_on: Sequence[TerraformElement] | None = None,
+        lifecycle: Lifecycle | None = None,
+        provider: Provider | None = None,
+        count: float | str | None = None,
+        for_each: TerraformIterator | None = None,
+    ) -> None: ...
+    @property
+    def condition(self) -> NestedReference: ...
+    @property
+    def etag(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def member(self) -> str: ...
+    @property
+    def project(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def web_region_backend_service(self) -> str: ...
+
 class KmsCryptoKeyTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
     create: str | float
@@ -9408,6 +9465,49 @@ class LoggingProjectBucketConfig(Resource):
     def project(self) -> str: ...
     @property
     def retention_days(self) -> float: ...
+
+class LoggingProjectExclusion(Resource):
+    """``google_logging_project_exclusion`` (resource), checked against the pinned schema when constructed.
+
+    Args:
+        description: A human-readable description.
+        disabled: Whether this exclusion rule should be disabled or not. This defaults to false.
+        filter (required): The filter to apply when excluding logs. Only log entries that match the
+            filter are excluded.
+        id
+        name (required): The name of the logging exclusion.
+        project
+    """
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        filter: str | float,
+        name: str | float,
+        description: str | float | None = None,
+        disabled: bool | str | IResolvable | None = None,
+        id: str | float | None = None,
+        project: str | float | None = None,
+        depends_on: Sequence[TerraformElement] | None = None,
+        lifecycle: Lifecycle | None = None,
+        provider: Provider | None = None,
+        count: float | str | None = None,
+        for_each: TerraformIterator | None = None,
+    ) -> None: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def disabled(self) -> IResolvable: ...
+    @property
+    def filter(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def project(self) -> str: ...
 
 class LoggingProjectSinkBigqueryOptions(TypedDict, total=False):
     'Options that affect sinks exporting data to BigQuery.'
