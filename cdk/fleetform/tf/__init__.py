@@ -35,6 +35,7 @@ from fleetform.tf._framework import (
     TerraformVariable,
     Testing,
     Token,
+    add_warning,
     is_unresolved,
 )
 from fleetform.tf.deprecation import DeprecatedArgumentWarning
@@ -68,6 +69,7 @@ __all__ = [
     "TerraformVariable",
     "Testing",
     "Token",
+    "add_warning",
     "aws",
     "element_class",
     "google",

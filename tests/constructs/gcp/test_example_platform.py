@@ -193,13 +193,15 @@ def test_backend_service_times_out_and_drains_as_the_app_says(stacks, stack, app
     assert backend["log_config"] == {"enable": True, "sample_rate": 1}
 
 
-def test_only_shared_apps_are_behind_identity_aware_proxy(us_east, warnings):
+def test_only_shared_apps_are_behind_identity_aware_proxy(us_east):
     assert us_east.resource("google_compute_region_backend_service", "region/upscaler/BackendService")["iap"] == {
         "enabled": True}
     assert "iap" not in us_east.resource("google_compute_region_backend_service",
                                          "region/image-generator/BackendService")
-    assert any(path == "gcp-us-east/region/upscaler" and "domain:acme.example" in message
-               and "google_iap_web_region_backend_service_iam_member" in message for path, message in warnings)
+    access = us_east.resource("google_iap_web_region_backend_service_iam_member", "region/upscaler/IapAccess0")
+    assert access == {**access, "member": "domain:acme.example", "role": "roles/iap.httpsResourceAccessor",
+                      "region": "us-east4", "web_region_backend_service": us_east.ref(
+                          "google_compute_region_backend_service", "region/upscaler/BackendService", "name")}
 
 
 def test_private_apps_sit_behind_the_internal_load_balancer_and_the_rest_behind_the_external_one(us_east):
@@ -364,6 +366,8 @@ def test_shared_stack_holds_secret_containers_repositories_and_the_private_logs_
         '(log_id("gcplogs-docker-driver") AND jsonPayload.container.metadata.fleetform_log='
         '"/acme/private/image-generator") OR (log_id("gcplogs-docker-driver") AND '
         'jsonPayload.container.metadata.fleetform_log="/acme/private/transcriber")')
+    exclusion = shared.resource("google_logging_project_exclusion", "shared/PrivateLogs/DefaultExclusion")
+    assert exclusion["filter"] == sink["filter"], "what goes to the private bucket stays out of _Default"
     bucket = shared.resource("google_logging_project_bucket_config", "shared/PrivateLogs/Bucket")
     assert (bucket["bucket_id"], bucket["location"], bucket["retention_days"]) == ("acme-private-logs", "global", 30)
     assert shared.resource("google_monitoring_metric_descriptor", "shared/InFlightMetric")["type"] == (

@@ -31,8 +31,7 @@ from collections.abc import Sequence
 from fleetform.constructs.aws.names import load_balancer_name, load_balancer_security_group_prefix
 from fleetform.constructs.aws.network import AwsNetwork
 from fleetform.plan.model import AuthMode, GroupPlan, IngressPlan
-from fleetform.tf import Construct, aws
-from fleetform.tf._framework import add_warning
+from fleetform.tf import Construct, add_warning, aws
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
 """The console's default HTTPS policy (other clients still default to the 2016 one)."""

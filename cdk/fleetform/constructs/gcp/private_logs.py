@@ -8,10 +8,8 @@ granted on the bucket (for example ``roles/logging.viewAccessor`` on its ``_AllL
 project-wide log viewers. The sink writes to a bucket of the same project, which needs no grant
 to its writer identity (https://cloud.google.com/logging/docs/export/configure_export_v2).
 
-The same filter must also keep the entries out of the ``_Default`` bucket (a
-``google_logging_project_exclusion``, which applies to the ``_Default`` sink); that type is not in
-the pinned provider schema yet, so until it is added the entries are copied to the private bucket
-but still reach ``_Default`` too.
+The same filter keeps the entries out of the ``_Default`` bucket: a project exclusion applies to the
+``_Default`` sink, so project-wide log viewers never see them.
 """
 
 from __future__ import annotations
@@ -43,3 +41,6 @@ class PrivateLogs(Construct):
             self, "Sink", name=bucket_id, project=project, filter=private_logs_filter(platform, apps),
             destination=f"logging.googleapis.com/{bucket.name}", unique_writer_identity=True,
             description=f"Private logs of {platform}'s apps to {bucket_id}")
+        google.LoggingProjectExclusion(
+            self, "DefaultExclusion", name=bucket_id, project=project, filter=private_logs_filter(platform, apps),
+            description=f"Keeps {platform}'s private app logs out of _Default (they go to {bucket_id})")

@@ -28,8 +28,7 @@ from fleetform.constructs.gcp.service_account import RunnerServiceAccount
 from fleetform.constructs.region import RegionFleet
 from fleetform.plan.model import GroupPlan, PlatformPlan, RegionPlan
 from fleetform.plan.names import group_name
-from fleetform.tf import Construct
-from fleetform.tf._framework import add_warning
+from fleetform.tf import Construct, add_warning, google
 
 LOAD_BALANCER_IDS = {True: "InternalLoadBalancer", False: "PublicLoadBalancer"}
 
@@ -75,15 +74,15 @@ class GcpRegionFleet(RegionFleet):
                                                  health_check=health_check.id)
         self.load_balancers[internal].route(scope, group, backend_service.id)
         if group.route.auth == "shared":
-            _warn_about_shared_members(scope, group, self.region.ingress.shared_members)
+            _admit_shared_members(scope, group, backend_service.name, self.region.ingress.shared_members)
 
 
-def _warn_about_shared_members(scope: Construct, group: GroupPlan, members: tuple[str, ...]) -> None:
-    """Until the pinned schema has ``google_iap_web_region_backend_service_iam_member``, IAP admits nobody."""
-    add_warning(scope, f"{group.app} in {group.cloud_region} is behind IAP, but {', '.join(members) or 'nobody'} "
-                       "cannot be granted roles/iap.httpsResourceAccessor yet: the pinned google provider schema "
-                       "lacks google_iap_web_region_backend_service_iam_member; grant it with gcloud iap web "
-                       f"add-iam-policy-binding --resource-type=backend-services --region={group.cloud_region}")
+def _admit_shared_members(scope: Construct, group: GroupPlan, backend_service: str, members: tuple[str, ...]) -> None:
+    """IAP lets the platform's ``shared_members`` (any signed-in user by default) through to a shared app."""
+    for index, member in enumerate(members):
+        google.IapWebRegionBackendServiceIamMember(
+            scope, f"IapAccess{index}", region=group.cloud_region, web_region_backend_service=backend_service,
+            role="roles/iap.httpsResourceAccessor", member=member)
 
 
 def _warn_about_capacity(scope: Construct, group: GroupPlan, capacity: Capacity) -> None:
