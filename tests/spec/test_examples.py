@@ -47,7 +47,8 @@ def test_toml_only_example_sets_every_field_of_the_reference(run_cli):
     assert result.code == 0, result.out
     apps = _apps(result)
     toml_set = {name for app in apps.values() for name, source in app["sources"].items() if source == "toml"}
-    assert toml_set == set(AppSpec.model_fields) - {"local_python_modules"}  # class-only field
+    # local_python_modules is class-only; request_start_timeout is not in fal's reference and not supported yet
+    assert toml_set == set(AppSpec.model_fields) - {"local_python_modules", "request_start_timeout"}
     transcriber = apps["transcriber"]["settings"]
     assert transcriber["requirements"] == [
         ["torch==2.5.0", "--extra-index-url=https://download.pytorch.org/whl/cu124"],

@@ -36,8 +36,7 @@ def group_text(group: GroupPlan) -> str:
         f"  runners:   min {scaling.min_runners}, max {scaling.max_runners}; {scaling.max_multiplexing} request(s) "
         f"each; buffer {scaling.concurrency_buffer} / {scaling.concurrency_buffer_perc}%; scaling delay "
         f"{scaling.scaling_delay_seconds} s; keep alive {scaling.keep_alive_seconds} s",
-        f"  cost:      {_usd(group.hourly_usd_per_runner)}/h per runner; {_usd(group.hourly_usd_at_min)}/h at min, "
-        f"{_usd(group.hourly_usd_at_max)}/h at max",
+        f"  cost:      {_cost(group)}",
         f"  health:    {health.method} {health.path} (LB probes :{health.probe_port}{health.probe_path} every "
         f"{health.interval_seconds} s, timeout {health.timeout_seconds} s, {health.unhealthy_threshold} failures; "
         f"grace {health.grace_seconds} s; {'replaces' if health.replace_unhealthy else 'only gates traffic to'} "
@@ -50,15 +49,28 @@ def group_text(group: GroupPlan) -> str:
         f"logs {'private' if runner.private_logs else 'team-readable'}",
         f"  image:     {image.reference or f'{image.repository}:{image.tag}'} ({image.source})",
     ]
-    policy = group_json(group)["scaling_policy"]
-    for cloud_policy in policy.get("summary", []):
-        lines.append(f"  scaling:   {cloud_policy}")
-    return "\n".join(lines)
+    return "\n".join(lines + _scaling_lines(group))
+
+
+def _scaling_lines(group: GroupPlan) -> list[str]:
+    """fal's target, how this group's cloud policy reaches it, and where the cloud cannot follow fal."""
+    from fleetform.scaling import describe_policies
+
+    described = describe_policies(group)
+    boot = described["boot"]["seconds"]
+    lines = [f"  scaling:   target = {described['target']}; boot ≈ {boot} s",
+             "             runners for in-flight requests: " + ", ".join(
+                 f"{example['in_flight']} → {example['runners']}" for example in described["examples"])]
+    lines += [f"             differs from fal: {difference}" for difference in described[group.cloud]["differences"]]
+    return lines
 
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-def _usd(value: float | None) -> str:
-    return "unknown" if value is None else f"${value:,.2f}"
+def _cost(group: GroupPlan) -> str:
+    if group.hourly_usd_per_runner is None:
+        return f"unknown: the catalog has no on-demand price for {group.machine.instance_types[0]} in {group.cloud_region}"
+    return (f"${group.hourly_usd_per_runner:,.2f}/h per runner; ${group.hourly_usd_at_min:,.2f}/h at min, "
+            f"${group.hourly_usd_at_max:,.2f}/h at max (on demand)")

@@ -29,17 +29,18 @@ def gcp_example(root: Path) -> Path:
 
     GCP has no L40S, so the two apps that ask for ``GPU-L40`` move to GPUs GCP has (the upscaler to
     an A100 80 GB, the captioner to 8 B200s, which boot from Hyperdisk), and us-east4 gets a
-    certificate, which the upscaler's ``shared`` auth needs on GCP.
+    certificate (the example's), which the upscaler's ``shared`` auth needs on GCP; us-central1 loses its
+    certificate, so that one region shows the plain-HTTP load balancer.
     """
     shutil.copytree(EXAMPLES / "apps", root / "apps", ignore=shutil.ignore_patterns("__pycache__"))
     _replace(root / "apps/image-studio/src/image_studio/upscaler.py", 'machine_type = "GPU-L40"',
              'machine_type = "GPU-A100-80G"')
     _replace(root / "apps/speech/pyproject.toml", 'machine_type = "GPU-L40"', 'machine_type = "GPU-B200"')
     text = (EXAMPLES / "platform" / "pyproject.toml").read_text()
+    assert f'us-east4 = "{US_EAST4_CERTIFICATE}"' in text
+    text = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("us-central1 = "))
     (root / "platform").mkdir()
-    (root / "platform" / "pyproject.toml").write_text(
-        text.replace('clouds = ["aws", "gcp"]', 'clouds = ["gcp"]')
-        + f'\n[tool.fleetform.gcp.certificates]\nus-east4 = "{US_EAST4_CERTIFICATE}"\n')
+    (root / "platform" / "pyproject.toml").write_text(text.replace('clouds = ["aws", "gcp"]', 'clouds = ["gcp"]'))
     return root / "platform"
 
 

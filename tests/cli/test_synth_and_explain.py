@@ -1,0 +1,65 @@
+"""`fleetform synth` and `fleetform explain` from the command line, and `FleetApp` in a team's own stack."""
+
+from __future__ import annotations
+
+import json
+
+from fleetform.check import check_stacks
+from fleetform.constructs import FleetApp
+from fleetform.tf import App, LocalBackend, TerraformStack, aws
+from tests.conftest import EXAMPLES
+
+
+def test_explain_json_has_every_group_with_costs_and_policies(run_cli):
+    result = run_cli("explain", "image-generator", "--config", EXAMPLES / "platform", "--json")
+    assert result.code == 0, result.err
+    groups = result.json["groups"]
+    assert sorted((g["cloud"], g["cloud_region"]) for g in groups) == [
+        ("aws", "eu-west-2"), ("aws", "us-east-1"), ("aws", "us-west-2"),
+        ("gcp", "europe-west4"), ("gcp", "us-east4"), ("gcp", "us-west1")]
+    us_east = next(g for g in groups if g["cloud_region"] == "us-east-1")
+    assert us_east["machine"]["instance_types"] == ["p5.4xlarge", "p4d.24xlarge"]
+    assert us_east["cost"]["hourly_usd_at_max"] == round(6.88 * us_east["scaling"]["max_runners"], 3)
+    assert {"aws", "gcp", "target", "examples"} <= us_east["scaling_policy"].keys()
+    assert "catalog/no-gpu-count" in [w["code"] for w in result.json["warnings"]]  # GPU-A100 ×1 needs p4d's 8
+
+
+def test_explain_text_says_where_a_cloud_differs_from_fal(run_cli):
+    result = run_cli("explain", "transcriber", "--config", EXAMPLES / "platform")
+    assert result.code == 0, result.err
+    assert "transcriber on gcp us-central1 (fal region us-central)" in result.out
+    assert "health:    POST /health (LB probes :8079/fleetform/health" in result.out
+    assert "differs from fal:" in result.out
+
+
+def test_explain_unknown_app_is_bad_input_with_a_near_match(run_cli):
+    result = run_cli("explain", "transcribr", "--config", EXAMPLES / "platform")
+    assert result.code == 2
+    assert "error[plan/unknown-app]" in result.err and "did you mean 'transcriber'?" in result.err
+
+
+def test_synth_writes_every_stack_and_lists_them(run_cli, tmp_path):
+    result = run_cli("synth", "--config", EXAMPLES / "platform", "--out", tmp_path / "out")
+    assert result.code == 0, result.err
+    assert len(result.out.splitlines()) == 12 and "12 stack(s) written" in result.err
+    assert (tmp_path / "out" / "stacks" / "aws-us-east" / "cdk.tf.json").is_file()
+
+
+def test_synth_of_a_folder_without_a_platform_is_bad_input(run_cli, tmp_path):
+    result = run_cli("synth", "--config", tmp_path, "--out", tmp_path / "out")
+    assert result.code == 2 and "Traceback" not in result.err
+
+
+def test_fleet_app_in_a_team_stack_validates_and_plans(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    stack = TerraformStack(app, "captioner-us-east-1")
+    LocalBackend(stack, path="terraform.tfstate")
+    aws.AwsProvider(stack, "aws", region="us-east-1")
+    fleet = FleetApp(stack, "captioner", project=EXAMPLES / "apps" / "speech", name="captioner", cloud="aws",
+                     cloud_region="us-east-1")
+    app.synth()
+    assert [group.app for group in fleet.region.groups] == ["captioner"]
+    config = json.loads((tmp_path / "out" / "stacks" / "captioner-us-east-1" / "cdk.tf.json").read_text())
+    assert list(config["resource"]["aws_autoscaling_group"].values())[0]["name"] == "fleetform-captioner"
+    report = check_stacks(tmp_path / "out")
+    assert report.ok, report.render()
