@@ -4,6 +4,7 @@ the npm cdktf-cli path, and one app's change touching only that app's resources.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -94,3 +95,35 @@ def test_changing_one_app_changes_only_its_resources(tmp_path, example_out):
     assert before.keys() == after.keys()
     differing = sorted(owner for owner in before if before[owner] != after[owner])
     assert differing == ["captioner", "transcriber"]
+
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "example-platform.txt"
+
+
+def synth_summary(out: Path) -> str:
+    """One line per resource, data source and output: stack, address, construct path, hash of its JSON."""
+    import hashlib
+
+    lines = []
+    for file in sorted((out / "stacks").glob("*/cdk.tf.json")):
+        config = json.loads(file.read_text())
+        for kind in ("resource", "data"):
+            for type_name, blocks in sorted(config.get(kind, {}).items()):
+                for name, body in sorted(blocks.items()):
+                    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
+                    prefix = "data." if kind == "data" else ""
+                    path = body["//"]["metadata"]["path"].split("/", 2)[-1]
+                    lines.append(f"{file.parent.name} {prefix}{type_name}.{name} {path} {digest}")
+        for name, body in sorted(config.get("output", {}).items()):
+            digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
+            lines.append(f"{file.parent.name} output.{name} - {digest}")
+    return "\n".join(lines) + "\n"
+
+
+def test_snapshot_of_the_example_synth(example_out):
+    """Layer 3: what changed in the example's output shows in this file's diff (FLEETFORM_UPDATE_SNAPSHOTS=1)."""
+    summary = synth_summary(example_out)
+    if os.environ.get("FLEETFORM_UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        SNAPSHOT.write_text(summary)
+    assert SNAPSHOT.read_text() == summary, "the example's synth changed: review, then update the snapshot"
