@@ -78,18 +78,44 @@ class RolloutPlan:
 
 @dataclass(frozen=True)
 class ScalingPlan:
-    """fal's scaling fields for one group; ``fleetform.scaling`` turns them into cloud policies."""
+    """fal's scaling fields for one group (fal-semantics.md §1), with units in the names.
+
+    ``fleetform.scaling`` derives fal's reference rules and both clouds' policies from this one record.
+    """
 
     min_runners: int
+    """``min_concurrency``: runners always alive."""
     max_runners: int
+    """``max_concurrency``: never more runners than this."""
     max_multiplexing: int
+    """Concurrent requests one runner serves."""
     concurrency_buffer: int
+    """Runners kept warm above demand; also the buffer's floor when ``concurrency_buffer_perc`` is set."""
     concurrency_buffer_perc: int
+    """Buffer as a percentage of demand (in runners)."""
     scaling_delay_seconds: int
+    """How long unmet demand waits before fal starts runners for it."""
     keep_alive_seconds: int
+    """How long an idle runner above the target stays before it is drained."""
     startup_seconds: int
-    reset_on_deploy: bool
+    """Upper bound of a runner's start-up (fal's max(start_period_seconds, startup_timeout))."""
+    reset_on_deploy: bool = False
     """fal's ``app_scale_settings``: True re-applies these numbers on every deploy; False keeps runtime-tuned values."""
+
+    @property
+    def floor_runners(self) -> int:
+        """Runners fal keeps at zero traffic: the larger of ``min_concurrency`` and ``concurrency_buffer``."""
+        return min(self.max_runners, max(self.min_runners, self.concurrency_buffer))
+
+    @property
+    def can_reach_zero(self) -> bool:
+        """True when no traffic means no runner, so the group needs a way back from zero capacity."""
+        return self.floor_runners == 0
+
+    @property
+    def drops_unused_new_runners(self) -> bool:
+        """fal's exception: without min or buffer, a new runner that never serves goes after 10 s, not keep_alive."""
+        return self.min_runners == 0 and self.concurrency_buffer == 0
 
 
 @dataclass(frozen=True)

@@ -102,10 +102,10 @@ def aws_example(root: Path) -> Path:
     return root / "platform"
 
 
-def small_platform(root: Path, apps: str, *, platform_extra: str = "") -> Path:
-    """A platform (``PLATFORM_HEADER`` + ``platform_extra``) with one app project holding ``apps`` TOML."""
+def small_platform(root: Path, apps: str, *, platform_extra: str = "", header: str = PLATFORM_HEADER) -> Path:
+    """A platform (``header`` + ``platform_extra``) with one app project holding ``apps`` TOML."""
     (root / "platform").mkdir(parents=True)
-    (root / "platform" / "pyproject.toml").write_text(PLATFORM_HEADER + textwrap.dedent(platform_extra))
+    (root / "platform" / "pyproject.toml").write_text(header + textwrap.dedent(platform_extra))
     (root / "apps" / "team").mkdir(parents=True)
     (root / "apps" / "team" / "pyproject.toml").write_text(textwrap.dedent(apps))
     return root / "platform"

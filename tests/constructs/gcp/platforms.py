@@ -7,12 +7,11 @@ reader (nothing in it is AWS-specific).
 from __future__ import annotations
 
 import shutil
-import textwrap
 from pathlib import Path
 
-from fleetform.synth import synth_platform
 from tests.conftest import EXAMPLES
-from tests.constructs.aws.synthesized import Stack, read_stacks
+from tests.constructs.aws.synthesized import small_platform as aws_small_platform
+from tests.constructs.aws.synthesized import synth  # noqa: F401  (the GCP tests import it from here)
 
 PLATFORM_HEADER = """\
 [tool.fleetform]
@@ -45,17 +44,8 @@ def gcp_example(root: Path) -> Path:
 
 
 def small_platform(root: Path, apps: str, *, platform_extra: str = "") -> Path:
-    """A platform (``PLATFORM_HEADER`` + ``platform_extra``, no project id) with one app project holding ``apps``."""
-    (root / "platform").mkdir(parents=True)
-    (root / "platform" / "pyproject.toml").write_text(PLATFORM_HEADER + textwrap.dedent(platform_extra))
-    (root / "apps" / "team").mkdir(parents=True)
-    (root / "apps" / "team" / "pyproject.toml").write_text(textwrap.dedent(apps))
-    return root / "platform"
-
-
-def synth(platform: Path, out: Path) -> dict[str, Stack]:
-    synth_platform(platform, out)
-    return read_stacks(out)
+    """A GCP platform (``PLATFORM_HEADER``, no project id, + ``platform_extra``) with one app project holding ``apps``."""
+    return aws_small_platform(root, apps, platform_extra=platform_extra, header=PLATFORM_HEADER)
 
 
 def _replace(file: Path, old: str, new: str) -> None:
