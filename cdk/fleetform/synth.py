@@ -19,6 +19,8 @@ DEFAULT_OUT_DIR = "cdktf.out"
 
 def synth_platform(settings: Path, out_dir: Path | None = None) -> FleetPlatform:
     """Write ``<out>/stacks/<stack>/cdk.tf.json`` for every stack of the platform ``settings`` describes."""
+    if out_dir is not None:
+        _ensure_writable(out_dir)
     app = App(outdir=str(out_dir)) if out_dir is not None else App()
     platform = FleetPlatform(app, settings=settings)
     app.synth()
@@ -37,3 +39,16 @@ def default_out_dir(settings: Path) -> Path:
         raise FleetformError.single("synth/bad-cdktf-json", f"{display_path(config)}:{error.lineno}",
                                     f"cdktf.json is not valid JSON: {error.msg}") from None
     return folder / output
+
+
+def _ensure_writable(out_dir: Path) -> None:
+    """Fail as bad input, before any work, when the output folder cannot be created or written."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / ".fleetform-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise FleetformError.single("synth/out-not-writable", display_path(out_dir),
+                                    f"cannot write the synth output there: {error.strerror or error}",
+                                    fix="pass --out with a folder you can write to") from None

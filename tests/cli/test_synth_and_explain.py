@@ -50,6 +50,13 @@ def test_synth_of_a_folder_without_a_platform_is_bad_input(run_cli, tmp_path):
     assert result.code == 2 and "Traceback" not in result.err
 
 
+def test_synth_into_a_folder_that_cannot_be_written_is_bad_input(run_cli, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = run_cli("synth", "--config", EXAMPLES / "platform", "--out", blocker / "out")
+    assert result.code == 2 and "error[synth/out-not-writable]" in result.err
+
+
 def test_fleet_app_in_a_team_stack_validates_and_plans(tmp_path):
     app = App(outdir=str(tmp_path / "out"))
     stack = TerraformStack(app, "captioner-us-east-1")

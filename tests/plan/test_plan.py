@@ -171,15 +171,28 @@ def test_configured_network_must_reach_a_zone_that_offers_the_type(tmp_path):
     network = """
     [tool.fleetform.networks.aws.us-east-1]
     vpc_id = "vpc-0a1b2c3d4e5f60718"
-    private_subnets = { use1-az3 = "subnet-0aa3" }
+    private_subnets = { use1-az3 = "subnet-0aa3", use1-az5 = "subnet-0aa5" }
     """
     with pytest.raises(FleetformError) as caught:
         plan_of(tmp_path, 'clouds = ["aws"]\n' + textwrap.dedent(network),
                 '[tool.fal.apps.gen]\nref = "app.py::Generator"\n',
                 files={"app.py": APP_FILE.replace('"GPU-H100"', '"GPU-A100"\n    num_gpus = 8')})
     assert problems(caught.value) == [("plan/no-subnet", "tool.fleetform.networks.aws.us-east-1.private_subnets")]
-    assert "use1-az3" in caught.value.problems[0].message  # p4d.24xlarge is offered in az1, az2, az4, az6 only
+    assert "none of them has a private subnet" in caught.value.problems[0].message  # p4d: az1, az2, az4, az6
     assert caught.value.problems[0].allowed == "use1-az1, use1-az2, use1-az4, use1-az6"
+
+
+def test_an_alb_needs_two_zones(tmp_path):
+    network = """
+    [tool.fleetform.networks.aws.us-east-1]
+    vpc_id = "vpc-0a1b2c3d4e5f60718"
+    private_subnets = { use1-az1 = "subnet-0aa1" }
+    """
+    with pytest.raises(FleetformError) as caught:
+        plan_of(tmp_path, 'clouds = ["aws"]\n' + textwrap.dedent(network),
+                '[tool.fal.apps.gen]\nref = "app.py::Generator"\n')
+    assert problems(caught.value) == [("plan/load-balancer-zones",
+                                       "tool.fleetform.networks.aws.us-east-1.private_subnets")]
 
 
 def test_two_projects_may_not_deploy_the_same_app_name(tmp_path):

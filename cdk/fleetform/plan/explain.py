@@ -73,4 +73,4 @@ def _cost(group: GroupPlan) -> str:
     if group.hourly_usd_per_runner is None:
         return f"unknown: the catalog has no on-demand price for {group.machine.instance_types[0]} in {group.cloud_region}"
     return (f"${group.hourly_usd_per_runner:,.2f}/h per runner; ${group.hourly_usd_at_min:,.2f}/h at min, "
-            f"${group.hourly_usd_at_max:,.2f}/h at max (on demand)")
+            f"${group.hourly_usd_at_max:,.2f}/h at max (on-demand list price)")

@@ -30,6 +30,8 @@ from fleetform.spec.vocabulary import FAL_REGIONS
 from fleetform.spec.workspace import Workspace
 
 MAX_LISTENER_PRIORITY = 50_000
+MIN_LOAD_BALANCER_ZONES = 2
+"""An Application Load Balancer needs subnets in at least two zones."""
 
 
 def plan_workspace(workspace: Workspace) -> PlatformPlan:
@@ -116,15 +118,15 @@ def _region(cloud: str, cloud_region: str, groups: list[GroupPlan], settings: Pl
             problems: list[Problem]) -> RegionPlan:
     fal_regions = tuple(r for r in FAL_REGIONS if any(g.fal_region == r for g in groups))
     auth_modes = tuple(mode for mode in ("private", "public", "shared") if any(g.route.auth == mode for g in groups))
+    certificates = settings.aws.certificates if cloud == "aws" else settings.gcp.certificates
+    certificate = certificates.get(cloud_region)
+    if "shared" in auth_modes:
+        problems += _shared_auth_problems(cloud, cloud_region, groups, settings, where, certificate)
     if cloud == "aws":
-        network = _aws_network(cloud_region, groups, settings, where, problems)
-        certificate = settings.aws.certificates.get(cloud_region)
-        if "shared" in auth_modes:
-            problems += _aws_shared_auth_problems(cloud_region, groups, settings, where, certificate)
+        network: AwsNetworkPlan | GcpNetworkPlan = _aws_network(cloud_region, groups, settings, where, problems)
     else:
         gcp = settings.networks.gcp.get(cloud_region)
         network = GcpNetworkPlan(gcp.network if gcp else None, gcp.subnetwork if gcp else None)
-        certificate = settings.gcp.certificates.get(cloud_region)
     ingress = IngressPlan(auth_modes, certificate, settings.auth.jwt_issuer, settings.auth.jwks_url,
                           settings.auth.shared_members)
     return RegionPlan(cloud, cloud_region, fal_regions, network, ingress, tuple(groups))  # type: ignore[arg-type]
@@ -132,36 +134,54 @@ def _region(cloud: str, cloud_region: str, groups: list[GroupPlan], settings: Pl
 
 def _aws_network(region: str, groups: list[GroupPlan], settings: PlatformSettings, where: str,
                  problems: list[Problem]) -> AwsNetworkPlan:
+    """A configured VPC must give each group a zone its load balancer reaches, and each ALB two zones."""
     configured = settings.networks.aws.get(region)
     if configured is None:
         return AwsNetworkPlan(None, (), ())
+    key = f"{where}.networks.aws.{region}"
+    private, public = set(configured.private_subnets), set(configured.public_subnets)
     for group in groups:
-        usable = [zone for zone in group.zones if zone in configured.private_subnets]
-        if not usable:
+        internal = group.route.auth == "private"
+        usable = private if internal else private & public
+        if not any(zone in usable for zone in group.zones):
             problems.append(Problem(
-                "plan/no-subnet", f"{where}.networks.aws.{region}.private_subnets",
-                f"app {group.app!r} runs {group.machine.instance_types[0]}, offered in {region} only in AZ IDs "
-                f"{', '.join(group.zones)}, but private_subnets has subnets only in "
-                f"{', '.join(sorted(configured.private_subnets))}",
-                allowed=", ".join(group.zones), fix="add a private subnet in one of those AZ IDs"))
+                "plan/no-subnet", f"{key}.{'private_subnets' if internal else 'public_subnets'}",
+                f"app {group.app!r} ({group.route.auth}) runs {group.machine.instance_types[0]}, offered in {region} "
+                f"only in AZ IDs {', '.join(group.zones)}, and none of them has a private subnet"
+                + ("" if internal else " and a public subnet (its internet-facing load balancer's)"),
+                allowed=", ".join(group.zones),
+                fix="add a private subnet (and, for public or shared apps, a public subnet) in one of those AZ IDs"))
+    exposures = {group.route.auth == "private" for group in groups}
+    for internal in sorted(exposures, reverse=True):
+        name, subnets = ("private_subnets", private) if internal else ("public_subnets", public)
+        if len(subnets) < MIN_LOAD_BALANCER_ZONES:
+            problems.append(Problem(
+                "plan/load-balancer-zones", f"{key}.{name}",
+                f"the {'internal' if internal else 'internet-facing'} load balancer in {region} needs subnets in at "
+                f"least {MIN_LOAD_BALANCER_ZONES} AZ IDs; {name} has {len(subnets)}",
+                allowed=f"{MIN_LOAD_BALANCER_ZONES} or more AZ ID = subnet pairs",
+                fix=f"add subnets in other AZ IDs to {name}"))
     return AwsNetworkPlan(configured.vpc_id, tuple(sorted(configured.private_subnets.items())),
                           tuple(sorted(configured.public_subnets.items())))
 
 
-def _aws_shared_auth_problems(region: str, groups: list[GroupPlan], settings: PlatformSettings, where: str,
-                              certificate: str | None) -> list[Problem]:
+def _shared_auth_problems(cloud: str, region: str, groups: list[GroupPlan], settings: PlatformSettings, where: str,
+                          certificate: str | None) -> list[Problem]:
+    """``shared`` apps are authenticated at the load balancer (AWS: JWT validation; GCP: IAP), on HTTPS only."""
     apps = ", ".join(g.app for g in groups if g.route.auth == "shared")
+    checker = "the load balancer checks the caller's JWT" if cloud == "aws" else "Identity-Aware Proxy checks callers"
     problems = []
-    if settings.auth.jwt_issuer is None:
+    if cloud == "aws" and settings.auth.jwt_issuer is None:
         problems.append(Problem("plan/shared-auth-unset", f"{where}.auth.jwt_issuer",
-                                f"app(s) {apps} use auth = \"shared\"; on AWS the load balancer checks the caller's "
-                                "JWT, so it needs the platform's issuer",
+                                f"app(s) {apps} use auth = \"shared\"; on AWS {checker}, so it needs the platform's "
+                                "issuer",
                                 fix='set [tool.fleetform.auth] jwt_issuer = "https://..." and jwks_url = "https://..."'))
     if certificate is None:
-        problems.append(Problem("plan/shared-auth-needs-https", f"{where}.aws.certificates.{region}",
-                                f"app(s) {apps} use auth = \"shared\"; ALB JWT validation runs on HTTPS listeners "
-                                f"only, and {region} has no certificate",
-                                fix=f'set [tool.fleetform.aws.certificates] {region} = "arn:aws:acm:..."'))
+        example = "arn:aws:acm:..." if cloud == "aws" else f"projects/<project>/regions/{region}/sslCertificates/<name>"
+        problems.append(Problem("plan/shared-auth-needs-https", f"{where}.{cloud}.certificates.{region}",
+                                f"app(s) {apps} use auth = \"shared\"; on {cloud.upper()} {checker}, which runs on "
+                                f"HTTPS only, and {region} has no certificate",
+                                fix=f'set [tool.fleetform.{cloud}.certificates] {region} = "{example}"'))
     return problems
 
 

@@ -144,7 +144,7 @@ image = "python:3.12-slim"
         private_subnets = { use1-az1 = "subnet-0aa1", use1-az2 = "subnet-0aa2" }
         public_subnets = { use1-az1 = "subnet-0ba1" }
         """,
-        Problem("aws/load-balancer-zones", "tool.fleetform.networks.aws.us-east-1.public_subnets",
+        Problem("plan/load-balancer-zones", "tool.fleetform.networks.aws.us-east-1.public_subnets",
                 "the internet-facing load balancer in us-east-1 needs subnets in at least 2 AZ IDs; public_subnets "
                 "has 1", "2 or more AZ ID = subnet pairs", "add subnets in other AZ IDs to public_subnets"),
         id="one-public-subnet"),
@@ -155,17 +155,21 @@ image = "python:3.12-slim"
         private_subnets = { use1-az1 = "subnet-0aa1", use1-az2 = "subnet-0aa2" }
         public_subnets = { use1-az4 = "subnet-0ba4", use1-az6 = "subnet-0ba6" }
         """,
-        Problem("aws/no-reachable-zone", "tool.fleetform.networks.aws.us-east-1.public_subnets",
-                "app 'echo' (public) runs only in AZ IDs use1-az1, use1-az2, use1-az4, use1-az5, use1-az6, and "
-                "us-east-1 has no private and public subnet pair in any of them",
+        Problem("plan/no-subnet", "tool.fleetform.networks.aws.us-east-1.public_subnets",
+                "app 'echo' (public) runs t3.medium, offered in us-east-1 only in AZ IDs use1-az1, use1-az2, "
+                "use1-az4, use1-az5, use1-az6, and none of them has a private subnet and a public subnet (its "
+                "internet-facing load balancer's)",
                 "use1-az1, use1-az2, use1-az4, use1-az5, use1-az6",
                 "add a private subnet (and, for public or shared apps, a public subnet) in one of those AZ IDs"),
         id="no-zone-with-both-subnets"),
 ])
 def test_fails_on_networks_a_load_balancer_cannot_serve(tmp_path, network, problem):
+    """Refused by the plan (so `validate` and `explain` say it too), at the platform file's key."""
     with pytest.raises(FleetformError) as raised:
         synth(small_platform(tmp_path, ONE_PUBLIC_APP, platform_extra=network), tmp_path / "cdktf.out")
-    assert raised.value.problems == (problem,)
+    (found,) = raised.value.problems
+    assert found.where.endswith(f"platform/pyproject.toml: {problem.where}")
+    assert found == Problem(problem.code, found.where, problem.message, problem.allowed, problem.fix)
 
 
 def test_public_apps_run_only_where_the_public_load_balancer_has_a_subnet(tmp_path):

@@ -380,3 +380,12 @@ def test_no_secret_value_reaches_the_output(stacks, out):
     for value in SECRET_VALUES.values():
         assert value not in text
     assert "secret_data" not in text
+
+
+def test_autoscaler_limits_follow_app_scale_settings(stacks):
+    """fal's app_scale_settings = false keeps runtime-tuned limits on deploy; true re-applies the code's."""
+    kept = stacks["gcp-us-east"].resource("google_compute_region_autoscaler", "region/image-generator/Autoscaler")
+    assert kept["lifecycle"] == {"ignore_changes": ["autoscaling_policy[0].min_replicas",
+                                                    "autoscaling_policy[0].max_replicas"]}
+    reset = stacks["gcp-us-central"].resource("google_compute_region_autoscaler", "region/transcriber/Autoscaler")
+    assert "lifecycle" not in reset

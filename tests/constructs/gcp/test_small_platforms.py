@@ -134,9 +134,11 @@ def test_fails_shared_apps_without_a_certificate(tmp_path):
     apps = APPS.replace('auth = "public"', 'auth = "shared"')
     with pytest.raises(FleetformError) as raised:
         synth(small_platform(tmp_path, apps), tmp_path / "cdktf.out")
-    assert raised.value.problems == (Problem(
-        "gcp/shared-auth-needs-https", "[tool.fleetform.gcp.certificates] us-central1",
-        'app(s) echo use auth = "shared"; on GCP Identity-Aware Proxy checks their callers, and it runs on HTTPS '
-        "load balancers only, but us-central1 has no certificate",
+    (found,) = raised.value.problems
+    assert found.where.endswith("platform/pyproject.toml: tool.fleetform.gcp.certificates.us-central1")
+    assert found == Problem(
+        "plan/shared-auth-needs-https", found.where,
+        'app(s) echo use auth = "shared"; on GCP Identity-Aware Proxy checks callers, which runs on HTTPS only, '
+        "and us-central1 has no certificate",
         fix='set [tool.fleetform.gcp.certificates] us-central1 = '
-            '"projects/<project>/regions/us-central1/sslCertificates/<name>"'),)
+            '"projects/<project>/regions/us-central1/sslCertificates/<name>"')

@@ -8,19 +8,16 @@ still admits nothing but the load balancer.
 
 An Application Load Balancer only sends traffic to targets in zones where it has a subnet, so a
 group behind the internet-facing load balancer of a configured VPC runs only in zones that have
-both a private and a public subnet.
+both a private and a public subnet. The plan has already refused networks that leave a group no
+such zone or an ALB fewer than two zones (``plan/no-subnet``, ``plan/load-balancer-zones``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fleetform.errors import FleetformError, toml_key_path
 from fleetform.plan.model import AwsNetworkPlan, GroupPlan
 from fleetform.tf import Construct, aws
-
-MIN_LOAD_BALANCER_ZONES = 2
-"""An Application Load Balancer needs subnets in at least two Availability Zones."""
 
 
 class AwsNetwork(Construct):
@@ -51,16 +48,7 @@ class AwsNetwork(Construct):
         usable = set(dict(self.plan.private_subnets))
         if not internal:
             usable &= set(dict(self.plan.public_subnets))
-        zones = tuple(zone for zone in group.zones if zone in usable)
-        if not zones:
-            raise FleetformError.single(
-                "aws/no-reachable-zone", self._where("public_subnets" if not internal else "private_subnets"),
-                f"app {group.app!r} ({group.route.auth}) runs only in AZ IDs {', '.join(group.zones)}, and "
-                f"{self.region} has no {'private and public subnet pair' if not internal else 'private subnet'} "
-                "in any of them",
-                allowed=", ".join(group.zones),
-                fix="add a private subnet (and, for public or shared apps, a public subnet) in one of those AZ IDs")
-        return zones
+        return tuple(zone for zone in group.zones if zone in usable)
 
     def runner_subnet_ids(self, zones: Sequence[str]) -> list[str]:
         """One subnet per AZ ID: the configured private subnet, or the default VPC's default subnet."""
@@ -74,14 +62,6 @@ class AwsNetwork(Construct):
         if self.is_default_vpc:
             return self._every_default_subnet()
         subnets = dict(self.plan.private_subnets if internal else self.plan.public_subnets)
-        if len(subnets) < MIN_LOAD_BALANCER_ZONES:
-            key = "private_subnets" if internal else "public_subnets"
-            raise FleetformError.single(
-                "aws/load-balancer-zones", self._where(key),
-                f"the {'internal' if internal else 'internet-facing'} load balancer in {self.region} needs subnets "
-                f"in at least {MIN_LOAD_BALANCER_ZONES} AZ IDs; {key} has {len(subnets)}",
-                allowed=f"{MIN_LOAD_BALANCER_ZONES} or more AZ ID = subnet pairs",
-                fix=f"add subnets in other AZ IDs to {key}")
         return [subnets[zone] for zone in sorted(subnets)]
 
     def _default_subnet(self, zone: str) -> str:
@@ -99,6 +79,3 @@ class AwsNetwork(Construct):
             ])
             self._all_default_subnets = subnets.ids
         return self._all_default_subnets
-
-    def _where(self, key: str) -> str:
-        return toml_key_path("tool", "fleetform", "networks", "aws", self.region, key)

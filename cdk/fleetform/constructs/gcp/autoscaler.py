@@ -46,7 +46,15 @@ def add_gcp_autoscaler(scope: Construct, group: GroupPlan, *, instance_group_man
     policy = gcp_scaling_policy(settings, boot_model(settings), group_name=group_name, backend_service=backend_service,
                                 load_balancer_scope=load_balancer)
     google.ComputeRegionAutoscaler(scope, "Autoscaler", name=group_name, region=region, target=instance_group_manager,
-                                   autoscaling_policy=_autoscaling_policy(policy))
+                                   autoscaling_policy=_autoscaling_policy(policy),
+                                   lifecycle=_runtime_tuned_limits(group))
+
+
+def _runtime_tuned_limits(group: GroupPlan) -> dict[str, Any] | None:
+    """fal's ``app_scale_settings = false`` (its default): a deploy keeps the limits operators tuned since."""
+    if group.scaling.reset_on_deploy:
+        return None
+    return {"ignore_changes": ["autoscaling_policy[0].min_replicas", "autoscaling_policy[0].max_replicas"]}
 
 
 def _autoscaling_policy(policy: GcpScalingPolicy) -> dict[str, Any]:

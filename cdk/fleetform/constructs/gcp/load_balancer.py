@@ -36,7 +36,6 @@ from typing import Any
 from fleetform.constructs.gcp.naming import load_balancer_name
 from fleetform.constructs.gcp.network import RegionNetwork
 from fleetform.constructs.gcp.route_action import route_action
-from fleetform.errors import FleetformError
 from fleetform.plan.model import AuthMode, GroupPlan, RegionPlan
 from fleetform.tf import Construct, TerraformOutput, google
 
@@ -67,8 +66,6 @@ class RegionLoadBalancer(Construct):
         self.network = network
         self.internal = internal
         self.certificate = None if internal else region.ingress.certificate
-        if "shared" in region.ingress.auth_modes and not internal and self.certificate is None:
-            raise _shared_needs_https(region)
         self.routes: list[AppRoute] = []
         self.address = google.ComputeAddress(
             self, "Address", name=load_balancer_name(platform, self.kind), region=self.region,
@@ -140,13 +137,3 @@ class RegionLoadBalancer(Construct):
             network=self.network.network, subnetwork=self.network.subnetwork if self.internal else None,
             network_tier=None if self.internal else EXTERNAL_TIER,
             depends_on=[subnet] if subnet is not None else None)
-
-
-def _shared_needs_https(region: RegionPlan) -> FleetformError:
-    apps = ", ".join(group.app for group in region.groups if group.route.auth == "shared")
-    return FleetformError.single(
-        "gcp/shared-auth-needs-https", f"[tool.fleetform.gcp.certificates] {region.cloud_region}",
-        f"app(s) {apps} use auth = \"shared\"; on GCP Identity-Aware Proxy checks their callers, and it runs on "
-        f"HTTPS load balancers only, but {region.cloud_region} has no certificate",
-        fix=f'set [tool.fleetform.gcp.certificates] {region.cloud_region} = "projects/<project>/regions/'
-            f'{region.cloud_region}/sslCertificates/<name>"')
