@@ -12,18 +12,24 @@ from pathlib import Path
 
 from fleetform.constructs.platform import FleetPlatform
 from fleetform.errors import FleetformError, display_path
+from fleetform.plan.document import write_plan
 from fleetform.tf import App
 
 DEFAULT_OUT_DIR = "cdktf.out"
 
 
 def synth_platform(settings: Path, out_dir: Path | None = None) -> FleetPlatform:
-    """Write ``<out>/stacks/<stack>/cdk.tf.json`` for every stack of the platform ``settings`` describes."""
+    """Write ``<out>/stacks/<stack>/cdk.tf.json`` for every stack of the platform ``settings`` describes.
+
+    Next to the stacks goes ``<out>/fleetform.plan.json``, the plan they render, which ``fleetform review``
+    compares between two synth outputs.
+    """
     if out_dir is not None:
         _ensure_writable(out_dir)
     app = App(outdir=str(out_dir)) if out_dir is not None else App()
     platform = FleetPlatform(app, settings=settings)
     app.synth()
+    write_plan(platform.plan, Path(app.outdir))
     return platform
 
 

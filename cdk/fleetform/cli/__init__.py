@@ -27,6 +27,7 @@ COMMANDS = {
     "catalog": "catalog",
     "check": "check",
     "explain": "explain",
+    "review": "review",
     "simulate": "simulate",
     "synth": "synth",
     "validate": "validate",
