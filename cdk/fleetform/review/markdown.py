@@ -11,6 +11,7 @@ it (``--format json``): nothing is cut silently.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -181,9 +182,10 @@ def _app_details(app: AppDiff) -> list[str]:
     """One section per distinct change: regions that changed alike share one table."""
     team = f", team {_cell(app.team)}" if app.team else ""
     lines = [f"<details><summary><b>{html.escape(app.app)}</b>: {app.status}{team}</summary>", ""]
-    alike: dict[tuple[object, ...], list[GroupDiff]] = {}
+    alike: dict[str, list[GroupDiff]] = {}
     for group in app.changed_groups:
-        key = (group.status, group.fields) if group.status == "changed" else (group.status, group.where)
+        same = [(c.field, c.before, c.after) for c in group.fields] if group.status == "changed" else group.where
+        key = json.dumps([group.status, same], sort_keys=True, default=str)
         alike.setdefault(key, []).append(group)
     for groups in alike.values():
         first = groups[0]
