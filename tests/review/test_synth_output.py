@@ -42,3 +42,28 @@ def test_a_plan_of_another_format_is_bad_input(run_cli, base_and_head, tmp_path)
 def test_neither_synth_output_nor_repo_is_bad_input(run_cli, tmp_path):
     result = run_cli("review", tmp_path, tmp_path)
     assert result.code == 2 and "error[review/bad-side]" in result.err
+
+
+def test_example_workflow_synthesizes_both_sides_reviews_and_keeps_one_comment():
+    import yaml
+
+    from fleetform.review.markdown import MARKER
+    from tests.conftest import EXAMPLES
+
+    workflow = yaml.safe_load((EXAMPLES / "platform" / ".github" / "workflows" / "review.yml").read_text())
+    steps = workflow["jobs"]["review"]["steps"]
+    script = "\n".join(step.get("run", "") for step in steps)
+    assert "fleetform synth --config base --out base.out" in script
+    assert "fleetform synth --config head --out head.out" in script
+    assert "fleetform review base.out head.out" in script and "--out review.md" in script
+    comment = next(step for step in steps if step.get("uses", "").startswith("actions/github-script"))
+    assert MARKER in comment["with"]["script"] and "updateComment" in comment["with"]["script"]
+    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
+
+
+def test_example_policy_loads():
+    from fleetform.review.policy import load_policy
+    from tests.conftest import EXAMPLES
+
+    policy = load_policy(EXAMPLES / "platform" / "review-policy.toml")
+    assert policy.public_apps == frozenset({"transcriber"}) and policy.severity("drift") == "info"
