@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from fleetform.cli import main
+
+# Property tests are derandomized by default, so a CI run cannot go red or green by chance; the opt-in
+# `fuzz` profile (FLEETFORM_HYPOTHESIS=fuzz) searches much longer with fresh random seeds.
+settings.register_profile("ci", derandomize=True, max_examples=200, print_blob=True)
+settings.register_profile("fuzz", derandomize=False, max_examples=5000, print_blob=True)
+settings.load_profile(os.environ.get("FLEETFORM_HYPOTHESIS", "ci"))
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"

@@ -122,15 +122,14 @@ def test_a_region_without_the_type_names_the_regions_that_have_it() -> None:
     )
 
 
-def test_a_fallback_type_without_a_common_zone_is_dropped_in_that_region_only() -> None:
+def test_a_fallback_type_adds_the_zones_that_offer_it() -> None:
+    """Mixed-instances ASGs and flexible MIGs launch, per zone, a type the zone offers: zones are a union."""
     resolution = resolve(["GPU-H200", "GPU-H100"], 1, "gcp", ["us-east4", "europe-west4"])
-    assert resolution.placement("us-east4").instance_types == ("a3-ultragpu-8g", "a3-highgpu-1g")
-    assert resolution.placement("us-east4").zones == ("us-east4-b",)
-    europe = resolution.placement("europe-west4")
-    assert (europe.instance_types, europe.zones) == (("a3-ultragpu-8g",), ("europe-west4-a",))
-    assert [w.message for w in europe.warnings] == [
-        "gcp region europe-west4 runs the group without a3-highgpu-1g: no zone offers it together with a3-ultragpu-8g"
-    ]
+    east, europe = resolution.placement("us-east4"), resolution.placement("europe-west4")
+    assert east.instance_types == europe.instance_types == ("a3-ultragpu-8g", "a3-highgpu-1g")
+    assert east.zones == ("us-east4-a", "us-east4-b", "us-east4-c")
+    assert europe.zones == ("europe-west4-a", "europe-west4-b", "europe-west4-c")
+    assert (east.warnings, europe.warnings) == ((), ())
 
 
 def test_unknown_cloud_region_is_an_error_with_a_suggestion() -> None:

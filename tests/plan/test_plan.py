@@ -139,7 +139,7 @@ def test_image_tag_follows_build_inputs_only(tmp_path):
 
 
 def test_app_team_and_secrets_reach_the_group(tmp_path):
-    plan = plan_of(tmp_path, 'clouds = ["gcp"]\n',
+    plan = plan_of(tmp_path, 'clouds = ["gcp"]\n[tool.fleetform.gcp]\nproject = "acme-gpu-test"\n',
                    '[tool.fal.apps.gen]\nref = "app.py::Generator"\nteam = "imaging"\nsecrets = ["HF_TOKEN"]\n'
                    'private_logs = true\n')
     group = only_group(plan, "gen", "gcp")

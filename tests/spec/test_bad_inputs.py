@@ -15,8 +15,9 @@ CASES = [
         '[tool.fal.apps.a\nref = "app.py::MyApp"\n',
         {},
         'spec/toml-syntax',
-        'pyproject.toml',
-        "invalid TOML: Expected ']' at the end of a table declaration (at line 1, column 17)",
+        'pyproject.toml:1',
+        "invalid TOML: Expected ']' at the end of a table declaration\n  1 | [tool.fal.apps.a\n"
+        "  " + " " * 20 + "^",
         id='malformed-toml',
     ),
     pytest.param(

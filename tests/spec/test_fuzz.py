@@ -17,7 +17,8 @@ KEYS = sorted(AppSpec.model_fields) + ["no_scale", "_scheduler", "keep-alive", "
 SCALARS = st.one_of(
     st.integers(min_value=-10, max_value=70000), st.booleans(), st.floats(allow_nan=False, width=32),
     st.sampled_from(["GPU-H100", "S", "us-east", "private", "rolling", "/health", "app.py::A", "m:C", "torch==2",
-                     "--extra-index-url", "https://u:p@h/x", "$TOKEN", ".", "Dockerfile", "", "3.11", "x:y"]),
+                     "--extra-index-url", "https://u:p@h/x", "$TOKEN", ".", "Dockerfile", "", "3.11", "x:y",
+                     "a\u0000b", "app.py\u0000::A"]),
     st.text(max_size=12),
 )
 VALUES = st.recursive(
@@ -28,7 +29,7 @@ VALUES = st.recursive(
 APP_TABLES = st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=8)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(apps=st.dictionaries(st.text(min_size=1, max_size=8), st.one_of(APP_TABLES, SCALARS), max_size=3))
 def test_random_app_tables_resolve_or_raise_fleetform_errors(tmp_path: Path, apps):
     (tmp_path / "app.py").write_text("import fal\n\nclass A(fal.App):\n    machine_type = 'GPU-H100'\n")
@@ -39,7 +40,7 @@ def test_random_app_tables_resolve_or_raise_fleetform_errors(tmp_path: Path, app
         assert all(problem.code and problem.where and problem.message for problem in error.problems)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(table=st.dictionaries(st.sampled_from(["name", "clouds", "apps", "default_regions", "regions", "networks",
                                               "state", "aws", "gcp", "defaults", "tags", "backend", "bucket",
                                               "vpc_id", "private_subnets", "us-east", "bogus"]), VALUES, max_size=6))
@@ -51,7 +52,7 @@ def test_random_platform_tables_validate_or_raise_fleetform_errors(tmp_path: Pat
         assert all(problem.code and problem.where for problem in error.problems)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=200))
 def test_random_text_is_a_toml_error_or_a_document(tmp_path: Path, text):
     path = tmp_path / "pyproject.toml"

@@ -18,6 +18,7 @@ from fleetform.catalog.regions import known_cloud_regions
 from fleetform.errors import FleetformError, Problem, did_you_mean, display_path, format_choices, where_toml
 from fleetform.spec.platform import PlatformSettings
 from fleetform.spec.problems import problems_from_validation_error, unknown_key_problems
+from fleetform.spec.toml_syntax import toml_syntax_problem
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,7 @@ def read_pyproject(path: Path) -> Pyproject:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise FleetformError.single(
-            "spec/toml-syntax", display_path(file), f"invalid TOML: {error}",
-            fix="fix the syntax at that line (sub-tables are more portable than multi-line inline tables)",
-        ) from None
+        raise FleetformError([toml_syntax_problem(file, text, error)]) from None
     return Pyproject(path=file, data=data)
 
 

@@ -9,6 +9,8 @@ point at it.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,7 @@ from fleetform.errors import (
 from fleetform.spec.app import DEFAULT_METRICS_PORT, AppSpec
 from fleetform.spec.class_reader import ClassSettings, find_class, read_app_class
 from fleetform.spec.health_check import HealthCheckSpec
+from fleetform.spec.control_characters import control_character_problems
 from fleetform.spec.image import ContainerImageSpec
 from fleetform.catalog.machines import parse_machine_name
 from fleetform.spec.platform import PlatformSettings
@@ -100,6 +103,9 @@ def resolve_app(project: Pyproject, key: str, table: Any, platform: PlatformSett
         raise FleetformError.single("spec/wrong-type", app_where,
                                     f"app {key!r} must be a table, got {toml_type_name(table)}",
                                     fix=f'write [tool.fal.apps.{key}] with ref = "app.py::MyApp"')
+    unsafe = control_character_problems(table, lambda *loc: where_toml(project.path, "tool", "fal", "apps", key, *loc))
+    if unsafe:
+        raise FleetformError(unsafe)
     builder = _AppBuilder(project, key, table, platform)
     return builder.build()
 
@@ -343,13 +349,27 @@ class _AppBuilder:
         try:
             spec = AppSpec.model_validate(self.values)
         except ValidationError as error:
-            for problem in problems_from_validation_error(error, self.where_for):
-                self.problems.problems.append(problem)
+            self.problems.problems += problems_from_validation_error(error, self.where_for)
+            self.problems.problems += self._rules_of_the_valid_fields(error)
             self.problems.raise_if_any()
             raise
         for name in AppSpec.model_fields:
             self.sources.setdefault(name, "default")
         return spec
+
+    def _rules_of_the_valid_fields(self, error: ValidationError) -> list[Problem]:
+        """Cross-field rules run only on a valid model: check them again without the fields that failed,
+        so one wrong value does not hide another app rule broken elsewhere (all problems at once)."""
+        failed = {str(detail["loc"][0]) for detail in error.errors() if detail["loc"]}
+        rest = {name: value for name, value in self.values.items() if name not in failed}
+        if not failed or len(rest) == len(self.values):
+            return []
+        try:
+            AppSpec.model_validate(rest)
+        except ValidationError as second:
+            return [problem for problem in problems_from_validation_error(second, self.where_for)
+                    if problem not in self.problems.problems and not _mentions(problem, failed)]
+        return []
 
     # -- checks that need the catalog or the file system ----------------------------------------------------
     def _check_machine_types(self, spec: AppSpec) -> None:
@@ -416,3 +436,9 @@ def _all_strings(values: Any) -> bool:
 
 def _is_python_project(path: Path) -> bool:
     return (path / "pyproject.toml").is_file() or (path / "setup.py").is_file()
+
+
+def _mentions(problem: Problem, fields: set[str]) -> bool:
+    """Whether a rule's problem is about one of ``fields`` (left out of a re-check, so not to be trusted)."""
+    text = f"{problem.where} {problem.message} {problem.fix or ''}"
+    return any(re.search(rf"\b{re.escape(name)}\b", text) for name in fields)

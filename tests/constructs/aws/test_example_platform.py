@@ -278,7 +278,7 @@ def test_data_volume_is_encrypted_efs_reachable_from_mounting_runners_only(stack
     file_system = eu_north.resource("aws_efs_file_system", "region/DataVolume/FileSystem")
     assert (file_system["creation_token"], file_system["encrypted"]) == ("acme-data", True)
     targets = eu_north.resources("aws_efs_mount_target")
-    assert list(targets) == ["region/DataVolume/MountTarget-eun1-az3"]
+    assert list(targets) == [f"region/DataVolume/MountTarget-eun1-az{n}" for n in (1, 2, 3)]
     assert targets["region/DataVolume/MountTarget-eun1-az3"]["subnet_id"] == eu_north.ref(
         "aws_subnet", "region/Network/DefaultSubnet-eun1-az3", "id", kind="data")
     assert eu_north.data("aws_subnet", "region/Network/DefaultSubnet-eun1-az3") == {

@@ -65,7 +65,7 @@ def test_transcriber_in_us_central1_runs_a2_on_demand_and_cannot_fall_back_to_sp
     assert template["machine_type"] == "a2-highgpu-2g"
     assert "guest_accelerator" not in template
     assert "instance_flexibility_policy" not in group
-    assert group["distribution_policy_zones"] == ["us-central1-a", "us-central1-b", "us-central1-c"]
+    assert group["distribution_policy_zones"] == ["us-central1-a", "us-central1-b", "us-central1-c", "us-central1-f"]
     assert group["distribution_policy_target_shape"] == "BALANCED"
     assert template["scheduling"] == {"provisioning_model": "STANDARD", "automatic_restart": True,
                                       "on_host_maintenance": "TERMINATE"}
@@ -82,7 +82,7 @@ def test_image_generator_prefers_spot_h100_then_falls_back_to_a100(stacks, warni
     assert group["instance_flexibility_policy"] == {"instance_selections": [
         {"name": "a3-highgpu-1g", "rank": 0, "machine_types": ["a3-highgpu-1g"]},
         {"name": "a2-highgpu-1g", "rank": 1, "machine_types": ["a2-highgpu-1g"]}]}
-    assert group["distribution_policy_zones"] == ["us-west1-b"]
+    assert group["distribution_policy_zones"] == ["us-west1-a", "us-west1-b"]  # a3-highgpu-1g's or a2-highgpu-1g's
     assert template["scheduling"] == {"provisioning_model": "SPOT", "preemptible": True, "automatic_restart": False,
                                       "on_host_maintenance": "TERMINATE", "instance_termination_action": "DELETE"}
     assert ("gcp-us-west/region/image-generator",

@@ -17,7 +17,6 @@ from fleetform.constructs.gcp.network import DEFAULT_NETWORK_PROXY_ONLY_RANGES
 from fleetform.constructs.gcp.route_action import route_action
 from fleetform.constructs.platform import platform_plan
 from fleetform.errors import FleetformError, Problem
-from fleetform.plan.capacity import plan_capacity
 from fleetform.plan.gcp_machine_family import machine_family
 from fleetform.plan.model import GroupPlan, RegionPlan, RoutePlan
 from fleetform.tf import App, Construct, TerraformStack, google
@@ -64,10 +63,10 @@ def test_n1_templates_attach_the_gpus_themselves(example_group, tmp_path: Path):
     group = with_types(example_group, "n1-standard-8", gpus=2, gpu="nvidia-tesla-t4")
     stack = TerraformStack(App(outdir=str(tmp_path)), "gcp-test")
     google.GoogleProvider(stack, "google", project="acme-test", region="us-east4")
-    capacity = plan_capacity("gcp", ("n1-standard-8",), group.source)
-    group = replace(group, machine=replace(group.machine, boot_disk_type=capacity.boot_disk_type,
-                                           nic_type=capacity.nic_type, gpus_in_template=capacity.gpus_in_template,
-                                           provisioning=capacity.provisioning))
+    family = machine_family("n1-standard-8", group.source)
+    group = replace(group, machine=replace(group.machine, boot_disk_type=family.boot_disk_type,
+                                           nic_type=family.nic_type, gpus_in_template=family.guest_accelerators,
+                                           provisioning="on-demand"))
     runner_template(Construct(stack, "n1"), group, platform="acme", subnetwork="default",
                     service_account_email="runner@acme-test.iam.gserviceaccount.com")
     config = stack.to_terraform()["resource"]["google_compute_instance_template"]

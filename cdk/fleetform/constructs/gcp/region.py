@@ -28,7 +28,7 @@ from fleetform.constructs.region import RegionFleet
 from fleetform.plan.model import GroupPlan, PlatformPlan, RegionPlan
 from fleetform.plan.names import group_name
 from fleetform.vocabulary import Exposure
-from fleetform.tf import Construct, google
+from fleetform.tf import Construct, add_warning, google
 
 LOAD_BALANCER_IDS: dict[Exposure, str] = {"internal": "InternalLoadBalancer", "external": "PublicLoadBalancer"}
 
@@ -56,6 +56,7 @@ class GcpRegionFleet(RegionFleet):
     def build_group(self, scope: Construct, group: GroupPlan) -> None:
         platform = self.platform.name
         name = group_name(platform, group.app)
+        _annotate_capacity(scope, group)
         account = RunnerServiceAccount(scope, "ServiceAccount", group=group, platform=platform, project=self.project)
         allow_load_balancer(scope, group, platform=platform, network=self.network.network,
                             proxy_only_range=self.network.proxy_only_range, service_account_email=account.email)
@@ -83,3 +84,12 @@ def _admit_shared_members(scope: Construct, group: GroupPlan, backend_service: s
             scope, f"IapAccess{index}", region=group.cloud_region, web_region_backend_service=backend_service,
             role="roles/iap.httpsResourceAccessor", member=member)
 
+
+def _annotate_capacity(scope: Construct, group: GroupPlan) -> None:
+    """The plan's capacity warnings, also in cdktf's manifest for platform repos that run ``cdktf synth``."""
+    machine = group.machine
+    if machine.provisioning == "spot":
+        add_warning(scope, f"{group.app} runs Spot VMs in {group.cloud_region}: {machine.instance_types[0]} is not "
+                           "sold on demand, and Spot runners can be preempted at any time (30 s notice)")
+    for machine_type, reason in machine.left_out_types:
+        add_warning(scope, f"{group.app} in {group.cloud_region} cannot fall back to {machine_type}: {reason}")
