@@ -31,9 +31,13 @@ def group_name(platform: str, app: str) -> str:
     return fit(f"{platform}-{app}", GCP_NAME_LIMIT)
 
 
+SECRET_ID_FORMATS: dict[str, str] = {"aws": "{platform}/{secret}", "gcp": "{platform}-{secret}"}
+"""Per cloud, how a secret's id is spelled: Secrets Manager allows ``/``, Secret Manager ids do not."""
+
+
 def secret_id(cloud: str, platform: str, secret: str) -> str:
     """Where a secret lives: ``acme/HF_TOKEN`` in Secrets Manager, ``acme-HF_TOKEN`` in Secret Manager."""
-    return f"{platform}/{secret}" if cloud == "aws" else f"{platform}-{secret}"
+    return SECRET_ID_FORMATS[cloud].format(platform=platform, secret=secret)
 
 
 def log_name(platform: str, app: str, private: bool) -> str:

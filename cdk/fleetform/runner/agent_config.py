@@ -9,6 +9,7 @@ runner (instance id, project, zone) the agent reads from the metadata service it
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from fleetform.plan import metrics
@@ -63,7 +64,7 @@ def _in_flight(group: GroupPlan) -> dict[str, Any] | None:
         "metric": metrics.SCRAPED_METRIC,
         "labels": dict(metrics.SCRAPED_LABELS),
         "interval_seconds": metrics.PUBLISH_INTERVAL_SECONDS,
-        "publish": _aws_publish() if group.cloud == "aws" else _gcp_publish(),
+        "publish": _PUBLISHERS[group.cloud](),
     }
 
 
@@ -94,3 +95,7 @@ def _drain(group: GroupPlan) -> dict[str, Any] | None:
         "poll_seconds": LIFECYCLE_POLL_SECONDS,
         "stop_timeout_seconds": group.rollout.termination_grace_seconds,
     }
+
+
+_PUBLISHERS: dict[str, Callable[[], dict[str, Any]]] = {"aws": _aws_publish, "gcp": _gcp_publish}
+"""Per cloud, where the agent publishes the in-flight metric."""

@@ -7,7 +7,7 @@ its assignment; lists become the contents of a bash array. The templates only ev
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from fleetform.plan.model import GroupPlan
 from fleetform.spec.app import DATA_VOLUME_PATH
@@ -48,8 +48,7 @@ def script_values(group: GroupPlan, platform: str) -> dict[str, str]:
         "filestore_share": FILESTORE_SHARE_NAME,
         "log_name_label": GCP_LOG_NAME_LABEL,
     }
-    if group.cloud == "gcp":
-        values["platform_registry_host"] = artifact_registry_host(group.cloud_region)
+    values |= _CLOUD_VALUES[group.cloud](group)
     words = {name: shlex.quote(value) for name, value in values.items()}
     arrays = {
         "entrypoint_options": command.options,
@@ -68,3 +67,8 @@ def _array(items: Iterable[str]) -> str:
     return " ".join(shlex.quote(item) for item in items)
 
 
+_CLOUD_VALUES: dict[str, Callable[[GroupPlan], dict[str, str]]] = {
+    "aws": lambda group: {},
+    "gcp": lambda group: {"platform_registry_host": artifact_registry_host(group.cloud_region)},
+}
+"""Per cloud, the values only its boot script reads (GCP logs Docker in to Artifact Registry's regional host)."""

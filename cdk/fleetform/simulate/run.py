@@ -8,6 +8,7 @@ cloud's ``gpu_hours_ratio`` compares like with like.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fleetform.plan.model import GroupPlan
@@ -76,10 +77,19 @@ def simulate_groups(groups: list[GroupPlan], trace: Trace, boot: BootModel) -> S
 
 
 def _cloud_scaler(group: GroupPlan, boot: BootModel) -> Scaler:
-    settings = app_scale_settings(group.scaling)
-    if group.cloud == "aws":
-        return AwsPolicy(settings, aws_scaling_policy(settings, boot, group_name=SIMULATED_GROUP_NAME,
-                                                      load_balancer=SIMULATED_GROUP_NAME,
-                                                      target_group=SIMULATED_GROUP_NAME))
+    return _SCALERS[group.cloud](app_scale_settings(group.scaling), boot)
+
+
+def _aws_scaler(settings: ScaleSettings, boot: BootModel) -> Scaler:
+    return AwsPolicy(settings, aws_scaling_policy(settings, boot, group_name=SIMULATED_GROUP_NAME,
+                                                  load_balancer=SIMULATED_GROUP_NAME,
+                                                  target_group=SIMULATED_GROUP_NAME))
+
+
+def _gcp_scaler(settings: ScaleSettings, boot: BootModel) -> Scaler:
     return GcpPolicy(settings, gcp_scaling_policy(settings, boot, group_name=SIMULATED_GROUP_NAME,
                                                   backend_service=SIMULATED_GROUP_NAME))
+
+
+_SCALERS: dict[str, Callable[[ScaleSettings, BootModel], Scaler]] = {"aws": _aws_scaler, "gcp": _gcp_scaler}
+"""Per cloud, the replay of its scaling policy."""

@@ -168,7 +168,8 @@ class PlatformSettings(_Settings):
 
     def account(self, cloud: Cloud) -> AwsAccount | GcpProject:
         """The cloud's own table: ``[tool.fleetform.aws]`` or ``[tool.fleetform.gcp]``."""
-        return self.aws if cloud == "aws" else self.gcp
+        accounts: dict[Cloud, AwsAccount | GcpProject] = {"aws": self.aws, "gcp": self.gcp}
+        return accounts[cloud]
 
     @model_validator(mode="after")
     def _gcs_state_needs_gcp(self) -> PlatformSettings:

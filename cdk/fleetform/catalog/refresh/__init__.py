@@ -8,7 +8,7 @@ Nothing is written when any API call fails.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fleetform.catalog.instance_types import instance_types, instance_types_path
@@ -57,11 +57,22 @@ def _regions_in(cloud: str, data_dir: Path) -> tuple[str, ...]:
 
 
 def _read(cloud: str, regions: tuple[str, ...], data_dir: Path, project: str | None, api_endpoint: str | None) -> CloudSnapshot:
-    if cloud == "aws":
-        from fleetform.catalog.refresh.aws import read_aws
+    return _READERS[cloud](regions, data_dir, project, api_endpoint)
 
-        return read_aws(regions)
-    from fleetform.catalog.refresh.gcp import read_gcp
 
-    known = instance_types(cloud, data_dir) if instance_types_path(cloud, data_dir).exists() else {}
+def _read_aws(regions: tuple[str, ...], data_dir: Path, project: str | None, api_endpoint: str | None) -> CloudSnapshot:
+    from fleetform.catalog.refresh.aws import read_aws  # boto3 loads only when AWS is refreshed
+
+    return read_aws(regions)
+
+
+def _read_gcp(regions: tuple[str, ...], data_dir: Path, project: str | None, api_endpoint: str | None) -> CloudSnapshot:
+    from fleetform.catalog.refresh.gcp import read_gcp  # the Compute client loads only when GCP is refreshed
+
+    known = instance_types("gcp", data_dir) if instance_types_path("gcp", data_dir).exists() else {}
     return read_gcp(regions, project=project, api_endpoint=api_endpoint, known=known)
+
+
+_READERS: dict[str, Callable[[tuple[str, ...], Path, str | None, str | None], CloudSnapshot]] = {
+    "aws": _read_aws, "gcp": _read_gcp}
+"""Per cloud, how its catalog is read from the cloud's own APIs."""
