@@ -7,7 +7,7 @@ import math
 from fleetform.catalog.instance_types import instance_types
 from fleetform.catalog.prices import hourly_price
 from fleetform.catalog.regions import region_offerings
-from fleetform.errors import FleetformError, Problem
+from fleetform.errors import Problem
 from fleetform.plan.capacity import Capacity, plan_capacity
 from fleetform.plan.health import plan_health
 from fleetform.plan.image import plan_image
@@ -31,7 +31,6 @@ def plan_app_groups(app: ResolvedApp, platform: PlatformSettings,
 
     ``listener_priority`` is the app's platform-wide ALB rule priority (see ``plan.platform``).
     """
-    _reject_unsupported(app)
     placement = place_app(app, platform)
     groups, warnings = [], list(placement.warnings)
     for region in placement.groups:
@@ -145,12 +144,3 @@ def _machine(placed: RegionPlacement, capacity: Capacity) -> MachinePlan:
         gpus_in_template=capacity.gpus_in_template,
     )
 
-
-def _reject_unsupported(app: ResolvedApp) -> None:
-    if app.spec.request_start_timeout is not None:
-        raise FleetformError.single(
-            "plan/unsupported-field", f"{app.where}.request_start_timeout",
-            "request_start_timeout is not supported yet: fleetform's load balancers have no request queue, so a "
-            "request never waits for a runner (it gets 503 at once when none is up)",
-            fix="remove request_start_timeout; set min_concurrency or concurrency_buffer to keep runners warm",
-        )
