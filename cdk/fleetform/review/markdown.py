@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from fleetform import __version__
+from fleetform.plan.model import GroupPlan
 from fleetform.review.domain import AppDiff, Capacity, GroupDiff, who_can_call
 from fleetform.review.redact import scrub
 from fleetform.review.report import Review
@@ -124,7 +125,8 @@ def _summary_table(review: Review, max_rows: int | None) -> list[str]:
 
 def _row(name: str, change: str, regions: str, auth: str, before: Capacity, after: Capacity) -> str:
     cells = [name, _cell(change), _cell(regions), _cell(auth),
-             before_after(gpus(before, "min"), gpus(after, "min")), before_after(gpus(before, "max"), gpus(after, "max")),
+             before_after(gpus(before, "min"), gpus(after, "min")),
+             before_after(gpus(before, "max"), gpus(after, "max")),
              _cell(before_after(usd(before, "min"), usd(after, "min"))),
              _cell(before_after(usd(before, "max"), usd(after, "max")))]
     return "| " + " | ".join(cells) + " |"
@@ -202,7 +204,7 @@ def _app_details(app: AppDiff) -> list[str]:
     return [*lines, "</details>", ""]
 
 
-def _group_facts(group) -> list[tuple[str, str]]:  # noqa: ANN001 - a GroupPlan
+def _group_facts(group: GroupPlan) -> list[tuple[str, str]]:
     capacity = Capacity.of([group])
     return [
         ("instance types", show(group.machine.instance_types)),

@@ -37,8 +37,8 @@ def find_risks(diff: PlatformDiff, plans: Sequence[PlanSummary], policy: Policy)
     """Every finding whose rule is not ``off`` (one per rule, app and message, with all its places), denies first."""
     head_places = {(g.app, g.cloud_region) for app in diff.apps for g in app.groups if g.after is not None}
     raw: list[tuple[str, str | None, str, str]] = []
-    for app in diff.changed_apps:
-        raw += _app_risks(app, policy)
+    for changed in diff.changed_apps:
+        raw += _app_risks(changed, policy)
     raw += _cost_risks(None, "platform total", diff.before, diff.after, policy)
     for plan in plans:
         for change in plan.changes:
@@ -47,11 +47,12 @@ def find_risks(diff: PlatformDiff, plans: Sequence[PlanSummary], policy: Policy)
             raw.append(("drift", None, plan.name, f"{plan.drift} resource(s) changed outside Terraform since the last "
                                                   "apply; the plan reverts them"))
     places: dict[tuple[str, str | None, str], list[str]] = {}
-    for rule, app, where, message in raw:
+    for rule, subject, where, message in raw:
         if policy.severity(rule) != "off":
-            places.setdefault((rule, app, message), []).append(where)
-    findings = [Finding(rule, policy.severity(rule), app, ", ".join(dict.fromkeys(wheres)), message)  # type: ignore[arg-type]
-                for (rule, app, message), wheres in places.items()]
+            places.setdefault((rule, subject, message), []).append(where)
+    findings = [Finding(rule, policy.severity(rule), subject, ", ".join(dict.fromkeys(wheres)),  # type: ignore[arg-type]
+                        message)
+                for (rule, subject, message), wheres in places.items()]
     order = {"deny": 0, "warn": 1, "info": 2}
     return tuple(sorted(dict.fromkeys(findings), key=lambda f: (order[f.severity], f.app or "", f.where, f.rule)))
 
