@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from fleetform import __version__
 from fleetform.plan.model import GroupPlan
-from fleetform.review.domain import AppDiff, Capacity, GroupDiff, who_can_call
+from fleetform.review.domain import PRICE_FIELD, AppDiff, Capacity, GroupDiff, who_can_call
 from fleetform.review.redact import scrub
 from fleetform.review.report import Review
 from fleetform.review.values import ARROW, NONE, before_after, gpus, show, usd
@@ -199,9 +199,17 @@ def _app_details(app: AppDiff) -> list[str]:
             lines += [f"| {label} | {_cell(value)} |" for label, value in _group_facts(plan)]
         else:
             lines += ["| Field | Before | After |", "|---|---|---|"]
-            lines += [f"| {_cell(c.label)} | {_cell(show(c.before))} | {_cell(show(c.after))} |" for c in first.fields]
+            lines += [f"| {_cell(c.label)} | {_cell(_value(c.field, c.before))} | {_cell(_value(c.field, c.after))} |"
+                      for c in first.fields]
         lines.append("")
     return [*lines, "</details>", ""]
+
+
+def _value(field: str, value: object) -> str:
+    """A field's value; a price the catalog lacks reads "unknown", never a dash that could pass for $0."""
+    if field == PRICE_FIELD and value is None:
+        return "unknown"
+    return show(value)
 
 
 def _group_facts(group: GroupPlan) -> list[tuple[str, str]]:

@@ -162,11 +162,19 @@ def _reason(change: ResourceChange) -> str:
     if change.reason:
         parts.append(change.reason.replace("_", " ") if change.reason.islower() else change.reason)
     if change.forced_by:
-        parts.append("forced by " + ", ".join(f"{f.path} ({_show(f.before)} → {_show(f.after)})"
-                                              for f in change.forced_by))
+        parts.append("forced by " + ", ".join(_forced(f.path, f.before, f.after) for f in change.forced_by))
     return f" ({'; '.join(parts)})" if parts else ""
 
 
+def _forced(path: str, before: object, after: object) -> str:
+    """A forcing attribute: scalars before -> after, blocks only as changed (the JSON report has them whole)."""
+    if isinstance(before, (dict, list)) or isinstance(after, (dict, list)):
+        return f"{path} (changed)"
+    return f"{path} ({_show(before)} → {_show(after)})"
+
+
 def _show(value: object) -> str:
-    text = "null" if value is None else str(value)
+    if value is None:
+        return "null"
+    text = str(value)
     return text if len(text) <= 80 else text[:77] + "..."
