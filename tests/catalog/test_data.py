@@ -9,7 +9,7 @@ import pytest
 from fleetform.catalog.data_file import DATA_DIR, render
 from fleetform.catalog.instance_types import instance_types
 from fleetform.catalog.machines import machine_types
-from fleetform.catalog.prices import hourly_price, region_prices
+from fleetform.catalog.prices import hourly_price, region_prices, region_spot_prices, spot_price
 from fleetform.catalog.refresh import aws, gcp
 from fleetform.catalog.regions import (
     DEFAULT_CLOUD_REGIONS,
@@ -23,6 +23,44 @@ from fleetform.errors import FleetformError
 from fleetform.vocabulary import CLOUDS, FAL_REGIONS
 
 KEPT = {"aws": aws.KEPT_FAMILIES, "gcp": gcp.KEPT_FAMILIES}
+KNOWN_PRICE_GAPS: set[tuple[str, str, str]] = {
+    ("aws", "eu-north-1", "p5.4xlarge"),
+    ("aws", "eu-north-1", "p6-b200.48xlarge"),
+    ("gcp", "europe-north1", "a4-highgpu-8g"),
+    ("gcp", "europe-north1", "e2-medium"),
+    ("gcp", "europe-north1", "e2-small"),
+    ("gcp", "europe-north1", "n2-standard-4"),
+    ("gcp", "europe-north1", "n2-standard-8"),
+    ("gcp", "europe-west4", "a2-highgpu-1g"),
+    ("gcp", "europe-west4", "a2-highgpu-2g"),
+    ("gcp", "europe-west4", "a2-highgpu-4g"),
+    ("gcp", "europe-west4", "a2-highgpu-8g"),
+    ("gcp", "europe-west4", "a3-ultragpu-8g"),
+    ("gcp", "europe-west4", "a4-highgpu-8g"),
+    ("gcp", "europe-west4", "e2-medium"),
+    ("gcp", "europe-west4", "e2-small"),
+    ("gcp", "europe-west4", "n2-standard-4"),
+    ("gcp", "europe-west4", "n2-standard-8"),
+    ("gcp", "us-central1", "a3-highgpu-1g"),
+    ("gcp", "us-central1", "a3-highgpu-2g"),
+    ("gcp", "us-central1", "a3-highgpu-4g"),
+    ("gcp", "us-central1", "a3-highgpu-8g"),
+    ("gcp", "us-central1", "a4-highgpu-8g"),
+    ("gcp", "us-east4", "a4-highgpu-8g"),
+    ("gcp", "us-east4", "e2-medium"),
+    ("gcp", "us-east4", "e2-small"),
+    ("gcp", "us-east4", "n2-standard-4"),
+    ("gcp", "us-east4", "n2-standard-8"),
+    ("gcp", "us-west1", "a3-highgpu-1g"),
+    ("gcp", "us-west1", "a3-highgpu-2g"),
+    ("gcp", "us-west1", "a3-highgpu-4g"),
+    ("gcp", "us-west1", "a3-highgpu-8g"),
+    ("gcp", "us-west1", "e2-medium"),
+    ("gcp", "us-west1", "e2-small"),
+    ("gcp", "us-west1", "n2-standard-4"),
+    ("gcp", "us-west1", "n2-standard-8"),
+}
+"""(cloud, region, type) of fal-reachable shapes the seed source gives no sane price for (data/README.md)."""
 DEPTHS = {"machines.json": 2, "instance_types.json": 2, "offerings.json": 4, "prices.json": 4}
 
 
@@ -70,8 +108,48 @@ def test_hourly_price_has_value_source_and_date() -> None:
     assert price is not None
     assert (price.value, price.currency, price.as_of) == (6.88, "USD", "2026-01-19")
     assert price.source.startswith("K2: aws/karpenter-provider-aws")
-    assert hourly_price("aws", "eu-west-2", "p5.4xlarge") is None
+    assert hourly_price("aws", "eu-north-1", "p5.4xlarge") is None  # not sold there on demand
     assert hourly_price("gcp", "us-central1", "a2-highgpu-1g").value == 3.673385  # type: ignore[union-attr]
+
+
+def test_seeded_prices_cite_their_source_per_entry_where_a_region_mixes_sources() -> None:
+    eu_west = hourly_price("aws", "eu-west-2", "p5.4xlarge")
+    assert eu_west is not None and eu_west.value == 8.944 and eu_west.source.startswith("SP8: skypilot-org")
+    mixed = hourly_price("gcp", "us-central1", "a3-ultragpu-8g")
+    assert mixed is not None and (mixed.source, mixed.as_of) == ("SP8G", "2026-12-04")
+    assert hourly_price("gcp", "us-central1", "a2-highgpu-1g").source.startswith("A1")  # type: ignore[union-attr]
+
+
+def test_spot_prices_are_seeded_for_the_shapes_the_platform_runs_as_spot() -> None:
+    spot = spot_price("gcp", "us-east4", "a3-highgpu-1g")
+    on_demand = hourly_price("gcp", "us-east4", "a3-highgpu-1g")
+    assert spot is not None and on_demand is not None and spot.value < on_demand.value
+    assert spot_price("gcp", "us-east4", "a2-highgpu-1g") is None  # runs on demand: no Spot price seeded
+    for cloud in CLOUDS:
+        for region, prices in region_spot_prices(cloud).items():
+            for name, price in prices.items():
+                assert price.value < region_prices(cloud)[region][name].value, (cloud, region, name)
+
+
+def test_every_preferred_type_of_a_fal_machine_has_a_price_in_most_default_regions() -> None:
+    """What fal machine types resolve to (1/2/4/8 GPUs) is priced wherever offered, but for listed gaps."""
+    from fleetform.catalog.machines import current_machine_type_names, is_gpu_machine
+    from fleetform.catalog.regions import DEFAULT_CLOUD_REGIONS, region_offerings
+    from fleetform.catalog.resolve import resolve
+
+    missing = set()
+    for cloud in CLOUDS:
+        for machine in current_machine_type_names():
+            for gpus in (1, 2, 4, 8) if is_gpu_machine(machine) else (None,):
+                try:
+                    resolution = resolve([machine], gpus, cloud)
+                except FleetformError:
+                    continue
+                shape = resolution.choices[0].instance_type.name
+                for region in DEFAULT_CLOUD_REGIONS[cloud].values():
+                    if region_offerings(cloud)[region].zones_offering(shape) and not hourly_price(cloud, region, shape):
+                        missing.add((cloud, region, shape))
+    assert missing == KNOWN_PRICE_GAPS
 
 
 def test_aws_zones_are_az_ids_with_the_name_as_a_hint() -> None:

@@ -18,6 +18,8 @@ from fleetform.plan.model import GroupPlan, PlatformPlan
 
 Status = Literal["added", "removed", "changed", "unchanged"]
 
+PRICE_FIELD = "hourly_usd_per_runner"
+
 IGNORED_FIELDS = frozenset({"app", "cloud", "cloud_region", "source"})
 """Identity of a group (its key) and where it was read from (differs between two checkouts)."""
 

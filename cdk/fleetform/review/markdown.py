@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from fleetform import __version__
-from fleetform.review.domain import AppDiff, Capacity, GroupDiff, who_can_call
+from fleetform.plan.model import GroupPlan
+from fleetform.review.domain import PRICE_FIELD, AppDiff, Capacity, GroupDiff, who_can_call
 from fleetform.review.redact import scrub
 from fleetform.review.report import Review
 from fleetform.review.values import ARROW, NONE, before_after, gpus, show, usd
@@ -124,7 +125,8 @@ def _summary_table(review: Review, max_rows: int | None) -> list[str]:
 
 def _row(name: str, change: str, regions: str, auth: str, before: Capacity, after: Capacity) -> str:
     cells = [name, _cell(change), _cell(regions), _cell(auth),
-             before_after(gpus(before, "min"), gpus(after, "min")), before_after(gpus(before, "max"), gpus(after, "max")),
+             before_after(gpus(before, "min"), gpus(after, "min")),
+             before_after(gpus(before, "max"), gpus(after, "max")),
              _cell(before_after(usd(before, "min"), usd(after, "min"))),
              _cell(before_after(usd(before, "max"), usd(after, "max")))]
     return "| " + " | ".join(cells) + " |"
@@ -197,12 +199,20 @@ def _app_details(app: AppDiff) -> list[str]:
             lines += [f"| {label} | {_cell(value)} |" for label, value in _group_facts(plan)]
         else:
             lines += ["| Field | Before | After |", "|---|---|---|"]
-            lines += [f"| {_cell(c.label)} | {_cell(show(c.before))} | {_cell(show(c.after))} |" for c in first.fields]
+            lines += [f"| {_cell(c.label)} | {_cell(_value(c.field, c.before))} | {_cell(_value(c.field, c.after))} |"
+                      for c in first.fields]
         lines.append("")
     return [*lines, "</details>", ""]
 
 
-def _group_facts(group) -> list[tuple[str, str]]:  # noqa: ANN001 - a GroupPlan
+def _value(field: str, value: object) -> str:
+    """A field's value; a price the catalog lacks reads "unknown", never a dash that could pass for $0."""
+    if field == PRICE_FIELD and value is None:
+        return "unknown"
+    return show(value)
+
+
+def _group_facts(group: GroupPlan) -> list[tuple[str, str]]:
     capacity = Capacity.of([group])
     return [
         ("instance types", show(group.machine.instance_types)),

@@ -21,7 +21,7 @@ fail on warnings, else 0.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -134,7 +134,7 @@ def _table(document: Mapping[str, object], key: str, path: Path, problems: list[
     return value
 
 
-def _unknown(path: Path, key_path: tuple[str, ...], name: str, allowed: object) -> Problem:
-    choices = list(allowed) if not isinstance(allowed, Mapping) else list(allowed.keys())
+def _unknown(path: Path, key_path: tuple[str, ...], name: str, allowed: Iterable[str]) -> Problem:
+    choices = list(allowed)
     return Problem("review/unknown-policy-key", where_toml(path, *key_path),
                    f"unknown key {name!r}{did_you_mean(name, choices)}", allowed=format_choices(choices))

@@ -37,11 +37,12 @@ def redact_value(value: Any, sensitive: Any, path: Sequence[Any]) -> Any:
     if DENYLIST.search(name):
         return REDACTED if value is not None else None
     if isinstance(value, Mapping):
-        masks = sensitive if isinstance(sensitive, Mapping) else {}
-        return {key: redact_value(item, masks.get(key), [*path, key]) for key, item in value.items()}
+        by_key: Mapping[str, Any] = sensitive if isinstance(sensitive, Mapping) else {}
+        return {key: redact_value(item, by_key.get(key), [*path, key]) for key, item in value.items()}
     if isinstance(value, list):
-        masks = sensitive if isinstance(sensitive, list) else []
-        return [redact_value(item, masks[i] if i < len(masks) else None, [*path, i]) for i, item in enumerate(value)]
+        by_index: list[Any] = sensitive if isinstance(sensitive, list) else []
+        return [redact_value(item, by_index[i] if i < len(by_index) else None, [*path, i])
+                for i, item in enumerate(value)]
     return value
 
 

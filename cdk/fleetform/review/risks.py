@@ -37,8 +37,8 @@ def find_risks(diff: PlatformDiff, plans: Sequence[PlanSummary], policy: Policy)
     """Every finding whose rule is not ``off`` (one per rule, app and message, with all its places), denies first."""
     head_places = {(g.app, g.cloud_region) for app in diff.apps for g in app.groups if g.after is not None}
     raw: list[tuple[str, str | None, str, str]] = []
-    for app in diff.changed_apps:
-        raw += _app_risks(app, policy)
+    for changed in diff.changed_apps:
+        raw += _app_risks(changed, policy)
     raw += _cost_risks(None, "platform total", diff.before, diff.after, policy)
     for plan in plans:
         for change in plan.changes:
@@ -47,11 +47,12 @@ def find_risks(diff: PlatformDiff, plans: Sequence[PlanSummary], policy: Policy)
             raw.append(("drift", None, plan.name, f"{plan.drift} resource(s) changed outside Terraform since the last "
                                                   "apply; the plan reverts them"))
     places: dict[tuple[str, str | None, str], list[str]] = {}
-    for rule, app, where, message in raw:
+    for rule, subject, where, message in raw:
         if policy.severity(rule) != "off":
-            places.setdefault((rule, app, message), []).append(where)
-    findings = [Finding(rule, policy.severity(rule), app, ", ".join(dict.fromkeys(wheres)), message)  # type: ignore[arg-type]
-                for (rule, app, message), wheres in places.items()]
+            places.setdefault((rule, subject, message), []).append(where)
+    findings = [Finding(rule, policy.severity(rule), subject, ", ".join(dict.fromkeys(wheres)),  # type: ignore[arg-type]
+                        message)
+                for (rule, subject, message), wheres in places.items()]
     order = {"deny": 0, "warn": 1, "info": 2}
     return tuple(sorted(dict.fromkeys(findings), key=lambda f: (order[f.severity], f.app or "", f.where, f.rule)))
 
@@ -161,11 +162,19 @@ def _reason(change: ResourceChange) -> str:
     if change.reason:
         parts.append(change.reason.replace("_", " ") if change.reason.islower() else change.reason)
     if change.forced_by:
-        parts.append("forced by " + ", ".join(f"{f.path} ({_show(f.before)} → {_show(f.after)})"
-                                              for f in change.forced_by))
+        parts.append("forced by " + ", ".join(_forced(f.path, f.before, f.after) for f in change.forced_by))
     return f" ({'; '.join(parts)})" if parts else ""
 
 
+def _forced(path: str, before: object, after: object) -> str:
+    """A forcing attribute: scalars before -> after, blocks only as changed (the JSON report has them whole)."""
+    if isinstance(before, (dict, list)) or isinstance(after, (dict, list)):
+        return f"{path} (changed)"
+    return f"{path} ({_show(before)} → {_show(after)})"
+
+
 def _show(value: object) -> str:
-    text = "null" if value is None else str(value)
+    if value is None:
+        return "null"
+    text = str(value)
     return text if len(text) <= 80 else text[:77] + "..."

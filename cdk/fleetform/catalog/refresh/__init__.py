@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fleetform.catalog.instance_types import instance_types, instance_types_path
-from fleetform.catalog.prices import region_prices
+from fleetform.catalog.prices import region_prices, region_spot_prices
 from fleetform.catalog.refresh.changes import RefreshReport
 from fleetform.catalog.refresh.snapshot import CloudSnapshot
 from fleetform.catalog.refresh.update import apply_snapshot
@@ -45,7 +45,7 @@ def refresh_catalog(
     chosen = tuple(regions) or _regions_in(cloud, data_dir)
     snapshot = _read(cloud, chosen, data_dir, project, api_endpoint)
     report = apply_snapshot(snapshot, data_dir, today or datetime.datetime.now(datetime.UTC).date().isoformat())
-    for cached in (instance_types, region_offerings, region_prices):
+    for cached in (instance_types, region_offerings, region_prices, region_spot_prices):
         cached.cache_clear()
     return report
 

@@ -85,5 +85,8 @@ def _prices(old: Mapping[str, Any], snapshot: CloudSnapshot, today: str) -> dict
             continue
         previous = regions.get(name, {})
         unchanged = previous.get("instance_types") == entries and previous.get("source") == snapshot.price_source
-        regions[name] = previous if unchanged else {"as_of": today, "instance_types": entries, "source": snapshot.price_source}
+        refreshed = {"as_of": today, "instance_types": entries, "source": snapshot.price_source}
+        if "spot_instance_types" in previous:  # the API read gives on-demand prices only: seeded Spot ones stay
+            refreshed["spot_instance_types"] = previous["spot_instance_types"]
+        regions[name] = previous if unchanged else refreshed
     return {**old, "regions": regions}
