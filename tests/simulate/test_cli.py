@@ -29,8 +29,8 @@ policy                              runner-h  GPU-h  cost $  waiting req-s  unme
 fal on aws                              1.60   1.60   11.00          7,920      330          1
 aws policy                              1.10   1.10    7.55         14,920      680          2        0.686
   (us-east-1 p5.4xlarge × 1 GPU)
-fal on gcp                              1.60   1.60     n/a          7,920      330          1
-gcp policy                              1.92   1.92     n/a         16,680      750          2        1.199
+fal on gcp                              1.60   1.60    4.00          7,920      330          1
+gcp policy                              1.92   1.92    4.80         16,680      750          2        1.199
   (us-east4 a3-highgpu-1g × 1 GPU)
 
 aws: 175 s of extra unmet demand per scale-up (bound: scaling_delay + boot = 330 s)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from fleetform.catalog.instance_types import instance_types
-from fleetform.catalog.prices import hourly_price
+from fleetform.catalog.prices import hourly_price, spot_price
 from fleetform.catalog.regions import region_offerings
 from fleetform.errors import Problem
 from fleetform.plan.capacity import Capacity, plan_capacity
@@ -109,7 +109,10 @@ def _price(placed: RegionPlacement, capacity: Capacity) -> tuple[float | None, s
     """The preferred type's $/hour at the group's provisioning model, or None with the reason."""
     preferred = capacity.instance_types[0]
     if capacity.provisioning == "spot":
-        return None, f"unknown: the catalog has no Spot price for {preferred} in {placed.cloud_region}"
+        spot = spot_price(placed.cloud, placed.cloud_region, preferred)
+        if spot is None:
+            return None, f"unknown: the catalog has no Spot price for {preferred} in {placed.cloud_region}"
+        return spot.value, f"Spot price as of {spot.as_of}; it varies, and a runner may be preempted"
     price = hourly_price(placed.cloud, placed.cloud_region, preferred)
     if price is None:
         return None, f"unknown: the catalog has no on-demand price for {preferred} in {placed.cloud_region}"
