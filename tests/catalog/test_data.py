@@ -20,7 +20,7 @@ from fleetform.catalog.regions import (
     zones_for,
 )
 from fleetform.errors import FleetformError
-from fleetform.spec.vocabulary import CLOUDS, FAL_REGIONS
+from fleetform.vocabulary import CLOUDS, FAL_REGIONS
 
 KEPT = {"aws": aws.KEPT_FAMILIES, "gcp": gcp.KEPT_FAMILIES}
 DEPTHS = {"machines.json": 2, "instance_types.json": 2, "offerings.json": 4, "prices.json": 4}

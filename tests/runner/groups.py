@@ -21,12 +21,12 @@ from fleetform.plan.model import (
 PLATFORM = "acme"
 REGIONS = {"aws": "us-east-1", "gcp": "us-central1"}
 GPU_MACHINES = {
-    "aws": MachinePlan(("g6e.xlarge", "g6e.2xlarge"), 1, "L40S", 4, 32.0, 100),
-    "gcp": MachinePlan(("g2-standard-8",), 1, "nvidia-l4", 8, 32.0, 100),
+    "aws": MachinePlan(("g6e.xlarge", "g6e.2xlarge"), 1, "L40S", 4, 32.0, 100, "test", "on-demand", "test"),
+    "gcp": MachinePlan(("g2-standard-8",), 1, "nvidia-l4", 8, 32.0, 100, "test", "on-demand", "test"),
 }
 CPU_MACHINES = {
-    "aws": MachinePlan(("m7i.xlarge",), 0, None, 4, 16.0, 50),
-    "gcp": MachinePlan(("n2-standard-4",), 0, None, 4, 16.0, 50),
+    "aws": MachinePlan(("m7i.xlarge",), 0, None, 4, 16.0, 50, "test", "on-demand", "test"),
+    "gcp": MachinePlan(("n2-standard-4",), 0, None, 4, 16.0, 50, "test", "on-demand", "test"),
 }
 POST_HEALTH = HealthPlan("/health", "POST", RUNNER_AGENT_PORT, AGENT_HEALTH_PATH, 15, 5, 3, 2, 600, "200-399", True, True)
 GET_HEALTH = HealthPlan("/health", "GET", 8080, "/health", 15, 5, 3, 2, 600, "200-399", False, True)
@@ -47,10 +47,11 @@ def group(cloud: str = "aws") -> GroupPlan:
         scaling=ScalingPlan(0, 4, 1, 0, 0, 0, 60, 600, False),
         health=POST_HEALTH,
         rollout=RolloutPlan("rolling", 30, 600),
-        route=RoutePlan("/image-gen", "private", 3600, ("timeout",), 2, 1),
+        route=RoutePlan("/image-gen", "private", "internal", 3600, ("timeout",), 2, 1),
         runner=RunnerPlan(8080, 9090, ("HF_TOKEN", "OPENAI_API_KEY"), ("/data", "/data/.cache"), False, "3.11"),
         image=BUILT_IMAGE,
         hourly_usd_per_runner=1.86,
+        price_basis="on-demand list price",
     )
 
 

@@ -488,7 +488,7 @@ CASES = [
         {'app.py': APP},
         'spec/bad-data-mount',
         'pyproject.toml: tool.fal.apps.a.data_mounts[0]',
-        "data mount '/mnt' is outside /data",
+        "data mount '/mnt' is not a normalized path on the shared /data volume",
         id='bad-data-mount',
     ),
     pytest.param(

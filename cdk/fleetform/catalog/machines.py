@@ -20,7 +20,7 @@ from functools import lru_cache
 from fleetform.catalog.data_file import DATA_DIR, load
 from fleetform.catalog.instance_types import InstanceType, instance_types
 from fleetform.errors import FleetformError, did_you_mean, format_choices, near_matches
-from fleetform.spec.vocabulary import CLOUDS
+from fleetform.vocabulary import CLOUDS
 
 CLOUD_NATIVE_SEPARATOR = ":"
 

@@ -1,6 +1,6 @@
 """fal's regions on each cloud: the default cloud region behind each, its zones, and what each zone offers.
 
-fal has five regions (``fleetform.spec.vocabulary.FAL_REGIONS``); a platform team runs each of them in
+fal has five regions (``fleetform.vocabulary.FAL_REGIONS``); a platform team runs each of them in
 one region of each cloud. The defaults below come from cloud-mapping.md §2a (chosen for GPU coverage;
 fal itself names no cloud regions) and are overridable in platform settings, e.g.
 ``[tool.fleetform.regions.aws] us-east = "us-east-2"``.
@@ -24,7 +24,7 @@ from types import MappingProxyType
 
 from fleetform.catalog.data_file import DATA_DIR, load
 from fleetform.errors import FleetformError, did_you_mean, format_choices
-from fleetform.spec.vocabulary import CLOUDS, FAL_REGIONS
+from fleetform.vocabulary import CLOUDS, FAL_REGIONS
 
 DEFAULT_CLOUD_REGIONS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {

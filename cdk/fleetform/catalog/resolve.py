@@ -12,10 +12,10 @@ Behaviour the fal reference leaves open, decided here:
 - A cloud-native entry for another cloud (``aws:…`` while resolving GCP) is skipped silently.
 - A cloud-native entry fixes the GPU count; a different ``num_gpus`` is ``catalog/gpu-count-mismatch``.
 - An entry resolving to an instance type already in the list is dropped (the first keeps its place).
-- In a region, the group's zones are the zones offering **all** of its types (an ASG's subnets and a MIG's
-  zones are shared by every type). Walking the list in order, a type no zone of the region offers, or
-  none together with the types kept before it, is dropped from that region's group with a
-  ``catalog/not-offered-in-region`` warning; so the most preferred offered type always keeps its zones.
+- In a region, the group's zones are the zones offering **at least one** of its types: an ASG with a
+  mixed instances policy and a MIG with instance flexibility each launch, per zone, a type that zone
+  offers. A type no zone of the region offers is dropped from that region's group with a
+  ``catalog/not-offered-in-region`` warning.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from fleetform.catalog.regions import (
 )
 from fleetform.catalog.shapes import shape_for
 from fleetform.errors import FleetformError, Problem, ProblemCollector
-from fleetform.spec.vocabulary import CLOUDS
+from fleetform.vocabulary import CLOUDS
 
 MAX_GPUS = 8
 """fal runners have at most 8 GPUs."""
@@ -64,7 +64,7 @@ class Placement:
     Attributes:
         cloud_region: the region.
         instance_types: the chosen instance types this region offers, in fallback order.
-        zones: zone ids offering all of ``instance_types`` (empty when ``problem`` is set).
+        zones: zone ids offering at least one of ``instance_types`` (empty when ``problem`` is set).
         warnings: entries dropped because the region does not offer them.
         problem: why the group cannot run in this region (``catalog/no-zone``), when it cannot.
     """
@@ -213,19 +213,21 @@ def _placements(cloud: str, cloud_region: str | Sequence[str] | None, choices: l
 
 
 def _place(cloud: str, region: str, choices: list[Choice], where: str) -> Placement:
-    """Walk the fallback list in order, keeping each type that leaves the kept types a common zone."""
+    """Keep each type some zone of the region offers; the group's zones are every zone offering one of them.
+
+    A mixed-instances ASG and a MIG with instance flexibility launch, in each zone, whichever of the
+    group's types that zone offers, so a zone needs only one of them (an intersection would strand a
+    group with fallback types in the one zone that happens to offer all of them).
+    """
     offerings = region_offerings(cloud)[region]
     kept: list[str] = []
-    common: set[str] = set()
+    zones: set[str] = set()
     dropped: list[Problem] = []
     for name in (choice.instance_type.name for choice in choices):
         offered = set(offerings.zones_offering(name))
-        narrowed = offered & common if kept else offered
-        if narrowed:
+        if offered:
             kept.append(name)
-            common = narrowed
-        elif offered:
-            dropped.append(_dropped(cloud, region, name, f"no zone offers it together with {', '.join(kept)}", where))
+            zones |= offered
         else:
             dropped.append(_dropped(cloud, region, name, "no zone offers it", where))
     if not kept:
@@ -233,7 +235,7 @@ def _place(cloud: str, region: str, choices: list[Choice], where: str) -> Placem
             zones_for(cloud, region, [choice.instance_type.name for choice in choices], where=where)
         except FleetformError as error:
             return Placement(region, (), (), problem=error.problems[0])
-    return Placement(region, tuple(kept), tuple(sorted(common)), tuple(dropped))
+    return Placement(region, tuple(kept), tuple(sorted(zones)), tuple(dropped))
 
 
 def _dropped(cloud: str, region: str, name: str, reason: str, where: str) -> Problem:

@@ -27,7 +27,7 @@ from fleetform.catalog.prices import hourly_price
 from fleetform.catalog.regions import DEFAULT_CLOUD_REGIONS, check_fal_region
 from fleetform.catalog.resolve import Placement, Resolution, resolve
 from fleetform.errors import FleetformError, Problem
-from fleetform.spec.vocabulary import CLOUDS, FAL_REGIONS
+from fleetform.vocabulary import CLOUDS, FAL_REGIONS
 
 GPU_COUNTS = (1, 2, 4, 8)
 

@@ -1,4 +1,10 @@
-"""``fleetform validate``: what each app will get, or exactly what is wrong."""
+"""``fleetform validate``: what each app will get, or exactly what is wrong.
+
+It runs the same planning pass as ``explain``, ``synth`` and ``simulate``
+(:func:`fleetform.plan.platform.plan_workspace_outcome`), so every input they refuse is refused here
+first, with the same code and message. On an app project alone the platform's own rules (certificates,
+served regions, a GCP project) are left out: they belong to the platform repo.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,10 @@ from pathlib import Path
 import click
 
 from fleetform.errors import FleetformError, Problem
-from fleetform.plan.placement import AppPlacement, place_app
-from fleetform.spec.report import app_json, app_text, placement_json, placement_text
-from fleetform.spec.resolve import ResolvedApp, resolve_apps
+from fleetform.plan.model import GroupPlan
+from fleetform.plan.platform import plan_workspace_outcome
+from fleetform.report.settings import app_json, app_text, placement_json, placement_text
+from fleetform.spec.resolve import ResolvedApp
 from fleetform.spec.workspace import open_workspace
 
 
@@ -18,12 +25,12 @@ from fleetform.spec.workspace import open_workspace
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print {apps, errors} as JSON on stdout.")
 def command(paths: tuple[Path, ...], as_json: bool) -> int:
-    """Resolve and check every app of PATH (a pyproject.toml or a folder holding one; default: .).
+    """Resolve, place and check every app of PATH (a pyproject.toml or a folder holding one; default: .).
 
-    A platform repo ([tool.fleetform]) is checked with the app projects its `apps` globs name.
-    Exit 0 when everything is valid, 2 on any error.
+    A platform repo ([tool.fleetform]) is checked with the app projects its `apps` globs name, by the
+    full plan that synth runs. Exit 0 when everything is valid, 2 on any error.
     """
-    apps: list[tuple[ResolvedApp, AppPlacement]] = []
+    apps: list[tuple[ResolvedApp, tuple[GroupPlan, ...], tuple[Problem, ...]]] = []
     problems: list[Problem] = []
     for path in paths or (Path("."),):
         try:
@@ -31,22 +38,25 @@ def command(paths: tuple[Path, ...], as_json: bool) -> int:
         except FleetformError as error:
             problems.extend(error.problems)
             continue
-        for project in workspace.app_projects:
-            resolved, failed = resolve_apps(project, workspace.platform)
-            problems.extend(failed)
-            for app in resolved:
-                try:
-                    apps.append((app, place_app(app, workspace.platform)))
-                except FleetformError as error:
-                    problems.extend(error.problems)
+        outcome = plan_workspace_outcome(workspace)
+        problems.extend(outcome.problems)
+        for app in outcome.apps:
+            groups = tuple(group for group in outcome.groups if group.source == app.where)
+            warnings = tuple(w for w in outcome.warnings if w.where == app.where or w.where.startswith(app.where + "."))
+            apps.append((app, groups, warnings))
     if as_json:
-        click.echo(json.dumps({"apps": [{**app_json(app), **placement_json(placement)} for app, placement in apps],
+        click.echo(json.dumps({"apps": [{**app_json(app), **placement_json(groups, warnings)}
+                                        for app, groups, warnings in apps],
                                "errors": [problem.to_json() for problem in problems]}, indent=2))
     else:
-        for app, placement in apps:
-            click.echo(app_text(app) + "\n" + placement_text(placement) + "\n")
+        for app, groups, warnings in apps:
+            click.echo(app_text(app) + "\n" + placement_text(groups, warnings) + "\n")
         for problem in problems:
             click.echo(problem.render(), err=True)
-        summary = f"{len(apps)} app(s) valid, {len(problems)} error(s)"
-        click.echo(summary, err=bool(problems))
+        valid = sum(1 for app, _, _ in apps if not any(_belongs(p, app) for p in problems))
+        click.echo(f"{valid} of {len(apps)} app(s) valid, {len(problems)} error(s)", err=bool(problems))
     return 2 if problems else 0
+
+
+def _belongs(problem: Problem, app: ResolvedApp) -> bool:
+    return problem.where == app.where or problem.where.startswith(app.where + ".")

@@ -32,7 +32,8 @@ class FleetApp(Construct):
             known = [app.spec.name for app in load_apps(pyproject, settings)]
             raise FleetformError.single("plan/unknown-app", str(pyproject.path), f"no app named {name!r}{did_you_mean(name, known)}",
                                         allowed=format_choices(known), fix="use the app's deployed name")
-        plan = plan_platform(apps, settings.model_copy(update={"clouds": (cloud,)}), pyproject.path)
+        plan = plan_platform(apps, settings.model_copy(update={"clouds": (cloud,)}), pyproject.path,
+                             rules="team-stack")
         self.plan: PlatformPlan = plan
         self.region: RegionPlan = _region(plan, cloud, cloud_region, name)
         region_fleet_class(cloud)(self, "region", platform=plan, region=self.region)

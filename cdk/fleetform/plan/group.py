@@ -5,35 +5,54 @@ from __future__ import annotations
 import math
 
 from fleetform.catalog.instance_types import instance_types
+from fleetform.catalog.prices import hourly_price
+from fleetform.catalog.regions import region_offerings
 from fleetform.errors import FleetformError, Problem
+from fleetform.plan.capacity import Capacity, plan_capacity
 from fleetform.plan.health import plan_health
 from fleetform.plan.image import plan_image
 from fleetform.plan.model import GroupPlan, MachinePlan, RolloutPlan, RoutePlan, RunnerPlan, ScalingPlan
 from fleetform.plan.placement import RegionPlacement, place_app
 from fleetform.spec.platform import PlatformSettings
 from fleetform.spec.resolve import ResolvedApp
-
-RETRY_CONDITIONS = ("connection_error", "server_error", "timeout")
+from fleetform.vocabulary import RETRY_CONDITIONS, exposure_of
 DEFAULT_RETRIES = 2
 """Retries at the load balancer when ``retry_config`` sets none (fal's 10 apply to its queue, which has no peer here)."""
 
 BASE_ROOT_VOLUME_GIB = 60
+MIN_GPU_ROOT_VOLUME_GIB = 100
 CPU_ROOT_VOLUME_GIB = 50
 ROOT_VOLUME_STEP_GIB = 50
 
 
-def plan_app_groups(app: ResolvedApp, platform: PlatformSettings) -> tuple[tuple[GroupPlan, ...], tuple[Problem, ...]]:
-    """Every group of ``app`` (one per cloud region it is placed in) and the placement warnings."""
+def plan_app_groups(app: ResolvedApp, platform: PlatformSettings,
+                    listener_priority: int) -> tuple[tuple[GroupPlan, ...], tuple[Problem, ...]]:
+    """Every group of ``app`` (one per cloud region it is placed in) and the placement and capacity warnings.
+
+    ``listener_priority`` is the app's platform-wide ALB rule priority (see ``plan.platform``).
+    """
     _reject_unsupported(app)
     placement = place_app(app, platform)
-    groups = tuple(_group(app, region, platform) for region in placement.groups)
-    return groups, placement.warnings
+    groups, warnings = [], list(placement.warnings)
+    for region in placement.groups:
+        capacity = plan_capacity(region.cloud, region.instance_types, app.where)  # type: ignore[arg-type]
+        warnings += [Problem("plan/fallback-left-out", f"{app.where}.machine_type",
+                             f"{region.cloud} {region.cloud_region} runs {app.spec.name} without {machine_type}: "
+                             f"{reason}") for machine_type, reason in capacity.left_out]
+        if capacity.provisioning == "spot":
+            warnings.append(Problem("plan/spot-only", f"{app.where}.machine_type",
+                                    f"{app.spec.name} runs Spot VMs in {region.cloud} {region.cloud_region}: "
+                                    f"{capacity.provisioning_reason}; a runner may be preempted at any time"))
+        groups.append(_group(app, region, capacity, listener_priority, platform.name))
+    return tuple(groups), tuple(warnings)
 
 
-def _group(app: ResolvedApp, placed: RegionPlacement, platform: PlatformSettings) -> GroupPlan:
+def _group(app: ResolvedApp, placed: RegionPlacement, capacity: Capacity, listener_priority: int,
+           platform_name: str) -> GroupPlan:
     spec = app.spec
     assert spec.max_concurrency is not None and spec.request_timeout is not None and spec.python_version is not None
     health = plan_health(spec)
+    price, price_basis = _price(placed, capacity)
     return GroupPlan(
         app=spec.name,
         team=spec.team,
@@ -41,8 +60,8 @@ def _group(app: ResolvedApp, placed: RegionPlacement, platform: PlatformSettings
         cloud=placed.cloud,  # type: ignore[arg-type]
         fal_region=placed.fal_region,
         cloud_region=placed.cloud_region,
-        zones=placed.zones,
-        machine=_machine(placed),
+        zones=_zones(placed, capacity),
+        machine=_machine(placed, capacity),
         scaling=ScalingPlan(
             min_runners=spec.min_concurrency,
             max_runners=spec.max_concurrency,
@@ -61,10 +80,11 @@ def _group(app: ResolvedApp, placed: RegionPlacement, platform: PlatformSettings
         route=RoutePlan(
             path_prefix=f"/{spec.name}",
             auth=spec.auth,
+            exposure=exposure_of(spec.auth),
             request_timeout_seconds=spec.request_timeout,
-            retry_conditions=tuple(c for c in RETRY_CONDITIONS if c not in spec.skip_retry_conditions),
+            retry_conditions=tuple(sorted(c for c in RETRY_CONDITIONS if c not in spec.skip_retry_conditions)),
             retries=max((policy.retries for policy in (spec.retry_config or {}).values()), default=DEFAULT_RETRIES),
-            listener_priority=0,
+            listener_priority=listener_priority,
         ),
         runner=RunnerPlan(
             port=spec.exposed_port,
@@ -74,26 +94,55 @@ def _group(app: ResolvedApp, placed: RegionPlacement, platform: PlatformSettings
             private_logs=spec.private_logs,
             python_version=spec.python_version,
         ),
-        image=plan_image(app, platform.name),
-        hourly_usd_per_runner=placed.hourly_usd,
+        image=plan_image(app, platform_name),
+        hourly_usd_per_runner=price,
+        price_basis=price_basis,
     )
 
 
-def _machine(placed: RegionPlacement) -> MachinePlan:
-    shape = instance_types(placed.cloud)[placed.instance_types[0]]
+def _zones(placed: RegionPlacement, capacity: Capacity) -> tuple[str, ...]:
+    """The zones offering at least one type the group really carries."""
+    offerings = region_offerings(placed.cloud)[placed.cloud_region]
+    return tuple(sorted({zone for name in capacity.instance_types for zone in offerings.zones_offering(name)}))
+
+
+def _price(placed: RegionPlacement, capacity: Capacity) -> tuple[float | None, str]:
+    """The preferred type's $/hour at the group's provisioning model, or None with the reason."""
+    preferred = capacity.instance_types[0]
+    if capacity.provisioning == "spot":
+        return None, f"unknown: the catalog has no Spot price for {preferred} in {placed.cloud_region}"
+    price = hourly_price(placed.cloud, placed.cloud_region, preferred)
+    if price is None:
+        return None, f"unknown: the catalog has no on-demand price for {preferred} in {placed.cloud_region}"
+    return price.value, "on-demand list price"
+
+
+def _machine(placed: RegionPlacement, capacity: Capacity) -> MachinePlan:
+    shape = instance_types(placed.cloud)[capacity.instance_types[0]]
     vram_gib = shape.gpu_count * shape.gpu_memory_gib
     if shape.gpu_count:
-        root = max(100, BASE_ROOT_VOLUME_GIB + 2 * vram_gib)
+        root = max(MIN_GPU_ROOT_VOLUME_GIB, BASE_ROOT_VOLUME_GIB + 2 * vram_gib)
         root = int(math.ceil(root / ROOT_VOLUME_STEP_GIB) * ROOT_VOLUME_STEP_GIB)
+        reason = (f"{BASE_ROOT_VOLUME_GIB} GiB for the OS image plus twice the {vram_gib:g} GiB of GPU memory "
+                  f"(image layers and model weights), at least {MIN_GPU_ROOT_VOLUME_GIB}, in steps of "
+                  f"{ROOT_VOLUME_STEP_GIB} GiB")
     else:
         root = CPU_ROOT_VOLUME_GIB
+        reason = f"{CPU_ROOT_VOLUME_GIB} GiB: the OS image and the app image on a CPU runner"
     return MachinePlan(
-        instance_types=placed.instance_types,
+        instance_types=capacity.instance_types,
         gpus_per_instance=placed.gpus_per_instance,
         gpu=shape.gpu,
         vcpus=shape.vcpus,
         memory_gib=shape.memory_gib,
         root_volume_gib=root,
+        root_volume_reason=reason,
+        provisioning=capacity.provisioning,
+        provisioning_reason=capacity.provisioning_reason,
+        left_out_types=capacity.left_out,
+        boot_disk_type=capacity.boot_disk_type,
+        nic_type=capacity.nic_type,
+        gpus_in_template=capacity.gpus_in_template,
     )
 
 

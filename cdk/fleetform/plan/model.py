@@ -12,23 +12,21 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from fleetform.errors import Problem
+from fleetform.plan.capacity import ProvisioningModel
+from fleetform.vocabulary import AuthMode, Cloud, DeploymentStrategy, Exposure, ImageSource, StateBackendKind
 
-Cloud = Literal["aws", "gcp"]
-AuthMode = Literal["private", "public", "shared"]
-RolloutStrategy = Literal["rolling", "recreate"]
-ImageSource = Literal["image", "dockerfile", "requirements"]
 
 RUNNER_AGENT_PORT = 8079
 """Port of the runner agent's health bridge on every runner (see ``fleetform/runner``)."""
 
-DATA_VOLUME_PATH = "/data"
 
 
 @dataclass(frozen=True)
 class MachinePlan:
-    """The VM shapes of a group: ``instance_types`` in fallback order (first preferred)."""
+    """The VM shapes of a group: ``instance_types`` in fallback order (first preferred), as the group carries them."""
 
     instance_types: tuple[str, ...]
+    """Exactly the types the ASG's mixed instances policy / the MIG's template and flexibility policy list."""
     gpus_per_instance: int
     gpu: str | None
     """The cloud's GPU name of the preferred type (``H100``, ``nvidia-h100-80gb``); None for CPU-only."""
@@ -36,6 +34,18 @@ class MachinePlan:
     memory_gib: float
     root_volume_gib: int
     """Boot disk size: the OS image plus room for the app image and model weights."""
+    root_volume_reason: str
+    provisioning: ProvisioningModel
+    """``on-demand`` or ``spot``: how the cloud sells the group's VMs."""
+    provisioning_reason: str
+    left_out_types: tuple[tuple[str, str], ...] = ()
+    """(type, why) for each resolved fallback type this cloud's group cannot carry."""
+    boot_disk_type: str | None = None
+    """GCP: the boot disk type the preferred type's family needs; None where the cloud decides (AWS gp3)."""
+    nic_type: str | None = None
+    """GCP: ``GVNIC`` where the family needs it; None for the default."""
+    gpus_in_template: bool = False
+    """GCP N1: GPUs are the template's ``guest_accelerator`` rather than part of the machine type."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +80,7 @@ class HealthPlan:
 class RolloutPlan:
     """How a new revision replaces runners, and how a runner stops."""
 
-    strategy: RolloutStrategy
+    strategy: DeploymentStrategy
     termination_grace_seconds: int
     startup_seconds: int
     """Time a runner may take from boot to healthy (startup_timeout): warmup and update pacing."""
@@ -156,6 +166,8 @@ class RoutePlan:
 
     path_prefix: str
     auth: AuthMode
+    exposure: Exposure
+    """``internal`` (the region's internal load balancer) or ``external`` (its internet-facing one)."""
     request_timeout_seconds: int
     retry_conditions: tuple[str, ...]
     """fal's retry conditions still on (``timeout``, ``server_error``, ``connection_error``) after ``skip_retry_conditions``."""
@@ -192,7 +204,8 @@ class GroupPlan:
     fal_region: str
     cloud_region: str
     zones: tuple[str, ...]
-    """AWS AZ IDs or GCP zones offering every instance type of ``machine``."""
+    """AWS AZ IDs or GCP zones where the group runs: each offers at least one of its types and, with a
+    configured AWS VPC, has the subnets its load balancer reaches."""
     machine: MachinePlan
     scaling: ScalingPlan
     health: HealthPlan
@@ -201,7 +214,9 @@ class GroupPlan:
     runner: RunnerPlan
     image: ImagePlan
     hourly_usd_per_runner: float | None
-    """On-demand $/hour of one runner on the preferred type; None when the catalog has no price."""
+    """$/hour of one runner on the preferred type at the group's provisioning model; None when unknown."""
+    price_basis: str
+    """What the price is (``on-demand list price``) or why it is unknown."""
 
     @property
     def hourly_usd_at_min(self) -> float | None:
@@ -290,7 +305,7 @@ class SharedPlan:
 
 @dataclass(frozen=True)
 class StatePlan:
-    backend: Literal["local", "s3", "gcs"]
+    backend: StateBackendKind
     bucket: str | None
     prefix: str
     region: str | None

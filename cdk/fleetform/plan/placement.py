@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fleetform.catalog.prices import hourly_price
 from fleetform.catalog.resolve import resolve
 from fleetform.errors import FleetformError, Problem, where_toml
 from fleetform.spec.platform import PlatformSettings
@@ -27,8 +26,6 @@ class RegionPlacement:
     instance_types: tuple[str, ...]
     zones: tuple[str, ...]
     gpus_per_instance: int
-    hourly_usd: float | None
-    """On-demand $/hour of the first (preferred) instance type, when the catalog has a price."""
 
 
 @dataclass(frozen=True)
@@ -59,9 +56,8 @@ def place_app(app: ResolvedApp, platform: PlatformSettings) -> AppPlacement:
                 warnings.append(placement.problem)
                 continue
             warnings += placement.warnings
-            price = hourly_price(cloud, cloud_region, placement.instance_types[0])
             groups.append(RegionPlacement(cloud, fal_region, cloud_region, placement.instance_types, placement.zones,
-                                          gpus[placement.instance_types[0]], price.value if price else None))
+                                          gpus[placement.instance_types[0]]))
     if not groups:
         raise FleetformError([Problem("plan/unplaceable", where,
                                       f"no enabled cloud ({', '.join(platform.clouds)}) can run machine_type "

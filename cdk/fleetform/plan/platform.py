@@ -1,18 +1,22 @@
 """The whole platform's plan: every app's groups gathered per cloud region, plus what each cloud shares.
 
-This is where platform settings meet the apps: networks and certificates per region, the auth
+This is where platform settings meet the apps: the regions the platform serves, networks and
+certificates per region (HTTPS for internet-facing apps unless the platform opts out), the auth
 settings ``shared`` apps need, the stable listener priority of each app, and the secrets and image
-repositories the shared stacks hold. Every problem is reported at once.
+repositories the shared stacks hold. Every command runs :func:`plan_workspace_outcome`, so each
+reports the same problems, all at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 from fleetform.errors import FleetformError, Problem, where_toml
+from fleetform.plan.clouds import CLOUD_RULES, CloudRules
 from fleetform.plan.group import plan_app_groups
 from fleetform.plan.model import (
     AwsNetworkPlan,
@@ -25,51 +29,104 @@ from fleetform.plan.model import (
     StatePlan,
 )
 from fleetform.spec.platform import PlatformSettings
-from fleetform.spec.resolve import ResolvedApp, load_apps
-from fleetform.spec.vocabulary import FAL_REGIONS
+from fleetform.spec.resolve import ResolvedApp, resolve_apps
+from fleetform.vocabulary import AUTH_MODES, FAL_REGIONS, Cloud
 from fleetform.spec.workspace import Workspace
 
 MAX_LISTENER_PRIORITY = 50_000
 MIN_LOAD_BALANCER_ZONES = 2
 """An Application Load Balancer needs subnets in at least two zones."""
+RuleSet = Literal["platform", "team-stack", "preview"]
+"""Which platform rules a pass applies: ``platform``, all (a platform repo; ``FleetPlatform``);
+``team-stack``, only what rendering needs (``FleetApp`` in a team's own stack, provider and
+certificates: ``shared`` apps still need the issuer and HTTPS); ``preview``, none (an app project
+planned on the default settings, for its team's ``validate``)."""
+
+MIN_GROUP_ZONES = 2
+"""Fewer zones than this leave a group exposed to one zone's outage or stockout: a warning."""
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """One planning pass: the apps that resolved, their groups, the plan (None on errors), every problem."""
+
+    apps: tuple[ResolvedApp, ...]
+    groups: tuple[GroupPlan, ...]
+    """Every group that could be planned, also when other apps or rules failed (``validate`` shows them)."""
+    plan: PlatformPlan | None
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
 
 
 def plan_workspace(workspace: Workspace) -> PlatformPlan:
     """Resolve every app of ``workspace`` and plan the platform; raises with every problem found."""
+    outcome = plan_workspace_outcome(workspace)
+    if outcome.plan is None:
+        raise FleetformError(list(outcome.problems))
+    return outcome.plan
+
+
+def plan_workspace_outcome(workspace: Workspace) -> PlanOutcome:
+    """The one pass every command runs: every project read, every app resolved and planned, all problems kept.
+
+    The platform's own rules apply when the workspace is a platform repo; an app project alone is
+    planned on the default settings without them (an app team's preview).
+    """
     apps: list[ResolvedApp] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = list(workspace.problems)
     for project in workspace.app_projects:
-        try:
-            apps += load_apps(project, workspace.platform)
-        except FleetformError as error:
-            problems += error.problems
-    if problems:
-        raise FleetformError(problems)
-    return plan_platform(apps, workspace.platform, workspace.platform_file)
+        resolved, failed = resolve_apps(project, workspace.platform)
+        apps += resolved
+        problems += failed
+    outcome = plan_outcome(apps, workspace.platform, workspace.platform_file,
+                           rules="platform" if workspace.platform_file is not None else "preview")
+    problems += outcome.problems
+    return replace(outcome, plan=outcome.plan if not problems else None, problems=tuple(problems))
 
 
-def plan_platform(apps: Sequence[ResolvedApp], settings: PlatformSettings, settings_file: Path | None) -> PlatformPlan:
-    """The plan of ``apps`` on the platform ``settings`` describe (read from ``settings_file``)."""
-    problems: list[Problem] = _duplicate_names(apps)
+def plan_platform(apps: Sequence[ResolvedApp], settings: PlatformSettings, settings_file: Path | None, *,
+                  rules: RuleSet = "platform") -> PlatformPlan:
+    """The plan of ``apps`` on the platform ``settings`` describe (read from ``settings_file``); raises on problems."""
+    outcome = plan_outcome(apps, settings, settings_file, rules=rules)
+    if outcome.plan is None:
+        raise FleetformError(list(outcome.problems))
+    return outcome.plan
+
+
+def plan_outcome(apps: Sequence[ResolvedApp], settings: PlatformSettings, settings_file: Path | None, *,
+                 rules: RuleSet = "platform") -> PlanOutcome:
+    """Plan ``apps`` on ``settings``, keeping every problem and every group that could be planned.
+
+    ``rules`` says which platform rules apply (see :data:`RuleSet`).
+    """
+    platform_rules = rules == "platform"
+    settings_where = where_toml(settings_file, "tool", "fleetform") if settings_file else "[tool.fleetform] (defaults)"
+    problems: list[Problem] = _duplicate_names(apps) + (_platform_problems(settings, settings_where)
+                                                        if platform_rules else [])
     groups: list[GroupPlan] = []
     warnings: list[Problem] = []
+    priorities = listener_priorities(app.spec.name for app in apps)
     for app in apps:
+        unserved = _unserved_regions(app, settings, settings_where) if platform_rules else []
+        if unserved:
+            problems += unserved
+            continue
         try:
-            app_groups, app_warnings = plan_app_groups(app, settings)
+            app_groups, app_warnings = plan_app_groups(app, settings, priorities[app.spec.name])
         except FleetformError as error:
             problems += error.problems
             continue
         groups += app_groups
         warnings += app_warnings
-    groups = _with_listener_priorities(groups)
-    settings_where = where_toml(settings_file, "tool", "fleetform") if settings_file else "[tool.fleetform] (defaults)"
-    regions = [_region(cloud, region, members, settings, settings_where, problems)
+    regions = [_region(cloud, region, members, settings, settings_where, problems, warnings, rules)
                for (cloud, region), members in _by_region(groups).items()]
+    warnings = list(dict.fromkeys(warnings))
+    planned = tuple(group for region in regions for group in region.groups)
     if problems:
-        raise FleetformError(problems)
+        return PlanOutcome(tuple(apps), planned, None, tuple(problems), tuple(warnings))
     shared = tuple(_shared(cloud, [r for r in regions if r.cloud == cloud], settings)
                    for cloud in settings.clouds if any(r.cloud == cloud for r in regions))
-    return PlatformPlan(
+    plan = PlatformPlan(
         name=settings.name,
         clouds=tuple(settings.clouds),
         regions=tuple(regions),
@@ -78,8 +135,57 @@ def plan_platform(apps: Sequence[ResolvedApp], settings: PlatformSettings, setti
         tags=tuple(sorted(settings.tags.items())),
         aws_account_ids=settings.aws.allowed_account_ids,
         gcp_project=settings.gcp.project,
-        warnings=tuple(dict.fromkeys(warnings)),
+        warnings=tuple(warnings),
     )
+    return PlanOutcome(tuple(apps), planned, plan, (), tuple(warnings))
+
+
+def listener_priorities(app_names: Iterable[str]) -> dict[str, int]:
+    """A stable ALB rule priority per app: a hash of its name, moved to the next free value on a collision."""
+    taken: set[int] = set()
+    priority_of: dict[str, int] = {}
+    for app in sorted(set(app_names)):
+        priority = 1 + int(hashlib.sha256(app.encode()).hexdigest()[:8], 16) % (MAX_LISTENER_PRIORITY - 1)
+        while priority in taken:
+            priority = priority % (MAX_LISTENER_PRIORITY - 1) + 1
+        taken.add(priority)
+        priority_of[app] = priority
+    return priority_of
+
+
+def _platform_problems(settings: PlatformSettings, where: str) -> list[Problem]:
+    """Rules over the platform's own settings: a project for GCP, certificates in the regions they serve."""
+    problems = []
+    if "gcp" in settings.clouds and settings.gcp.project is None:
+        problems.append(Problem("plan/gcp-project-unset", f"{where}.gcp.project",
+                                "GCP is enabled (clouds) but no project is set: every GCP stack needs one",
+                                fix='set [tool.fleetform.gcp] project = "my-project", or remove "gcp" from clouds'))
+    for cloud in settings.clouds:
+        rules = CLOUD_RULES[cloud]
+        for region, certificate in sorted(settings.account(cloud).certificates.items()):
+            stated = rules.certificate_region(certificate)
+            if stated is not None and stated != region:
+                problems.append(Problem(
+                    "plan/certificate-region", f"{where}.{cloud}.certificates.{region}",
+                    f"certificate {certificate!r} belongs to {stated}, but it is configured for {region}: a "
+                    f"{rules.title} load balancer only uses a certificate of its own region",
+                    allowed=rules.certificate_example(region),
+                    fix=f"use a certificate issued in {region}, or move this entry to the key {stated}"))
+    return problems
+
+
+def _unserved_regions(app: ResolvedApp, settings: PlatformSettings, where: str) -> list[Problem]:
+    served = settings.served_fal_regions
+    asked = [region for region in (app.spec.regions or ()) if region not in served]
+    if not asked:
+        return []
+    key = "served_regions" if settings.served_regions is not None else "default_regions"
+    return [Problem(
+        "plan/region-not-served", f"{app.where}.regions",
+        f"app {app.spec.name!r} asks for fal region(s) {', '.join(asked)}, which the platform does not serve "
+        f"({where}.{key}{'' if key == 'served_regions' else ' and regions'})",
+        allowed=", ".join(served),
+        fix="choose served regions, or ask the platform team to add them to [tool.fleetform] served_regions")]
 
 
 def _duplicate_names(apps: Iterable[ResolvedApp]) -> list[Problem]:
@@ -94,104 +200,105 @@ def _duplicate_names(apps: Iterable[ResolvedApp]) -> list[Problem]:
     return problems
 
 
-def _with_listener_priorities(groups: list[GroupPlan]) -> list[GroupPlan]:
-    """A stable priority per app: a hash of its name, moved to the next free value on a collision."""
-    taken: dict[int, str] = {}
-    priority_of: dict[str, int] = {}
-    for app in sorted({group.app for group in groups}):
-        priority = 1 + int(hashlib.sha256(app.encode()).hexdigest()[:8], 16) % (MAX_LISTENER_PRIORITY - 1)
-        while priority in taken:
-            priority = priority % (MAX_LISTENER_PRIORITY - 1) + 1
-        taken[priority] = app
-        priority_of[app] = priority
-    return [replace(group, route=replace(group.route, listener_priority=priority_of[group.app])) for group in groups]
-
-
-def _by_region(groups: Iterable[GroupPlan]) -> dict[tuple[str, str], list[GroupPlan]]:
-    by_region: dict[tuple[str, str], list[GroupPlan]] = {}
+def _by_region(groups: Iterable[GroupPlan]) -> dict[tuple[Cloud, str], list[GroupPlan]]:
+    by_region: dict[tuple[Cloud, str], list[GroupPlan]] = {}
     for group in groups:
         by_region.setdefault((group.cloud, group.cloud_region), []).append(group)
     return {key: sorted(members, key=lambda g: g.app) for key, members in sorted(by_region.items())}
 
 
-def _region(cloud: str, cloud_region: str, groups: list[GroupPlan], settings: PlatformSettings, where: str,
-            problems: list[Problem]) -> RegionPlan:
+def _region(cloud: Cloud, cloud_region: str, groups: list[GroupPlan], settings: PlatformSettings, where: str,
+            problems: list[Problem], warnings: list[Problem], rules: RuleSet) -> RegionPlan:
+    cloud_rules = CLOUD_RULES[cloud]
     fal_regions = tuple(r for r in FAL_REGIONS if any(g.fal_region == r for g in groups))
-    auth_modes = tuple(mode for mode in ("private", "public", "shared") if any(g.route.auth == mode for g in groups))
-    certificates = settings.aws.certificates if cloud == "aws" else settings.gcp.certificates
-    certificate = certificates.get(cloud_region)
-    if "shared" in auth_modes:
-        problems += _shared_auth_problems(cloud, cloud_region, groups, settings, where, certificate)
-    if cloud == "aws":
-        network: AwsNetworkPlan | GcpNetworkPlan = _aws_network(cloud_region, groups, settings, where, problems)
-    else:
-        gcp = settings.networks.gcp.get(cloud_region)
-        network = GcpNetworkPlan(gcp.network if gcp else None, gcp.subnetwork if gcp else None)
+    auth_modes = tuple(mode for mode in AUTH_MODES if any(g.route.auth == mode for g in groups))
+    certificate = settings.account(cloud).certificates.get(cloud_region)
+    if "shared" in auth_modes and rules != "preview":
+        problems += _shared_auth_problems(cloud_rules, cloud_region, groups, settings, where, certificate)
+    if rules == "platform" and "public" in auth_modes and certificate is None and not settings.allow_plain_http:
+        apps = ", ".join(g.app for g in groups if g.route.auth == "public")
+        problems.append(Problem(
+            "plan/public-without-https", f"{where}.{cloud}.certificates.{cloud_region}",
+            f"public app(s) {apps} would be served on the internet over plain HTTP: {cloud_region} has no "
+            "certificate",
+            allowed=cloud_rules.certificate_example(cloud_region),
+            fix=f"set [tool.fleetform.{cloud}.certificates] {cloud_region} = \"...\", or (for trying out only) "
+                "allow_plain_http = true in [tool.fleetform]"))
+    network = cloud_rules.network(settings, cloud_region)
+    if isinstance(network, AwsNetworkPlan) and network.vpc_id is not None:
+        groups = _groups_in_subnets(cloud_region, groups, network, f"{where}.networks.aws.{cloud_region}", problems)
+    warnings += [_few_zones(group) for group in groups if len(group.zones) < MIN_GROUP_ZONES]
     ingress = IngressPlan(auth_modes, certificate, settings.auth.jwt_issuer, settings.auth.jwks_url,
                           settings.auth.shared_members)
-    return RegionPlan(cloud, cloud_region, fal_regions, network, ingress, tuple(groups))  # type: ignore[arg-type]
+    return RegionPlan(cloud, cloud_region, fal_regions, network, ingress, tuple(groups))
 
 
-def _aws_network(region: str, groups: list[GroupPlan], settings: PlatformSettings, where: str,
-                 problems: list[Problem]) -> AwsNetworkPlan:
-    """A configured VPC must give each group a zone its load balancer reaches, and each ALB two zones."""
-    configured = settings.networks.aws.get(region)
-    if configured is None:
-        return AwsNetworkPlan(None, (), ())
-    key = f"{where}.networks.aws.{region}"
-    private, public = set(configured.private_subnets), set(configured.public_subnets)
+def _few_zones(group: GroupPlan) -> Problem:
+    return Problem("plan/single-zone", f"{group.source}.machine_type",
+                   f"{group.app} runs in only {len(group.zones)} zone(s) of {group.cloud} {group.cloud_region} "
+                   f"({', '.join(group.zones)}): a zone outage or stockout stops it there",
+                   fix="add a fallback machine type offered in other zones")
+
+
+def _groups_in_subnets(region: str, groups: list[GroupPlan], network: AwsNetworkPlan, key: str,
+                       problems: list[Problem]) -> list[GroupPlan]:
+    """A configured VPC: each group keeps the zones its load balancer reaches; each ALB needs two zones.
+
+    An ALB sends traffic only to targets in zones where it has a subnet, so a group behind the
+    internet-facing load balancer runs only in zones with both a private and a public subnet.
+    """
+    private, public = set(dict(network.private_subnets)), set(dict(network.public_subnets))
+    placed = []
     for group in groups:
-        internal = group.route.auth == "private"
+        internal = group.route.exposure == "internal"
         usable = private if internal else private & public
-        if not any(zone in usable for zone in group.zones):
+        zones = tuple(zone for zone in group.zones if zone in usable)
+        if not zones:
             problems.append(Problem(
                 "plan/no-subnet", f"{key}.{'private_subnets' if internal else 'public_subnets'}",
-                f"app {group.app!r} ({group.route.auth}) runs {group.machine.instance_types[0]}, offered in {region} "
-                f"only in AZ IDs {', '.join(group.zones)}, and none of them has a private subnet"
+                f"app {group.app!r} ({group.route.auth}) runs {', '.join(group.machine.instance_types)}, offered in "
+                f"{region} only in AZ IDs {', '.join(group.zones)}, and none of them has a private subnet"
                 + ("" if internal else " and a public subnet (its internet-facing load balancer's)"),
                 allowed=", ".join(group.zones),
                 fix="add a private subnet (and, for public or shared apps, a public subnet) in one of those AZ IDs"))
-    exposures = {group.route.auth == "private" for group in groups}
-    for internal in sorted(exposures, reverse=True):
-        name, subnets = ("private_subnets", private) if internal else ("public_subnets", public)
+        placed.append(replace(group, zones=zones))
+    for exposure in sorted({group.route.exposure for group in groups}, reverse=True):
+        name, subnets = ("private_subnets", private) if exposure == "internal" else ("public_subnets", public)
         if len(subnets) < MIN_LOAD_BALANCER_ZONES:
             problems.append(Problem(
                 "plan/load-balancer-zones", f"{key}.{name}",
-                f"the {'internal' if internal else 'internet-facing'} load balancer in {region} needs subnets in at "
-                f"least {MIN_LOAD_BALANCER_ZONES} AZ IDs; {name} has {len(subnets)}",
+                f"the {'internal' if exposure == 'internal' else 'internet-facing'} load balancer in {region} needs "
+                f"subnets in at least {MIN_LOAD_BALANCER_ZONES} AZ IDs; {name} has {len(subnets)}",
                 allowed=f"{MIN_LOAD_BALANCER_ZONES} or more AZ ID = subnet pairs",
                 fix=f"add subnets in other AZ IDs to {name}"))
-    return AwsNetworkPlan(configured.vpc_id, tuple(sorted(configured.private_subnets.items())),
-                          tuple(sorted(configured.public_subnets.items())))
+    return placed
 
 
-def _shared_auth_problems(cloud: str, region: str, groups: list[GroupPlan], settings: PlatformSettings, where: str,
-                          certificate: str | None) -> list[Problem]:
+def _shared_auth_problems(rules: CloudRules, region: str, groups: list[GroupPlan], settings: PlatformSettings,
+                          where: str, certificate: str | None) -> list[Problem]:
     """``shared`` apps are authenticated at the load balancer (AWS: JWT validation; GCP: IAP), on HTTPS only."""
     apps = ", ".join(g.app for g in groups if g.route.auth == "shared")
-    checker = "the load balancer checks the caller's JWT" if cloud == "aws" else "Identity-Aware Proxy checks callers"
     problems = []
-    if cloud == "aws" and settings.auth.jwt_issuer is None:
+    if rules.needs_jwt_issuer and settings.auth.jwt_issuer is None:
         problems.append(Problem("plan/shared-auth-unset", f"{where}.auth.jwt_issuer",
-                                f"app(s) {apps} use auth = \"shared\"; on AWS {checker}, so it needs the platform's "
-                                "issuer",
+                                f"app(s) {apps} use auth = \"shared\"; on {rules.title} {rules.shared_auth_checker}, "
+                                "so it needs the platform's issuer",
                                 fix='set [tool.fleetform.auth] jwt_issuer = "https://..." and jwks_url = "https://..."'))
     if certificate is None:
-        example = "arn:aws:acm:..." if cloud == "aws" else f"projects/<project>/regions/{region}/sslCertificates/<name>"
-        problems.append(Problem("plan/shared-auth-needs-https", f"{where}.{cloud}.certificates.{region}",
-                                f"app(s) {apps} use auth = \"shared\"; on {cloud.upper()} {checker}, which runs on "
-                                f"HTTPS only, and {region} has no certificate",
-                                fix=f'set [tool.fleetform.{cloud}.certificates] {region} = "{example}"'))
+        problems.append(Problem("plan/shared-auth-needs-https", f"{where}.{rules.cloud}.certificates.{region}",
+                                f"app(s) {apps} use auth = \"shared\"; on {rules.title} {rules.shared_auth_checker}, "
+                                f"which runs on HTTPS only, and {region} has no certificate",
+                                fix=f'set [tool.fleetform.{rules.cloud}.certificates] {region} = '
+                                    f'"{rules.certificate_example(region)}"'))
     return problems
 
 
-def _shared(cloud: str, regions: list[RegionPlan], settings: PlatformSettings) -> SharedPlan:
+def _shared(cloud: Cloud, regions: list[RegionPlan], settings: PlatformSettings) -> SharedPlan:
     groups = [group for region in regions for group in region.groups]
-    configured_home = settings.aws.home_region if cloud == "aws" else settings.gcp.home_region
     secrets = {name for group in groups for name in (*group.secrets_read, *group.image.build_secrets)}
     return SharedPlan(
-        cloud=cloud,  # type: ignore[arg-type]
-        home_region=configured_home or regions[0].cloud_region,
+        cloud=cloud,
+        home_region=settings.account(cloud).home_region or regions[0].cloud_region,
         regions=tuple(region.cloud_region for region in regions),
         secrets=tuple(sorted(secrets)),
         repositories=tuple(sorted({g.image.repository for g in groups if g.image.source != "image"})),

@@ -6,12 +6,11 @@ its assignment; lists become the contents of a bash array. The templates only ev
 
 from __future__ import annotations
 
-import posixpath
 import shlex
 from collections.abc import Iterable
 
-from fleetform.errors import FleetformError
-from fleetform.plan.model import DATA_VOLUME_PATH, GroupPlan
+from fleetform.plan.model import GroupPlan
+from fleetform.spec.app import DATA_VOLUME_PATH
 from fleetform.plan.names import group_name, log_name, secret_id
 from fleetform.runner.container_command import container_command
 from fleetform.runner.contract import (
@@ -60,7 +59,7 @@ def script_values(group: GroupPlan, platform: str) -> dict[str, str]:
         "registry_password_secret_ids": [secret_id(group.cloud, platform, login.password_secret) for login in image.registries],
         "app_secret_names": runner.secrets,
         "app_secret_ids": [secret_id(group.cloud, platform, name) for name in runner.secrets],
-        "data_mounts": _data_mounts(group),
+        "data_mounts": group.runner.data_mounts,
     }
     return words | {name: _array(items) for name, items in arrays.items()}
 
@@ -69,19 +68,3 @@ def _array(items: Iterable[str]) -> str:
     return " ".join(shlex.quote(item) for item in items)
 
 
-def _data_mounts(group: GroupPlan) -> list[str]:
-    """The data mount paths, each checked to lie on the shared volume (``/data`` or below it)."""
-    outside = [
-        path for path in group.runner.data_mounts
-        if posixpath.normpath(path) != path
-        or (path != DATA_VOLUME_PATH and not path.startswith(DATA_VOLUME_PATH + "/"))
-    ]
-    if outside:
-        raise FleetformError.single(
-            "runner/data-mount-outside-volume",
-            f"{group.source}.data_mounts",
-            f"data mount path(s) {', '.join(repr(path) for path in outside)} are not on the shared data volume",
-            allowed=f"{DATA_VOLUME_PATH} or a normalized path below it, such as {DATA_VOLUME_PATH}/.cache",
-            fix=f"mount {DATA_VOLUME_PATH} or one of its folders",
-        )
-    return sorted(group.runner.data_mounts)

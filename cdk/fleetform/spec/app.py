@@ -8,6 +8,7 @@ every broken rule at once, each at its own key.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,8 @@ from pydantic_core import PydanticCustomError
 from fleetform.spec.health_check import HealthCheckSpec
 from fleetform.spec.image import ContainerImageSpec
 from fleetform.spec.requirements import Requirements
+from fleetform.vocabulary import AuthMode, DeploymentStrategy, FalRegion, RetryCondition
 
-AuthMode = Literal["private", "public", "shared"]
-DeploymentStrategy = Literal["rolling", "recreate"]
-FalRegion = Literal["us-west", "us-central", "us-east", "eu-north", "eu-west"]
-RetryCondition = Literal["timeout", "server_error", "connection_error"]
 
 DEFAULT_APP_FILES_IGNORE: tuple[str, ...] = (r"\.pyc$", r"__pycache__/", r"\.git/", r"\.DS_Store$")
 """fal's default ``app_files_ignore`` (``fal/app.py``)."""
@@ -31,6 +29,8 @@ DEFAULT_APP_FILES_IGNORE: tuple[str, ...] = (r"\.pyc$", r"__pycache__/", r"\.git
 DEFAULT_EXPOSED_PORT = 8080
 DEFAULT_METRICS_PORT = 9090
 DEFAULT_STARTUP_TIMEOUT_SECONDS = 600
+DATA_VOLUME_PATH = "/data"
+"""Where the region's shared volume is mounted: fal's ``/data``."""
 MAX_TERMINATION_GRACE_SECONDS = 30
 """fal's documented maximum; kept so an app behaves the same on fal and on fleetform."""
 
@@ -138,6 +138,12 @@ class RuleViolation:
     fix: str | None = None
 
 
+def is_data_mount(path: str) -> bool:
+    """Whether ``path`` names the shared volume or a folder on it, written in normal form (no ``..``)."""
+    normal = posixpath.normpath(path) == path and not path.startswith("//")
+    return normal and (path == DATA_VOLUME_PATH or path.startswith(DATA_VOLUME_PATH + "/"))
+
+
 def app_rule_violations(spec: AppSpec) -> list[RuleViolation]:
     """Every cross-field rule fal documents or fleetform needs, in field order."""
     found: list[RuleViolation] = []
@@ -190,9 +196,10 @@ def app_rule_violations(spec: AppSpec) -> list[RuleViolation]:
                    f"secret name {name!r} cannot be an environment variable name",
                    "letters, digits and '_', not starting with a digit")
     for index, mount in enumerate(spec.data_mounts or ()):
-        if mount != "/data" and not mount.startswith("/data/"):
-            broken(f"data_mounts[{index}]", "spec/bad-data-mount", f"data mount {mount!r} is outside /data",
-                   "/data or a path below it, such as /data/.cache")
+        if not is_data_mount(mount):
+            broken(f"data_mounts[{index}]", "spec/bad-data-mount",
+                   f"data mount {mount!r} is not a normalized path on the shared /data volume",
+                   "/data or a normalized path below it, such as /data/.cache (no '..', '.', '//' or trailing '/')")
     _check_duplicates(spec, broken)
     return found
 

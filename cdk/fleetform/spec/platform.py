@@ -12,9 +12,9 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 
-from fleetform.spec.app import FalRegion
+from fleetform.catalog.regions import DEFAULT_CLOUD_REGIONS
+from fleetform.vocabulary import CLOUDS, FAL_REGIONS, Cloud, FalRegion, StateBackendKind
 
-Cloud = Literal["aws", "gcp"]
 AzId = StrictStr
 
 
@@ -70,7 +70,7 @@ class Networks(_Settings):
 class StateBackend(_Settings):
     """Where Terraform keeps state: ``local`` (trying it out), ``s3`` or ``gcs``."""
 
-    backend: Literal["local", "s3", "gcs"] = "local"
+    backend: StateBackendKind = "local"
     bucket: Optional[StrictStr] = Field(None, min_length=3)
     prefix: StrictStr = Field("fleetform", description="Key prefix; each stack adds /<stack>.tfstate.")
     region: Optional[StrictStr] = Field(None, description="S3 bucket region.")
@@ -135,7 +135,7 @@ class PlatformSettings(_Settings):
     """Everything ``[tool.fleetform]`` holds; every key is optional so that ``fleetform validate`` works alone."""
 
     name: StrictStr = Field("fleetform", pattern=r"^[a-z][a-z0-9-]{0,19}$", description="Prefix of resource names.")
-    clouds: tuple[Cloud, ...] = Field(("aws", "gcp"), min_length=1, description="Clouds apps are deployed to.")
+    clouds: tuple[Cloud, ...] = Field(CLOUDS, min_length=1, description="Clouds apps are deployed to.")
     apps: tuple[StrictStr, ...] = Field((), description="Globs of app projects' pyproject.toml, from this file.")
     default_regions: tuple[FalRegion, ...] = Field(
         ("us-east",), min_length=1, description="fal regions of apps that set no regions."
@@ -150,6 +150,25 @@ class PlatformSettings(_Settings):
     defaults: AppDefaults = Field(default_factory=AppDefaults)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     tags: dict[StrictStr, StrictStr] = Field(default_factory=dict, description="Tags/labels on every resource.")
+    served_regions: Optional[tuple[FalRegion, ...]] = Field(
+        None, min_length=1,
+        description="fal regions the platform serves; default: default_regions plus the fal regions under regions.",
+    )
+    allow_plain_http: StrictBool = Field(
+        False, description="Serve public apps over plain HTTP in regions without a certificate (trying out only)."
+    )
+
+    @property
+    def served_fal_regions(self) -> tuple[FalRegion, ...]:
+        """The fal regions apps may ask for: ``served_regions``, else the regions this file names."""
+        if self.served_regions is not None:
+            return self.served_regions
+        named = {fal_region for per_cloud in self.regions.values() for fal_region in per_cloud}
+        return tuple(region for region in FAL_REGIONS if region in named or region in self.default_regions)
+
+    def account(self, cloud: Cloud) -> AwsAccount | GcpProject:
+        """The cloud's own table: ``[tool.fleetform.aws]`` or ``[tool.fleetform.gcp]``."""
+        return self.aws if cloud == "aws" else self.gcp
 
     @model_validator(mode="after")
     def _gcs_state_needs_gcp(self) -> PlatformSettings:
@@ -159,8 +178,6 @@ class PlatformSettings(_Settings):
 
     def cloud_region(self, cloud: str, fal_region: str) -> str:
         """The cloud region behind a fal region: the override here, else the catalog's default."""
-        from fleetform.catalog.regions import DEFAULT_CLOUD_REGIONS
-
         return self.regions.get(cloud, {}).get(fal_region) or DEFAULT_CLOUD_REGIONS[cloud][fal_region]
 
 

@@ -22,6 +22,8 @@ class Workspace:
     platform: PlatformSettings
     platform_file: Path | None
     app_projects: tuple[Pyproject, ...]
+    problems: tuple[Problem, ...] = ()
+    """App projects that could not be read (bad TOML, no match for a glob): reported with everything else."""
 
 
 def open_workspace(path: Path) -> Workspace:
@@ -50,6 +52,4 @@ def open_workspace(path: Path) -> Workspace:
                     apps.append(read_pyproject(match))
                 except FleetformError as error:
                     problems.extend(error.problems)
-    if problems:
-        raise FleetformError(problems)
-    return Workspace(platform=platform, platform_file=project.path, app_projects=tuple(apps))
+    return Workspace(platform=platform, platform_file=project.path, app_projects=tuple(apps), problems=tuple(problems))

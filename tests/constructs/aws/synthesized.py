@@ -24,6 +24,8 @@ name = "acme"
 clouds = ["aws"]
 apps = ["../apps/*/pyproject.toml"]
 default_regions = ["us-east"]
+served_regions = ["us-west", "us-central", "us-east", "eu-north", "eu-west"]
+allow_plain_http = true
 [tool.fleetform.aws]
 allowed_account_ids = ["111111111111"]
 """
@@ -91,14 +93,15 @@ def policy_statements(stack: Stack, app: str) -> dict[str, dict[str, Any]]:
 def aws_example(root: Path) -> Path:
     """A copy of the example platform with AWS as its only cloud; returns the platform folder.
 
-    eu-north-1 loses its certificate, so that one region shows the plain-HTTP load balancer.
+    eu-north-1 loses its certificate, so that one region shows the plain-HTTP load balancer (the platform
+    opts in with ``allow_plain_http``).
     """
     shutil.copytree(EXAMPLES / "apps", root / "apps", ignore=shutil.ignore_patterns("__pycache__"))
     text = (EXAMPLES / "platform" / "pyproject.toml").read_text()
     assert 'clouds = ["aws", "gcp"]' in text
     text = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("eu-north-1 = "))
     (root / "platform").mkdir()
-    (root / "platform" / "pyproject.toml").write_text(text.replace('clouds = ["aws", "gcp"]', 'clouds = ["aws"]'))
+    (root / "platform" / "pyproject.toml").write_text(text.replace('clouds = ["aws", "gcp"]', 'clouds = ["aws"]\nallow_plain_http = true'))
     return root / "platform"
 
 

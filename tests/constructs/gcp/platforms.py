@@ -19,6 +19,10 @@ name = "acme"
 clouds = ["gcp"]
 apps = ["../apps/*/pyproject.toml"]
 default_regions = ["us-central"]
+served_regions = ["us-west", "us-central", "us-east", "eu-north", "eu-west"]
+allow_plain_http = true
+[tool.fleetform.gcp]
+project = "acme-gpu-test"
 """
 US_EAST4_CERTIFICATE = "projects/acme-gpu-platform/regions/us-east4/sslCertificates/acme-apps"
 
@@ -29,7 +33,7 @@ def gcp_example(root: Path) -> Path:
     GCP has no L40S, so the two apps that ask for ``GPU-L40`` move to GPUs GCP has (the upscaler to
     an A100 80 GB, the captioner to 8 B200s, which boot from Hyperdisk), and us-east4 gets a
     certificate (the example's), which the upscaler's ``shared`` auth needs on GCP; us-central1 loses its
-    certificate, so that one region shows the plain-HTTP load balancer.
+    certificate, so that one region shows the plain-HTTP load balancer (``allow_plain_http``).
     """
     shutil.copytree(EXAMPLES / "apps", root / "apps", ignore=shutil.ignore_patterns("__pycache__"))
     _replace(root / "apps/image-studio/src/image_studio/upscaler.py", 'machine_type = "GPU-L40"',
@@ -39,12 +43,12 @@ def gcp_example(root: Path) -> Path:
     assert f'us-east4 = "{US_EAST4_CERTIFICATE}"' in text
     text = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("us-central1 = "))
     (root / "platform").mkdir()
-    (root / "platform" / "pyproject.toml").write_text(text.replace('clouds = ["aws", "gcp"]', 'clouds = ["gcp"]'))
+    (root / "platform" / "pyproject.toml").write_text(text.replace('clouds = ["aws", "gcp"]', 'clouds = ["gcp"]\nallow_plain_http = true'))
     return root / "platform"
 
 
 def small_platform(root: Path, apps: str, *, platform_extra: str = "") -> Path:
-    """A GCP platform (``PLATFORM_HEADER``, no project id, + ``platform_extra``) with one app project holding ``apps``."""
+    """A GCP platform (``PLATFORM_HEADER`` + ``platform_extra``) with one app project holding ``apps``."""
     return aws_small_platform(root, apps, platform_extra=platform_extra, header=PLATFORM_HEADER)
 
 

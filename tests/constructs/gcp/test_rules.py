@@ -10,20 +10,20 @@ from pathlib import Path
 import pytest
 
 from fleetform.catalog.regions import known_cloud_regions
-from fleetform.constructs.gcp.capacity import SPOT, STANDARD, plan_capacity
 from fleetform.constructs.gcp.data_volume import data_volume_zone
 from fleetform.constructs.gcp.instance_template import runner_template
-from fleetform.constructs.gcp.machine_family import machine_family
 from fleetform.constructs.gcp.naming import base_instance_name, service_account_id, template_name_prefix
 from fleetform.constructs.gcp.network import DEFAULT_NETWORK_PROXY_ONLY_RANGES
 from fleetform.constructs.gcp.route_action import route_action
 from fleetform.constructs.platform import platform_plan
 from fleetform.errors import FleetformError, Problem
+from fleetform.plan.capacity import plan_capacity
+from fleetform.plan.gcp_machine_family import machine_family
 from fleetform.plan.model import GroupPlan, RegionPlan, RoutePlan
 from fleetform.tf import App, Construct, TerraformStack, google
 from tests.conftest import EXAMPLES
 
-ROUTE = RoutePlan(path_prefix="/app", auth="public", request_timeout_seconds=60,
+ROUTE = RoutePlan(path_prefix="/app", auth="public", exposure="external", request_timeout_seconds=60,
                   retry_conditions=("connection_error", "server_error", "timeout"), retries=2, listener_priority=1)
 
 
@@ -60,30 +60,15 @@ def test_route_action_maps_fals_retry_conditions(conditions, retries, expected):
     assert route_action(replace(ROUTE, retry_conditions=conditions, retries=retries)) == expected
 
 
-@pytest.mark.parametrize(("machine_types", "model", "kept", "left_out"), [
-    (("a2-highgpu-1g", "g2-standard-12"), STANDARD, ("a2-highgpu-1g", "g2-standard-12"), ()),
-    (("a2-highgpu-2g", "a3-highgpu-2g"), STANDARD, ("a2-highgpu-2g",), (
-        ("a3-highgpu-2g", "it is sold only as Spot or Flex-start, and the group's preferred type runs on demand"),)),
-    (("a3-highgpu-1g", "a2-highgpu-1g"), SPOT, ("a3-highgpu-1g", "a2-highgpu-1g"), ()),
-    (("a3-highgpu-8g", "a4-highgpu-8g"), STANDARD, ("a3-highgpu-8g",), (
-        ("a4-highgpu-8g", "it boots from hyperdisk-balanced, the template's boot disk is pd-balanced"),)),
-    (("a3-ultragpu-8g", "a4-highgpu-8g"), STANDARD, ("a3-ultragpu-8g", "a4-highgpu-8g"), ()),
-    (("a2-highgpu-1g", "n1-standard-8"), STANDARD, ("a2-highgpu-1g",), (
-        ("n1-standard-8", "N1 VMs take their GPUs from the template, which names one GPU model"),)),
-    (("e2-standard-4", "n2-standard-4"), STANDARD, ("e2-standard-4", "n2-standard-4"), ()),
-])
-def test_fallback_types_join_only_where_one_template_serves_them(example_group, machine_types, model, kept,
-                                                                  left_out):
-    capacity = plan_capacity(with_types(example_group, *machine_types))
-    assert (capacity.provisioning_model, capacity.machine_types, capacity.left_out) == (model, kept, left_out)
-
-
 def test_n1_templates_attach_the_gpus_themselves(example_group, tmp_path: Path):
     group = with_types(example_group, "n1-standard-8", gpus=2, gpu="nvidia-tesla-t4")
     stack = TerraformStack(App(outdir=str(tmp_path)), "gcp-test")
     google.GoogleProvider(stack, "google", project="acme-test", region="us-east4")
-    capacity = replace(plan_capacity(with_types(example_group, "a2-highgpu-1g")), machine_types=("n1-standard-8",))
-    runner_template(Construct(stack, "n1"), group, platform="acme", capacity=capacity, subnetwork="default",
+    capacity = plan_capacity("gcp", ("n1-standard-8",), group.source)
+    group = replace(group, machine=replace(group.machine, boot_disk_type=capacity.boot_disk_type,
+                                           nic_type=capacity.nic_type, gpus_in_template=capacity.gpus_in_template,
+                                           provisioning=capacity.provisioning))
+    runner_template(Construct(stack, "n1"), group, platform="acme", subnetwork="default",
                     service_account_email="runner@acme-test.iam.gserviceaccount.com")
     config = stack.to_terraform()["resource"]["google_compute_instance_template"]
     (body,) = config.values()
@@ -101,7 +86,7 @@ def test_fails_machine_types_of_unknown_families():
         allowed="a2-highgpu-*, a2-megagpu-*, a2-ultragpu-*, a3-edgegpu-*, a3-highgpu-*, a3-megagpu-*, "
                 "a3-ultragpu-*, a4-highgpu-*, e2-*, g2-standard-*, n1-*, n2-*",
         fix="choose a machine type of one of these families, or add its family to "
-            "fleetform.constructs.gcp.machine_family"),)
+            "fleetform.plan.gcp_machine_family"),)
 
 
 def test_every_gcp_region_fleetform_places_groups_in_has_a_proxy_only_range():

@@ -1,5 +1,5 @@
 """Small GCP platforms that exercise what the example does not: a CPU group, an app's own image, a probe
-that only gates traffic, a server probed for any answer, a platform without a project id, networks
+that only gates traffic, a server probed for any answer, a platform without a project id (refused), networks
 given as self links, and the shared-auth setting fleetform refuses."""
 
 from __future__ import annotations
@@ -106,15 +106,24 @@ def test_an_apps_own_image_needs_no_registry_grant_but_its_login_secret(central)
             ] == ["acme-MIRROR_TOKEN"]
 
 
-def test_without_a_project_id_the_provider_project_is_read_at_plan_time(default_network):
+def test_the_shared_stack_holds_only_what_the_apps_use(default_network):
     _, stacks = default_network
     central, shared = stacks["gcp-us-central"], stacks["gcp-shared"]
-    assert central.data("google_project", "region/Project") == {}
-    project = central.ref("google_project", "region/Project", "project_id", kind="data")
-    assert {binding["project"] for binding in central.resources("google_project_iam_member").values()} == {project}
+    assert {binding["project"] for binding in central.resources("google_project_iam_member").values()} == {
+        "acme-gpu-test"}
     assert "google_logging_project_sink" not in shared.types()  # no private_logs app
     assert sorted(shared.resources("google_secret_manager_secret")) == ["shared/Secrets/MIRROR_TOKEN"]
     assert "google_artifact_registry_repository" not in shared.types()  # no image the platform builds
+
+
+def test_a_platform_without_a_gcp_project_is_refused(tmp_path):
+    platform = small_platform(tmp_path, APPS)
+    text = (platform / "pyproject.toml").read_text().replace('[tool.fleetform.gcp]\nproject = "acme-gpu-test"\n', "")
+    (platform / "pyproject.toml").write_text(text)
+    with pytest.raises(FleetformError) as raised:
+        synth(platform, tmp_path / "cdktf.out")
+    (found,) = raised.value.problems
+    assert (found.code, found.where.split(": ")[-1]) == ("plan/gcp-project-unset", "tool.fleetform.gcp.project")
 
 
 def test_a_shared_vpc_of_another_project_is_looked_up_there_and_joined_by_filestore_through_psa(tmp_path):

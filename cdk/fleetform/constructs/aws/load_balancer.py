@@ -30,7 +30,7 @@ from collections.abc import Sequence
 
 from fleetform.constructs.aws.names import load_balancer_name, load_balancer_security_group_prefix
 from fleetform.constructs.aws.network import AwsNetwork
-from fleetform.plan.model import AuthMode, GroupPlan, IngressPlan
+from fleetform.plan.model import GroupPlan, IngressPlan
 from fleetform.tf import Construct, add_warning, aws
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
@@ -40,11 +40,6 @@ HTTP_PORT = 80
 MAX_IDLE_TIMEOUT_SECONDS = 4000
 ANYWHERE_IPV4 = "0.0.0.0/0"
 NOT_FOUND_BODY = '{"detail":"no app is served at this path"}'
-
-
-def is_internal(auth: AuthMode) -> bool:
-    """Whether an app with this ``auth`` sits behind the internal load balancer."""
-    return auth == "private"
 
 
 class AwsLoadBalancer(Construct):

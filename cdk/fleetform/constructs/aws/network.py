@@ -6,17 +6,16 @@ internet-facing one. The default VPC (for trying fleetform out) has one public d
 zone, found through data sources; runners there get public addresses, and their security group
 still admits nothing but the load balancer.
 
-An Application Load Balancer only sends traffic to targets in zones where it has a subnet, so a
-group behind the internet-facing load balancer of a configured VPC runs only in zones that have
-both a private and a public subnet. The plan has already refused networks that leave a group no
-such zone or an ALB fewer than two zones (``plan/no-subnet``, ``plan/load-balancer-zones``).
+The plan's group zones are already the AZ IDs whose subnets the group's load balancer reaches
+(``plan.platform``); it has refused networks that leave a group no such zone or an ALB fewer than
+two zones (``plan/no-subnet``, ``plan/load-balancer-zones``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fleetform.plan.model import AwsNetworkPlan, GroupPlan
+from fleetform.plan.model import AwsNetworkPlan
 from fleetform.tf import Construct, aws
 
 
@@ -40,15 +39,6 @@ class AwsNetwork(Construct):
     @property
     def is_default_vpc(self) -> bool:
         return self.plan.vpc_id is None
-
-    def runner_zones(self, group: GroupPlan, *, internal: bool) -> tuple[str, ...]:
-        """The group's AZ IDs where its runners can take traffic from its load balancer."""
-        if self.is_default_vpc:
-            return group.zones
-        usable = set(dict(self.plan.private_subnets))
-        if not internal:
-            usable &= set(dict(self.plan.public_subnets))
-        return tuple(zone for zone in group.zones if zone in usable)
 
     def runner_subnet_ids(self, zones: Sequence[str]) -> list[str]:
         """One subnet per AZ ID: the configured private subnet, or the default VPC's default subnet."""

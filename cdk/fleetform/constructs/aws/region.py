@@ -12,7 +12,7 @@ from __future__ import annotations
 from fleetform.constructs.aws.account import AwsAccount
 from fleetform.constructs.aws.data_volume import AwsDataVolume
 from fleetform.constructs.aws.instance_group import InstanceGroup
-from fleetform.constructs.aws.load_balancer import AwsLoadBalancer, is_internal
+from fleetform.constructs.aws.load_balancer import AwsLoadBalancer
 from fleetform.constructs.aws.logs import PrivateLogsKey, add_log_group
 from fleetform.constructs.aws.machine_image import MachineImage, machine_image
 from fleetform.constructs.aws.network import AwsNetwork
@@ -22,8 +22,9 @@ from fleetform.constructs.aws.runner_security_group import RunnerSecurityGroup
 from fleetform.constructs.region import RegionFleet
 from fleetform.plan.model import AwsNetworkPlan, GroupPlan
 from fleetform.tf import Construct, TerraformOutput, aws
+from fleetform.vocabulary import Exposure
 
-LOAD_BALANCER_IDS = {True: "InternalLoadBalancer", False: "PublicLoadBalancer"}
+LOAD_BALANCER_IDS: dict[Exposure, str] = {"internal": "InternalLoadBalancer", "external": "PublicLoadBalancer"}
 DEFAULT_VPC_KEY = "default"
 
 
@@ -35,11 +36,11 @@ class AwsRegionFleet(RegionFleet):
         assert isinstance(region.network, AwsNetworkPlan)
         self.account = AwsAccount(self, "Account", region=region.cloud_region)
         self.network = AwsNetwork(self, "Network", plan=region.network, region=region.cloud_region)
-        self.load_balancers: dict[bool, AwsLoadBalancer] = {}
-        for internal in (True, False):
-            groups = [group for group in region.groups if is_internal(group.route.auth) == internal]
+        self.load_balancers: dict[Exposure, AwsLoadBalancer] = {}
+        for exposure in ("internal", "external"):
+            groups = [group for group in region.groups if group.route.exposure == exposure]
             if groups:
-                self.load_balancers[internal] = self._load_balancer(internal, groups)
+                self.load_balancers[exposure] = self._load_balancer(exposure, groups)
         self.data_volume = self._data_volume()
         self.private_logs_key: PrivateLogsKey | None = None
         if any(group.runner.private_logs for group in region.groups):
@@ -47,8 +48,9 @@ class AwsRegionFleet(RegionFleet):
                                                    account=self.account)
         self._image_ids: dict[str, str] = {}
 
-    def _load_balancer(self, internal: bool, groups: list[GroupPlan]) -> AwsLoadBalancer:
-        load_balancer = AwsLoadBalancer(self, LOAD_BALANCER_IDS[internal], platform=self.platform.name,
+    def _load_balancer(self, exposure: Exposure, groups: list[GroupPlan]) -> AwsLoadBalancer:
+        internal = exposure == "internal"
+        load_balancer = AwsLoadBalancer(self, LOAD_BALANCER_IDS[exposure], platform=self.platform.name,
                                         ingress=self.region.ingress, network=self.network, internal=internal,
                                         groups=groups)
         kind = "internal" if internal else "public"
@@ -61,8 +63,7 @@ class AwsRegionFleet(RegionFleet):
         mounting = [group for group in self.region.groups if group.runner.data_mounts]
         if not mounting:
             return None
-        zones = sorted({zone for group in mounting
-                        for zone in self.network.runner_zones(group, internal=is_internal(group.route.auth))})
+        zones = sorted({zone for group in mounting for zone in group.zones})
         return AwsDataVolume(self, "DataVolume", platform=self.platform.name, network=self.network, zones=zones)
 
     def _image_id(self, image: MachineImage) -> str:
@@ -74,9 +75,7 @@ class AwsRegionFleet(RegionFleet):
 
     def build_group(self, scope: Construct, group: GroupPlan) -> None:
         platform = self.platform.name
-        internal = is_internal(group.route.auth)
-        load_balancer = self.load_balancers[internal]
-        zones = self.network.runner_zones(group, internal=internal)
+        load_balancer = self.load_balancers[group.route.exposure]
         mounts_data = bool(group.runner.data_mounts)
         logs_key_arn = self.private_logs_key.arn if group.runner.private_logs and self.private_logs_key else None
         log_group = add_log_group(scope, platform=platform, group=group, kms_key_arn=logs_key_arn)
@@ -92,7 +91,7 @@ class AwsRegionFleet(RegionFleet):
         image = machine_image(group.machine)
         InstanceGroup(scope, "InstanceGroup", platform=self.platform, group=group, image=image,
                       image_id=self._image_id(image), instance_profile_arn=identity.instance_profile_arn,
-                      security_group_id=firewall.security_group_id, subnet_ids=self.network.runner_subnet_ids(zones),
+                      security_group_id=firewall.security_group_id, subnet_ids=self.network.runner_subnet_ids(group.zones),
                       target_group_arn=route.target_group_arn, target_group_arn_suffix=route.target_group_arn_suffix,
                       load_balancer_arn_suffix=load_balancer.arn_suffix, permissions=identity.policy)
         TerraformOutput(scope, f"{group.app}_url", static_id=True,

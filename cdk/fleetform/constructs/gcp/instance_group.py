@@ -7,7 +7,7 @@
   (https://cloud.google.com/compute/docs/instance-groups/regional-mig-distribution-shape). Non-EVEN
   shapes need ``instance_redistribution_type = NONE``.
 - **Fallback types**: ``instance_flexibility_policy``, one instance selection per machine type, ranked
-  in the plan's order (lower rank preferred) (:mod:`~fleetform.constructs.gcp.capacity` decides which).
+  in the plan's order (lower rank preferred) (:mod:`~fleetform.plan.capacity` decides which).
 - **Autohealing** only when the plan replaces unhealthy runners (fal's ``call_regularly``), after
   the runner's grace period (GCP allows at most 3600 s); ``force_update_on_repair`` so a repaired
   runner comes back on the current template.
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fleetform.constructs.gcp.capacity import Capacity
 from fleetform.constructs.gcp.naming import base_instance_name
 from fleetform.plan.model import GroupPlan
 from fleetform.plan.names import group_name
@@ -37,7 +36,7 @@ MAX_AUTOHEALING_DELAY_SECONDS = 3600
 TARGET_SHAPE = "BALANCED"
 
 
-def runner_instance_group(scope: Construct, group: GroupPlan, *, platform: str, capacity: Capacity, template_link: str,
+def runner_instance_group(scope: Construct, group: GroupPlan, *, platform: str, template_link: str,
                           health_check: str) -> google.ComputeRegionInstanceGroupManager:
     return google.ComputeRegionInstanceGroupManager(
         scope, "InstanceGroup",
@@ -48,7 +47,7 @@ def runner_instance_group(scope: Construct, group: GroupPlan, *, platform: str, 
         version=[{"name": "current", "instance_template": template_link}],
         distribution_policy_zones=sorted(group.zones),
         distribution_policy_target_shape=TARGET_SHAPE,
-        instance_flexibility_policy=_flexibility(capacity),
+        instance_flexibility_policy=_flexibility(group),
         named_port=[{"name": APP_PORT_NAME, "port": group.runner.port}],
         auto_healing_policies=_autohealing(group, health_check),
         instance_lifecycle_policy={"force_update_on_repair": "YES"},
@@ -67,11 +66,12 @@ def update_policy(group: GroupPlan) -> dict[str, Any]:
                      "max_unavailable_fixed": 0}
 
 
-def _flexibility(capacity: Capacity) -> dict[str, Any] | None:
-    if len(capacity.machine_types) < 2:
+def _flexibility(group: GroupPlan) -> dict[str, Any] | None:
+    types = group.machine.instance_types
+    if len(types) < 2:
         return None
     return {"instance_selections": [{"name": machine_type, "rank": rank, "machine_types": [machine_type]}
-                                    for rank, machine_type in enumerate(capacity.machine_types)]}
+                                    for rank, machine_type in enumerate(types)]}
 
 
 def _autohealing(group: GroupPlan, health_check: str) -> dict[str, Any] | None:

@@ -7,7 +7,11 @@ template version
 
 - Machine: the preferred type (fallback types are the MIG's instance flexibility policy); GPUs come
   with accelerator-optimized types and are added as ``guest_accelerator`` only on N1
-  (:mod:`~fleetform.constructs.gcp.machine_family`); scheduling from :mod:`~fleetform.constructs.gcp.capacity`.
+  (the plan's ``machine.gpus_in_template``); scheduling from the plan's provisioning model
+  (:mod:`~fleetform.plan.capacity`): Spot VMs are deleted on preemption so the MIG recreates them
+  when capacity returns, and need ``automatic_restart = false``
+  (https://cloud.google.com/compute/docs/instances/spot); GPU VMs cannot live-migrate
+  (https://cloud.google.com/compute/docs/gpus/gpu-host-maintenance), CPU VMs do.
 - Boot disk: the Deep Learning VM image (:mod:`~fleetform.constructs.gcp.boot_image`) on the family's
   disk type, ``machine.root_volume_gib`` large, encrypted at rest by Google-managed keys (every
   Compute Engine disk is).
@@ -24,9 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from fleetform.constructs.gcp.boot_image import boot_image, image_family
-from fleetform.constructs.gcp.capacity import Capacity, scheduling
 from fleetform.constructs.gcp.labels import group_labels
-from fleetform.constructs.gcp.machine_family import machine_family
 from fleetform.constructs.gcp.naming import template_name_prefix
 from fleetform.plan.model import GroupPlan
 from fleetform.runner import boot_script, terraform_literal
@@ -37,24 +39,24 @@ RUNNER_NETWORK_TAG = "fleetform-runner"
 """The tag ``modules/gcp-network``'s firewall rules apply to (its ``runner_network_tags`` default)."""
 
 
-def runner_template(scope: Construct, group: GroupPlan, *, platform: str, capacity: Capacity, subnetwork: str,
+def runner_template(scope: Construct, group: GroupPlan, *, platform: str, subnetwork: str,
                     service_account_email: str) -> google.ComputeInstanceTemplate:
     image = image_family(group)
-    family = machine_family(capacity.machine_types[0], group.source)
+    machine = group.machine
     labels = group_labels(group)
     return google.ComputeInstanceTemplate(
         scope, "Template",
         name_prefix=template_name_prefix(platform, group.app),
         description=f"Runners of {group.app} in {group.cloud_region}",
         region=group.cloud_region,
-        machine_type=capacity.machine_types[0],
+        machine_type=machine.instance_types[0],
         disk=[{
             "boot": True, "auto_delete": True, "source_image": boot_image(scope, image).self_link,
-            "disk_size_gb": group.machine.root_volume_gib, "disk_type": family.boot_disk_type, "labels": labels,
+            "disk_size_gb": group.machine.root_volume_gib, "disk_type": machine.boot_disk_type, "labels": labels,
         }],
-        guest_accelerator=_guest_accelerators(group) if family.guest_accelerators else None,
-        network_interface=[{"subnetwork": subnetwork, "stack_type": "IPV4_ONLY", "nic_type": family.nic_type}],
-        scheduling=scheduling(group, capacity),
+        guest_accelerator=_guest_accelerators(group) if machine.gpus_in_template else None,
+        network_interface=[{"subnetwork": subnetwork, "stack_type": "IPV4_ONLY", "nic_type": machine.nic_type}],
+        scheduling=_scheduling(group),
         service_account={"email": service_account_email, "scopes": [CLOUD_PLATFORM_SCOPE]},
         shielded_instance_config={"enable_secure_boot": image.secure_boot, "enable_vtpm": True,
                                   "enable_integrity_monitoring": True},
@@ -63,6 +65,15 @@ def runner_template(scope: Construct, group: GroupPlan, *, platform: str, capaci
         labels=labels,
         lifecycle={"create_before_destroy": True},
     )
+
+
+def _scheduling(group: GroupPlan) -> dict[str, Any]:
+    """The template's ``scheduling`` block for the plan's provisioning model."""
+    if group.machine.provisioning == "spot":
+        return {"provisioning_model": "SPOT", "preemptible": True, "automatic_restart": False,
+                "on_host_maintenance": "TERMINATE", "instance_termination_action": "DELETE"}
+    maintenance = "TERMINATE" if group.machine.gpus_per_instance else "MIGRATE"
+    return {"provisioning_model": "STANDARD", "automatic_restart": True, "on_host_maintenance": maintenance}
 
 
 def _guest_accelerators(group: GroupPlan) -> list[dict[str, Any]]:

@@ -36,7 +36,7 @@ from typing import Any
 from fleetform.constructs.gcp.naming import load_balancer_name
 from fleetform.constructs.gcp.network import RegionNetwork
 from fleetform.constructs.gcp.route_action import route_action
-from fleetform.plan.model import AuthMode, GroupPlan, RegionPlan
+from fleetform.plan.model import GroupPlan, RegionPlan
 from fleetform.tf import Construct, TerraformOutput, google
 
 PATH_MATCHER = "apps"
@@ -48,10 +48,6 @@ EXTERNAL_TIER = "STANDARD"
 class AppRoute:
     group: GroupPlan
     backend_service: str
-
-
-def is_internal(auth: AuthMode) -> bool:
-    return auth == "private"
 
 
 class RegionLoadBalancer(Construct):

@@ -15,22 +15,22 @@ from __future__ import annotations
 
 from fleetform.constructs.gcp.autoscaler import add_gcp_autoscaler
 from fleetform.constructs.gcp.backend_service import runner_backend_service
-from fleetform.constructs.gcp.capacity import Capacity, plan_capacity
 from fleetform.constructs.gcp.data_volume import data_volume
 from fleetform.constructs.gcp.firewall import allow_load_balancer
 from fleetform.constructs.gcp.health_check import runner_health_check
 from fleetform.constructs.gcp.instance_group import runner_instance_group
 from fleetform.constructs.gcp.instance_template import runner_template
-from fleetform.constructs.gcp.load_balancer import RegionLoadBalancer, is_internal
+from fleetform.constructs.gcp.load_balancer import RegionLoadBalancer
 from fleetform.constructs.gcp.network import RegionNetwork
 from fleetform.constructs.gcp.project import project_id
 from fleetform.constructs.gcp.service_account import RunnerServiceAccount
 from fleetform.constructs.region import RegionFleet
 from fleetform.plan.model import GroupPlan, PlatformPlan, RegionPlan
 from fleetform.plan.names import group_name
-from fleetform.tf import Construct, add_warning, google
+from fleetform.vocabulary import Exposure
+from fleetform.tf import Construct, google
 
-LOAD_BALANCER_IDS = {True: "InternalLoadBalancer", False: "PublicLoadBalancer"}
+LOAD_BALANCER_IDS: dict[Exposure, str] = {"internal": "InternalLoadBalancer", "external": "PublicLoadBalancer"}
 
 
 class GcpRegionFleet(RegionFleet):
@@ -45,34 +45,33 @@ class GcpRegionFleet(RegionFleet):
         region = self.region
         self.project = project_id(self, self.platform)
         self.network = RegionNetwork(self, "Network", platform=self.platform, region=region)
-        self.load_balancers: dict[bool, RegionLoadBalancer] = {}
-        for internal in sorted({is_internal(group.route.auth) for group in region.groups}, reverse=True):
-            self.load_balancers[internal] = RegionLoadBalancer(
-                self, LOAD_BALANCER_IDS[internal], platform=self.platform.name, region=region, internal=internal,
-                network=self.network)
+        self.load_balancers: dict[Exposure, RegionLoadBalancer] = {}
+        for exposure in sorted({group.route.exposure for group in region.groups}, reverse=True):
+            self.load_balancers[exposure] = RegionLoadBalancer(
+                self, LOAD_BALANCER_IDS[exposure], platform=self.platform.name, region=region,
+                internal=exposure == "internal", network=self.network)
         if region.needs_data_volume:
             data_volume(self, platform=self.platform.name, region=region, network=self.network)
 
     def build_group(self, scope: Construct, group: GroupPlan) -> None:
         platform = self.platform.name
         name = group_name(platform, group.app)
-        capacity = plan_capacity(group)
-        _warn_about_capacity(scope, group, capacity)
         account = RunnerServiceAccount(scope, "ServiceAccount", group=group, platform=platform, project=self.project)
         allow_load_balancer(scope, group, platform=platform, network=self.network.network,
                             proxy_only_range=self.network.proxy_only_range, service_account_email=account.email)
-        template = runner_template(scope, group, platform=platform, capacity=capacity,
+        template = runner_template(scope, group, platform=platform,
                                    subnetwork=self.network.subnetwork, service_account_email=account.email)
         health_check = runner_health_check(scope, group, platform)
-        instance_group = runner_instance_group(scope, group, platform=platform, capacity=capacity,
+        instance_group = runner_instance_group(scope, group, platform=platform,
                                                template_link=template.self_link_unique, health_check=health_check.id)
-        internal = is_internal(group.route.auth)
+        exposure = group.route.exposure
         add_gcp_autoscaler(scope, group, instance_group_manager=instance_group.id, region=group.cloud_region,
-                           group_name=name, backend_service=name, load_balancer="internal" if internal else "regional")
+                           group_name=name, backend_service=name,
+                           load_balancer="internal" if exposure == "internal" else "regional")
         backend_service = runner_backend_service(scope, group, platform=platform,
                                                  instance_group=instance_group.instance_group,
                                                  health_check=health_check.id)
-        self.load_balancers[internal].route(scope, group, backend_service.id)
+        self.load_balancers[exposure].route(scope, group, backend_service.id)
         if group.route.auth == "shared":
             _admit_shared_members(scope, group, backend_service.name, self.region.ingress.shared_members)
 
@@ -84,10 +83,3 @@ def _admit_shared_members(scope: Construct, group: GroupPlan, backend_service: s
             scope, f"IapAccess{index}", region=group.cloud_region, web_region_backend_service=backend_service,
             role="roles/iap.httpsResourceAccessor", member=member)
 
-
-def _warn_about_capacity(scope: Construct, group: GroupPlan, capacity: Capacity) -> None:
-    if capacity.spot:
-        add_warning(scope, f"{group.app} runs Spot VMs in {group.cloud_region}: {capacity.machine_types[0]} is not "
-                           "sold on demand, and Spot runners can be preempted at any time (30 s notice)")
-    for machine_type, reason in capacity.left_out:
-        add_warning(scope, f"{group.app} in {group.cloud_region} cannot fall back to {machine_type}: {reason}")

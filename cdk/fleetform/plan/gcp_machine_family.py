@@ -64,5 +64,5 @@ def machine_family(machine_type: str, where: str) -> MachineFamily:
         f"fleetform does not know which boot disk and network interface GCP machine type {machine_type!r} needs",
         allowed=format_choices(family.prefix + "*" for family in FAMILIES),
         fix="choose a machine type of one of these families, or add its family to "
-            "fleetform.constructs.gcp.machine_family",
+            "fleetform.plan.gcp_machine_family",
     )

@@ -6,17 +6,17 @@ from dataclasses import asdict
 from typing import Any
 
 from fleetform.plan.model import GroupPlan
+from fleetform.scaling import describe_policies
 
 
 def group_json(group: GroupPlan) -> dict[str, Any]:
     """Every field of the group's plan, plus the costs it implies and the scaling policy per cloud."""
-    from fleetform.scaling import describe_policies
-
     data = asdict(group)
     data["cost"] = {
         "hourly_usd_per_runner": group.hourly_usd_per_runner,
         "hourly_usd_at_min": _round(group.hourly_usd_at_min),
         "hourly_usd_at_max": _round(group.hourly_usd_at_max),
+        "basis": group.price_basis,
     }
     data["secrets_read"] = list(group.secrets_read)
     data["scaling_policy"] = describe_policies(group)
@@ -32,6 +32,8 @@ def group_text(group: GroupPlan) -> str:
         f"{group.app} on {group.cloud} {group.cloud_region} (fal region {group.fal_region})",
         f"  machine:   {' → '.join(machine.instance_types)} ({gpus}, {machine.vcpus} vCPU, "
         f"{machine.memory_gib:g} GiB; root disk {machine.root_volume_gib} GiB)",
+        f"  capacity:  {machine.provisioning} ({machine.provisioning_reason})"
+        + "".join(f"; without {name}: {why}" for name, why in machine.left_out_types),
         f"  zones:     {', '.join(group.zones)}",
         f"  runners:   min {scaling.min_runners}, max {scaling.max_runners}; {scaling.max_multiplexing} request(s) "
         f"each; buffer {scaling.concurrency_buffer} / {scaling.concurrency_buffer_perc}%; scaling delay "
@@ -54,8 +56,6 @@ def group_text(group: GroupPlan) -> str:
 
 def _scaling_lines(group: GroupPlan) -> list[str]:
     """fal's target, how this group's cloud policy reaches it, and where the cloud cannot follow fal."""
-    from fleetform.scaling import describe_policies
-
     described = describe_policies(group)
     boot = described["boot"]["seconds"]
     lines = [f"  scaling:   target = {described['target']}; boot ≈ {boot} s",
@@ -70,7 +70,7 @@ def _round(value: float | None) -> float | None:
 
 
 def _cost(group: GroupPlan) -> str:
-    if group.hourly_usd_per_runner is None:
-        return f"unknown: the catalog has no on-demand price for {group.machine.instance_types[0]} in {group.cloud_region}"
+    if group.hourly_usd_per_runner is None or group.hourly_usd_at_min is None or group.hourly_usd_at_max is None:
+        return group.price_basis
     return (f"${group.hourly_usd_per_runner:,.2f}/h per runner; ${group.hourly_usd_at_min:,.2f}/h at min, "
-            f"${group.hourly_usd_at_max:,.2f}/h at max (on-demand list price)")
+            f"${group.hourly_usd_at_max:,.2f}/h at max ({group.price_basis})")

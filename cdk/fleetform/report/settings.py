@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from fleetform.plan.placement import AppPlacement
+from fleetform.errors import Problem
+from fleetform.plan.model import GroupPlan
 from fleetform.spec.app import AppSpec
 from fleetform.spec.requirements import Requirements
 from fleetform.spec.resolve import ResolvedApp
@@ -44,25 +46,27 @@ def app_text(app: ResolvedApp) -> str:
     return "\n".join(lines)
 
 
-def placement_json(placement: AppPlacement) -> dict[str, Any]:
+def placement_json(groups: Sequence[GroupPlan], warnings: Sequence[Problem]) -> dict[str, Any]:
     """Per cloud and fal region: the cloud region, instance types in fallback order, zones and $/hour."""
-    groups: dict[str, dict[str, Any]] = {}
-    for group in placement.groups:
-        groups.setdefault(group.cloud, {})[group.fal_region] = {
-            "cloud_region": group.cloud_region, "instance_types": list(group.instance_types),
-            "zones": list(group.zones), "gpus_per_instance": group.gpus_per_instance,
-            "usd_per_hour": group.hourly_usd,
+    placed: dict[str, dict[str, Any]] = {}
+    for group in groups:
+        placed.setdefault(group.cloud, {})[group.fal_region] = {
+            "cloud_region": group.cloud_region, "instance_types": list(group.machine.instance_types),
+            "zones": list(group.zones), "gpus_per_instance": group.machine.gpus_per_instance,
+            "provisioning": group.machine.provisioning, "usd_per_hour": group.hourly_usd_per_runner,
+            "price_basis": group.price_basis,
         }
-    return {"placement": groups, "placement_warnings": [problem.to_json() for problem in placement.warnings]}
+    return {"placement": placed, "placement_warnings": [problem.to_json() for problem in warnings]}
 
 
-def placement_text(placement: AppPlacement) -> str:
+def placement_text(groups: Sequence[GroupPlan], warnings: Sequence[Problem]) -> str:
     lines = ["  placement:"]
-    for group in placement.groups:
-        price = f"${group.hourly_usd:.3f}/h" if group.hourly_usd is not None else "price unknown"
-        lines.append(f"    {group.cloud} {group.fal_region} ({group.cloud_region}): {', '.join(group.instance_types)}"
+    for group in groups:
+        price = f"${group.hourly_usd_per_runner:.3f}/h" if group.hourly_usd_per_runner is not None else "price unknown"
+        lines.append(f"    {group.cloud} {group.fal_region} ({group.cloud_region}): "
+                     f"{', '.join(group.machine.instance_types)} ({group.machine.provisioning})"
                      f"  zones {', '.join(group.zones)}  {price}")
-    lines += [f"  warning: {problem.message}" for problem in placement.warnings]
+    lines += [f"  warning: {problem.message}" for problem in warnings]
     return "\n".join(lines)
 
 

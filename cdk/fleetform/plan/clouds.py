@@ -1,0 +1,72 @@
+"""What the plan needs to know of each cloud, in one registry: no ``if aws ... else`` elsewhere in the plan.
+
+Each :class:`CloudRules` says how the cloud names and checks what a platform team configures for it
+(certificates, shared-app authentication) and how its network settings become a region's network plan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from fleetform.plan.model import AwsNetworkPlan, GcpNetworkPlan
+from fleetform.spec.platform import PlatformSettings
+from fleetform.vocabulary import Cloud
+
+_ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:(?P<region>[a-z0-9-]+):\d{12}:certificate/[A-Za-z0-9-]+$")
+_GCP_CERTIFICATE = re.compile(r"(?:^|/)(?:regions/(?P<region>[a-z0-9-]+)|(?P<global>global))/sslCertificates/[^/]+$")
+
+
+@dataclass(frozen=True)
+class CloudRules:
+    """One cloud's naming and configuration rules, as the plan applies them."""
+
+    cloud: Cloud
+    title: str
+    shared_auth_checker: str
+    """Who authenticates callers of ``auth = "shared"`` apps on this cloud."""
+    needs_jwt_issuer: bool
+    """Whether ``shared`` apps need ``[tool.fleetform.auth] jwt_issuer`` (the load balancer checks JWTs)."""
+    certificate_example: Callable[[str], str]
+    certificate_region: Callable[[str], str | None]
+    """The region a configured certificate belongs to (``global`` for GCP global ones); None when it does not say."""
+    network: Callable[[PlatformSettings, str], AwsNetworkPlan | GcpNetworkPlan]
+
+
+def _acm_region(certificate: str) -> str | None:
+    match = _ACM_ARN.match(certificate)
+    return match["region"] if match else None
+
+
+def _gcp_certificate_region(certificate: str) -> str | None:
+    match = _GCP_CERTIFICATE.search(certificate)
+    if match is None:
+        return None
+    return "global" if match["global"] else match["region"]
+
+
+def _aws_network(settings: PlatformSettings, region: str) -> AwsNetworkPlan:
+    configured = settings.networks.aws.get(region)
+    if configured is None:
+        return AwsNetworkPlan(None, (), ())
+    return AwsNetworkPlan(configured.vpc_id, tuple(sorted(configured.private_subnets.items())),
+                          tuple(sorted(configured.public_subnets.items())))
+
+
+def _gcp_network(settings: PlatformSettings, region: str) -> GcpNetworkPlan:
+    configured = settings.networks.gcp.get(region)
+    return GcpNetworkPlan(configured.network if configured else None, configured.subnetwork if configured else None)
+
+
+CLOUD_RULES: Mapping[Cloud, CloudRules] = {
+    "aws": CloudRules(
+        cloud="aws", title="AWS", shared_auth_checker="the load balancer checks the caller's JWT",
+        needs_jwt_issuer=True, certificate_example=lambda region: f"arn:aws:acm:{region}:<account>:certificate/<id>",
+        certificate_region=_acm_region, network=_aws_network),
+    "gcp": CloudRules(
+        cloud="gcp", title="GCP", shared_auth_checker="Identity-Aware Proxy checks callers",
+        needs_jwt_issuer=False,
+        certificate_example=lambda region: f"projects/<project>/regions/{region}/sslCertificates/<name>",
+        certificate_region=_gcp_certificate_region, network=_gcp_network),
+}
