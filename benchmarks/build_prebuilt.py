@@ -13,7 +13,6 @@ from typing import Any
 
 from cdktf import App, LocalBackend, TerraformResourceLifecycle, TerraformStack, Token
 from constructs import Construct
-
 from workload import Ref, StackSpec
 
 PACKAGES = {"aws": "cdktf_cdktf_provider_aws", "google": "cdktf_cdktf_provider_google"}

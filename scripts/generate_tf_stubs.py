@@ -202,12 +202,12 @@ def _typed_dict(dict_name: str, nested: NestedBlock, fields: list[tuple[str, str
     if any(keyword.iskeyword(name) for name, _ in annotated):
         entries = ", ".join(f"{name!r}: {annotation}" for name, annotation in annotated)
         return [f"{dict_name} = TypedDict({dict_name!r}, {{{entries}}}, total=False)", ""]
-    lines = [f"class {dict_name}(TypedDict, total=False):", f"    {repr(doc)}"]
+    lines = [f"class {dict_name}(TypedDict, total=False):", f"    {doc!r}"]
     for name, annotation in annotated:
         lines.append(f"    {name}: {annotation}")
         description = _field_description(nested.block, name)
         if description:
-            lines.append(f"    {repr(description)}")
+            lines.append(f"    {description!r}")
     return [*lines, ""]
 
 

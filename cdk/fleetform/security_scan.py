@@ -105,7 +105,7 @@ def scan_stacks(out_dir: Path, *, checkov: str | None = None) -> list[Finding]:
     try:
         reports = json.loads(result.stdout)
     except json.JSONDecodeError:
-        raise FleetformError.single("scan/checkov-failed", command[0], f"checkov did not report: {result.stderr[-500:]}")
+        raise FleetformError.single("scan/checkov-failed", command[0], f"checkov did not report: {result.stderr[-500:]}") from None
     paths = {file.parent.name: _construct_paths(file) for file in files}
     findings = []
     for report in reports if isinstance(reports, list) else [reports]:

@@ -69,7 +69,7 @@ class PricingServer(LoopbackServer):
         class Handler(JsonHandler):
             content_type = "application/x-amz-json-1.1"
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:  # http.server's naming
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
                 server.requests.append(body)
                 if self.headers.get("X-Amz-Target") != TARGET:

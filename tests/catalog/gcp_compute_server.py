@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 from tests.catalog.loopback_server import JsonHandler, LoopbackServer
-from urllib.parse import parse_qs, urlparse
 
 BASE = "https://www.googleapis.com/compute/v1"
 _FILTER = re.compile(r'^name eq "(?P<regex>.*)"$')
@@ -81,7 +81,7 @@ class ComputeServer(LoopbackServer):
         server = self
 
         class Handler(JsonHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:  # http.server's naming
                 url = urlparse(self.path)
                 server.paths.append(url.path)
                 if server.fail_status:

@@ -11,9 +11,9 @@ import pytest
 
 from fleetform.runner import boot_script
 from fleetform.runner.agent_config import agent_config
+from fleetform.runner.contract import AWS_RUNNER_IAM_ACTIONS
 from tests.runner.fake_clouds import ACCOUNT, AWS_RULES, GCP_RULES, INSTANCE_ID, PROJECT, SECRET_VALUES
 from tests.runner.groups import PLATFORM, cpu_image_app, group
-from fleetform.runner.contract import AWS_RUNNER_IAM_ACTIONS
 from tests.runner.sandbox import Rule, Run, Sandbox, iam_actions
 
 AGENT_SOURCE = (Path(__file__).parents[2] / "cdk/fleetform/runner/agent.py").read_text(encoding="utf-8")

@@ -53,7 +53,7 @@ def availability_zones(config: dict[str, Any], settings: Settings) -> dict[str, 
 
 def _zone_id_prefix(region_name: str) -> str:
     """``us-east-1`` -> ``use1``, ``ap-southeast-2`` -> ``apse2``: how AWS zone ids start."""
-    geography, direction, number = (region_name.split("-") + ["", ""])[:3]
+    geography, direction, number = [*region_name.split("-"), "", ""][:3]
     compass = direction[:1] + ("e" if direction[1:].endswith("east") else "w" if direction[1:].endswith("west") else "")
     return f"{geography}{compass}{number}"
 

@@ -8,9 +8,9 @@ from typing import Any
 from fleetform.check.report import Diagnostic
 from fleetform.check.source_map import Block, enclosing_block, named_blocks
 from fleetform.check.stacks import STACK_FILE, Stack
+from fleetform.check.terraform_output import TerraformDiagnostic
 from fleetform.errors import display_path
 from fleetform.provider_schemas import PROVIDER_SOURCES
-from fleetform.check.terraform_output import TerraformDiagnostic
 
 MISSING_PROVIDER = "Missing required provider"
 _REQUIRED_PROVIDER = re.compile(r"requires provider (?:registry\.terraform\.io/)?([\w.-]+/[\w.-]+)")

@@ -15,7 +15,6 @@ from fleetform.errors import Problem
 from fleetform.plan.capacity import ProvisioningModel
 from fleetform.vocabulary import AuthMode, Cloud, DeploymentStrategy, Exposure, ImageSource, StateBackendKind
 
-
 RUNNER_AGENT_PORT = 8079
 """Port of the runner agent's health bridge on every runner (see ``fleetform/runner``)."""
 

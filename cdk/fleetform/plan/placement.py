@@ -63,7 +63,7 @@ def place_app(app: ResolvedApp, platform: PlatformSettings) -> AppPlacement:
                                       f"no enabled cloud ({', '.join(platform.clouds)}) can run machine_type "
                                       f"{list(app.spec.machine_type)} in regions {list(regions)}",
                                       fix="see the warnings below for each cloud; choose another machine type or "
-                                      "region, or add a fallback")] + warnings)
+                                      "region, or add a fallback"), *warnings])
     return AppPlacement(tuple(groups), tuple(_unique(warnings)))
 
 

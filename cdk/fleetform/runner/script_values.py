@@ -10,7 +10,6 @@ import shlex
 from collections.abc import Iterable
 
 from fleetform.plan.model import GroupPlan
-from fleetform.spec.app import DATA_VOLUME_PATH
 from fleetform.plan.names import group_name, log_name, secret_id
 from fleetform.runner.container_command import container_command
 from fleetform.runner.contract import (
@@ -19,6 +18,7 @@ from fleetform.runner.contract import (
     artifact_registry_host,
     data_volume_name,
 )
+from fleetform.spec.app import DATA_VOLUME_PATH
 
 SHM_SHARE_OF_MEMORY = 0.5
 """``/dev/shm`` size for GPU containers (Docker's 64 MB default breaks NCCL and DataLoader workers)."""

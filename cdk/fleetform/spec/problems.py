@@ -121,7 +121,7 @@ def unknown_key_problems(data: Mapping[str, Any], model: type[BaseModel], where_
     allowed = {name: info for name, info in model.model_fields.items()}
     for key, value in data.items():
         if key not in allowed:
-            problems.append(Problem(f"{code_prefix}/unknown-key", where_for(loc + (key,)),
+            problems.append(Problem(f"{code_prefix}/unknown-key", where_for((*loc, key)),
                                     f"unknown key {key!r}" + did_you_mean(key, allowed), allowed=format_choices(allowed)))
             continue
         nested = _nested_model(allowed[key].annotation)
@@ -131,9 +131,9 @@ def unknown_key_problems(data: Mapping[str, Any], model: type[BaseModel], where_
         if keyed:
             for name, item in value.items():
                 if isinstance(item, Mapping):
-                    problems += unknown_key_problems(item, submodel, where_for, loc + (key, name), code_prefix=code_prefix)
+                    problems += unknown_key_problems(item, submodel, where_for, (*loc, key, name), code_prefix=code_prefix)
         else:
-            problems += unknown_key_problems(value, submodel, where_for, loc + (key,), code_prefix=code_prefix)
+            problems += unknown_key_problems(value, submodel, where_for, (*loc, key), code_prefix=code_prefix)
     return problems
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
 from packaging.requirements import InvalidRequirement
@@ -103,7 +103,7 @@ class LocalRequirement:
     kind: Literal["local"] = "local"
 
 
-RequirementEntry = Union[PackageRequirement, UrlRequirement, VcsRequirement, IndexOption, LocalRequirement]
+RequirementEntry = PackageRequirement | UrlRequirement | VcsRequirement | IndexOption | LocalRequirement
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from fleetform.catalog.machines import parse_machine_name
 from fleetform.errors import (
     FleetformError,
     Problem,
@@ -30,7 +31,6 @@ from fleetform.spec.app import DEFAULT_METRICS_PORT, AppSpec
 from fleetform.spec.class_reader import ClassSettings, find_class, read_app_class
 from fleetform.spec.health_check import HealthCheckSpec
 from fleetform.spec.image import ContainerImageSpec
-from fleetform.catalog.machines import parse_machine_name
 from fleetform.spec.platform import PlatformSettings
 from fleetform.spec.problems import problems_from_validation_error, toml_type_name, unknown_key_problems
 from fleetform.spec.pyproject import Pyproject

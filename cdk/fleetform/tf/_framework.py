@@ -110,7 +110,7 @@ def is_unresolved(value: object) -> bool:
         return _is_token_double(value)
     if isinstance(value, list) and len(value) == 1:
         element = value[0]
-        return isinstance(element, str) and _LIST_TOKEN_MARKER in element or isinstance(element, float) and _is_token_double(element)
+        return (isinstance(element, str) and _LIST_TOKEN_MARKER in element) or (isinstance(element, float) and _is_token_double(element))
     if isinstance(value, dict):
         return any(isinstance(key, str) and _MAP_TOKEN_MARKER in key for key in value)
     return hasattr(type(value), "__jsii_type__") or hasattr(value, "__jsii_ref__")

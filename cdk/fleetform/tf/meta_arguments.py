@@ -11,7 +11,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
 from fleetform.errors import did_you_mean, format_choices
-from fleetform.tf._framework import TerraformElement, TerraformIterator, TerraformProvider, TerraformResource, is_unresolved
+from fleetform.tf._framework import (
+    TerraformElement,
+    TerraformIterator,
+    TerraformProvider,
+    TerraformResource,
+    is_unresolved,
+)
 from fleetform.tf.schema import Block
 from fleetform.tf.validation import ArgumentReport, Finding
 from fleetform.tf.value_types import describe_value

@@ -43,7 +43,7 @@ def _render_blocks(nested: NestedBlock, value: Any, single_as_object: bool) -> A
     if not items:
         return None
     rendered = [_render_block(nested, item, single_as_object) for item in items]
-    one_object = nested.nesting in ("single", "group") or single_as_object and nested.is_single
+    one_object = nested.nesting in ("single", "group") or (single_as_object and nested.is_single)
     return rendered[0] if one_object and len(rendered) == 1 else rendered
 
 
