@@ -198,7 +198,9 @@ def _nested_at(block: Block, path: tuple[str, ...]) -> NestedBlock:
 
 def _typed_dict(dict_name: str, nested: NestedBlock, fields: list[tuple[str, str, bool]]) -> list[str]:
     doc = _description(nested.block.description) or f"One ``{nested.name}`` block."
-    annotated = [(name, f"Required[{annotation}]" if required else annotation) for name, annotation, required in fields]
+    # None leaves an optional argument unset inside a block too (as it does for the constructor's).
+    annotated = [(name, f"Required[{annotation}]" if required else f"{annotation} | None")
+                 for name, annotation, required in fields]
     if any(keyword.iskeyword(name) for name, _ in annotated):
         entries = ", ".join(f"{name!r}: {annotation}" for name, annotation in annotated)
         return [f"{dict_name} = TypedDict({dict_name!r}, {{{entries}}}, total=False)", ""]

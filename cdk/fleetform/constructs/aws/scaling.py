@@ -96,8 +96,8 @@ def _add_alarm_step_policy(scope: Construct, construct_id: str, policy: AlarmSte
     )
 
 
-def _tracking_query(query: Query) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": query.id, "label": query.label, "return_data": query.return_data}
+def _tracking_query(query: Query) -> aws.AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetrics:
+    out: aws.AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetrics = {"id": query.id, "label": query.label, "return_data": query.return_data}
     if query.expression is not None:
         out["expression"] = render(query.expression)
     if query.stat is not None:
@@ -110,8 +110,8 @@ def _tracking_query(query: Query) -> dict[str, Any]:
     return out
 
 
-def _alarm_query(query: Query) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": query.id, "label": query.label, "return_data": query.return_data}
+def _alarm_query(query: Query) -> aws.CloudwatchMetricAlarmMetricQuery:
+    out: aws.CloudwatchMetricAlarmMetricQuery = {"id": query.id, "label": query.label, "return_data": query.return_data}
     if query.expression is not None:
         out["expression"] = render(query.expression)
     if query.stat is not None:
