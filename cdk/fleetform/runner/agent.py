@@ -25,7 +25,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from os import environ
 
@@ -160,7 +160,8 @@ class CloudWatchPublisher:
 
     def publish(self, value: float) -> None:
         spec = self.publish_config
-        datum = {"MetricName": spec["metric_name"], "Dimensions": [{"Name": spec["dimension"], "Value": self.config["group"]}],
+        datum = {"MetricName": spec["metric_name"],
+                 "Dimensions": [{"Name": spec["dimension"], "Value": self.config["group"]}],
                  "Value": value, "Unit": "Count", "StorageResolution": spec["storage_resolution"]}
         run_cli("aws", "cloudwatch", "put-metric-data", "--region", self.config["region"],
                 "--namespace", spec["namespace"], "--metric-data", json.dumps([datum], sort_keys=True))
@@ -200,7 +201,7 @@ class CloudMonitoringPublisher:
 
     def publish(self, value: float) -> None:
         spec = self.publish_config
-        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         series = {
             "metric": {"type": spec["metric_type"]},
             "resource": {"type": spec["resource_type"], "labels": {
@@ -217,13 +218,14 @@ class CloudMonitoringPublisher:
             raise RuntimeError(f"timeSeries.create: HTTP {status}: {answer.decode(errors='replace')[:300]}")
 
 
-PUBLISHERS = {"aws": CloudWatchPublisher, "gcp": CloudMonitoringPublisher}
+PUBLISHERS: dict[str, type[CloudWatchPublisher] | type[CloudMonitoringPublisher]] = {
+    "aws": CloudWatchPublisher, "gcp": CloudMonitoringPublisher}
 
 
 def publish_in_flight(config: dict, stop: threading.Event) -> None:
     """Publishes the in-flight count every interval until stopped, through failures of either side."""
     in_flight = config["in_flight"]
-    publisher = None
+    publisher: CloudWatchPublisher | CloudMonitoringPublisher | None = None
     while True:
         try:
             publisher = publisher or PUBLISHERS[config["cloud"]](config)

@@ -38,7 +38,7 @@ def simulation_text(simulation: Simulation, app: str, trace_file: Path) -> str:
         f"boot: {simulation.boot.describe()}",
         "",
     ]
-    rows = [COLUMNS]
+    rows: list[tuple[str, ...]] = [COLUMNS]
     for cloud in simulation.clouds:
         machine = f"{cloud.group.cloud_region} {cloud.group.machine.instance_types[0]} × {cloud.gpus_per_runner} GPU"
         rows.append((f"fal on {cloud.group.cloud}", *_cells(cloud, simulation.reference), ""))

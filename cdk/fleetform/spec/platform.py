@@ -175,7 +175,7 @@ class PlatformSettings(_Settings):
             raise ValueError("state backend 'gcs' needs 'gcp' in clouds")
         return self
 
-    def cloud_region(self, cloud: str, fal_region: str) -> str:
+    def cloud_region(self, cloud: Cloud, fal_region: FalRegion) -> str:
         """The cloud region behind a fal region: the override here, else the catalog's default."""
         return self.regions.get(cloud, {}).get(fal_region) or DEFAULT_CLOUD_REGIONS[cloud][fal_region]
 

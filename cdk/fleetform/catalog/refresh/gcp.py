@@ -58,7 +58,7 @@ def read_gcp(
     with _gcp_errors():
         credentials, project = _credentials(project, api_endpoint)
         options = {"api_endpoint": api_endpoint} if api_endpoint else None
-        clients = {"credentials": credentials, "transport": "rest", "client_options": options}
+        clients: dict[str, Any] = {"credentials": credentials, "transport": "rest", "client_options": options}
         zone_regions = _zones(compute_v1.ZonesClient(**clients), project, regions)
         gpu_memory = _gpu_memory(compute_v1.AcceleratorTypesClient(**clients), project, known)
         shapes, offerings = _machine_types(compute_v1.MachineTypesClient(**clients), project, zone_regions, gpu_memory, known)
@@ -74,10 +74,10 @@ def read_gcp(
 
 def _credentials(project: str | None, api_endpoint: str | None) -> tuple[Credentials, str]:
     if api_endpoint and api_endpoint.startswith("http://"):
-        credentials: Credentials = AnonymousCredentials()  # type: ignore[no-untyped-call]
+        credentials: Credentials = AnonymousCredentials()
         default_project = None
     else:
-        credentials, default_project = google.auth.default(scopes=SCOPES)  # type: ignore[no-untyped-call]
+        credentials, default_project = google.auth.default(scopes=SCOPES)
     chosen = project or default_project
     if not chosen:
         raise FleetformError.single(
