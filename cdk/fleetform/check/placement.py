@@ -37,7 +37,8 @@ def _place(stack: Stack, blocks: list[Block], diagnostic: TerraformDiagnostic) -
     elif position is not None:
         where = f"{position.filename}:{position.line}:{position.column}"
     if block is None and diagnostic.address:
-        block = next((candidate for candidate in blocks if candidate.address == _base_address(diagnostic.address)), None)
+        base_address = _base_address(diagnostic.address)
+        block = next((candidate for candidate in blocks if candidate.address == base_address), None)
     return Diagnostic(
         severity=diagnostic.severity,
         summary=diagnostic.summary,

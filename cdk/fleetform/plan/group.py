@@ -18,7 +18,10 @@ from fleetform.spec.resolve import ResolvedApp
 from fleetform.vocabulary import RETRY_CONDITIONS, exposure_of
 
 DEFAULT_RETRIES = 2
-"""Retries at the load balancer when ``retry_config`` sets none (fal's 10 apply to its queue, which has no peer here)."""
+"""Retries at the load balancer when ``retry_config`` sets none.
+
+fal's 10 apply to its queue, which has no peer here.
+"""
 
 BASE_ROOT_VOLUME_GIB = 60
 MIN_GPU_ROOT_VOLUME_GIB = 100

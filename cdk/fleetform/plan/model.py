@@ -169,7 +169,10 @@ class RoutePlan:
     """``internal`` (the region's internal load balancer) or ``external`` (its internet-facing one)."""
     request_timeout_seconds: int
     retry_conditions: tuple[str, ...]
-    """fal's retry conditions still on (``timeout``, ``server_error``, ``connection_error``) after ``skip_retry_conditions``."""
+    """fal's retry conditions still on after ``skip_retry_conditions``.
+
+    Of ``timeout``, ``server_error`` and ``connection_error``.
+    """
     retries: int
     listener_priority: int
     """The app's stable ALB listener-rule priority (1..50000), the same in every region."""

@@ -68,7 +68,8 @@ def place_app(app: ResolvedApp, platform: PlatformSettings) -> AppPlacement:
 
 
 def _not_on_cloud(cloud: str, problem: Problem) -> Problem:
-    return Problem(problem.code, problem.where, f"not placed on {cloud}: {problem.message}", problem.allowed, problem.fix)
+    return Problem(problem.code, problem.where, f"not placed on {cloud}: {problem.message}", problem.allowed,
+                   problem.fix)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

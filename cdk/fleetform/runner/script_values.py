@@ -56,7 +56,8 @@ def script_values(group: GroupPlan, platform: str) -> dict[str, str]:
         "container_args": command.arguments,
         "registry_hosts": [login.host for login in image.registries],
         "registry_usernames": [login.username for login in image.registries],
-        "registry_password_secret_ids": [secret_id(group.cloud, platform, login.password_secret) for login in image.registries],
+        "registry_password_secret_ids": [secret_id(group.cloud, platform, login.password_secret)
+                                         for login in image.registries],
         "app_secret_names": runner.secrets,
         "app_secret_ids": [secret_id(group.cloud, platform, name) for name in runner.secrets],
         "data_mounts": group.runner.data_mounts,

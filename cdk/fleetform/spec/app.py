@@ -59,7 +59,9 @@ class AppSpec(BaseModel):
     name: StrictStr = Field(description="Deployed app name; defaults to the [tool.fal.apps] key.")
     ref: StrictStr | None = Field(None, description="`path.py::Class` of a fal.App, relative to the pyproject.")
     python_entry_point: StrictStr | None = Field(None, description="`module:Class`; settings come from TOML only.")
-    auth: AuthMode = Field("private", description="private: owner only; public: anyone; shared: any authenticated caller.")
+    auth: AuthMode = Field(
+        "private", description="private: owner only; public: anyone; shared: any authenticated caller."
+    )
     team: StrictStr | None = Field(None, description="Owning team; tagged on every resource of the app.")
     deployment_strategy: DeploymentStrategy = Field("rolling", description="How a new revision replaces runners.")
     app_scale_settings: StrictBool = Field(
@@ -111,7 +113,8 @@ class AppSpec(BaseModel):
         violations = app_rule_violations(self)
         if violations:
             raise PydanticCustomError(
-                "app_rules", "{summary}", {"summary": "; ".join(v.message for v in violations), "violations": violations}
+                "app_rules", "{summary}",
+                {"summary": "; ".join(v.message for v in violations), "violations": violations},
             )
         return self
 

@@ -54,7 +54,9 @@ class ContainerImageSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     dockerfile: Path | None = Field(None, description="Dockerfile path, resolved from the pyproject folder.")
-    dockerfile_str: StrictStr | None = Field(None, description="Inline Dockerfile (ContainerImage.from_dockerfile_str).")
+    dockerfile_str: StrictStr | None = Field(
+        None, description="Inline Dockerfile (ContainerImage.from_dockerfile_str)."
+    )
     context_dir: Path | None = Field(None, description="Build context; defaults to the pyproject (or app file) folder.")
     image: StrictStr | None = Field(None, min_length=1, description="An existing image reference.")
     build_args: dict[StrictStr, StrictStr] = Field(default_factory=dict)
@@ -71,7 +73,8 @@ class ContainerImageSpec(BaseModel):
         literal = sorted(key for key, reference in value.items() if secret_name(reference) is None)
         if literal:
             raise ValueError(
-                f"build secret(s) {', '.join(literal)} must reference a secret ($NAME or ${{NAME}}), not a literal value"
+                f"build secret(s) {', '.join(literal)} must reference a secret ($NAME or ${{NAME}}), "
+                "not a literal value"
             )
         return value
 

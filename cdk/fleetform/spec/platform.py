@@ -114,7 +114,10 @@ class GcpProject(_Settings):
 
 
 class AuthSettings(_Settings):
-    """How ``auth = "shared"`` apps authenticate callers: "any authenticated user" of the platform's identity provider."""
+    """How ``auth = "shared"`` apps authenticate callers.
+
+    "Any authenticated user" of the platform's identity provider.
+    """
 
     jwt_issuer: StrictStr | None = Field(None, pattern=r"^https://", description="AWS: JWT issuer the ALB checks.")
     jwks_url: StrictStr | None = Field(None, pattern=r"^https://", description="AWS: the issuer's JWKS endpoint.")

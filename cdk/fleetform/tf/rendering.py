@@ -17,7 +17,8 @@ from fleetform.tf.schema import Block, NestedBlock
 from fleetform.tf.value_types import is_reference, ordered_elements
 
 
-def render_arguments(block: Block, arguments: Mapping[str, Any], *, single_blocks_as_objects: bool = True) -> dict[str, Any]:
+def render_arguments(block: Block, arguments: Mapping[str, Any], *,
+                     single_blocks_as_objects: bool = True) -> dict[str, Any]:
     """The JSON body for ``arguments`` (already checked against ``block``).
 
     ``single_blocks_as_objects=False`` writes even one-item list blocks as lists, as cdktf's

@@ -114,7 +114,8 @@ def _object_mismatch(cty_type: CtyType, value: object, path: str) -> Mismatch | 
         return Mismatch(path, expected_phrase(cty_type), value)
     for key in value:
         if key not in attribute_types:
-            return Mismatch(f"{path}.{key}", "", value[key], unknown_key=str(key), choices=tuple(sorted(attribute_types)))
+            return Mismatch(f"{path}.{key}", "", value[key], unknown_key=str(key),
+                            choices=tuple(sorted(attribute_types)))
     for name, attribute_type in sorted(attribute_types.items()):
         attribute_path = f"{path}.{name}"
         if value.get(name) is None:

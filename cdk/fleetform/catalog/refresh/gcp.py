@@ -61,7 +61,8 @@ def read_gcp(
         clients: dict[str, Any] = {"credentials": credentials, "transport": "rest", "client_options": options}
         zone_regions = _zones(compute_v1.ZonesClient(**clients), project, regions)
         gpu_memory = _gpu_memory(compute_v1.AcceleratorTypesClient(**clients), project, known)
-        shapes, offerings = _machine_types(compute_v1.MachineTypesClient(**clients), project, zone_regions, gpu_memory, known)
+        shapes, offerings = _machine_types(compute_v1.MachineTypesClient(**clients), project, zone_regions, gpu_memory,
+                                           known)
     snapshots = {
         region: RegionSnapshot(
             zones={zone: zone for zone, owner in sorted(zone_regions.items()) if owner == region},
@@ -159,7 +160,8 @@ def _gcp_errors() -> Iterator[None]:
     try:
         yield
     except google.auth.exceptions.DefaultCredentialsError as error:
-        raise _failed(f"no Google credentials: {error}", "run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS") from error
+        raise _failed(f"no Google credentials: {error}",
+                      "run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS") from error
     except api_exceptions.GoogleAPICallError as error:
         raise _failed(f"GCP Compute API call failed: {error}") from error
     except google.auth.exceptions.GoogleAuthError as error:
@@ -167,4 +169,5 @@ def _gcp_errors() -> Iterator[None]:
 
 
 def _failed(message: str, fix: str | None = None) -> FleetformError:
-    return FleetformError.single("catalog/refresh-failed", WHERE, message + "; the catalog data was not changed", fix=fix)
+    return FleetformError.single("catalog/refresh-failed", WHERE, message + "; the catalog data was not changed",
+                                 fix=fix)

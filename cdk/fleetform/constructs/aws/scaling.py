@@ -20,6 +20,9 @@ from fleetform.scaling.aws_policy import (
 from fleetform.scaling.metric_math import Query, render
 from fleetform.tf import Construct, aws
 
+TrackingQuery = aws.AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetrics
+"""One metric query of the target tracking policy's customized metric."""
+
 GROUP_METRICS_GRANULARITY = "1Minute"
 POLICY_NAME_PREFIX = "fleetform-"
 
@@ -96,8 +99,8 @@ def _add_alarm_step_policy(scope: Construct, construct_id: str, policy: AlarmSte
     )
 
 
-def _tracking_query(query: Query) -> aws.AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetrics:
-    out: aws.AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetrics = {"id": query.id, "label": query.label, "return_data": query.return_data}
+def _tracking_query(query: Query) -> TrackingQuery:
+    out: TrackingQuery = {"id": query.id, "label": query.label, "return_data": query.return_data}
     if query.expression is not None:
         out["expression"] = render(query.expression)
     if query.stat is not None:

@@ -56,8 +56,9 @@ def runner_instance_group(scope: Construct, group: GroupPlan, *, platform: str, 
 
 
 def update_policy(group: GroupPlan) -> google.ComputeRegionInstanceGroupManagerUpdatePolicy:
-    common: google.ComputeRegionInstanceGroupManagerUpdatePolicy = {"type": "PROACTIVE", "minimal_action": "REPLACE", "most_disruptive_allowed_action": "REPLACE",
-              "instance_redistribution_type": "NONE"}
+    common: google.ComputeRegionInstanceGroupManagerUpdatePolicy = {
+        "type": "PROACTIVE", "minimal_action": "REPLACE", "most_disruptive_allowed_action": "REPLACE",
+        "instance_redistribution_type": "NONE"}
     if group.rollout.strategy == "recreate":
         return common | {"replacement_method": "RECREATE", "max_surge_fixed": 0, "max_unavailable_percent": 100}
     return common | {"replacement_method": "SUBSTITUTE", "max_surge_fixed": len(group.zones),
@@ -72,7 +73,8 @@ def _flexibility(group: GroupPlan) -> google.ComputeRegionInstanceGroupManagerIn
                                     for rank, machine_type in enumerate(types)]}
 
 
-def _autohealing(group: GroupPlan, health_check: str) -> google.ComputeRegionInstanceGroupManagerAutoHealingPolicies | None:
+def _autohealing(group: GroupPlan,
+                 health_check: str) -> google.ComputeRegionInstanceGroupManagerAutoHealingPolicies | None:
     if not group.health.replace_unhealthy:
         return None
     return {"health_check": health_check,
