@@ -54,7 +54,8 @@ class PricingServer(LoopbackServer):
     def get_products(self, body: Mapping[str, Any]) -> dict[str, Any]:
         matching = [
             product for product in self.products
-            if product["serviceCode"] == body["ServiceCode"] and all(_matches(product, f) for f in body.get("Filters", []))
+            if product["serviceCode"] == body["ServiceCode"]
+            and all(_matches(product, f) for f in body.get("Filters", []))
         ]  # fmt: skip
         start = int(body.get("NextToken") or 0)
         page = matching[start : start + min(self.page_size, int(body.get("MaxResults", 100)))]

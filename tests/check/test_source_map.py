@@ -13,7 +13,8 @@ from tests.check.stacks import AWS_STACK, aws_stack
 @pytest.mark.parametrize(
     ("terraform", "kept"),
     [
-        ('{"backend": {"s3": {"bucket": "b"}}, "required_providers": {"aws": {}}}', {"required_providers": {"aws": {}}}),
+        ('{"backend": {"s3": {"bucket": "b"}}, "required_providers": {"aws": {}}}',
+         {"required_providers": {"aws": {}}}),
         ('{"required_providers": {}, "backend": {"local": {}}}', {"required_providers": {}}),
         ('{"a": 1, "backend": {"local": {}}, "b": 2}', {"a": 1, "b": 2}),
         ('{"backend": {"local": {}}}', {}),

@@ -155,7 +155,8 @@ def publish_after_change(running: RunningAgent) -> float:
 
 def test_aws_agent_publishes_in_flight_requests_including_zero(tmp_path: Path) -> None:
     state = AppState()
-    with fake_app(state).running() as app, running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None)) as running:
+    with (fake_app(state).running() as app,
+          running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None)) as running):
         assert wait_for(lambda: published(running), "a first publish")[0] == 3.0
         state.metrics = IDLE
         assert publish_after_change(running) == 0.0
@@ -257,7 +258,8 @@ def fake_cloud(state: CloudState) -> LoopbackServer:
                 item = self.path.removeprefix("/computeMetadata/v1/")
                 if item == "instance/service-accounts/default/token":
                     state.token_requests += 1
-                    return self.reply(200, {"access_token": "ya29.test-token", "expires_in": 3599, "token_type": "Bearer"})
+                    return self.reply(200, {"access_token": "ya29.test-token", "expires_in": 3599,
+                                            "token_type": "Bearer"})
                 answers = {"project/project-id": "acme-prod", "instance/zone": "projects/123456/zones/us-central1-b",
                            "instance/name": "acme-image-gen-x1z2"}
                 if item in answers:
