@@ -84,7 +84,7 @@ def app_is_healthy(bridge: dict) -> bool:
 def health_bridge_server(bridge: dict) -> ThreadingHTTPServer:
     """The HTTP server load balancers probe: GET on the bridge path reports the app's health."""
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # the base class's name
+        def do_GET(self) -> None:  # noqa: N802 - the base class's name
             if self.path.split("?", 1)[0] != bridge["path"]:
                 self.reply(404, b"not found\n")
             elif app_is_healthy(bridge):
@@ -99,7 +99,7 @@ def health_bridge_server(bridge: dict) -> ThreadingHTTPServer:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # the base class's name
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
             pass
 
     server = ThreadingHTTPServer(("0.0.0.0", bridge["listen_port"]), Handler)
@@ -145,7 +145,7 @@ def scrape(in_flight: dict) -> float:
 
 def run_cli(*argv: str) -> str:
     """A cloud CLI's output; a failure raises with its error text (the caller logs and carries on)."""
-    done = subprocess.run(argv, capture_output=True, timeout=CLI_TIMEOUT_SECONDS)
+    done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=CLI_TIMEOUT_SECONDS)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(argv[:3])} failed: {done.stderr.decode(errors='replace').strip()}")
     return done.stdout.decode().strip()
@@ -160,8 +160,7 @@ class CloudWatchPublisher:
 
     def publish(self, value: float) -> None:
         spec = self.publish_config
-        datum = {"MetricName": spec["metric_name"],
-                 "Dimensions": [{"Name": spec["dimension"], "Value": self.config["group"]}],
+        datum = {"MetricName": spec["metric_name"], "Dimensions": [{"Name": spec["dimension"], "Value": self.config["group"]}],
                  "Value": value, "Unit": "Count", "StorageResolution": spec["storage_resolution"]}
         run_cli("aws", "cloudwatch", "put-metric-data", "--region", self.config["region"],
                 "--namespace", spec["namespace"], "--metric-data", json.dumps([datum], sort_keys=True))
@@ -218,19 +217,18 @@ class CloudMonitoringPublisher:
             raise RuntimeError(f"timeSeries.create: HTTP {status}: {answer.decode(errors='replace')[:300]}")
 
 
-PUBLISHERS: dict[str, type[CloudWatchPublisher] | type[CloudMonitoringPublisher]] = {
-    "aws": CloudWatchPublisher, "gcp": CloudMonitoringPublisher}
+PUBLISHERS = {"aws": CloudWatchPublisher, "gcp": CloudMonitoringPublisher}
 
 
 def publish_in_flight(config: dict, stop: threading.Event) -> None:
     """Publishes the in-flight count every interval until stopped, through failures of either side."""
     in_flight = config["in_flight"]
-    publisher: CloudWatchPublisher | CloudMonitoringPublisher | None = None
+    publisher = None
     while True:
         try:
             publisher = publisher or PUBLISHERS[config["cloud"]](config)
             publisher.publish(scrape(in_flight))
-        except Exception as error:  # the agent keeps publishing through transient failures
+        except Exception as error:  # noqa: BLE001 - the agent keeps publishing through transient failures
             log(f"in-flight metric not published: {error}")
         if stop.wait(in_flight["interval_seconds"]):
             return
@@ -265,7 +263,7 @@ def drain_when_terminating(config: dict, stop: threading.Event) -> None:
             if imds.get("meta-data/autoscaling/target-lifecycle-state") == TERMINATING_STATE:
                 drain_and_continue(config, imds.get("meta-data/instance-id") or "")
                 return
-        except Exception as error:  # keep watching through transient failures
+        except Exception as error:  # noqa: BLE001 - keep watching through transient failures
             log(f"lifecycle state not read: {error}")
 
 
@@ -285,7 +283,7 @@ def drain_and_continue(config: dict, instance_id: str) -> None:
                     "--lifecycle-action-result", "CONTINUE", "--instance-id", instance_id)
             log("lifecycle hook completed")
             return
-        except Exception as error:  # retried, then the hook's timeout continues anyway
+        except Exception as error:  # noqa: BLE001 - retried, then the hook's timeout continues anyway
             log(f"complete-lifecycle-action attempt {attempt} failed: {error}")
             time.sleep(attempt)
 
