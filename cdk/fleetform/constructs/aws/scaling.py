@@ -7,7 +7,7 @@ the policies own it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from fleetform.plan.model import GroupPlan
 from fleetform.scaling import app_scale_settings, boot_model
@@ -20,7 +20,7 @@ from fleetform.scaling.aws_policy import (
 from fleetform.scaling.metric_math import Query, render
 from fleetform.tf import Construct, aws
 
-TrackingQuery = aws.AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetrics
+TrackingQuery: TypeAlias = "aws.AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetrics"
 """One metric query of the target tracking policy's customized metric."""
 
 GROUP_METRICS_GRANULARITY = "1Minute"
