@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fleetform.tf import App, Construct, LocalBackend, TerraformStack, aws, element_class, google
-
 from workload import Ref, StackSpec
+
+from fleetform.tf import App, Construct, LocalBackend, TerraformStack, aws, element_class, google
 
 PROVIDERS = {"aws": aws.AwsProvider, "google": google.GoogleProvider}
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from cdktf import App, LocalBackend, TerraformResourceLifecycle, TerraformStack, Token
 from constructs import Construct
-
 from workload import Ref, StackSpec
 
 PACKAGES = {"aws": "cdktf_cdktf_provider_aws", "google": "cdktf_cdktf_provider_google"}
@@ -34,12 +33,15 @@ def build(outdir: str, stack_specs: list[StackSpec]) -> App:
                 module = importlib.import_module(f"{PACKAGES[spec.cloud]}.{short_name}")
                 class_name = _pascal(short_name)
                 arguments = _struct_arguments(module, class_name, resource.arguments, built)
-                lifecycle = TerraformResourceLifecycle(create_before_destroy=True) if resource.create_before_destroy else None
-                built[resource.construct_id] = getattr(module, class_name)(scope, resource.construct_id, lifecycle=lifecycle, **arguments)
+                lifecycle = (TerraformResourceLifecycle(create_before_destroy=True)
+                             if resource.create_before_destroy else None)
+                built[resource.construct_id] = getattr(module, class_name)(scope, resource.construct_id,
+                                                                           lifecycle=lifecycle, **arguments)
     return app
 
 
-def _struct_arguments(module: ModuleType, owner: str, arguments: dict[str, Any], built: dict[str, Any]) -> dict[str, Any]:
+def _struct_arguments(module: ModuleType, owner: str, arguments: dict[str, Any],
+                      built: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in arguments.items():
         struct_name = owner + _pascal(key)

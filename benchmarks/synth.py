@@ -31,9 +31,12 @@ APPROACHES = ("fleetform", "prebuilt")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Synth benchmark: fleetform.tf against the prebuilt provider packages.")
-    parser.add_argument("--apps", type=int, nargs="+", default=[1, 20, 200], help="app counts to run (default: 1 20 200)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per approach and N; the fastest counts (default: 1)")
+    parser = argparse.ArgumentParser(
+        description="Synth benchmark: fleetform.tf against the prebuilt provider packages.")
+    parser.add_argument("--apps", type=int, nargs="+", default=[1, 20, 200],
+                        help="app counts to run (default: 1 20 200)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per approach and N; the fastest counts (default: 1)")
     parser.add_argument("--json", type=Path, help="also write the measurements to this file")
     parser.add_argument("--child", choices=APPROACHES, help=argparse.SUPPRESS)
     parser.add_argument("--outdir", help=argparse.SUPPRESS)
@@ -51,7 +54,8 @@ def _run_all(app_counts: list[int], repeat: int, json_path: Path | None) -> int:
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="fleetform-bench-") as scratch:
         for apps in app_counts:
-            runs = {approach: _fastest(approach, apps, Path(scratch) / f"{approach}-{apps}", repeat) for approach in APPROACHES}
+            runs = {approach: _fastest(approach, apps, Path(scratch) / f"{approach}-{apps}", repeat)
+                    for approach in APPROACHES}
             _print(apps, runs)
             results.append({"apps": apps, **runs, "ratios": _ratios(runs)})
         smallest = min(app_counts)
@@ -71,7 +75,8 @@ def _fastest(approach: str, apps: int, outdir: Path, repeat: int) -> dict[str, A
 
 def _run(approach: str, apps: int, outdir: Path) -> dict[str, Any]:
     environment = {**os.environ, "JSII_NODE": _wheel_node()}
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", approach, "--apps", str(apps), "--outdir", str(outdir)]
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", approach, "--apps", str(apps),
+               "--outdir", str(outdir)]
     started = time.perf_counter()
     completed = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
@@ -98,11 +103,13 @@ def _print(apps: int, runs: dict[str, dict[str, Any]]) -> None:
     for approach, run in runs.items():
         print(
             f"N={apps:<4} {approach:<10} wall {run['wall_seconds']:7.2f} s  (import {run['import_seconds']:6.2f}, "
-            f"build {run['build_seconds']:6.2f}, synth {run['synth_seconds']:6.2f})  peak RSS {run['peak_rss_mb']:7.0f} MB  "
+            f"build {run['build_seconds']:6.2f}, synth {run['synth_seconds']:6.2f})  "
+            f"peak RSS {run['peak_rss_mb']:7.0f} MB  "
             f"({run['resources']} resources)"
         )
     ratios = _ratios(runs)
-    print(f"N={apps:<4} fleetform is {ratios['speedup']}x faster and uses {ratios['memory_fraction']:.1%} of the peak memory")
+    print(f"N={apps:<4} fleetform is {ratios['speedup']}x faster and uses {ratios['memory_fraction']:.1%} "
+          "of the peak memory")
 
 
 def _same_resources(ours: Path, theirs: Path) -> bool:
@@ -139,7 +146,8 @@ def _run_child(approach: str, apps: int, outdir: str) -> dict[str, Any]:
         "build_seconds": round(built - imported, 2),
         "synth_seconds": round(synthesized - built, 2),
         "peak_rss_mb": round(_peak_rss_mb(), 1),
-        "resources": apps * workload.RESOURCES_PER_APP_AND_REGION * (len(workload.AWS_REGIONS) + len(workload.GCP_REGIONS)),
+        "resources": (apps * workload.RESOURCES_PER_APP_AND_REGION
+                      * (len(workload.AWS_REGIONS) + len(workload.GCP_REGIONS))),
     }
 
 

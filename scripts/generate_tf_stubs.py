@@ -77,7 +77,8 @@ def _module(schema: ProviderSchema, kind: ElementKind) -> str:
     chunks = [header]
     if kind == "resource":
         chunks.append(_provider_class(schema, taken))
-    chunks += [_element_class(schema, kind, type_name, class_name, taken) for class_name, type_name in class_names.items()]
+    chunks += [_element_class(schema, kind, type_name, class_name, taken)
+               for class_name, type_name in class_names.items()]
     text = "\n".join(chunks)
     _check_unique_names(text, schema.name)
     return text
@@ -88,7 +89,8 @@ def _check_unique_names(text: str, provider_name: str) -> None:
     names = [klass or alias for klass, alias in defined]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
-        raise SystemExit(f"{provider_name}: generated names collide: {', '.join(duplicates)}; extend fleetform.tf.naming")
+        raise SystemExit(f"{provider_name}: generated names collide: {', '.join(duplicates)}; "
+                         "extend fleetform.tf.naming")
 
 
 def _provider_class(schema: ProviderSchema, taken: frozenset[str]) -> str:
@@ -97,12 +99,14 @@ def _provider_class(schema: ProviderSchema, taken: frozenset[str]) -> str:
     names = block_dict_names(class_name, block, taken)
     parameters = [*_parameters(block, names, reserved=PROVIDER_META_ARGUMENTS), "alias: str | None = None"]
     doc = f'The ``provider "{schema.name}"`` block, pinned to {schema.source} {schema.version}.'
-    lines = [*_typed_dicts(block, names), f"class {class_name}(Provider):", *_docstring(doc, {"Args": _argument_docs(block)})]
+    lines = [*_typed_dicts(block, names), f"class {class_name}(Provider):",
+             *_docstring(doc, {"Args": _argument_docs(block)})]
     lines += _init(parameters)
     return "\n".join(lines) + "\n"
 
 
-def _element_class(schema: ProviderSchema, kind: ElementKind, type_name: str, class_name: str, taken: frozenset[str]) -> str:
+def _element_class(schema: ProviderSchema, kind: ElementKind, type_name: str, class_name: str,
+                   taken: frozenset[str]) -> str:
     block = schema.block(kind, type_name)
     names = block_dict_names(class_name, block, taken)
     base = Resource if kind == "resource" else DataSource
@@ -198,16 +202,18 @@ def _nested_at(block: Block, path: tuple[str, ...]) -> NestedBlock:
 
 def _typed_dict(dict_name: str, nested: NestedBlock, fields: list[tuple[str, str, bool]]) -> list[str]:
     doc = _description(nested.block.description) or f"One ``{nested.name}`` block."
-    annotated = [(name, f"Required[{annotation}]" if required else annotation) for name, annotation, required in fields]
+    # None leaves an optional argument unset inside a block too (as it does for the constructor's).
+    annotated = [(name, f"Required[{annotation}]" if required else f"{annotation} | None")
+                 for name, annotation, required in fields]
     if any(keyword.iskeyword(name) for name, _ in annotated):
         entries = ", ".join(f"{name!r}: {annotation}" for name, annotation in annotated)
         return [f"{dict_name} = TypedDict({dict_name!r}, {{{entries}}}, total=False)", ""]
-    lines = [f"class {dict_name}(TypedDict, total=False):", f"    {repr(doc)}"]
+    lines = [f"class {dict_name}(TypedDict, total=False):", f"    {doc!r}"]
     for name, annotation in annotated:
         lines.append(f"    {name}: {annotation}")
         description = _field_description(nested.block, name)
         if description:
-            lines.append(f"    {repr(description)}")
+            lines.append(f"    {description!r}")
     return [*lines, ""]
 
 
@@ -262,7 +268,8 @@ def _reference_annotation(cty_type: CtyType) -> str:
         ("map", "number"): "dict[str, float]",
         ("map", "bool"): "dict[str, bool]",
     }
-    key = cty_type if isinstance(cty_type, str) else (cty_type[0], cty_type[1]) if isinstance(cty_type[1], str) else None
+    key = (cty_type if isinstance(cty_type, str)
+           else (cty_type[0], cty_type[1]) if isinstance(cty_type[1], str) else None)
     if key in simple:
         return simple[key]
     return "IResolvable" if cty_type == "dynamic" else "NestedReference"
@@ -279,7 +286,8 @@ def _argument_docs(block: Block) -> list[str]:
 
 def _computed_docs(block: Block) -> list[str]:
     """``name: description`` for every attribute only the provider sets (read it as a reference)."""
-    return [_entry_doc(name, attribute) for name, attribute in sorted(block.attributes.items()) if attribute.computed_only]
+    return [_entry_doc(name, attribute) for name, attribute in sorted(block.attributes.items())
+            if attribute.computed_only]
 
 
 def _entry_doc(name: str, entry: Attribute | NestedBlock) -> str:
@@ -320,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Generate the typed stubs of fleetform.tf from the pinned schemas.")
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed stubs are out of date")
     options = parser.parse_args(argv)
-    stale = [path for path, text in stub_files().items() if not path.exists() or path.read_text(encoding="utf-8") != text]
+    stale = [path for path, text in stub_files().items()
+             if not path.exists() or path.read_text(encoding="utf-8") != text]
     if options.check:
         for path in stale:
             print(f"out of date: {path.relative_to(PACKAGE_DIR.parents[2])}", file=sys.stderr)

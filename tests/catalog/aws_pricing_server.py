@@ -54,7 +54,8 @@ class PricingServer(LoopbackServer):
     def get_products(self, body: Mapping[str, Any]) -> dict[str, Any]:
         matching = [
             product for product in self.products
-            if product["serviceCode"] == body["ServiceCode"] and all(_matches(product, f) for f in body.get("Filters", []))
+            if product["serviceCode"] == body["ServiceCode"]
+            and all(_matches(product, f) for f in body.get("Filters", []))
         ]  # fmt: skip
         start = int(body.get("NextToken") or 0)
         page = matching[start : start + min(self.page_size, int(body.get("MaxResults", 100)))]
@@ -69,7 +70,7 @@ class PricingServer(LoopbackServer):
         class Handler(JsonHandler):
             content_type = "application/x-amz-json-1.1"
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:  # http.server's naming
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
                 server.requests.append(body)
                 if self.headers.get("X-Amz-Target") != TARGET:

@@ -96,11 +96,14 @@ def packaged_gcp_compute() -> ComputeData:
         for zone in offerings.zones:
             data.zones[zone.id] = region
             data.machine_types[zone.id] = [
-                _machine_type_json(shapes[name], zone.id) for name, zones in offerings.offerings.items() if zone.id in zones
+                _machine_type_json(shapes[name], zone.id)
+                for name, zones in offerings.offerings.items() if zone.id in zones
             ] + [{**other, "zone": zone.id} for other in OTHER_GCP_MACHINE_TYPES]
-            gpus = sorted({shapes[name].gpu for name, zones in offerings.offerings.items() if zone.id in zones and shapes[name].gpu})
+            gpus = sorted({shapes[name].gpu for name, zones in offerings.offerings.items()
+                           if zone.id in zones and shapes[name].gpu})
             data.accelerator_types[zone.id] = [
-                {"name": gpu, "description": GPU_DESCRIPTIONS[gpu], "maximumCardsPerInstance": 8, "zone": zone.id} for gpu in gpus
+                {"name": gpu, "description": GPU_DESCRIPTIONS[gpu], "maximumCardsPerInstance": 8, "zone": zone.id}
+                for gpu in gpus
             ]
     return data
 

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 from tests.catalog.loopback_server import JsonHandler, LoopbackServer
-from urllib.parse import parse_qs, urlparse
 
 BASE = "https://www.googleapis.com/compute/v1"
 _FILTER = re.compile(r'^name eq "(?P<regex>.*)"$')
@@ -63,13 +63,15 @@ class ComputeServer(LoopbackServer):
         ]  # fmt: skip
         return _page({"kind": "compute#zoneList"}, "items", items, token, self.zones_per_page)
 
-    def _aggregated(self, key: str, per_zone: Mapping[str, list[dict[str, Any]]], token: int, filter_: str) -> dict[str, Any]:
+    def _aggregated(self, key: str, per_zone: Mapping[str, list[dict[str, Any]]], token: int,
+                    filter_: str) -> dict[str, Any]:
         match = _FILTER.match(filter_) if filter_ else None
         if filter_ and match is None:
             raise ValueError(f"unsupported filter {filter_!r}")
         zones = sorted(per_zone)[token : token + self.zones_per_page]
         items = {
-            f"zones/{zone}": {key: [item for item in per_zone[zone] if match is None or re.fullmatch(match["regex"], item["name"])]}
+            f"zones/{zone}": {key: [item for item in per_zone[zone]
+                                    if match is None or re.fullmatch(match["regex"], item["name"])]}
             for zone in zones
         }
         document: dict[str, Any] = {"kind": f"compute#{key[:-1]}AggregatedList", "items": items}
@@ -81,11 +83,12 @@ class ComputeServer(LoopbackServer):
         server = self
 
         class Handler(JsonHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:  # http.server's naming
                 url = urlparse(self.path)
                 server.paths.append(url.path)
                 if server.fail_status:
-                    status, document = server.fail_status, _error(server.fail_status, "Required 'compute.machineTypes.list' permission")
+                    status = server.fail_status
+                    document = _error(status, "Required 'compute.machineTypes.list' permission")
                 else:
                     status, document = server.respond(url.path, parse_qs(url.query))
                 self.reply(status, document)
@@ -101,4 +104,5 @@ def _page(head: dict[str, Any], key: str, items: list[Any], token: int, size: in
 
 
 def _error(status: int, message: str) -> dict[str, Any]:
-    return {"error": {"code": status, "message": message, "errors": [{"message": message, "reason": "notFound" if status == 404 else "forbidden"}]}}
+    reason = "notFound" if status == 404 else "forbidden"
+    return {"error": {"code": status, "message": message, "errors": [{"message": message, "reason": reason}]}}

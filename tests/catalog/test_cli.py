@@ -157,6 +157,8 @@ def test_refresh_failure_exits_2_without_a_traceback(run_cli, data_dir: Path, co
     assert "Traceback" not in result.err
 
 
-@pytest.mark.parametrize("args", [["catalog", "resolve"], ["catalog", "refresh"], ["catalog", "resolve", "XS", "--gpus", "x"]])
+@pytest.mark.parametrize(
+    "args", [["catalog", "resolve"], ["catalog", "refresh"], ["catalog", "resolve", "XS", "--gpus", "x"]]
+)
 def test_usage_errors_exit_2(run_cli, args: list[str]) -> None:
     assert run_cli(*args).code == 2

@@ -175,4 +175,6 @@ def test_cloud_region_for_uses_overrides_and_checks_them() -> None:
     with pytest.raises(FleetformError) as caught:
         cloud_region_for("aws", "us-east", {"us-east": "us-east-9"}, where="pyproject.toml: tool.fleetform.regions.aws")
     (problem,) = caught.value.problems
-    assert (problem.code, problem.where) == ("catalog/unknown-cloud-region", "pyproject.toml: tool.fleetform.regions.aws")
+    assert (problem.code, problem.where) == (
+        "catalog/unknown-cloud-region", "pyproject.toml: tool.fleetform.regions.aws"
+    )

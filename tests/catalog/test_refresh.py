@@ -74,7 +74,9 @@ def test_gcp_new_machine_type_and_zone_are_added_with_gpu_memory_from_the_descri
     new_shape = {"name": "a3-highgpu-16g", "guestCpus": 416, "memoryMb": 3833856, "zone": "us-central1-d",
                  "accelerators": [{"guestAcceleratorType": "nvidia-h100-xl", "guestAcceleratorCount": 16}]}  # fmt: skip
     data.machine_types["us-central1-d"] = [new_shape]
-    data.accelerator_types["us-central1-d"] = [{"name": "nvidia-h100-xl", "description": "NVIDIA H100 96GB", "zone": "us-central1-d"}]
+    data.accelerator_types["us-central1-d"] = [
+        {"name": "nvidia-h100-xl", "description": "NVIDIA H100 96GB", "zone": "us-central1-d"}
+    ]
 
     report = refresh_gcp(data_dir, compute_server, "us-central1")
 
@@ -108,10 +110,13 @@ def test_gcp_failing_api_is_a_clear_error_and_leaves_the_data(data_dir: Path, co
 def test_gcp_unknown_region_is_an_error_with_a_suggestion(data_dir: Path, compute_server: ComputeServer) -> None:
     with pytest.raises(FleetformError) as caught:
         refresh_gcp(data_dir, compute_server, "us-centrall1")
-    assert caught.value.problems[0].message == "GCP has no region 'us-centrall1'; did you mean 'us-central1' or 'us-west1' or 'us-east1'?"
+    assert caught.value.problems[0].message == (
+        "GCP has no region 'us-centrall1'; did you mean 'us-central1' or 'us-west1' or 'us-east1'?"
+    )
 
 
-def test_gcp_without_credentials_is_a_clear_error(data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_gcp_without_credentials_is_a_clear_error(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing.json"))
     before = snapshot(data_dir)
     with pytest.raises(FleetformError) as caught:
@@ -140,13 +145,15 @@ def test_aws_refresh_from_moto_reproduces_the_packaged_entries(data_dir: Path, p
 
 
 @pytest.mark.usefixtures("aws_env")
-def test_aws_changed_offering_and_price_change_only_their_entries(data_dir: Path, pricing_server: PricingServer) -> None:
+def test_aws_changed_offering_and_price_change_only_their_entries(data_dir: Path,
+                                                                  pricing_server: PricingServer) -> None:
     stale = (data_dir / "aws/offerings.json").read_text().replace(
         '"p5.4xlarge": ["use1-az1", "use1-az2", "use1-az3", "use1-az4", "use1-az5", "use1-az6"]',
         '"p5.4xlarge": ["use1-az1", "use1-az2"]',
     )
     (data_dir / "aws/offerings.json").write_text(stale)
-    pricing_server.products = [p for p in pricing_server.products if p["product"]["attributes"]["instanceType"] != "g5.xlarge"]
+    pricing_server.products = [p for p in pricing_server.products
+                               if p["product"]["attributes"]["instanceType"] != "g5.xlarge"]
     pricing_server.products.append(ec2_product("g5.xlarge", "us-east-1", 1.1))
     before = snapshot(data_dir)
 
@@ -182,12 +189,15 @@ def test_aws_new_region_is_added(data_dir: Path) -> None:
 def test_aws_unknown_region_is_an_error_with_a_suggestion(data_dir: Path) -> None:
     with pytest.raises(FleetformError) as caught:
         refresh_catalog("aws", data_dir, ("us-east-7",), today=TODAY)
-    assert caught.value.problems[0].message == "AWS has no region 'us-east-7'; did you mean 'us-east-2' or 'us-east-1' or 'us-west-2'?"
+    assert caught.value.problems[0].message == (
+        "AWS has no region 'us-east-7'; did you mean 'us-east-2' or 'us-east-1' or 'us-west-2'?"
+    )
 
 
 @pytest.mark.usefixtures("aws_env")
 def test_aws_failing_pricing_api_leaves_the_data(data_dir: Path, pricing_server: PricingServer) -> None:
-    (data_dir / "aws/offerings.json").write_text((data_dir / "aws/offerings.json").read_text().replace("use1-az3", "use1-az9"))
+    offerings = data_dir / "aws/offerings.json"
+    offerings.write_text(offerings.read_text().replace("use1-az3", "use1-az9"))
     before = snapshot(data_dir)
     pricing_server.fail_with = "AccessDeniedException"
     with pytest.raises(FleetformError) as caught:

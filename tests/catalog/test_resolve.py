@@ -30,7 +30,8 @@ def test_l40_on_gcp_says_gcp_has_none_and_names_alternatives() -> None:
     (problem,) = problems_of(lambda: resolve(["GPU-L40"], 1, "gcp"))
     assert problem.message == "'GPU-L40' is not offered on gcp: GCP has no L40S (nor L40) machine type"
     assert problem.allowed == (
-        "closest on gcp by GPU memory: GPU-A100 (nvidia-tesla-a100 40 GiB), gcp:a2-ultragpu-1g (nvidia-a100-80gb 80 GiB), "
+        "closest on gcp by GPU memory: GPU-A100 (nvidia-tesla-a100 40 GiB), "
+        "gcp:a2-ultragpu-1g (nvidia-a100-80gb 80 GiB), "
         "GPU-H100 (nvidia-h100-80gb 80 GiB), gcp:a3-megagpu-8g (nvidia-h100-mega-80gb 80 GiB)"
     )
 
@@ -136,5 +137,6 @@ def test_unknown_cloud_region_is_an_error_with_a_suggestion() -> None:
     (problem,) = problems_of(lambda: resolve(["GPU-H100"], 1, "aws", "us-east-7"))
     assert (problem.code, problem.message) == (
         "catalog/unknown-cloud-region",
-        "the catalog has no zone data for aws region 'us-east-7'; did you mean 'us-east-2' or 'us-east-1' or 'us-west-2'?",
+        "the catalog has no zone data for aws region 'us-east-7'; "
+        "did you mean 'us-east-2' or 'us-east-1' or 'us-west-2'?",
     )

@@ -79,7 +79,8 @@ def read_only_attribute_set() -> dict[str, Any]:
 
 def read_only_nested_attribute_set() -> dict[str, Any]:
     config = google_stack()
-    config["resource"]["google_compute_instance_template"]["Gpu_Template_CCDDEEFF"]["network_interface"][0]["name"] = "nic0"
+    template = config["resource"]["google_compute_instance_template"]["Gpu_Template_CCDDEEFF"]
+    template["network_interface"][0]["name"] = "nic0"
     return config
 
 

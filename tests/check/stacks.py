@@ -86,7 +86,9 @@ def aws_stack() -> dict[str, Any]:
                                    "ebs": [{"volume_size": 200, "volume_type": "gp3", "encrypted": "true"}]}],
         "metadata_options": [{"http_tokens": "required", "http_put_response_hop_limit": 2}],
         "license_specification": [{
-            "license_configuration_arn": "arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-0123",
+            "license_configuration_arn": (
+                "arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-0123"
+            ),
         }],
         "tag_specifications": [{"resource_type": "instance", "tags": {"Name": "fleetform-gpu"}}],
     })

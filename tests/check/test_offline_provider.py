@@ -42,7 +42,8 @@ def _data_block(name: str) -> dict[str, Any]:
 
 
 def _steps(diagnostic: pb.Diagnostic) -> list[object]:
-    return [step.attribute_name or step.element_key_string or step.element_key_int for step in diagnostic.attribute.steps]
+    return [step.attribute_name or step.element_key_string or step.element_key_int
+            for step in diagnostic.attribute.steps]
 
 
 def test_schema_serves_every_pinned_type(aws: OfflineProviderServicer) -> None:
@@ -80,7 +81,8 @@ def test_read_only_attribute_in_a_nested_block_is_an_error_at_its_path(google: O
     interface = _null_object(block["block_types"]["network_interface"]["block"], name="nic0", network="default")
     config = _null_object(block, machine_type="g2-standard-8", network_interface=[interface])
     response = google.ValidateResourceConfig(
-        pb.ValidateResourceConfig.Request(type_name="google_compute_instance_template", config=to_dynamic_value(config)),
+        pb.ValidateResourceConfig.Request(type_name="google_compute_instance_template",
+                                          config=to_dynamic_value(config)),
         None,
     )
     (diagnostic,) = response.diagnostics
@@ -215,7 +217,9 @@ def test_google_data_sources_use_the_provider_project(google: OfflineProviderSer
     configured.ConfigureProvider(pb.ConfigureProvider.Request(config=to_dynamic_value(
         _null_object(_provider_block("google"), project="acme-gpu", region="europe-west4"))), None)
     project, _ = _read(configured, "google_project")
-    assert (project["project_id"], project["number"], project["id"]) == ("acme-gpu", "123456789012", "projects/acme-gpu")
+    assert (project["project_id"], project["number"], project["id"]) == (
+        "acme-gpu", "123456789012", "projects/acme-gpu"
+    )
     zones, _ = _read(configured, "google_compute_zones")
     assert zones["names"] == ["europe-west4-a", "europe-west4-b", "europe-west4-c"]
     client, _ = _read(configured, "google_client_config")
@@ -232,7 +236,8 @@ def test_google_iam_policy_is_built_from_its_bindings(google: OfflineProviderSer
     binding_block = _data_block("google_iam_policy")["block_types"]["binding"]["block"]
     state, _ = _read(google, "google_iam_policy", binding=[
         _null_object(binding_block, role="roles/storage.objectViewer", members=["user:b@x.com", "user:a@x.com"]),
-        _null_object(binding_block, role="roles/logging.logWriter", members=["serviceAccount:w@p.iam.gserviceaccount.com"]),
+        _null_object(binding_block, role="roles/logging.logWriter",
+                     members=["serviceAccount:w@p.iam.gserviceaccount.com"]),
     ])
     assert json.loads(state["policy_data"]) == {"bindings": [
         {"members": ["serviceAccount:w@p.iam.gserviceaccount.com"], "role": "roles/logging.logWriter"},

@@ -26,7 +26,8 @@ def gpu_pools(count: int) -> dict[str, Any]:
         group = add_resource(config, f"Pool{pool}/Sg", "aws_security_group", f"Pool{pool}_Sg_{suffix}", {
             "name_prefix": f"pool-{pool}-", "vpc_id": "${data.aws_vpc.Vpc_0F0E0D0C.id}",
         })
-        add_resource(config, f"Pool{pool}/Egress", "aws_vpc_security_group_egress_rule", f"Pool{pool}_Egress_{suffix}", {
+        add_resource(config, f"Pool{pool}/Egress", "aws_vpc_security_group_egress_rule",
+                     f"Pool{pool}_Egress_{suffix}", {
             "security_group_id": f"${{{group}.id}}", "ip_protocol": "-1", "cidr_ipv4": "0.0.0.0/0",
         })
         template = add_resource(config, f"Pool{pool}/Lt", "aws_launch_template", f"Pool{pool}_Lt_{suffix}", {
@@ -53,5 +54,6 @@ def test_200_resources_check_within_budget(tmp_path: Path) -> None:
     (stack,) = report.stacks
     assert stack.ok, [diagnostic.to_json() for diagnostic in stack.diagnostics]
     assert stack.resource_count == 200
-    print(f"\n200 resources: {elapsed:.1f} s (validate {stack.validate_seconds:.1f} s, plan {stack.plan_seconds:.1f} s)")
+    print(f"\n200 resources: {elapsed:.1f} s "
+          f"(validate {stack.validate_seconds:.1f} s, plan {stack.plan_seconds:.1f} s)")
     assert elapsed < BUDGET_SECONDS

@@ -13,7 +13,8 @@ from tests.check.stacks import AWS_STACK, aws_stack
 @pytest.mark.parametrize(
     ("terraform", "kept"),
     [
-        ('{"backend": {"s3": {"bucket": "b"}}, "required_providers": {"aws": {}}}', {"required_providers": {"aws": {}}}),
+        ('{"backend": {"s3": {"bucket": "b"}}, "required_providers": {"aws": {}}}',
+         {"required_providers": {"aws": {}}}),
         ('{"required_providers": {}, "backend": {"local": {}}}', {"required_providers": {}}),
         ('{"a": 1, "backend": {"local": {}}, "b": 2}', {"a": 1, "b": 2}),
         ('{"backend": {"local": {}}}', {}),
@@ -27,7 +28,7 @@ def test_remote_settings_are_blanked_in_place(terraform: str, kept: dict) -> Non
     blanked = without_remote_settings(text)
     assert json.loads(blanked)["terraform"] == kept
     assert len(blanked) == len(text) and blanked.count("\n") == text.count("\n")
-    untouched = [index for index, (a, b) in enumerate(zip(text, blanked)) if a != b]
+    untouched = [index for index, (a, b) in enumerate(zip(text, blanked, strict=True)) if a != b]
     assert all(blanked[index] == " " for index in untouched)
     assert blanked.index('"z"') == text.index('"z"')
 

@@ -67,6 +67,6 @@ def test_fleet_app_in_a_team_stack_validates_and_plans(tmp_path):
     app.synth()
     assert [group.app for group in fleet.region.groups] == ["captioner"]
     config = json.loads((tmp_path / "out" / "stacks" / "captioner-us-east-1" / "cdk.tf.json").read_text())
-    assert list(config["resource"]["aws_autoscaling_group"].values())[0]["name"] == "fleetform-captioner"
+    assert next(iter(config["resource"]["aws_autoscaling_group"].values()))["name"] == "fleetform-captioner"
     report = check_stacks(tmp_path / "out")
     assert report.ok, report.render()

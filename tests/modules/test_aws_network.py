@@ -11,7 +11,7 @@ import json
 import pytest
 
 from tests.modules.module_docs import expected_readme
-from tests.modules.roots import MODULES_DIR, CheckOnce, Checked, Resources, checked_example, example_dir, planned
+from tests.modules.roots import MODULES_DIR, Checked, CheckOnce, Resources, checked_example, example_dir, planned
 
 pytestmark = pytest.mark.terraform
 
@@ -127,7 +127,9 @@ def test_flow_log_to_an_encrypted_log_group(resources: Resources) -> None:
     }
     assert statements["CloudWatchLogsUsesTheKeyForTheFlowLogGroup"]["Condition"] == {
         "ArnEquals": {
-            "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vpc-flow-logs/acme-gpu"
+            "kms:EncryptionContext:aws:logs:arn": (
+                "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vpc-flow-logs/acme-gpu"
+            )
         }
     }
 

@@ -6,11 +6,10 @@ SSH through Identity-Aware Proxy.
 
 from __future__ import annotations
 
-
 import pytest
 
 from tests.modules.module_docs import expected_readme
-from tests.modules.roots import MODULES_DIR, CheckOnce, Checked, Resources, checked_example, planned
+from tests.modules.roots import MODULES_DIR, Checked, CheckOnce, Resources, checked_example, planned
 
 pytestmark = pytest.mark.terraform
 

@@ -120,7 +120,8 @@ VALIDATE_CASES = [
         "bucket_name",
         '"acme.tfstate"',
         "bucket_name must be 3-63 lowercase letters, digits and '-', starting and ending with a letter or digit, and "
-        "not start with xn-- or end with -s3alias. Dots are refused: they break TLS for virtual-hosted bucket addresses.",
+        "not start with xn-- or end with -s3alias. "
+        "Dots are refused: they break TLS for virtual-hosted bucket addresses.",
     ),
     (
         "prefix_with_slashes",

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tests.modules.roots import CheckOnce, Checked, Resources, checked, planned, write_root
+from tests.modules.roots import Checked, CheckOnce, Resources, checked, planned, write_root
 
 pytestmark = pytest.mark.terraform
 

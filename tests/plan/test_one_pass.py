@@ -100,7 +100,8 @@ def test_validate_refuses_what_synth_and_explain_refuse_with_the_same_problems(t
 def test_public_apps_on_plain_http_need_the_platforms_explicit_opt_in(tmp_path, run_cli):
     platform = PLATFORM.replace('us-east-1 = "arn', 'us-west-2 = "arn').replace(
         'default_regions = ["us-east"]', 'default_regions = ["us-east"]\n    allow_plain_http = true')
-    repo = write(tmp_path, platform.replace('us-west-2 = "arn:aws:acm:us-east-1:', 'us-west-2 = "arn:aws:acm:us-west-2:'))
+    platform = platform.replace('us-west-2 = "arn:aws:acm:us-east-1:', 'us-west-2 = "arn:aws:acm:us-west-2:')
+    repo = write(tmp_path, platform)
     assert run_cli("validate", repo, "--json").code == 0
 
 

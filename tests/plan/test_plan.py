@@ -61,7 +61,7 @@ def test_example_platform_has_a_stack_per_cloud_and_fal_region(example_plan):
 
 
 def test_example_groups_carry_their_spec(example_plan):
-    transcriber = [g for g in example_plan.groups("transcriber") if g.cloud_region == "us-east-2"][0]
+    transcriber = next(g for g in example_plan.groups("transcriber") if g.cloud_region == "us-east-2")
     assert transcriber.machine.instance_types == ("p4d.24xlarge", "p5.48xlarge")
     assert transcriber.zones == ("use2-az1", "use2-az2", "use2-az3")
     assert (transcriber.scaling.min_runners, transcriber.scaling.max_runners) == (1, 8)
@@ -84,7 +84,7 @@ def test_example_groups_carry_their_spec(example_plan):
 
 
 def test_costs_follow_min_and_max(example_plan):
-    group = [g for g in example_plan.groups("image-generator") if g.cloud_region == "us-east-1"][0]
+    group = next(g for g in example_plan.groups("image-generator") if g.cloud_region == "us-east-1")
     assert group.hourly_usd_per_runner == pytest.approx(6.88)
     assert group.hourly_usd_at_min == pytest.approx(6.88 * group.scaling.min_runners)
     assert group.hourly_usd_at_max == pytest.approx(6.88 * group.scaling.max_runners)

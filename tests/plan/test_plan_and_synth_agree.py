@@ -60,7 +60,8 @@ def _aws_zones(group: dict[str, Any], subnets: list[str], stack: dict[str, Any],
 def _aws_group(group: dict[str, Any], stacks: list[dict[str, Any]]) -> dict[str, Any]:
     app = group["app"]
     in_region = [stack for stack in stacks
-                 if any(provider.get("region") == group["cloud_region"] for provider in stack["provider"].get("aws", []))]
+                 if any(provider.get("region") == group["cloud_region"]
+                        for provider in stack["provider"].get("aws", []))]
     asg, stack = _by_path(in_region, "resource", "aws_autoscaling_group", f"/{app}/InstanceGroup/AutoScalingGroup")
     overrides = asg["mixed_instances_policy"]["launch_template"]["override"]
     rule, _ = _by_path([stack], "resource", "aws_lb_listener_rule", f"/{app}/Route/ListenerRule")

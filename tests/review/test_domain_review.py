@@ -88,7 +88,7 @@ def test_dropped_region_is_a_risk(run_cli, base_and_head):
 
 def test_removed_app(run_cli, base_and_head):
     base, head = base_and_head(upscaler=None)
-    result, report = review_json(run_cli, base, head)
+    _, report = review_json(run_cli, base, head)
     assert only_app(report, "upscaler")["status"] == "removed"
     assert [r["app"] for r in rules(report)["app-removed"]] == ["upscaler"]
     markdown = run_cli("review", base, head).out

@@ -7,7 +7,9 @@ from tests.runner.sandbox import Rule
 ACCOUNT = "123456789012"
 INSTANCE_ID = "i-0abc1234def567890"
 PROJECT = "acme-prod"
-SECRET_VALUES = {"HF_TOKEN": "hf_secret_value_1", "OPENAI_API_KEY": "sk-secret value;$(rm -rf /)", "GHCR_TOKEN": "ghcr_pw_3"}
+SECRET_VALUES = {
+    "HF_TOKEN": "hf_secret_value_1", "OPENAI_API_KEY": "sk-secret value;$(rm -rf /)", "GHCR_TOKEN": "ghcr_pw_3",
+}
 """Secret values, one with shell metacharacters: they must reach the env file verbatim and nowhere else."""
 
 AWS_RULES = [
@@ -26,6 +28,7 @@ GCP_RULES = [
         f"projects/{PROJECT}/locations/us-central1-b/instances/other-data\t10.8.8.8",
         f"projects/{PROJECT}/locations/us-central1-b/instances/acme-data\t10.0.0.2",
     ]) + "\n"),
-    *(Rule("gcloud", ("secrets", "versions", "access", f"acme-{name}"), value) for name, value in SECRET_VALUES.items()),
+    *(Rule("gcloud", ("secrets", "versions", "access", f"acme-{name}"), value)
+      for name, value in SECRET_VALUES.items()),
     Rule("mountpoint", (), exit=1),
 ]

@@ -28,7 +28,8 @@ CPU_MACHINES = {
     "aws": MachinePlan(("m7i.xlarge",), 0, None, 4, 16.0, 50, "test", "on-demand", "test"),
     "gcp": MachinePlan(("n2-standard-4",), 0, None, 4, 16.0, 50, "test", "on-demand", "test"),
 }
-POST_HEALTH = HealthPlan("/health", "POST", RUNNER_AGENT_PORT, AGENT_HEALTH_PATH, 15, 5, 3, 2, 600, "200-399", True, True)
+POST_HEALTH = HealthPlan("/health", "POST", RUNNER_AGENT_PORT, AGENT_HEALTH_PATH, 15, 5, 3, 2, 600, "200-399",
+                         True, True)
 GET_HEALTH = HealthPlan("/health", "GET", 8080, "/health", 15, 5, 3, 2, 600, "200-399", False, True)
 BUILT_IMAGE = ImagePlan("requirements", None, "acme/image-gen", "in-0123456789abcdef", (), None, None, ())
 

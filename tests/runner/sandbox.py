@@ -141,7 +141,10 @@ TOKEN_OPERATIONS = {("ecr", "get-login-password"): "GetAuthorizationToken"}
 
 
 def iam_actions(calls: list[Call]) -> set[str]:
-    """The IAM actions the recorded ``aws`` CLI calls need (``aws efs describe-file-systems`` -> ``elasticfilesystem:DescribeFileSystems``)."""
+    """The IAM actions the recorded ``aws`` CLI calls need.
+
+    ``aws efs describe-file-systems`` -> ``elasticfilesystem:DescribeFileSystems``.
+    """
     actions = set()
     for call in calls:
         if call.argv[0] != "aws" or tuple(call.argv[1:3]) in UNSIGNED_OPERATIONS:

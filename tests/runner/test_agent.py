@@ -23,10 +23,10 @@ import pytest
 
 from fleetform.runner import agent
 from fleetform.runner.agent_config import agent_config
+from fleetform.runner.contract import AWS_RUNNER_IAM_ACTIONS
 from tests.catalog.loopback_server import JsonHandler, LoopbackServer
 from tests.runner.groups import PLATFORM, group
-from fleetform.runner.contract import AWS_RUNNER_IAM_ACTIONS
-from tests.runner.sandbox import Call, fake_environment, install_fakes, iam_actions, read_calls
+from tests.runner.sandbox import Call, fake_environment, iam_actions, install_fakes, read_calls
 
 AGENT = Path(agent.__file__)
 BUSY = """\
@@ -57,13 +57,13 @@ def fake_app(state: AppState) -> LoopbackServer:
     class Handler(JsonHandler):
         content_type = "text/plain"
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if self.path == "/metrics":
                 self._text(200 if state.metrics is not None else 500, state.metrics or "down")
             else:
                 self._health()
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self._health()
 
         def _health(self) -> None:
@@ -155,7 +155,8 @@ def publish_after_change(running: RunningAgent) -> float:
 
 def test_aws_agent_publishes_in_flight_requests_including_zero(tmp_path: Path) -> None:
     state = AppState()
-    with fake_app(state).running() as app, running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None)) as running:
+    with (fake_app(state).running() as app,
+          running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None)) as running):
         assert wait_for(lambda: published(running), "a first publish")[0] == 3.0
         state.metrics = IDLE
         assert publish_after_change(running) == 0.0
@@ -239,12 +240,12 @@ def fake_cloud(state: CloudState) -> LoopbackServer:
     """IMDSv2, the GCP metadata server and Cloud Monitoring's timeSeries.create, each checking its headers."""
 
     class Handler(JsonHandler):
-        def do_PUT(self) -> None:  # noqa: N802
+        def do_PUT(self) -> None:
             if self.path == "/latest/api/token" and self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
                 return self._text("imds-token")
             self.reply(400, {})
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if self.path.startswith("/latest/"):
                 if self.headers.get("X-aws-ec2-metadata-token") != "imds-token":
                     return self.reply(401, {})
@@ -257,14 +258,15 @@ def fake_cloud(state: CloudState) -> LoopbackServer:
                 item = self.path.removeprefix("/computeMetadata/v1/")
                 if item == "instance/service-accounts/default/token":
                     state.token_requests += 1
-                    return self.reply(200, {"access_token": "ya29.test-token", "expires_in": 3599, "token_type": "Bearer"})
+                    return self.reply(200, {"access_token": "ya29.test-token", "expires_in": 3599,
+                                            "token_type": "Bearer"})
                 answers = {"project/project-id": "acme-prod", "instance/zone": "projects/123456/zones/us-central1-b",
                            "instance/name": "acme-image-gen-x1z2"}
                 if item in answers:
                     return self._text(answers[item])
             self.reply(404, {})
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             if self.path == "/v3/projects/acme-prod/timeSeries":
                 state.series.append((self.headers.get("Authorization") or "", body))

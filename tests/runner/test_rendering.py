@@ -14,7 +14,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fleetform.errors import FleetformError
-from fleetform.spec.app import is_data_mount
 from fleetform.runner import aws_user_data, boot_script
 from fleetform.runner.agent_config import agent_config
 from fleetform.runner.boot_script import AWS_USER_DATA_LIMIT_BYTES
@@ -25,6 +24,7 @@ from fleetform.runner.contract import (
     drain_hook_timeout_seconds,
     gcp_log_filter,
 )
+from fleetform.spec.app import is_data_mount
 from tests.runner.groups import BUILT_IMAGE, GET_HEALTH, PLATFORM, group, variants
 
 
@@ -33,8 +33,10 @@ from tests.runner.groups import BUILT_IMAGE, GET_HEALTH, PLATFORM, group, varian
     (None, ("serve", "--port", "8080"), ContainerCommand((), ("serve", "--port", "8080"))),
     (None, "serve --port $PORT", ContainerCommand((), ("/bin/sh", "-c", "serve --port $PORT"))),
     (("python", "-m", "app"), None, ContainerCommand(("--entrypoint", "python"), ("-m", "app"))),
-    (("python", "-m", "app"), ("--workers", "2"), ContainerCommand(("--entrypoint", "python"), ("-m", "app", "--workers", "2"))),
-    (("tini", "--"), "python app.py", ContainerCommand(("--entrypoint", "tini"), ("--", "/bin/sh", "-c", "python app.py"))),
+    (("python", "-m", "app"), ("--workers", "2"),
+     ContainerCommand(("--entrypoint", "python"), ("-m", "app", "--workers", "2"))),
+    (("tini", "--"), "python app.py",
+     ContainerCommand(("--entrypoint", "tini"), ("--", "/bin/sh", "-c", "python app.py"))),
     ("exec python app.py", ("ignored",), ContainerCommand(("--entrypoint", "/bin/sh"), ("-c", "exec python app.py"))),
     ((), ("python", "app.py"), ContainerCommand(("--entrypoint", ""), ("python", "app.py"))),
 ])
@@ -100,7 +102,8 @@ def test_agent_duties_follow_the_plan(name: str, duties: set[str]) -> None:
 
 def test_health_bridge_calls_the_declared_endpoint() -> None:
     plan = group("aws")
-    plan = replace(plan, health=replace(plan.health, path="/ready", timeout_seconds=7), runner=replace(plan.runner, port=9000))
+    plan = replace(plan, health=replace(plan.health, path="/ready", timeout_seconds=7),
+                   runner=replace(plan.runner, port=9000))
     assert agent_config(plan, PLATFORM)["health_bridge"] == {
         "app_url": "http://127.0.0.1:9000/ready", "listen_port": 8079, "method": "POST",
         "path": "/fleetform/health", "timeout_seconds": 7,

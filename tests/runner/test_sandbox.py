@@ -11,9 +11,9 @@ import pytest
 
 from fleetform.runner import boot_script
 from fleetform.runner.agent_config import agent_config
+from fleetform.runner.contract import AWS_RUNNER_IAM_ACTIONS
 from tests.runner.fake_clouds import ACCOUNT, AWS_RULES, GCP_RULES, INSTANCE_ID, PROJECT, SECRET_VALUES
 from tests.runner.groups import PLATFORM, cpu_image_app, group
-from fleetform.runner.contract import AWS_RUNNER_IAM_ACTIONS
 from tests.runner.sandbox import Rule, Run, Sandbox, iam_actions
 
 AGENT_SOURCE = (Path(__file__).parents[2] / "cdk/fleetform/runner/agent.py").read_text(encoding="utf-8")
@@ -172,7 +172,8 @@ def test_gcp_boot_is_idempotent(gcp_sandbox: Sandbox) -> None:
     second = gcp_sandbox.run(script)
     assert (first.returncode, second.returncode) == (0, 0), second.stderr
     assert [call.argv for call in second.calls] == [call.argv for call in first.calls]
-    assert second.one("docker", "rm").argv == ("docker", "rm", "--force", "app"), "the earlier boot's container goes first"
+    assert second.one("docker", "rm").argv == ("docker", "rm", "--force", "app"), (
+        "the earlier boot's container goes first")
     assert_env_file(second)
     assert sorted(p.name for p in (second.root / "etc/fleetform").iterdir()) == ["agent.json", "app.env"]
 
@@ -192,7 +193,8 @@ def test_efs_utils_mounts_over_tls_when_installed(tmp_path: Path) -> None:
 
 
 def test_the_nfs_client_is_installed_when_missing(tmp_path: Path) -> None:
-    run = Sandbox(tmp_path, list(GCP_RULES), missing=("mount.nfs4", "mount.efs", "dnf")).run(boot_script(group("gcp"), PLATFORM))
+    sandbox = Sandbox(tmp_path, list(GCP_RULES), missing=("mount.nfs4", "mount.efs", "dnf"))
+    run = sandbox.run(boot_script(group("gcp"), PLATFORM))
     assert run.returncode == 0, run.stderr
     assert run.one("apt-get").argv == ("apt-get", "install", "-y", "-q", "nfs-common")
 
@@ -232,7 +234,8 @@ def test_failures_stop_the_boot_with_a_clear_message(
 def test_retries_wait_between_attempts(aws_sandbox: Sandbox) -> None:
     aws_sandbox.rules.insert(0, Rule("aws", ("get-secret-value", "acme/OPENAI_API_KEY"), exit=254))
     run = aws_sandbox.run(boot_script(group("aws"), PLATFORM))
-    assert len(run.of("aws", "secretsmanager", "get-secret-value", "--region", "us-east-1", "--secret-id", "acme/OPENAI_API_KEY")) == 5
+    assert len(run.of("aws", "secretsmanager", "get-secret-value", "--region", "us-east-1",
+                      "--secret-id", "acme/OPENAI_API_KEY")) == 5
     assert [call.argv for call in run.of("sleep")] == [("sleep", "5")] * 4
 
 
@@ -245,7 +248,8 @@ HOSTILE = ("sh", "-c", "echo \"$HOME\" 'it''s' `id` $(id) ${PATH} * ; exit 0", "
     ("exec serve --name 'x y'", None, ("--entrypoint", "/bin/sh", "IMAGE", "-c", "exec serve --name 'x y'")),
     ((), ("python", "app.py"), ("--entrypoint", "", "IMAGE", "python", "app.py")),
 ])
-def test_container_command_reaches_docker_verbatim(aws_sandbox: Sandbox, entrypoint, cmd, tail: tuple[str, ...]) -> None:
+def test_container_command_reaches_docker_verbatim(aws_sandbox: Sandbox, entrypoint, cmd,
+                                                   tail: tuple[str, ...]) -> None:
     plan = group("aws")
     plan = replace(plan, image=replace(plan.image, entrypoint=entrypoint, cmd=cmd))
     run = aws_sandbox.run(boot_script(plan, PLATFORM))

@@ -51,5 +51,6 @@ def test_no_blanket_or_unexplained_disables() -> None:
         for number, line in enumerate(lines):
             if re.search(r"shellcheck\s+disable", line):
                 reason = lines[number - 1].strip() if number else ""
-                assert reason.startswith("#") and "shellcheck" not in reason, f"{template.name}:{number + 1} needs a reason"
+                assert reason.startswith("#") and "shellcheck" not in reason, (
+                    f"{template.name}:{number + 1} needs a reason")
                 assert "=all" not in line, f"{template.name}:{number + 1} disables everything"

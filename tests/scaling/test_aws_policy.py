@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -109,7 +110,7 @@ def test_steps_fit_the_quota_cover_min_to_max_without_gaps(case: ScaleSettings) 
     steps = policy.steps
     assert len(steps) <= MAX_STEP_ADJUSTMENTS
     assert steps[0].lower == 0 and steps[-1].upper is None
-    assert all(earlier.upper == later.lower for earlier, later in zip(steps, steps[1:]))
+    assert all(earlier.upper == later.lower for earlier, later in itertools.pairwise(steps))
     assert steps[0].capacity == case.min_runners and steps[-1].capacity == case.max_runners
     if case.max_runners - case.min_runners < MAX_STEP_ADJUSTMENTS:  # every capacity has its own step: exact
         assert capacity_bucket(case) == 1

@@ -536,8 +536,8 @@ CASES = [
 
 
 @pytest.mark.parametrize(("pyproject", "files", "code", "where", "message"), CASES)
-def test_bad_input_is_reported_with_code_location_and_exact_message(make_project, run_cli, pyproject, files, code, where,
-                                                                    message):
+def test_bad_input_is_reported_with_code_location_and_exact_message(make_project, run_cli, pyproject, files, code,
+                                                                    where, message):
     make_project(pyproject, files)
 
     result = run_cli("validate", "--json")

@@ -12,8 +12,8 @@ from fleetform.spec.app import AppSpec
 from fleetform.spec.pyproject import Pyproject, load_platform_settings, read_pyproject
 from fleetform.spec.resolve import load_apps
 
-KEYS = sorted(AppSpec.model_fields) + ["no_scale", "_scheduler", "keep-alive", "bogus", "path", "image", "dockerfile",
-                                       "registries", "username", "password", "retries", "timeout"]
+KEYS = [*sorted(AppSpec.model_fields), "no_scale", "_scheduler", "keep-alive", "bogus", "path", "image", "dockerfile",
+         "registries", "username", "password", "retries", "timeout"]
 SCALARS = st.one_of(
     st.integers(min_value=-10, max_value=70000), st.booleans(), st.floats(allow_nan=False, width=32),
     st.sampled_from(["GPU-H100", "S", "us-east", "private", "rolling", "/health", "app.py::A", "m:C", "torch==2",

@@ -80,7 +80,8 @@ def resources_by_app(out: Path) -> dict[str, dict[str, str]]:
                 for name, body in blocks.items():
                     parts = body["//"]["metadata"]["path"].split("/")
                     owner = parts[3] if len(parts) > 4 and parts[2] == "region" else "(region)"
-                    found.setdefault(owner, {})[f"{file.parent.name}:{type_name}.{name}"] = json.dumps(body, sort_keys=True)
+                    key = f"{file.parent.name}:{type_name}.{name}"
+                    found.setdefault(owner, {})[key] = json.dumps(body, sort_keys=True)
     return found
 
 

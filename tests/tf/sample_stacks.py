@@ -15,7 +15,10 @@ def build_aws_stack(app: App) -> TerraformStack:
     aws.AwsProvider(stack, "aws", region="us-east-1", default_tags={"tags": {"managed-by": "fleetform"}})
     west = aws.AwsProvider(stack, "west", alias="west", region="us-west-2")
     app_scope = Construct(stack, "app-sd")
-    ami = aws.data.SsmParameter(app_scope, "Ami", name="/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id")
+    ami = aws.data.SsmParameter(
+        app_scope, "Ami",
+        name="/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id",
+    )
     security_group = aws.SecurityGroup(
         app_scope,
         "Sg",
@@ -75,7 +78,8 @@ def build_aws_stack(app: App) -> TerraformStack:
         policy_type="TargetTrackingScaling",
         target_tracking_configuration={
             "target_value": 1,
-            "customized_metric_specification": {"metric_name": "Concurrency", "namespace": "fleetform", "statistic": "Average"},
+            "customized_metric_specification": {"metric_name": "Concurrency", "namespace": "fleetform",
+                                                "statistic": "Average"},
         },
     )
     aws.LbTargetGroup(
@@ -99,7 +103,8 @@ def build_google_stack(app: App) -> TerraformStack:
     LocalBackend(stack, path="terraform.tfstate")
     google.GoogleProvider(stack, "google", project="fleetform-test", region="us-central1")
     app_scope = Construct(stack, "app-sd")
-    image = google.data.ComputeImage(app_scope, "Image", family="common-cu124-debian-11", project="deeplearning-platform-release")
+    image = google.data.ComputeImage(app_scope, "Image", family="common-cu124-debian-11",
+                                     project="deeplearning-platform-release")
     template = google.ComputeRegionInstanceTemplate(
         app_scope,
         "Template",

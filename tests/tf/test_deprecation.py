@@ -35,7 +35,8 @@ def test_deprecation_is_annotated_for_cdktf_synth(app: App, scope: Construct) ->
         {
             "constructPath": "aws-us-east/app-sd/Role",
             "level": "@cdktf/warn",
-            "message": "aws-us-east/app-sd/Role: aws_iam_role: 'managed_policy_arns' is deprecated in the pinned provider schema",
+            "message": "aws-us-east/app-sd/Role: aws_iam_role: 'managed_policy_arns' "
+                       "is deprecated in the pinned provider schema",
         }
     ]
 

@@ -41,5 +41,6 @@ def test_data_source_with_provider_and_depends_on(app: App, scope: Construct) ->
 
 def test_an_argument_named_self(app: App, scope: Construct) -> None:
     # aws_security_group_rule has an argument called "self": the constructor's receiver is positional-only
-    aws.SecurityGroupRule(scope, "Rule", type="ingress", from_port=0, to_port=0, protocol="-1", security_group_id="sg-1", self=True)
+    aws.SecurityGroupRule(scope, "Rule", type="ingress", from_port=0, to_port=0, protocol="-1",
+                          security_group_id="sg-1", self=True)
     assert resource(synth(app), "aws_security_group_rule", "aws-us-east/app-sd/Rule")["self"] is True

@@ -46,7 +46,8 @@ def test_typed_references_resolve(app: App, scope: Construct) -> None:
         min_size=launch_template.latest_version,
         max_size=4,
         vpc_zone_identifier=launch_template.vpc_security_group_ids,
-        launch_template={"name": Fn.lookup(launch_template.tags_all, "app"), "version": launch_template.default_version},
+        launch_template={"name": Fn.lookup(launch_template.tags_all, "app"),
+                         "version": launch_template.default_version},
         capacity_rebalance=launch_template.disable_api_stop,
     )
     # THEN each becomes the matching expression
@@ -54,7 +55,8 @@ def test_typed_references_resolve(app: App, scope: Construct) -> None:
     prefix = "aws_launch_template.app-sd_Lt_6656171C"
     assert group["min_size"] == f"${{{prefix}.latest_version}}"
     assert group["vpc_zone_identifier"] == f"${{{prefix}.vpc_security_group_ids}}"
-    assert group["launch_template"] == {"name": f"${{{prefix}.tags_all.app}}", "version": f"${{{prefix}.default_version}}"}
+    assert group["launch_template"] == {"name": f"${{{prefix}.tags_all.app}}",
+                                        "version": f"${{{prefix}.default_version}}"}
     assert group["capacity_rebalance"] == f"${{{prefix}.disable_api_stop}}"
 
 

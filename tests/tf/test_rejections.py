@@ -21,7 +21,8 @@ _TYPE_FIX = "  fix: use one of the resource types in provider_schema/aws.json, o
 
 
 def _mixed_policy(*overrides: dict[str, Any]) -> dict[str, Any]:
-    return {"launch_template": {"launch_template_specification": {"launch_template_id": "lt-1"}, "override": list(overrides)}}
+    return {"launch_template": {"launch_template_specification": {"launch_template_id": "lt-1"},
+                                "override": list(overrides)}}
 
 
 def _google_provider(scope: Construct) -> Any:
@@ -40,7 +41,8 @@ ARGUMENT_CASES: list[Case] = [
     (
         "unknown nested argument, named by its full path",
         lambda scope: aws.AutoscalingGroup(
-            scope, "Asg", **_ASG, mixed_instances_policy=_mixed_policy({"instance_type": "g5.xlarge"}, {"instance_typ": "g6.xlarge"})
+            scope, "Asg", **_ASG,
+            mixed_instances_policy=_mixed_policy({"instance_type": "g5.xlarge"}, {"instance_typ": "g6.xlarge"})
         ),
         "error[tf/unknown-attribute] aws-us-east/app-sd/Asg\n"
         "  aws_autoscaling_group: unknown argument 'mixed_instances_policy.launch_template.override[1].instance_typ'; "
@@ -118,7 +120,8 @@ ARGUMENT_CASES: list[Case] = [
     ),
     (
         "missing required argument inside a block",
-        lambda scope: google.ComputeRegionAutoscaler(scope, "As", name="a", target="t", autoscaling_policy={"min_replicas": 0}),
+        lambda scope: google.ComputeRegionAutoscaler(scope, "As", name="a", target="t",
+                                                     autoscaling_policy={"min_replicas": 0}),
         "error[tf/missing-required] aws-us-east/app-sd/As\n"
         "  google_compute_region_autoscaler: required argument 'autoscaling_policy.max_replicas' is missing\n"
         "  fix: pass max_replicas=... to the 'autoscaling_policy' block",
@@ -171,7 +174,8 @@ ARGUMENT_CASES: list[Case] = [
     ),
     (
         "wrong type in a provider block",
-        lambda scope: google.GoogleProvider(scope, "g", alias="g", batching={"send_after": 10, "enable_batching": "maybe"}),
+        lambda scope: google.GoogleProvider(scope, "g", alias="g",
+                                            batching={"send_after": 10, "enable_batching": "maybe"}),
         "error[tf/wrong-type] aws-us-east/app-sd/g\n"
         "  provider google: 'batching.enable_batching' must be a bool, got str 'maybe'",
     ),
@@ -314,7 +318,8 @@ ALL_CASES = ARGUMENT_CASES + META_ARGUMENT_CASES + REFERENCE_CASES + TYPE_CASES
 
 
 @pytest.mark.parametrize(("build", "expected"), [case[1:] for case in ALL_CASES], ids=[case[0] for case in ALL_CASES])
-def test_fails_at_construction_with_exact_message(scope: Construct, build: Callable[[Construct], object], expected: str) -> None:
+def test_fails_at_construction_with_exact_message(scope: Construct, build: Callable[[Construct], object],
+                                                  expected: str) -> None:
     with pytest.raises(FleetformError) as caught:
         build(scope)
     assert str(caught.value) == expected

@@ -26,16 +26,21 @@ def generator() -> ModuleType:
 
 def test_committed_stubs_are_up_to_date(generator: ModuleType) -> None:
     stale = [
-        str(path) for path, text in generator.stub_files().items() if not path.exists() or path.read_text(encoding="utf-8") != text
+        str(path) for path, text in generator.stub_files().items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
     ]
     assert stale == [], "run: .venv/bin/python scripts/generate_tf_stubs.py"
 
 
-@pytest.mark.parametrize(("module", "kind"), [(aws, "resource"), (google, "resource"), (aws.data, "data source"), (google.data, "data source")])
+@pytest.mark.parametrize(
+    ("module", "kind"),
+    [(aws, "resource"), (google, "resource"), (aws.data, "data source"), (google.data, "data source")],
+)
 def test_stubs_declare_every_class_of_the_module(module: ModuleType, kind: str) -> None:
     stub = Path(module.__file__).with_suffix(".pyi")  # type: ignore[arg-type]
     tree = ast.parse(stub.read_text(encoding="utf-8"))
-    classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef) and node.bases and not _is_typed_dict(node)}
+    classes = {node.name for node in tree.body
+               if isinstance(node, ast.ClassDef) and node.bases and not _is_typed_dict(node)}
     provider_name = module.__name__.split(".")[2]
     assert classes == set(namespace_for(provider_name, kind).class_names())  # type: ignore[arg-type]
 
@@ -47,4 +52,5 @@ def _is_typed_dict(node: ast.ClassDef) -> bool:
 def test_block_dict_names_are_dicts_at_run_time() -> None:
     assert aws.AutoscalingGroupMixedInstancesPolicyLaunchTemplate is dict
     assert aws.S3BucketVersioningBlock is dict  # renamed: aws.S3BucketVersioning is a resource
-    assert isinstance(aws.S3BucketVersioning, type) and aws.S3BucketVersioning.terraform_type == "aws_s3_bucket_versioning"
+    assert isinstance(aws.S3BucketVersioning, type)
+    assert aws.S3BucketVersioning.terraform_type == "aws_s3_bucket_versioning"

@@ -88,7 +88,8 @@ def test_blocks_take_the_shape_of_their_nesting_mode(aws_json: dict[str, Any], g
     group_manager = resource(gcp_json, "google_compute_region_instance_group_manager", "gcp-us-central/app-sd/Mig")
     assert group_manager["named_port"] == [{"name": "http", "port": 8080}]  # set
     assert group_manager["version"] == [  # list with min_items 1
-        {"instance_template": "${google_compute_region_instance_template.app-sd_Template_1D06892B.self_link}", "name": "primary"}
+        {"instance_template": "${google_compute_region_instance_template.app-sd_Template_1D06892B.self_link}",
+         "name": "primary"}
     ]
 
 
@@ -115,7 +116,9 @@ def test_provider_blocks_and_pinned_versions(aws_json: dict[str, Any], gcp_json:
         {"alias": "west", "region": "us-west-2"},
     ]
     assert aws_json["terraform"]["required_providers"] == {"aws": {"source": "hashicorp/aws", "version": "6.47.0"}}
-    assert gcp_json["terraform"]["required_providers"] == {"google": {"source": "hashicorp/google", "version": "6.50.0"}}
+    assert gcp_json["terraform"]["required_providers"] == {
+        "google": {"source": "hashicorp/google", "version": "6.50.0"}
+    }
 
 
 def test_no_overrides_metadata_and_a_relative_backend(aws_json: dict[str, Any]) -> None:
@@ -125,7 +128,8 @@ def test_no_overrides_metadata_and_a_relative_backend(aws_json: dict[str, Any]) 
 
 def test_nested_references(app: App, scope: Construct) -> None:
     group = aws.AutoscalingGroup(scope, "Asg", min_size=0, max_size=1)
-    aws.AutoscalingAttachment(scope, "Attach", autoscaling_group_name=group.name, lb_target_group_arn=group.launch_template[0].id)
+    aws.AutoscalingAttachment(scope, "Attach", autoscaling_group_name=group.name,
+                              lb_target_group_arn=group.launch_template[0].id)
     aws.SsmParameter(scope, "Tags", name="/tags", type="String", value=Fn.jsonencode(group.tag.token()))
     config = synth(app)
     attachment = resource(config, "aws_autoscaling_attachment", "aws-us-east/app-sd/Attach")

@@ -21,8 +21,10 @@ def _meta_argument_stack(app: App) -> None:
     west = aws.AwsProvider(stack, "west", alias="west", region="us-west-2")
     scope = Construct(stack, "app-sd")
     zones = TerraformIterator.from_list(["use1-az1", "use1-az2"])
-    aws.Subnet(scope, "Subnet", for_each=zones, vpc_id="vpc-1", availability_zone_id=zones.value, cidr_block="10.0.0.0/24")
-    launch_template = aws.LaunchTemplate(scope, "Lt", image_id="ami-1", lifecycle={"ignore_changes": "all", "prevent_destroy": True})
+    aws.Subnet(scope, "Subnet", for_each=zones, vpc_id="vpc-1", availability_zone_id=zones.value,
+               cidr_block="10.0.0.0/24")
+    launch_template = aws.LaunchTemplate(scope, "Lt", image_id="ami-1",
+                                         lifecycle={"ignore_changes": "all", "prevent_destroy": True})
     aws.AutoscalingGroup(
         scope,
         "Asg",

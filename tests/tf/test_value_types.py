@@ -71,7 +71,8 @@ def test_rejects_what_terraform_rejects(cty_type: Any, value: Any, path: str, ex
 
 def test_object_value_problems_say_which_attribute() -> None:
     unknown = find_mismatch(_OBJECT, {"port": 1, "name": "a", "nmae": "b"})
-    assert unknown is not None and (unknown.path, unknown.unknown_key, unknown.choices) == (".nmae", "nmae", ("name", "port"))
+    assert unknown is not None
+    assert (unknown.path, unknown.unknown_key, unknown.choices) == (".nmae", "nmae", ("name", "port"))
     missing = find_mismatch(_OBJECT, {"port": 1})
     assert missing is not None and (missing.path, missing.missing) == (".name", True)
 

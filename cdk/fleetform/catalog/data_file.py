@@ -52,10 +52,10 @@ def write_all(files: Mapping[Path, str]) -> None:
     try:
         for target, text in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            handle, temporary_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)
-            staged.append((Path(temporary), target))
+            staged.append((Path(temporary_name), target))
     except BaseException:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)

@@ -204,11 +204,11 @@ def parse_machine_name(name: str, *, where: str = "machine_type") -> MachineName
     types, aliases = _load()
     if name in aliases:
         current = types[aliases[name]]
-        note = f"{name!r} is a legacy fal name for {current.name!r}; write {current.name!r}"
-        return MachineName(text=name, fal_type=current, deprecation=note)
+        return MachineName(text=name, fal_type=current,
+                           deprecation=f"{name!r} is a legacy fal name for {current.name!r}; write {current.name!r}")
     if name in types:
         machine = types[name]
-        note = None
+        note: str | None = None
         if machine.legacy:
             note = f"{name!r} is a legacy fal machine type that fal's current docs no longer list"
             if machine.replaced_by:

@@ -140,7 +140,8 @@ def resolve(
 
 def _check_cloud_and_gpus(cloud: str, num_gpus: int | None, where: str) -> None:
     if cloud not in CLOUDS:
-        raise FleetformError.single("catalog/unknown-cloud", "cloud", f"unknown cloud {cloud!r}", allowed=", ".join(CLOUDS))
+        raise FleetformError.single("catalog/unknown-cloud", "cloud", f"unknown cloud {cloud!r}",
+                                    allowed=", ".join(CLOUDS))
     if num_gpus is not None and not 1 <= num_gpus <= MAX_GPUS:
         raise FleetformError.single(
             "catalog/bad-gpu-count", where, f"num_gpus={num_gpus}: a fal runner has 1 to {MAX_GPUS} GPUs",
@@ -202,7 +203,8 @@ def _raise_unless_usable(
     warnings.extend(problems.problems)
 
 
-def _placements(cloud: str, cloud_region: str | Sequence[str] | None, choices: list[Choice], where: str) -> dict[str, Placement]:
+def _placements(cloud: str, cloud_region: str | Sequence[str] | None, choices: list[Choice],
+                where: str) -> dict[str, Placement]:
     if cloud_region is None:
         regions: Sequence[str] = tuple(dict.fromkeys(DEFAULT_CLOUD_REGIONS[cloud].values()))
     else:

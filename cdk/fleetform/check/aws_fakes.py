@@ -53,7 +53,7 @@ def availability_zones(config: dict[str, Any], settings: Settings) -> dict[str, 
 
 def _zone_id_prefix(region_name: str) -> str:
     """``us-east-1`` -> ``use1``, ``ap-southeast-2`` -> ``apse2``: how AWS zone ids start."""
-    geography, direction, number = (region_name.split("-") + ["", ""])[:3]
+    geography, direction, number = [*region_name.split("-"), "", ""][:3]
     compass = direction[:1] + ("e" if direction[1:].endswith("east") else "w" if direction[1:].endswith("west") else "")
     return f"{geography}{compass}{number}"
 
@@ -110,11 +110,13 @@ def policy_document(config: dict[str, Any], settings: Settings) -> dict[str, Any
     statements = _merge_statements(
         [_document_statements(source) for source in _documents(config, "source_policy_documents", "source_json")]
         + [[_statement(block) for block in known(config, "statement", [])]]
-        + [_document_statements(override) for override in _documents(config, "override_policy_documents", "override_json")]
+        + [_document_statements(override)
+           for override in _documents(config, "override_policy_documents", "override_json")]
     )
     document["Statement"] = statements
     rendered = json.dumps(document, indent=2)
-    return {"id": str(_stable_id(rendered)), "json": rendered, "minified_json": json.dumps(document, separators=(",", ":"))}
+    return {"id": str(_stable_id(rendered)), "json": rendered,
+            "minified_json": json.dumps(document, separators=(",", ":"))}
 
 
 def _documents(config: dict[str, Any], list_name: str, legacy_name: str) -> list[str]:

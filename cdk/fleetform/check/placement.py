@@ -8,9 +8,9 @@ from typing import Any
 from fleetform.check.report import Diagnostic
 from fleetform.check.source_map import Block, enclosing_block, named_blocks
 from fleetform.check.stacks import STACK_FILE, Stack
+from fleetform.check.terraform_output import TerraformDiagnostic
 from fleetform.errors import display_path
 from fleetform.provider_schemas import PROVIDER_SOURCES
-from fleetform.check.terraform_output import TerraformDiagnostic
 
 MISSING_PROVIDER = "Missing required provider"
 _REQUIRED_PROVIDER = re.compile(r"requires provider (?:registry\.terraform\.io/)?([\w.-]+/[\w.-]+)")
@@ -37,7 +37,8 @@ def _place(stack: Stack, blocks: list[Block], diagnostic: TerraformDiagnostic) -
     elif position is not None:
         where = f"{position.filename}:{position.line}:{position.column}"
     if block is None and diagnostic.address:
-        block = next((candidate for candidate in blocks if candidate.address == _base_address(diagnostic.address)), None)
+        base_address = _base_address(diagnostic.address)
+        block = next((candidate for candidate in blocks if candidate.address == base_address), None)
     return Diagnostic(
         severity=diagnostic.severity,
         summary=diagnostic.summary,

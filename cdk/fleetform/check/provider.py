@@ -196,8 +196,8 @@ def serve(name: str) -> None:
     import tf.provider
     from tf.runner import run_provider
 
-    tf.provider.ProviderServicer = lambda _app: OfflineProviderServicer(name)  # type: ignore[assignment,misc]
-    run_provider(_NamedProvider(name), sys.argv)  # type: ignore[arg-type]
+    tf.provider.ProviderServicer = lambda _app: OfflineProviderServicer(name)
+    run_provider(_NamedProvider(name), sys.argv)
 
 
 class _NamedProvider:

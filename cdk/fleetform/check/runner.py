@@ -73,7 +73,8 @@ def _check(stacks: list[Stack], plan_json_dir: Path | None, jobs: int | None) ->
         env = offline_terraform.prepare(root / "terraform")
         with ThreadPoolExecutor(max_workers=workers) as pool:
             workdirs = [root / "stacks" / f"{index}-{_safe_name(stack.name)}" for index, stack in enumerate(stacks)]
-            return list(pool.map(lambda stack, workdir: _check_stack(stack, workdir, env, plan_json_dir), stacks, workdirs))
+            return list(pool.map(lambda stack, workdir: _check_stack(stack, workdir, env, plan_json_dir),
+                                 stacks, workdirs))
 
 
 def _check_stack(stack: Stack, workdir: Path, env: dict[str, str], plan_json_dir: Path | None) -> StackResult:

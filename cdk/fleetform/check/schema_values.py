@@ -9,6 +9,7 @@ ones.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -79,7 +80,7 @@ def with_computed_unknown(block: Block, obj: Any) -> Any:
         planned[name] = map_nested(
             nested["nesting_mode"],
             planned.get(name),
-            lambda item, inner=nested["block"]: with_computed_unknown(inner, item),
+            functools.partial(with_computed_unknown, nested["block"]),
         )
     return planned
 
@@ -96,7 +97,7 @@ def with_computed_filled(
         filled[name] = map_nested(
             nested["nesting_mode"],
             filled.get(name),
-            lambda item, inner=nested["block"], step=name: with_computed_filled(inner, item, fake, (*path, step)),
+            functools.partial(with_computed_filled, nested["block"], fake=fake, path=(*path, name)),
         )
     return filled
 

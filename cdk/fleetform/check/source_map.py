@@ -37,7 +37,7 @@ class Block:
 
 def object_members(text: str, start: int) -> list[tuple[str, int, int, int]]:
     """The members of the JSON object at character ``start``: ``(key, key_start, value_start, value_end)``."""
-    members = []
+    members: list[tuple[str, int, int, int]] = []
     index = _skip(text, start)
     if text[index] != "{":
         return members
@@ -46,7 +46,7 @@ def object_members(text: str, start: int) -> list[tuple[str, int, int, int]]:
         return members
     while True:
         key_start = index
-        key, index = json.decoder.scanstring(text, index + 1)
+        key, index = _DECODER.raw_decode(text, index)  # a member's key: a JSON string
         index = _skip(text, _skip(text, index) + 1)  # past ':'
         value_start = index
         _, value_end = _DECODER.raw_decode(text, value_start)
@@ -119,7 +119,7 @@ def named_blocks(text: str, config: dict[str, Any], stack_name: str) -> list[Blo
 
 
 def _named_spans(text: str, start: int, depth: int) -> list[tuple[tuple[str, ...], int, int]]:
-    spans = []
+    spans: list[tuple[tuple[str, ...], int, int]] = []
     for key, key_start, value_start, value_end in object_members(text, start):
         if key == "//":
             continue

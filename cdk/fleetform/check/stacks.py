@@ -67,7 +67,8 @@ def load_stack(file: Path) -> Stack:
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise FleetformError.single("check/unreadable-stack", display_path(file), f"cannot read the stack file: {error}")
+        raise FleetformError.single("check/unreadable-stack", display_path(file),
+                                    f"cannot read the stack file: {error}") from error
     return parse_stack(file.parent.name, file, text)
 
 

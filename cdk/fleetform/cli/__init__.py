@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
-    except Exception as bug:  # noqa: BLE001 - the last line of defence against a traceback for users
+    except Exception as bug:  # the last line of defence against a traceback for users
         if os.environ.get("FLEETFORM_DEBUG") == "1":
             traceback.print_exc()
         else:

@@ -47,7 +47,8 @@ def command() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
 def show(machines: tuple[str, ...], regions: tuple[str, ...], clouds: tuple[str, ...], as_json: bool) -> int:
     """Every fal machine type with, per cloud, its instance type for 1, 2, 4 and 8 GPUs."""
-    by_name = {m.name: m for m in (fal_machine_type(name, where="--machine") for name in machines or fal_machine_type_names())}
+    by_name = {m.name: m for m in (fal_machine_type(name, where="--machine")
+                                   for name in machines or fal_machine_type_names())}
     selected = list(by_name.values())
     _check_regions(regions)
     table = {machine.name: _outcomes_by_count(machine, clouds or CLOUDS, regions) for machine in selected}
@@ -97,13 +98,15 @@ def _runs_somewhere(outcome: Outcome) -> bool:
 
 @command.command(name="refresh")
 @click.option("--cloud", type=click.Choice(CLOUDS), required=True, help="The cloud whose data to rebuild.")
-@click.option("--region", "regions", multiple=True, help="Cloud region to refresh (repeatable; default: those in the data).")
+@click.option("--region", "regions", multiple=True,
+              help="Cloud region to refresh (repeatable; default: those in the data).")
 @click.option(
     "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=DATA_DIR,
     help="The catalog data directory to rewrite (default: the packaged data).",
 )  # fmt: skip
 @click.option("--project", default=None, help="GCP: the project to list machine types with (default: from ADC).")
-@click.option("--api-endpoint", default=None, help="GCP: Compute API endpoint; an http:// one is an emulator (no credentials).")
+@click.option("--api-endpoint", default=None,
+              help="GCP: Compute API endpoint; an http:// one is an emulator (no credentials).")
 def refresh(cloud: str, regions: tuple[str, ...], data_dir: Path, project: str | None, api_endpoint: str | None) -> int:
     """Rebuild one cloud's instance types, offerings (and AWS prices) from its APIs; print what changed.
 
@@ -217,7 +220,8 @@ def _machine_text(
         for count, outcome in by_count.items():
             grouped.setdefault(_outcome_text("", outcome, fal_regions), []).append(count)
         for body, counts in grouped.items():
-            label = cloud if counts == [0] else f"{cloud} {', '.join(map(str, counts))} GPU{'s' if counts != [1] else ''}"
+            label = (cloud if counts == [0]
+                     else f"{cloud} {', '.join(map(str, counts))} GPU{'s' if counts != [1] else ''}")
             lines.append(_indent(label + body))
     return "\n".join(lines)
 
@@ -246,7 +250,8 @@ def _placement_text(cloud: str, fal_region: str, placement: Placement) -> str:
     if placement.problem is not None:
         allowed = f" ({placement.problem.allowed})" if placement.problem.allowed else ""
         return head + "unavailable: " + placement.problem.message + allowed
-    prices = ", ".join(f"{name} {_price_text(cloud, placement.cloud_region, name)}" for name in placement.instance_types)
+    prices = ", ".join(f"{name} {_price_text(cloud, placement.cloud_region, name)}"
+                       for name in placement.instance_types)
     lines = [head + f"zones {', '.join(placement.zones)}; {prices}"]
     return "\n".join(lines + [_indent(_render_warning(problem)) for problem in placement.warnings])
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from fleetform.errors import FleetformError, did_you_mean, format_choices
-from fleetform.report.explain import group_json, group_text
 from fleetform.plan.platform import plan_workspace
+from fleetform.report.explain import group_json, group_text
 from fleetform.spec.workspace import open_workspace
 
 

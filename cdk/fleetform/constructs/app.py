@@ -30,7 +30,8 @@ class FleetApp(Construct):
         apps = [app for app in load_apps(pyproject, settings) if app.spec.name == name]
         if not apps:
             known = [app.spec.name for app in load_apps(pyproject, settings)]
-            raise FleetformError.single("plan/unknown-app", str(pyproject.path), f"no app named {name!r}{did_you_mean(name, known)}",
+            raise FleetformError.single("plan/unknown-app", str(pyproject.path),
+                                        f"no app named {name!r}{did_you_mean(name, known)}",
                                         allowed=format_choices(known), fix="use the app's deployed name")
         plan = plan_platform(apps, settings.model_copy(update={"clouds": (cloud,)}), pyproject.path,
                              rules="team-stack")

@@ -16,8 +16,10 @@ from fleetform.plan.placement import RegionPlacement, place_app
 from fleetform.spec.platform import PlatformSettings
 from fleetform.spec.resolve import ResolvedApp
 from fleetform.vocabulary import RETRY_CONDITIONS, exposure_of
+
 DEFAULT_RETRIES = 2
-"""Retries at the load balancer when ``retry_config`` sets none (fal's 10 apply to its queue, which has no peer here)."""
+"""Retries at the load balancer when ``retry_config`` sets none (fal's 10 apply to its queue, which has no
+peer here)."""
 
 BASE_ROOT_VOLUME_GIB = 60
 MIN_GPU_ROOT_VOLUME_GIB = 100

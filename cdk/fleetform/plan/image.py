@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fleetform.plan.model import ImagePlan, RegistryLogin
 from fleetform.spec.resolve import ResolvedApp
+from fleetform.vocabulary import ImageSource
 
 TAG_PREFIX = "in-"
 TAG_HASH_LENGTH = 16
@@ -29,7 +30,7 @@ def plan_image(app: ResolvedApp, platform_name: str) -> ImagePlan:
     build_secrets = set(spec.requirements.secret_names)
     if image is not None:
         build_secrets |= {name for name in image.secret_names if name not in {r.password_secret for r in registries}}
-    source = "requirements" if image is None else ("image" if image.image is not None else "dockerfile")
+    source: ImageSource = "requirements" if image is None else ("image" if image.image is not None else "dockerfile")
     return ImagePlan(
         source=source,
         reference=image.image if image is not None and image.image is not None else None,
@@ -46,7 +47,7 @@ def _input_tag(app: ResolvedApp) -> str:
     """A hash of everything the build reads: Dockerfile, build args, requirements, Python, app code."""
     spec = app.spec
     base = app.pyproject.parent
-    inputs = {
+    inputs: dict[str, object] = {
         "python_version": spec.python_version,
         "requirements": spec.requirements.to_pip_args(),
         "entry": spec.ref or spec.python_entry_point,

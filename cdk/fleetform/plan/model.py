@@ -15,7 +15,6 @@ from fleetform.errors import Problem
 from fleetform.plan.capacity import ProvisioningModel
 from fleetform.vocabulary import AuthMode, Cloud, DeploymentStrategy, Exposure, ImageSource, StateBackendKind
 
-
 RUNNER_AGENT_PORT = 8079
 """Port of the runner agent's health bridge on every runner (see ``fleetform/runner``)."""
 
@@ -170,7 +169,8 @@ class RoutePlan:
     """``internal`` (the region's internal load balancer) or ``external`` (its internet-facing one)."""
     request_timeout_seconds: int
     retry_conditions: tuple[str, ...]
-    """fal's retry conditions still on (``timeout``, ``server_error``, ``connection_error``) after ``skip_retry_conditions``."""
+    """fal's retry conditions still on (``timeout``, ``server_error``, ``connection_error``) after
+    ``skip_retry_conditions``."""
     retries: int
     listener_priority: int
     """The app's stable ALB listener-rule priority (1..50000), the same in every region."""

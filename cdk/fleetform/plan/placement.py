@@ -63,12 +63,13 @@ def place_app(app: ResolvedApp, platform: PlatformSettings) -> AppPlacement:
                                       f"no enabled cloud ({', '.join(platform.clouds)}) can run machine_type "
                                       f"{list(app.spec.machine_type)} in regions {list(regions)}",
                                       fix="see the warnings below for each cloud; choose another machine type or "
-                                      "region, or add a fallback")] + warnings)
+                                      "region, or add a fallback"), *warnings])
     return AppPlacement(tuple(groups), tuple(_unique(warnings)))
 
 
 def _not_on_cloud(cloud: str, problem: Problem) -> Problem:
-    return Problem(problem.code, problem.where, f"not placed on {cloud}: {problem.message}", problem.allowed, problem.fix)
+    return Problem(problem.code, problem.where, f"not placed on {cloud}: {problem.message}", problem.allowed,
+                   problem.fix)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -20,7 +20,6 @@ from fleetform.plan.clouds import CLOUD_RULES, CloudRules
 from fleetform.plan.group import plan_app_groups
 from fleetform.plan.model import (
     AwsNetworkPlan,
-    GcpNetworkPlan,
     GroupPlan,
     IngressPlan,
     PlatformPlan,
@@ -30,8 +29,8 @@ from fleetform.plan.model import (
 )
 from fleetform.spec.platform import PlatformSettings
 from fleetform.spec.resolve import ResolvedApp, resolve_apps
-from fleetform.vocabulary import AUTH_MODES, FAL_REGIONS, Cloud
 from fleetform.spec.workspace import Workspace
+from fleetform.vocabulary import AUTH_MODES, FAL_REGIONS, Cloud
 
 MAX_LISTENER_PRIORITY = 50_000
 MIN_LOAD_BALANCER_ZONES = 2

@@ -84,7 +84,7 @@ def _verdict(review: Review) -> str:
     diff = review.diff
     parts = [f"**{len(diff.changed_apps)} app(s) changed**, {len(diff.unchanged_apps)} unchanged"]
     if review.plans:
-        counts = {action: sum(plan.count(action) for plan in review.plans)  # type: ignore[arg-type]
+        counts = {action: sum(plan.count(action) for plan in review.plans)
                   for action in ("create", "update", "replace", "delete")}
         parts.append(f"Terraform: {counts['create']} to add, {counts['update']} to change, {counts['replace']} to "
                      f"replace, {counts['delete']} to destroy in {len(review.plans)} plan(s)")

@@ -10,7 +10,6 @@ import shlex
 from collections.abc import Callable, Iterable
 
 from fleetform.plan.model import GroupPlan
-from fleetform.spec.app import DATA_VOLUME_PATH
 from fleetform.plan.names import group_name, log_name, secret_id
 from fleetform.runner.container_command import container_command
 from fleetform.runner.contract import (
@@ -19,6 +18,7 @@ from fleetform.runner.contract import (
     artifact_registry_host,
     data_volume_name,
 )
+from fleetform.spec.app import DATA_VOLUME_PATH
 
 SHM_SHARE_OF_MEMORY = 0.5
 """``/dev/shm`` size for GPU containers (Docker's 64 MB default breaks NCCL and DataLoader workers)."""
@@ -55,7 +55,8 @@ def script_values(group: GroupPlan, platform: str) -> dict[str, str]:
         "container_args": command.arguments,
         "registry_hosts": [login.host for login in image.registries],
         "registry_usernames": [login.username for login in image.registries],
-        "registry_password_secret_ids": [secret_id(group.cloud, platform, login.password_secret) for login in image.registries],
+        "registry_password_secret_ids": [secret_id(group.cloud, platform, login.password_secret)
+                                         for login in image.registries],
         "app_secret_names": runner.secrets,
         "app_secret_ids": [secret_id(group.cloud, platform, name) for name in runner.secrets],
         "data_mounts": group.runner.data_mounts,

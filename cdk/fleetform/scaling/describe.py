@@ -29,6 +29,7 @@ from fleetform.scaling.metric_math import render
 from fleetform.scaling.settings import ScaleSettings, app_scale_settings
 from fleetform.scaling.target import target_runners
 
+
 def describe_policies(group: GroupPlan) -> dict[str, Any]:
     """fal's scaling numbers of ``group``, its target at a few loads, and each cloud's policy with its differences.
 

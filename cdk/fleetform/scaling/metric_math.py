@@ -16,10 +16,9 @@ import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Union
 
 Series = list[float | None]
-Value = Union[float, Series]
+Value = float | Series
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ class Call:
     args: tuple[Expr | str, ...]
 
 
-Expr = Union[Ref, Num, Op, Call]
+Expr = Ref | Num | Op | Call
 
 
 @dataclass(frozen=True)
@@ -148,7 +147,7 @@ def _binary(function: Callable[[float, float], float], left: Value, right: Value
     for index in range(length):
         a = left[index] if isinstance(left, list) else left
         b = right[index] if isinstance(right, list) else right
-        if a is None and b is None or (not both_series and (a is None or b is None)):
+        if (a is None and b is None) or (not both_series and (a is None or b is None)):
             out.append(None)
             continue
         a, b = (0.0 if a is None else a), (0.0 if b is None else b)

@@ -117,7 +117,7 @@ class AwsPolicy:
             "healthy": [float(self.minute_points[s][1]) if s in self.minute_points else None for s in stamps],
         }
         for key, value in (extra or {}).items():
-            series[key] = [None] * (count - 1) + [value]
+            series[key] = [*[None] * (count - 1), value]
         metric_ids = {query.id for query in queries if query.stat is not None}
         results = evaluate(queries, {key: series[key] for key in metric_ids})
         returned = next(results[query.id] for query in queries if query.return_data)

@@ -38,7 +38,7 @@ def simulation_text(simulation: Simulation, app: str, trace_file: Path) -> str:
         f"boot: {simulation.boot.describe()}",
         "",
     ]
-    rows = [COLUMNS]
+    rows: list[tuple[str, ...]] = [COLUMNS]
     for cloud in simulation.clouds:
         machine = f"{cloud.group.cloud_region} {cloud.group.machine.instance_types[0]} × {cloud.gpus_per_runner} GPU"
         rows.append((f"fal on {cloud.group.cloud}", *_cells(cloud, simulation.reference), ""))
@@ -47,7 +47,7 @@ def simulation_text(simulation: Simulation, app: str, trace_file: Path) -> str:
         rows.append((f"  ({machine})", "", "", "", "", "", "", ""))
     widths = [max(len(row[column]) for row in rows) for column in range(len(COLUMNS))]
     lines += ["  ".join(cell.ljust(width) if index == 0 else cell.rjust(width)
-                        for index, (cell, width) in enumerate(zip(row, widths))).rstrip() for row in rows]
+                        for index, (cell, width) in enumerate(zip(row, widths, strict=True))).rstrip() for row in rows]
     lines.append("")
     for cloud in simulation.clouds:
         extra = simulation.extra_wait_per_scale_up(cloud)

@@ -12,7 +12,6 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 from pydantic_core import PydanticCustomError
@@ -21,7 +20,6 @@ from fleetform.spec.health_check import HealthCheckSpec
 from fleetform.spec.image import ContainerImageSpec
 from fleetform.spec.requirements import Requirements
 from fleetform.vocabulary import AuthMode, DeploymentStrategy, FalRegion, RetryCondition
-
 
 DEFAULT_APP_FILES_IGNORE: tuple[str, ...] = (r"\.pyc$", r"__pycache__/", r"\.git/", r"\.DS_Store$")
 """fal's default ``app_files_ignore`` (``fal/app.py``)."""
@@ -59,34 +57,35 @@ class AppSpec(BaseModel):
 
     # identity and deployment
     name: StrictStr = Field(description="Deployed app name; defaults to the [tool.fal.apps] key.")
-    ref: Optional[StrictStr] = Field(None, description="`path.py::Class` of a fal.App, relative to the pyproject.")
-    python_entry_point: Optional[StrictStr] = Field(None, description="`module:Class`; settings come from TOML only.")
-    auth: AuthMode = Field("private", description="private: owner only; public: anyone; shared: any authenticated caller.")
-    team: Optional[StrictStr] = Field(None, description="Owning team; tagged on every resource of the app.")
+    ref: StrictStr | None = Field(None, description="`path.py::Class` of a fal.App, relative to the pyproject.")
+    python_entry_point: StrictStr | None = Field(None, description="`module:Class`; settings come from TOML only.")
+    auth: AuthMode = Field(
+        "private", description="private: owner only; public: anyone; shared: any authenticated caller.")
+    team: StrictStr | None = Field(None, description="Owning team; tagged on every resource of the app.")
     deployment_strategy: DeploymentStrategy = Field("rolling", description="How a new revision replaces runners.")
     app_scale_settings: StrictBool = Field(
         False, description="true: apply these scale settings on deploy; false: keep runtime-tuned ones."
     )
     # environment
     requirements: Requirements = Field(default_factory=Requirements, description="Pip requirements, in layers.")
-    requirements_context_dir: Optional[Path] = Field(None, description="Base for local-path requirements.")
-    python_version: Optional[StrictStr] = Field(None, description='Runtime Python, e.g. "3.12".')
+    requirements_context_dir: Path | None = Field(None, description="Base for local-path requirements.")
+    python_version: StrictStr | None = Field(None, description='Runtime Python, e.g. "3.12".')
     local_python_modules: tuple[StrictStr, ...] = Field((), description="Class only: modules shipped with the app.")
-    image: Optional[ContainerImageSpec] = Field(None, description="Custom container image.")
+    image: ContainerImageSpec | None = Field(None, description="Custom container image.")
     # machine and placement
     machine_type: tuple[StrictStr, ...] = Field(("S",), min_length=1, description="Machine type or fallback list.")
-    num_gpus: Optional[StrictInt] = Field(None, ge=1, le=8, description="GPUs per runner (GPU machine types only).")
-    regions: Optional[tuple[FalRegion, ...]] = Field(None, min_length=1, description="Allowed fal regions.")
+    num_gpus: StrictInt | None = Field(None, ge=1, le=8, description="GPUs per runner (GPU machine types only).")
+    regions: tuple[FalRegion, ...] | None = Field(None, min_length=1, description="Allowed fal regions.")
     # scaling and timeouts
     min_concurrency: StrictInt = Field(0, ge=0, description="Runners always alive.")
-    max_concurrency: Optional[StrictInt] = Field(None, ge=1, description="Upper limit of runners.")
+    max_concurrency: StrictInt | None = Field(None, ge=1, description="Upper limit of runners.")
     max_multiplexing: StrictInt = Field(1, ge=1, description="Concurrent requests per runner.")
     concurrency_buffer: StrictInt = Field(0, ge=0, description="Extra warm runners above demand.")
     concurrency_buffer_perc: StrictInt = Field(0, ge=0, le=100, description="Buffer as a percentage of demand.")
     scaling_delay: StrictInt = Field(0, ge=0, description="Seconds a request waits before a scale-up.")
     keep_alive: StrictInt = Field(60, ge=0, description="Seconds an idle runner stays alive.")
-    request_timeout: Optional[StrictInt] = Field(None, ge=1, description="Maximum seconds for one request.")
-    request_start_timeout: Optional[StrictInt] = Field(
+    request_timeout: StrictInt | None = Field(None, ge=1, description="Maximum seconds for one request.")
+    request_start_timeout: StrictInt | None = Field(
         None, ge=0, description="Maximum seconds a request waits for a runner (0 clears)."
     )
     startup_timeout: StrictInt = Field(
@@ -99,21 +98,22 @@ class AppSpec(BaseModel):
     private_logs: StrictBool = Field(False, description="Restrict app logs to the owning team.")
     app_files: tuple[StrictStr, ...] = Field((), description="Local files/folders shipped under /app.")
     app_files_ignore: tuple[StrictStr, ...] = Field(DEFAULT_APP_FILES_IGNORE, description="Regexes to exclude.")
-    app_files_context_dir: Optional[Path] = Field(None, description="Base for app_files.")
+    app_files_context_dir: Path | None = Field(None, description="Base for app_files.")
     exposed_port: StrictInt = Field(DEFAULT_EXPOSED_PORT, ge=1, le=65535, description="Port the gateway forwards to.")
-    metrics_port: Optional[StrictInt] = Field(None, ge=1, le=65535, description="Prometheus port of the runner.")
+    metrics_port: StrictInt | None = Field(None, ge=1, le=65535, description="Prometheus port of the runner.")
     skip_retry_conditions: tuple[RetryCondition, ...] = Field((), description="Retries to disable.")
-    retry_config: Optional[dict[RetryCondition, RetryPolicy]] = Field(None, description="Retries per condition.")
-    secrets: Optional[tuple[StrictStr, ...]] = Field(None, description="Secrets exposed as environment variables.")
-    data_mounts: Optional[tuple[StrictStr, ...]] = Field(None, description="Paths of the shared /data volume.")
-    health_check: Optional[HealthCheckSpec] = Field(None, description="Health probe settings.")
+    retry_config: dict[RetryCondition, RetryPolicy] | None = Field(None, description="Retries per condition.")
+    secrets: tuple[StrictStr, ...] | None = Field(None, description="Secrets exposed as environment variables.")
+    data_mounts: tuple[StrictStr, ...] | None = Field(None, description="Paths of the shared /data volume.")
+    health_check: HealthCheckSpec | None = Field(None, description="Health probe settings.")
 
     @model_validator(mode="after")
     def _rules(self) -> AppSpec:
         violations = app_rule_violations(self)
         if violations:
             raise PydanticCustomError(
-                "app_rules", "{summary}", {"summary": "; ".join(v.message for v in violations), "violations": violations}
+                "app_rules", "{summary}",
+                {"summary": "; ".join(v.message for v in violations), "violations": violations},
             )
         return self
 

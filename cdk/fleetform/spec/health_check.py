@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 
@@ -23,7 +23,7 @@ class HealthCheckSpec(BaseModel):
     timeout_seconds: StrictInt = Field(5, ge=1, description="Timeout of one probe.")
     failure_threshold: StrictInt = Field(3, ge=1, description="Consecutive failures before the runner is replaced.")
     call_regularly: StrictBool = Field(True, description="Probe every 15 s (fal's interval); false: only on demand.")
-    method: Optional[Literal["GET", "POST"]] = Field(
+    method: Literal["GET", "POST"] | None = Field(
         None, description="HTTP method; fal endpoints are POST, image-only apps default to GET."
     )
 

@@ -8,13 +8,12 @@ platform's secret store, which the build and the runners read at run time.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator, model_validator
 
 from fleetform.spec.requirements import SECRET_PLACEHOLDER
 
-Command = Union[StrictStr, tuple[StrictStr, ...]]
+Command = StrictStr | tuple[StrictStr, ...]
 """A Docker ENTRYPOINT/CMD override: shell form (one string) or exec form (list of strings)."""
 
 
@@ -54,17 +53,19 @@ class ContainerImageSpec(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    dockerfile: Optional[Path] = Field(None, description="Dockerfile path, resolved from the pyproject folder.")
-    dockerfile_str: Optional[StrictStr] = Field(None, description="Inline Dockerfile (ContainerImage.from_dockerfile_str).")
-    context_dir: Optional[Path] = Field(None, description="Build context; defaults to the pyproject (or app file) folder.")
-    image: Optional[StrictStr] = Field(None, min_length=1, description="An existing image reference.")
+    dockerfile: Path | None = Field(None, description="Dockerfile path, resolved from the pyproject folder.")
+    dockerfile_str: StrictStr | None = Field(
+        None, description="Inline Dockerfile (ContainerImage.from_dockerfile_str)."
+    )
+    context_dir: Path | None = Field(None, description="Build context; defaults to the pyproject (or app file) folder.")
+    image: StrictStr | None = Field(None, min_length=1, description="An existing image reference.")
     build_args: dict[StrictStr, StrictStr] = Field(default_factory=dict)
     registries: dict[StrictStr, RegistryCredential] = Field(default_factory=dict)
     secrets: dict[StrictStr, StrictStr] = Field(
         default_factory=dict, description="Build secrets, id -> $SECRET reference; mounted with --mount=type=secret."
     )
-    entrypoint: Optional[Command] = None
-    cmd: Optional[Command] = None
+    entrypoint: Command | None = None
+    cmd: Command | None = None
 
     @field_validator("secrets")
     @classmethod
@@ -72,7 +73,8 @@ class ContainerImageSpec(BaseModel):
         literal = sorted(key for key, reference in value.items() if secret_name(reference) is None)
         if literal:
             raise ValueError(
-                f"build secret(s) {', '.join(literal)} must reference a secret ($NAME or ${{NAME}}), not a literal value"
+                f"build secret(s) {', '.join(literal)} must reference a secret ($NAME or ${{NAME}}), "
+                "not a literal value"
             )
         return value
 

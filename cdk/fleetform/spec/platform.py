@@ -8,7 +8,6 @@ where both exist (an app's ``regions`` over ``default_regions``, its ``max_concu
 from __future__ import annotations
 
 import re
-from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 
@@ -71,12 +70,12 @@ class StateBackend(_Settings):
     """Where Terraform keeps state: ``local`` (trying it out), ``s3`` or ``gcs``."""
 
     backend: StateBackendKind = "local"
-    bucket: Optional[StrictStr] = Field(None, min_length=3)
+    bucket: StrictStr | None = Field(None, min_length=3)
     prefix: StrictStr = Field("fleetform", description="Key prefix; each stack adds /<stack>.tfstate.")
-    region: Optional[StrictStr] = Field(None, description="S3 bucket region.")
+    region: StrictStr | None = Field(None, description="S3 bucket region.")
     use_lockfile: StrictBool = Field(True, description="S3 native locking (Terraform >= 1.10).")
-    dynamodb_table: Optional[StrictStr] = Field(None, description="S3 legacy lock table.")
-    kms_key_id: Optional[StrictStr] = Field(None, description="KMS key for S3 state encryption.")
+    dynamodb_table: StrictStr | None = Field(None, description="S3 legacy lock table.")
+    kms_key_id: StrictStr | None = Field(None, description="KMS key for S3 state encryption.")
 
     @model_validator(mode="after")
     def _bucket_when_remote(self) -> StateBackend:
@@ -91,7 +90,7 @@ class StateBackend(_Settings):
 
 class AwsAccount(_Settings):
     allowed_account_ids: tuple[StrictStr, ...] = Field((), description="Refuse to run against any other account.")
-    home_region: Optional[StrictStr] = Field(
+    home_region: StrictStr | None = Field(
         None, description="Region of the shared stack (secrets, image repositories); default: the first region used."
     )
     certificates: dict[StrictStr, StrictStr] = Field(
@@ -107,18 +106,19 @@ class AwsAccount(_Settings):
 
 
 class GcpProject(_Settings):
-    project: Optional[StrictStr] = Field(None, pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
-    home_region: Optional[StrictStr] = Field(None, description="Region of the shared stack's regional resources.")
+    project: StrictStr | None = Field(None, pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+    home_region: StrictStr | None = Field(None, description="Region of the shared stack's regional resources.")
     certificates: dict[StrictStr, StrictStr] = Field(
         default_factory=dict, description="Region -> regional SSL certificate (name or self link) for HTTPS."
     )
 
 
 class AuthSettings(_Settings):
-    """How ``auth = "shared"`` apps authenticate callers: "any authenticated user" of the platform's identity provider."""
+    """How ``auth = "shared"`` apps authenticate callers: "any authenticated user" of the platform's identity
+    provider."""
 
-    jwt_issuer: Optional[StrictStr] = Field(None, pattern=r"^https://", description="AWS: JWT issuer the ALB checks.")
-    jwks_url: Optional[StrictStr] = Field(None, pattern=r"^https://", description="AWS: the issuer's JWKS endpoint.")
+    jwt_issuer: StrictStr | None = Field(None, pattern=r"^https://", description="AWS: JWT issuer the ALB checks.")
+    jwks_url: StrictStr | None = Field(None, pattern=r"^https://", description="AWS: the issuer's JWKS endpoint.")
     shared_members: tuple[StrictStr, ...] = Field(
         ("allAuthenticatedUsers",), min_length=1,
         description="GCP: IAP members allowed on shared apps (domain:acme.com, group:ml@acme.com, ...).",
@@ -150,7 +150,7 @@ class PlatformSettings(_Settings):
     defaults: AppDefaults = Field(default_factory=AppDefaults)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     tags: dict[StrictStr, StrictStr] = Field(default_factory=dict, description="Tags/labels on every resource.")
-    served_regions: Optional[tuple[FalRegion, ...]] = Field(
+    served_regions: tuple[FalRegion, ...] | None = Field(
         None, min_length=1,
         description="fal regions the platform serves; default: default_regions plus the fal regions under regions.",
     )
@@ -177,7 +177,7 @@ class PlatformSettings(_Settings):
             raise ValueError("state backend 'gcs' needs 'gcp' in clouds")
         return self
 
-    def cloud_region(self, cloud: str, fal_region: str) -> str:
+    def cloud_region(self, cloud: Cloud, fal_region: FalRegion) -> str:
         """The cloud region behind a fal region: the override here, else the catalog's default."""
         return self.regions.get(cloud, {}).get(fal_region) or DEFAULT_CLOUD_REGIONS[cloud][fal_region]
 

@@ -69,7 +69,8 @@ def _problem(kind: str, key: str, value: Any, context: Mapping[str, Any], msg: s
         limit = next(iter(context.values()))
         return Problem(f"{prefix}/out-of-range", where, f"{key} must be {bound} {limit}, got {value!r}")
     if kind == "literal_error":
-        choices = [choice.strip().strip("'") for choice in str(context.get("expected", "")).replace(" or ", ",").split(",")]
+        expected = str(context.get("expected", ""))
+        choices = [choice.strip().strip("'") for choice in expected.replace(" or ", ",").split(",")]
         choices = [choice for choice in choices if choice]
         return Problem(f"{prefix}/not-allowed", where, f"{key} {value!r} is not allowed" + did_you_mean(value, choices),
                        allowed=format_choices(choices))
@@ -121,8 +122,9 @@ def unknown_key_problems(data: Mapping[str, Any], model: type[BaseModel], where_
     allowed = {name: info for name, info in model.model_fields.items()}
     for key, value in data.items():
         if key not in allowed:
-            problems.append(Problem(f"{code_prefix}/unknown-key", where_for(loc + (key,)),
-                                    f"unknown key {key!r}" + did_you_mean(key, allowed), allowed=format_choices(allowed)))
+            problems.append(Problem(f"{code_prefix}/unknown-key", where_for((*loc, key)),
+                                    f"unknown key {key!r}" + did_you_mean(key, allowed),
+                                    allowed=format_choices(allowed)))
             continue
         nested = _nested_model(allowed[key].annotation)
         if nested is None or not isinstance(value, Mapping):
@@ -131,9 +133,10 @@ def unknown_key_problems(data: Mapping[str, Any], model: type[BaseModel], where_
         if keyed:
             for name, item in value.items():
                 if isinstance(item, Mapping):
-                    problems += unknown_key_problems(item, submodel, where_for, loc + (key, name), code_prefix=code_prefix)
+                    problems += unknown_key_problems(item, submodel, where_for, (*loc, key, name),
+                                                     code_prefix=code_prefix)
         else:
-            problems += unknown_key_problems(value, submodel, where_for, loc + (key,), code_prefix=code_prefix)
+            problems += unknown_key_problems(value, submodel, where_for, (*loc, key), code_prefix=code_prefix)
     return problems
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
 from packaging.requirements import InvalidRequirement
@@ -32,7 +32,10 @@ SECRET_PLACEHOLDER = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$")
 _PLACEHOLDER_ANYWHERE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SIGNED_URL_KEYS = {"signature", "x-amz-signature", "x-amz-credential", "awsaccesskeyid", "x-goog-signature",
                     "x-goog-credential", "sig", "token", "access_token"}
-_LOCAL_PATH = re.compile(r"^(?P<path>\.{1,2}(/[^\[\]]*)?|[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)+/?)(\[(?P<extras>[^\]]*)\])?$")
+_LOCAL_PATH = re.compile(
+    r"^(?P<path>\.{1,2}(/[^\[\]]*)?|[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)+/?)"  # ./x, ../x, or a/b (a slash)
+    r"(\[(?P<extras>[^\]]*)\])?$"
+)
 
 
 class RequirementError(ValueError):
@@ -103,7 +106,7 @@ class LocalRequirement:
     kind: Literal["local"] = "local"
 
 
-RequirementEntry = Union[PackageRequirement, UrlRequirement, VcsRequirement, IndexOption, LocalRequirement]
+RequirementEntry = PackageRequirement | UrlRequirement | VcsRequirement | IndexOption | LocalRequirement
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,9 @@ class Requirements:
         return not self.layers
 
 
-def parse_requirement_layers(layers: list[list[str]], context_dir: Path) -> tuple[Requirements, list[tuple[int, int, RequirementError]]]:
+def parse_requirement_layers(
+    layers: list[list[str]], context_dir: Path
+) -> tuple[Requirements, list[tuple[int, int, RequirementError]]]:
     """Parse layers of requirement strings; returns the result and the errors as ``(layer, index, error)``.
 
     Errors do not stop parsing, so that a user sees every bad entry at once.

@@ -10,7 +10,6 @@ point at it.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from fleetform.catalog.machines import parse_machine_name
 from fleetform.errors import (
     FleetformError,
     Problem,
@@ -30,10 +30,9 @@ from fleetform.errors import (
 )
 from fleetform.spec.app import DEFAULT_METRICS_PORT, AppSpec
 from fleetform.spec.class_reader import ClassSettings, find_class, read_app_class
-from fleetform.spec.health_check import HealthCheckSpec
 from fleetform.spec.control_characters import control_character_problems
+from fleetform.spec.health_check import HealthCheckSpec
 from fleetform.spec.image import ContainerImageSpec
-from fleetform.catalog.machines import parse_machine_name
 from fleetform.spec.platform import PlatformSettings
 from fleetform.spec.problems import problems_from_validation_error, toml_type_name, unknown_key_problems
 from fleetform.spec.pyproject import Pyproject
@@ -82,7 +81,8 @@ def load_apps(project: Pyproject, platform: PlatformSettings | None = None) -> l
     return apps
 
 
-def resolve_apps(project: Pyproject, platform: PlatformSettings | None = None) -> tuple[list[ResolvedApp], list[Problem]]:
+def resolve_apps(project: Pyproject,
+                 platform: PlatformSettings | None = None) -> tuple[list[ResolvedApp], list[Problem]]:
     """The apps that resolve, and the problems of those that do not (so a report can show both)."""
     platform = platform or PlatformSettings()
     fal = project.fal
@@ -92,7 +92,8 @@ def resolve_apps(project: Pyproject, platform: PlatformSettings | None = None) -
                             fix='add one, e.g. [tool.fal.apps.my-app] with ref = "app.py::MyApp"')]
     apps = fal["apps"]
     if not isinstance(apps, dict):
-        return [], [Problem("spec/wrong-type", apps_where, f"tool.fal.apps must be a table, got {toml_type_name(apps)}")]
+        return [], [Problem("spec/wrong-type", apps_where,
+                            f"tool.fal.apps must be a table, got {toml_type_name(apps)}")]
     problems: list[Problem] = []
     resolved: list[ResolvedApp] = []
     for key, table in apps.items():
@@ -257,8 +258,9 @@ class _AppBuilder:
         if "requirements" not in self.values:
             return
         raw = self.values["requirements"]
-        if not isinstance(raw, list) or not (all(isinstance(e, str) for e in raw) or
-                                             all(isinstance(e, list) and all(isinstance(s, str) for s in e) for e in raw)):
+        if not isinstance(raw, list) or not (
+                all(isinstance(e, str) for e in raw)
+                or all(isinstance(e, list) and all(isinstance(s, str) for s in e) for e in raw)):
             self.problems.add("spec/wrong-type", self.where_for(("requirements",)),
                               "requirements must be a list of strings or a list of lists of strings, "
                               f"got {raw!r}"[:200])
@@ -274,8 +276,9 @@ class _AppBuilder:
         for entry in requirements.entries:
             if isinstance(entry, LocalRequirement) and not _is_python_project(entry.path):
                 self.problems.add("spec/local-requirement-missing", self.where_for(("requirements",)),
-                                  f"local requirement {entry.text!r} points at {display_path(entry.path)}, which holds no "
-                                  "pyproject.toml or setup.py", fix="fix the path or requirements_context_dir")
+                                  f"local requirement {entry.text!r} points at {display_path(entry.path)}, "
+                                  "which holds no pyproject.toml or setup.py",
+                                  fix="fix the path or requirements_context_dir")
         self.values["requirements"] = requirements
 
     def _context_dir(self) -> Path:

@@ -43,7 +43,8 @@ def open_workspace(path: Path) -> Workspace:
     for index, pattern in enumerate(platform.apps):
         matches = sorted(match.resolve() for match in project.folder.glob(pattern) if match.is_file())
         if not matches:
-            problems.append(Problem("platform/no-app-projects", where_toml(project.path, "tool", "fleetform", "apps", index),
+            problems.append(Problem("platform/no-app-projects",
+                                    where_toml(project.path, "tool", "fleetform", "apps", index),
                                     f"{pattern!r} matches no file below {project.folder}",
                                     fix="globs are relative to this pyproject.toml, e.g. \"../apps/*/pyproject.toml\""))
         for match in matches:

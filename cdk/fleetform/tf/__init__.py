@@ -46,7 +46,9 @@ from fleetform.tf.references import NestedReference
 from fleetform.tf.resource import DataSource, Resource
 from fleetform.tf.schema import SchemaLookupError, provider_schema
 
-from fleetform.tf import aws, google  # noqa: E402  (the namespaces import the classes above)
+# The namespaces import the classes above, so they come last.
+# isort: split
+from fleetform.tf import aws, google
 
 __all__ = [
     "App",

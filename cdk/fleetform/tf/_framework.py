@@ -110,7 +110,8 @@ def is_unresolved(value: object) -> bool:
         return _is_token_double(value)
     if isinstance(value, list) and len(value) == 1:
         element = value[0]
-        return isinstance(element, str) and _LIST_TOKEN_MARKER in element or isinstance(element, float) and _is_token_double(element)
+        return ((isinstance(element, str) and _LIST_TOKEN_MARKER in element)
+                or (isinstance(element, float) and _is_token_double(element)))
     if isinstance(value, dict):
         return any(isinstance(key, str) and _MAP_TOKEN_MARKER in key for key in value)
     return hasattr(type(value), "__jsii_type__") or hasattr(value, "__jsii_ref__")
@@ -134,9 +135,10 @@ def create_element(element: object, scope: IConstruct, construct_id: str, config
 def read_attribute(element: object, getter: str, attribute: str) -> Any:
     """A framework reference token for ``attribute`` of ``element``, from its typed ``getter``.
 
-    ``element`` is a framework resource or data source. ``getter`` is the framework's (camelCase) method name: ``getStringAttribute``,
-    ``getNumberAttribute``, ``getListAttribute``, ``interpolationForAttribute``, ... Calling it
-    directly skips the generated wrapper's run-time type check, which costs more than the call.
+    ``element`` is a framework resource or data source. ``getter`` is the framework's (camelCase)
+    method name: ``getStringAttribute``, ``getNumberAttribute``, ``getListAttribute``,
+    ``interpolationForAttribute``, ... Calling it directly skips the generated wrapper's run-time
+    type check, which costs more than the call.
     """
     return jsii.invoke(element, getter, [attribute])
 

@@ -19,7 +19,8 @@ class DeprecatedArgumentWarning(UserWarning):
     """A deprecated argument, block or element type of the pinned provider schema is in use."""
 
 
-def warn_deprecated(construct: IConstruct, path: str, subject: str, arguments: Sequence[str], *, stacklevel: int) -> None:
+def warn_deprecated(construct: IConstruct, path: str, subject: str, arguments: Sequence[str], *,
+                    stacklevel: int) -> None:
     """Warn about each deprecated argument of ``subject`` that ``construct`` (at ``path``) sets."""
     for argument in arguments:
         message = f"{path}: {subject}: {argument!r} is deprecated in the pinned provider schema"

@@ -11,7 +11,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
 from fleetform.errors import did_you_mean, format_choices
-from fleetform.tf._framework import TerraformElement, TerraformIterator, TerraformProvider, TerraformResource, is_unresolved
+from fleetform.tf._framework import (
+    TerraformElement,
+    TerraformIterator,
+    TerraformProvider,
+    TerraformResource,
+    is_unresolved,
+)
 from fleetform.tf.schema import Block
 from fleetform.tf.validation import ArgumentReport, Finding
 from fleetform.tf.value_types import describe_value
@@ -82,7 +88,8 @@ class _MetaChecker:
 
     def depends_on(self, depends_on: Sequence[TerraformElement]) -> list[TerraformElement]:
         if isinstance(depends_on, (str, Mapping)) or not isinstance(depends_on, Sequence):
-            self.add("tf/wrong-type", f"depends_on must be a list of resources or data sources, got {describe_value(depends_on)}")
+            self.add("tf/wrong-type",
+                     f"depends_on must be a list of resources or data sources, got {describe_value(depends_on)}")
             return []
         for index, item in enumerate(depends_on):
             if not isinstance(item, TerraformElement):
@@ -123,7 +130,8 @@ class _MetaChecker:
         if value == "all":
             return
         if isinstance(value, str) or not isinstance(value, Sequence):
-            self.add("tf/wrong-type", f"lifecycle.ignore_changes must be a list of argument names or 'all', got {describe_value(value)}")
+            self.add("tf/wrong-type", "lifecycle.ignore_changes must be a list of argument names or 'all', "
+                                      f"got {describe_value(value)}")
             return
         for index, path in enumerate(value):
             name = str(path).split(".")[0].split("[")[0]
@@ -148,7 +156,8 @@ class _MetaChecker:
             else:
                 self.add(
                     "tf/wrong-type",
-                    f"lifecycle.replace_triggered_by[{index}] must be a resource or its address, got {describe_value(item)}",
+                    f"lifecycle.replace_triggered_by[{index}] must be a resource or its address, "
+                    f"got {describe_value(item)}",
                     fix="pass the resource object, or write its address (\"aws_launch_template.x.id\")",
                 )
         return addresses
@@ -161,7 +170,8 @@ class _MetaChecker:
         if given != provider_name:
             self.add(
                 "tf/wrong-provider",
-                f"provider must be a block of the {provider_name} provider, got one of the {given} provider ({type(provider).__name__})",
+                f"provider must be a block of the {provider_name} provider, "
+                f"got one of the {given} provider ({type(provider).__name__})",
                 fix=f"pass the {provider_name} provider block this resource should use (e.g. an aliased one)",
             )
         return provider

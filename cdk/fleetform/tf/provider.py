@@ -46,7 +46,8 @@ class Provider(TerraformProvider):
         report = check_arguments(schema.provider_block(), arguments, subject=subject)
         if alias is not None and not (isinstance(alias, str) and _ALIAS.fullmatch(alias)):
             report.findings.append(
-                Finding("tf/wrong-type", f"{subject}: alias must be a name (letters, digits, _ and -), got {describe_value(alias)}")
+                Finding("tf/wrong-type",
+                        f"{subject}: alias must be a name (letters, digits, _ and -), got {describe_value(alias)}")
             )
         report.raise_if_findings(lambda: construct_path(scope, construct_id))
         # cdktf's prebuilt providers write every block of a provider block as a list; so does fleetform.
@@ -63,7 +64,8 @@ class Provider(TerraformProvider):
             },
         )
         if report.deprecated:
-            warn_deprecated(self, construct_path(scope, construct_id), subject, report.deprecated, stacklevel=_USER_STACKLEVEL + 1)
+            warn_deprecated(self, construct_path(scope, construct_id), subject, report.deprecated,
+                            stacklevel=_USER_STACKLEVEL + 1)
 
     @property
     def alias(self) -> str | None:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Protocol, Union, cast
+from typing import Any, Protocol, cast
 
 from fleetform.errors import Problem, did_you_mean, format_choices, near_matches
 from fleetform.tf._framework import IConstruct, IResolvable, construct_path, read_attribute
 from fleetform.tf.schema import Block, CtyType, NestedBlock, SchemaLookupError
 
 # What a reference points at: a block type (one or many blocks), one block, or a value type.
-Shape = Union[NestedBlock, Block, CtyType]
+Shape = NestedBlock | Block | CtyType
 
 # The framework's typed getter for each attribute type; other types resolve to a NestedReference.
 _GETTERS: Mapping[Any, str] = {
@@ -80,7 +80,7 @@ def _getter_name(cty_type: CtyType) -> str | None:
 class NestedReference:
     """A reference to a nested block or a complex attribute: index it, read its attributes, or pass it."""
 
-    __slots__ = ("_owner", "_path", "_shape", "_children")
+    __slots__ = ("_children", "_owner", "_path", "_shape")
 
     def __init__(self, owner: Referable, path: str, shape: Shape):
         self._owner = owner

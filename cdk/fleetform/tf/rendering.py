@@ -17,7 +17,8 @@ from fleetform.tf.schema import Block, NestedBlock
 from fleetform.tf.value_types import is_reference, ordered_elements
 
 
-def render_arguments(block: Block, arguments: Mapping[str, Any], *, single_blocks_as_objects: bool = True) -> dict[str, Any]:
+def render_arguments(block: Block, arguments: Mapping[str, Any], *,
+                     single_blocks_as_objects: bool = True) -> dict[str, Any]:
     """The JSON body for ``arguments`` (already checked against ``block``).
 
     ``single_blocks_as_objects=False`` writes even one-item list blocks as lists, as cdktf's
@@ -43,7 +44,7 @@ def _render_blocks(nested: NestedBlock, value: Any, single_as_object: bool) -> A
     if not items:
         return None
     rendered = [_render_block(nested, item, single_as_object) for item in items]
-    one_object = nested.nesting in ("single", "group") or single_as_object and nested.is_single
+    one_object = nested.nesting in ("single", "group") or (single_as_object and nested.is_single)
     return rendered[0] if one_object and len(rendered) == 1 else rendered
 
 

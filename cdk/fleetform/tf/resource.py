@@ -63,11 +63,13 @@ class SchemaElement:
         return self.terraform_type
 
     def _build(
-        self, scope: Construct, construct_id: str, arguments: Mapping[str, Any], meta: Mapping[str, Any], base_config: Mapping[str, Any]
+        self, scope: Construct, construct_id: str, arguments: Mapping[str, Any], meta: Mapping[str, Any],
+        base_config: Mapping[str, Any],
     ) -> None:
         block = self.schema()
         report = check_arguments(block, arguments, subject=self.terraform_type)
-        config = meta_argument_config(report, block, subject=self.terraform_type, provider_name=self.provider_name, **meta)
+        config = meta_argument_config(report, block, subject=self.terraform_type, provider_name=self.provider_name,
+                                      **meta)
         report.raise_if_findings(lambda: construct_path(scope, construct_id))
         self._attributes = render_arguments(block, arguments)
         self._references = {}
@@ -84,7 +86,8 @@ class SchemaElement:
         )
         if report.deprecated:
             path = construct_path(scope, construct_id)
-            warn_deprecated(cast(IConstruct, self), path, self.terraform_type, report.deprecated, stacklevel=_USER_STACKLEVEL + 1)
+            warn_deprecated(cast(IConstruct, self), path, self.terraform_type, report.deprecated,
+                            stacklevel=_USER_STACKLEVEL + 1)
 
     def _synthesize_attributes(self) -> Mapping[str, Any]:
         return self._attributes
@@ -142,7 +145,8 @@ class Resource(SchemaElement, TerraformResource):
         for_each: TerraformIterator | None = None,
         **arguments: Any,
     ) -> None:
-        meta = {"depends_on": depends_on, "lifecycle": lifecycle, "provider": provider, "count": count, "for_each": for_each}
+        meta = {"depends_on": depends_on, "lifecycle": lifecycle, "provider": provider, "count": count,
+                "for_each": for_each}
         self._build(scope, construct_id, arguments, meta, {"terraformResourceType": self.terraform_type})
 
 

@@ -96,7 +96,8 @@ class _BlockChecker:
 
     def _missing(self, name: str, prefix: str) -> None:
         where = f"to the {prefix[:-1]!r} block" if prefix else "to the constructor"
-        self._add("tf/missing-required", f"required argument {prefix + name!r} is missing", fix=f"pass {name}=... {where}")
+        self._add("tf/missing-required", f"required argument {prefix + name!r} is missing",
+                  fix=f"pass {name}=... {where}")
 
     def _check_attribute(self, attribute: Attribute, value: Any, path: str) -> None:
         if attribute.computed_only:
@@ -117,11 +118,13 @@ class _BlockChecker:
         elif mismatch and mismatch.missing:
             self._add(
                 "tf/wrong-type",
-                f"{path + mismatch.path!r} ({mismatch.expected}) is missing: Terraform's object type needs every attribute",
+                f"{path + mismatch.path!r} ({mismatch.expected}) is missing: "
+                "Terraform's object type needs every attribute",
                 fix="give an empty value ('', [] or false) for the attributes you do not use",
             )
         elif mismatch:
-            self._add("tf/wrong-type", f"{path + mismatch.path!r} must be {mismatch.expected}, got {describe_value(mismatch.value)}")
+            self._add("tf/wrong-type",
+                      f"{path + mismatch.path!r} must be {mismatch.expected}, got {describe_value(mismatch.value)}")
         if attribute.deprecated:
             self.report.deprecated.append(path)
 
@@ -138,7 +141,8 @@ class _BlockChecker:
             if is_reference(item):
                 continue
             if not isinstance(item, Mapping):
-                self._add("tf/wrong-type", f"each {path!r} block must be a dict of its arguments, got {describe_value(item)}")
+                self._add("tf/wrong-type",
+                          f"each {path!r} block must be a dict of its arguments, got {describe_value(item)}")
                 continue
             self.check(nested.block, item, prefix=f"{path}{suffix}.")
 
@@ -170,4 +174,5 @@ class _BlockChecker:
         elif count < nested.min_items:
             self._add("tf/too-few-blocks", f"{path!r} needs at least {nested.min_items} blocks, {count} given")
         elif limit is not None and count > limit:
-            self._add("tf/too-many-blocks", f"{path!r} allows at most {limit} block{'s' if limit > 1 else ''}, {count} given")
+            self._add("tf/too-many-blocks",
+                      f"{path!r} allows at most {limit} block{'s' if limit > 1 else ''}, {count} given")

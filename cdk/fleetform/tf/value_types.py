@@ -72,9 +72,9 @@ def _primitive_converts(cty_type: str, value: object) -> bool:
     if cty_type == "number":
         if isinstance(value, bool):
             return False
-        return isinstance(value, (int, float)) or isinstance(value, str) and _NUMBER.fullmatch(value) is not None
+        return isinstance(value, (int, float)) or (isinstance(value, str) and _NUMBER.fullmatch(value) is not None)
     if cty_type == "bool":
-        return isinstance(value, bool) or isinstance(value, str) and value in _BOOL_STRINGS
+        return isinstance(value, bool) or (isinstance(value, str) and value in _BOOL_STRINGS)
     raise ValueError(f"unsupported cty type {cty_type!r}")
 
 
@@ -114,7 +114,8 @@ def _object_mismatch(cty_type: CtyType, value: object, path: str) -> Mismatch | 
         return Mismatch(path, expected_phrase(cty_type), value)
     for key in value:
         if key not in attribute_types:
-            return Mismatch(f"{path}.{key}", "", value[key], unknown_key=str(key), choices=tuple(sorted(attribute_types)))
+            return Mismatch(f"{path}.{key}", "", value[key], unknown_key=str(key),
+                            choices=tuple(sorted(attribute_types)))
     for name, attribute_type in sorted(attribute_types.items()):
         attribute_path = f"{path}.{name}"
         if value.get(name) is None:
@@ -131,7 +132,7 @@ def _tuple_mismatch(cty_type: CtyType, value: object, path: str) -> Mismatch | N
     element_types: Sequence[CtyType] = cty_type[1]
     if not isinstance(value, (list, tuple)) or len(value) != len(element_types):
         return Mismatch(path, expected_phrase(cty_type), value)
-    for index, (element_type, element) in enumerate(zip(element_types, value)):
+    for index, (element_type, element) in enumerate(zip(element_types, value, strict=True)):
         mismatch = find_mismatch(element_type, element, f"{path}[{index}]")
         if mismatch:
             return mismatch

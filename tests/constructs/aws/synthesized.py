@@ -101,7 +101,8 @@ def aws_example(root: Path) -> Path:
     assert 'clouds = ["aws", "gcp"]' in text
     text = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("eu-north-1 = "))
     (root / "platform").mkdir()
-    (root / "platform" / "pyproject.toml").write_text(text.replace('clouds = ["aws", "gcp"]', 'clouds = ["aws"]\nallow_plain_http = true'))
+    text = text.replace('clouds = ["aws", "gcp"]', 'clouds = ["aws"]\nallow_plain_http = true')
+    (root / "platform" / "pyproject.toml").write_text(text)
     return root / "platform"
 
 

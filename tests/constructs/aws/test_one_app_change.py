@@ -28,7 +28,8 @@ image = "python:3.12-slim"
 
 def everything(stack: Stack) -> dict[str, str]:
     """Each resource, data source and output of a stack as JSON, keyed by kind, type and construct path."""
-    found = {f"output:{name}": json.dumps(body, sort_keys=True) for name, body in stack.config.get("output", {}).items()}
+    found = {f"output:{name}": json.dumps(body, sort_keys=True)
+             for name, body in stack.config.get("output", {}).items()}
     for type_name in stack.config.get("resource", {}):
         found |= {f"resource:{type_name}:{path}": json.dumps(body, sort_keys=True)
                   for path, body in stack.resources(type_name).items()}

@@ -43,7 +43,8 @@ def gcp_example(root: Path) -> Path:
     assert f'us-east4 = "{US_EAST4_CERTIFICATE}"' in text
     text = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("us-central1 = "))
     (root / "platform").mkdir()
-    (root / "platform" / "pyproject.toml").write_text(text.replace('clouds = ["aws", "gcp"]', 'clouds = ["gcp"]\nallow_plain_http = true'))
+    text = text.replace('clouds = ["aws", "gcp"]', 'clouds = ["gcp"]\nallow_plain_http = true')
+    (root / "platform" / "pyproject.toml").write_text(text)
     return root / "platform"
 
 

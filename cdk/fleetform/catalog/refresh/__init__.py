@@ -56,7 +56,8 @@ def _regions_in(cloud: str, data_dir: Path) -> tuple[str, ...]:
     return tuple(dict.fromkeys(DEFAULT_CLOUD_REGIONS[cloud].values()))
 
 
-def _read(cloud: str, regions: tuple[str, ...], data_dir: Path, project: str | None, api_endpoint: str | None) -> CloudSnapshot:
+def _read(cloud: str, regions: tuple[str, ...], data_dir: Path, project: str | None,
+          api_endpoint: str | None) -> CloudSnapshot:
     return _READERS[cloud](regions, data_dir, project, api_endpoint)
 
 

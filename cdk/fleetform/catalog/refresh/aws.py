@@ -113,7 +113,8 @@ def _prices(pricing: Any, region: str) -> dict[str, float]:
         {"Type": "TERM_MATCH", "Field": field, "Value": value} for field, value in PRICE_FILTERS.items()
     ]
     prices: dict[str, float] = {}
-    pages = pricing.get_paginator("get_products").paginate(ServiceCode="AmazonEC2", Filters=filters, FormatVersion="aws_v1")
+    pages = pricing.get_paginator("get_products").paginate(ServiceCode="AmazonEC2", Filters=filters,
+                                                           FormatVersion="aws_v1")
     for page in pages:
         for text in page["PriceList"]:
             item = json.loads(text)
@@ -140,7 +141,10 @@ def _aws_errors() -> Iterator[None]:
     try:
         yield
     except botocore.exceptions.NoCredentialsError as error:
-        raise _failed(f"no AWS credentials: {error}", "configure them (AWS_PROFILE, aws configure, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)") from error
+        raise _failed(
+            f"no AWS credentials: {error}",
+            "configure them (AWS_PROFILE, aws configure, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)",
+        ) from error
     except botocore.exceptions.ClientError as error:
         details = error.response.get("Error", {})
         raise _failed(f"AWS {error.operation_name} failed: {details.get('Code')}: {details.get('Message')}") from error
@@ -149,4 +153,5 @@ def _aws_errors() -> Iterator[None]:
 
 
 def _failed(message: str, fix: str | None = None) -> FleetformError:
-    return FleetformError.single("catalog/refresh-failed", WHERE, message + "; the catalog data was not changed", fix=fix)
+    return FleetformError.single("catalog/refresh-failed", WHERE, message + "; the catalog data was not changed",
+                                 fix=fix)

@@ -58,10 +58,11 @@ def read_gcp(
     with _gcp_errors():
         credentials, project = _credentials(project, api_endpoint)
         options = {"api_endpoint": api_endpoint} if api_endpoint else None
-        clients = {"credentials": credentials, "transport": "rest", "client_options": options}
+        clients: dict[str, Any] = {"credentials": credentials, "transport": "rest", "client_options": options}
         zone_regions = _zones(compute_v1.ZonesClient(**clients), project, regions)
         gpu_memory = _gpu_memory(compute_v1.AcceleratorTypesClient(**clients), project, known)
-        shapes, offerings = _machine_types(compute_v1.MachineTypesClient(**clients), project, zone_regions, gpu_memory, known)
+        shapes, offerings = _machine_types(compute_v1.MachineTypesClient(**clients), project, zone_regions, gpu_memory,
+                                           known)
     snapshots = {
         region: RegionSnapshot(
             zones={zone: zone for zone, owner in sorted(zone_regions.items()) if owner == region},
@@ -74,10 +75,10 @@ def read_gcp(
 
 def _credentials(project: str | None, api_endpoint: str | None) -> tuple[Credentials, str]:
     if api_endpoint and api_endpoint.startswith("http://"):
-        credentials: Credentials = AnonymousCredentials()  # type: ignore[no-untyped-call]
+        credentials: Credentials = AnonymousCredentials()
         default_project = None
     else:
-        credentials, default_project = google.auth.default(scopes=SCOPES)  # type: ignore[no-untyped-call]
+        credentials, default_project = google.auth.default(scopes=SCOPES)
     chosen = project or default_project
     if not chosen:
         raise FleetformError.single(
@@ -159,7 +160,8 @@ def _gcp_errors() -> Iterator[None]:
     try:
         yield
     except google.auth.exceptions.DefaultCredentialsError as error:
-        raise _failed(f"no Google credentials: {error}", "run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS") from error
+        raise _failed(f"no Google credentials: {error}",
+                      "run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS") from error
     except api_exceptions.GoogleAPICallError as error:
         raise _failed(f"GCP Compute API call failed: {error}") from error
     except google.auth.exceptions.GoogleAuthError as error:
@@ -167,4 +169,5 @@ def _gcp_errors() -> Iterator[None]:
 
 
 def _failed(message: str, fix: str | None = None) -> FleetformError:
-    return FleetformError.single("catalog/refresh-failed", WHERE, message + "; the catalog data was not changed", fix=fix)
+    return FleetformError.single("catalog/refresh-failed", WHERE, message + "; the catalog data was not changed",
+                                 fix=fix)

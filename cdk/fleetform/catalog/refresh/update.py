@@ -34,7 +34,8 @@ def apply_snapshot(snapshot: CloudSnapshot, data_dir: Path, today: str) -> Refre
     documents[offerings_path(cloud, data_dir)] = (old_offerings, _offerings(old_offerings, snapshot), OFFERINGS_DEPTH)
     old_types = _load_or_empty(instance_types_path(cloud, data_dir), {"instance_types": {}})
     full = set(old_offerings["regions"]) <= set(snapshot.regions)
-    documents[instance_types_path(cloud, data_dir)] = (old_types, _instance_types(old_types, snapshot, full), INSTANCE_TYPES_DEPTH)
+    documents[instance_types_path(cloud, data_dir)] = (old_types, _instance_types(old_types, snapshot, full),
+                                                       INSTANCE_TYPES_DEPTH)
     if snapshot.price_source is not None:
         old_prices = _load_or_empty(prices_path(cloud, data_dir), {"currency": "USD", "regions": {}})
         documents[prices_path(cloud, data_dir)] = (old_prices, _prices(old_prices, snapshot, today), PRICES_DEPTH)

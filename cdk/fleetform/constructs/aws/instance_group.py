@@ -43,7 +43,6 @@ latter only when the group is created: a changed grace period would never reach 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from fleetform.constructs.aws.machine_image import MachineImage
 from fleetform.constructs.aws.scaling import add_aws_scaling_policies, aws_group_scaling_arguments
@@ -61,7 +60,7 @@ MIN_HOOK_HEARTBEAT_SECONDS = 30
 TERMINATING = "autoscaling:EC2_INSTANCE_TERMINATING"
 
 
-def instance_refresh(rollout: RolloutPlan) -> dict[str, Any]:
+def instance_refresh(rollout: RolloutPlan) -> aws.AutoscalingGroupInstanceRefresh:
     """The ``instance_refresh`` block for the rollout strategy (see the module docstring)."""
     rolling = rollout.strategy == "rolling"
     return {
@@ -81,9 +80,9 @@ def ignored_changes(scaling: ScalingPlan) -> list[str]:
     return ["desired_capacity"] if scaling.reset_on_deploy else ["desired_capacity", "max_size", "min_size"]
 
 
-def root_volume(group: GroupPlan, image: MachineImage) -> dict[str, Any]:
-    ebs: dict[str, Any] = {"volume_size": group.machine.root_volume_gib, "volume_type": "gp3",
-                           "encrypted": "true", "delete_on_termination": "true"}
+def root_volume(group: GroupPlan, image: MachineImage) -> aws.LaunchTemplateBlockDeviceMappings:
+    ebs: aws.LaunchTemplateBlockDeviceMappingsEbs = {"volume_size": group.machine.root_volume_gib, "volume_type": "gp3",
+                                                  "encrypted": "true", "delete_on_termination": "true"}
     if group.machine.gpus_per_instance > 0:
         ebs |= {"iops": GPU_ROOT_VOLUME_IOPS, "throughput": GPU_ROOT_VOLUME_THROUGHPUT_MIBPS}
     return {"device_name": image.root_device_name, "ebs": ebs}

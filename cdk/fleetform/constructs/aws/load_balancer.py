@@ -111,7 +111,7 @@ class AwsLoadBalancer(Construct):
         )
 
     def _listener(self, load_balancer_arn: str, certificate: str | None) -> aws.LbListener:
-        not_found = {"type": "fixed-response", "fixed_response": {
+        not_found: aws.LbListenerDefaultAction = {"type": "fixed-response", "fixed_response": {
             "content_type": "application/json", "message_body": NOT_FOUND_BODY, "status_code": "404"}}
         if certificate is None:
             add_warning(self, "no certificate for this region: the load balancer listens on plain HTTP (port 80), "

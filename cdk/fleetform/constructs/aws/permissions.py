@@ -14,7 +14,7 @@ SSM parameter in the account.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TypeAlias
 
 from fleetform.constructs.aws.account import AwsAccount
 from fleetform.constructs.aws.names import runner_role_name
@@ -24,7 +24,7 @@ from fleetform.plan.model import GroupPlan
 from fleetform.plan.names import group_name, secret_id
 from fleetform.tf import Construct, aws
 
-Statement = dict[str, Any]
+Statement: TypeAlias = "aws.data.IamPolicyDocumentStatement"  # a string: no schema lookup at import
 
 ECR_IMAGE = re.compile(r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/"
                        r"(?P<repository>[^:@]+)")

@@ -91,7 +91,8 @@ class AwsRegionFleet(RegionFleet):
         image = machine_image(group.machine)
         InstanceGroup(scope, "InstanceGroup", platform=self.platform, group=group, image=image,
                       image_id=self._image_id(image), instance_profile_arn=identity.instance_profile_arn,
-                      security_group_id=firewall.security_group_id, subnet_ids=self.network.runner_subnet_ids(group.zones),
+                      security_group_id=firewall.security_group_id,
+                      subnet_ids=self.network.runner_subnet_ids(group.zones),
                       target_group_arn=route.target_group_arn, target_group_arn_suffix=route.target_group_arn_suffix,
                       load_balancer_arn_suffix=load_balancer.arn_suffix, permissions=identity.policy)
         TerraformOutput(scope, f"{group.app}_url", static_id=True,

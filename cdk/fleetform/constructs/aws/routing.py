@@ -22,7 +22,6 @@ suits long GPU requests better than round robin. fal's retries (``route.retries`
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from fleetform.constructs.aws.load_balancer import AwsLoadBalancer
 from fleetform.constructs.aws.names import target_group_name
@@ -41,7 +40,7 @@ def _clamp(value: int, bounds: tuple[int, int]) -> int:
     return max(bounds[0], min(bounds[1], value))
 
 
-def target_health_check(health: HealthPlan, app_port: int) -> dict[str, Any]:
+def target_health_check(health: HealthPlan, app_port: int) -> aws.LbTargetGroupHealthCheck:
     """The target group's ``health_check`` block for ``health``, clamped to what the ALB accepts."""
     interval = _clamp(health.interval_seconds, INTERVAL_RANGE)
     return {
@@ -57,7 +56,7 @@ def target_health_check(health: HealthPlan, app_port: int) -> dict[str, Any]:
     }
 
 
-def prefix_rewrite(path_prefix: str) -> dict[str, str]:
+def prefix_rewrite(path_prefix: str) -> aws.LbListenerRuleTransformUrlRewriteConfigRewrite:
     """``^/<app>/?(.*)$`` -> ``/$1``: ``/<app>`` and ``/<app>/`` become ``/``, ``/<app>/x?q`` becomes ``/x?q``."""
     escaped = _REGEX_SPECIAL.sub(r"\\\1", path_prefix)
     return {"regex": f"^{escaped}/?(.*)$", "replace": "/$1"}
@@ -96,8 +95,8 @@ class AppRoute(Construct):
         )
 
     @staticmethod
-    def _actions(group: GroupPlan, ingress: IngressPlan, target_group_arn: str) -> list[dict[str, Any]]:
-        actions: list[dict[str, Any]] = []
+    def _actions(group: GroupPlan, ingress: IngressPlan, target_group_arn: str) -> list[aws.LbListenerRuleAction]:
+        actions: list[aws.LbListenerRuleAction] = []
         if group.route.auth == "shared":
             assert ingress.jwt_issuer is not None and ingress.jwks_url is not None, "the plan requires both"
             actions.append({"type": "jwt-validation", "order": 1,

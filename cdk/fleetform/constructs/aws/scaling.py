@@ -7,7 +7,7 @@ the policies own it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from fleetform.plan.model import GroupPlan
 from fleetform.scaling import app_scale_settings, boot_model
@@ -19,6 +19,9 @@ from fleetform.scaling.aws_policy import (
 )
 from fleetform.scaling.metric_math import Query, render
 from fleetform.tf import Construct, aws
+
+TrackingQuery: TypeAlias = "aws.AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetrics"
+"""One metric query of the target tracking policy's customized metric."""
 
 GROUP_METRICS_GRANULARITY = "1Minute"
 POLICY_NAME_PREFIX = "fleetform-"
@@ -96,8 +99,8 @@ def _add_alarm_step_policy(scope: Construct, construct_id: str, policy: AlarmSte
     )
 
 
-def _tracking_query(query: Query) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": query.id, "label": query.label, "return_data": query.return_data}
+def _tracking_query(query: Query) -> TrackingQuery:
+    out: TrackingQuery = {"id": query.id, "label": query.label, "return_data": query.return_data}
     if query.expression is not None:
         out["expression"] = render(query.expression)
     if query.stat is not None:
@@ -110,8 +113,8 @@ def _tracking_query(query: Query) -> dict[str, Any]:
     return out
 
 
-def _alarm_query(query: Query) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": query.id, "label": query.label, "return_data": query.return_data}
+def _alarm_query(query: Query) -> aws.CloudwatchMetricAlarmMetricQuery:
+    out: aws.CloudwatchMetricAlarmMetricQuery = {"id": query.id, "label": query.label, "return_data": query.return_data}
     if query.expression is not None:
         out["expression"] = render(query.expression)
     if query.stat is not None:

@@ -6,7 +6,7 @@ module only renders it. The MIG must not set ``target_size`` (it would fight the
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from fleetform.errors import FleetformError
 from fleetform.plan.model import GroupPlan
@@ -19,7 +19,7 @@ from fleetform.scaling.gcp_policy import (
     MetricPolicy,
     gcp_scaling_policy,
 )
-from fleetform.tf import Construct, google
+from fleetform.tf import Construct, Lifecycle, google
 
 SCHEDULE_TIME_ZONE = "Etc/UTC"
 
@@ -50,15 +50,15 @@ def add_gcp_autoscaler(scope: Construct, group: GroupPlan, *, instance_group_man
                                    lifecycle=_runtime_tuned_limits(group))
 
 
-def _runtime_tuned_limits(group: GroupPlan) -> dict[str, Any] | None:
+def _runtime_tuned_limits(group: GroupPlan) -> Lifecycle | None:
     """fal's ``app_scale_settings = false`` (its default): a deploy keeps the limits operators tuned since."""
     if group.scaling.reset_on_deploy:
         return None
     return {"ignore_changes": ["autoscaling_policy[0].min_replicas", "autoscaling_policy[0].max_replicas"]}
 
 
-def _autoscaling_policy(policy: GcpScalingPolicy) -> dict[str, Any]:
-    out: dict[str, Any] = {
+def _autoscaling_policy(policy: GcpScalingPolicy) -> google.ComputeRegionAutoscalerAutoscalingPolicy:
+    out: google.ComputeRegionAutoscalerAutoscalingPolicy = {
         "min_replicas": policy.min_replicas,
         "max_replicas": policy.max_replicas,
         "cooldown_period": policy.initialization_seconds,
@@ -80,9 +80,9 @@ def _autoscaling_policy(policy: GcpScalingPolicy) -> dict[str, Any]:
     return out
 
 
-def _metric(metric: MetricPolicy) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": metric.metric, "filter": metric.filter,
-                           "single_instance_assignment": metric.single_instance_assignment}
+def _metric(metric: MetricPolicy) -> google.ComputeRegionAutoscalerAutoscalingPolicyMetric:
+    out: google.ComputeRegionAutoscalerAutoscalingPolicyMetric = {
+        "name": metric.metric, "filter": metric.filter, "single_instance_assignment": metric.single_instance_assignment}
     if metric.utilization_type is not None:
         out["type"] = metric.utilization_type
     return out

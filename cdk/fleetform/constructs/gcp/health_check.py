@@ -20,11 +20,12 @@ ANY_HTTP_ANSWER = "200-499"
 
 def runner_health_check(scope: Construct, group: GroupPlan, platform: str) -> google.ComputeRegionHealthCheck:
     health = group.health
-    probe: dict[str, object] = {"port": health.probe_port}
-    kind = "tcp_health_check"
-    if health.success_codes != ANY_HTTP_ANSWER:
-        probe["request_path"] = health.probe_path
-        kind = "http_health_check"
+    http: google.ComputeRegionHealthCheckHttpHealthCheck | None = None
+    tcp: google.ComputeRegionHealthCheckTcpHealthCheck | None = None
+    if health.success_codes == ANY_HTTP_ANSWER:
+        tcp = {"port": health.probe_port}
+    else:
+        http = {"port": health.probe_port, "request_path": health.probe_path}
     return google.ComputeRegionHealthCheck(
         scope, "HealthCheck", name=group_name(platform, group.app), region=group.cloud_region,
         description=f"{group.app}: {health.method} {health.path}",
@@ -32,5 +33,6 @@ def runner_health_check(scope: Construct, group: GroupPlan, platform: str) -> go
         timeout_sec=min(health.timeout_seconds, health.interval_seconds),
         healthy_threshold=health.healthy_threshold,
         unhealthy_threshold=health.unhealthy_threshold,
-        **{kind: probe},
+        http_health_check=http,
+        tcp_health_check=tcp,
     )

@@ -23,8 +23,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fleetform.constructs.gcp.naming import base_instance_name
 from fleetform.plan.model import GroupPlan
 from fleetform.plan.names import group_name
@@ -57,16 +55,17 @@ def runner_instance_group(scope: Construct, group: GroupPlan, *, platform: str, 
     )
 
 
-def update_policy(group: GroupPlan) -> dict[str, Any]:
-    common = {"type": "PROACTIVE", "minimal_action": "REPLACE", "most_disruptive_allowed_action": "REPLACE",
-              "instance_redistribution_type": "NONE"}
+def update_policy(group: GroupPlan) -> google.ComputeRegionInstanceGroupManagerUpdatePolicy:
+    common: google.ComputeRegionInstanceGroupManagerUpdatePolicy = {
+        "type": "PROACTIVE", "minimal_action": "REPLACE", "most_disruptive_allowed_action": "REPLACE",
+        "instance_redistribution_type": "NONE"}
     if group.rollout.strategy == "recreate":
         return common | {"replacement_method": "RECREATE", "max_surge_fixed": 0, "max_unavailable_percent": 100}
     return common | {"replacement_method": "SUBSTITUTE", "max_surge_fixed": len(group.zones),
                      "max_unavailable_fixed": 0}
 
 
-def _flexibility(group: GroupPlan) -> dict[str, Any] | None:
+def _flexibility(group: GroupPlan) -> google.ComputeRegionInstanceGroupManagerInstanceFlexibilityPolicy | None:
     types = group.machine.instance_types
     if len(types) < 2:
         return None
@@ -74,7 +73,8 @@ def _flexibility(group: GroupPlan) -> dict[str, Any] | None:
                                     for rank, machine_type in enumerate(types)]}
 
 
-def _autohealing(group: GroupPlan, health_check: str) -> dict[str, Any] | None:
+def _autohealing(group: GroupPlan,
+                 health_check: str) -> google.ComputeRegionInstanceGroupManagerAutoHealingPolicies | None:
     if not group.health.replace_unhealthy:
         return None
     return {"health_check": health_check,

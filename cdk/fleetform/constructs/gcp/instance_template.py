@@ -25,8 +25,6 @@ template version
 
 from __future__ import annotations
 
-from typing import Any
-
 from fleetform.constructs.gcp.boot_image import boot_image, image_family
 from fleetform.constructs.gcp.labels import group_labels
 from fleetform.constructs.gcp.naming import template_name_prefix
@@ -54,7 +52,7 @@ def runner_template(scope: Construct, group: GroupPlan, *, platform: str, subnet
             "boot": True, "auto_delete": True, "source_image": boot_image(scope, image).self_link,
             "disk_size_gb": group.machine.root_volume_gib, "disk_type": machine.boot_disk_type, "labels": labels,
         }],
-        guest_accelerator=_guest_accelerators(group) if machine.gpus_in_template else None,
+        guest_accelerator=_guest_accelerators(group),
         network_interface=[{"subnetwork": subnetwork, "stack_type": "IPV4_ONLY", "nic_type": machine.nic_type}],
         scheduling=_scheduling(group),
         service_account={"email": service_account_email, "scopes": [CLOUD_PLATFORM_SCOPE]},
@@ -67,7 +65,7 @@ def runner_template(scope: Construct, group: GroupPlan, *, platform: str, subnet
     )
 
 
-def _scheduling(group: GroupPlan) -> dict[str, Any]:
+def _scheduling(group: GroupPlan) -> google.ComputeInstanceTemplateScheduling:
     """The template's ``scheduling`` block for the plan's provisioning model."""
     if group.machine.provisioning == "spot":
         return {"provisioning_model": "SPOT", "preemptible": True, "automatic_restart": False,
@@ -76,8 +74,12 @@ def _scheduling(group: GroupPlan) -> dict[str, Any]:
     return {"provisioning_model": "STANDARD", "automatic_restart": True, "on_host_maintenance": maintenance}
 
 
-def _guest_accelerators(group: GroupPlan) -> list[dict[str, Any]]:
-    return [{"type": group.machine.gpu, "count": group.machine.gpus_per_instance}]
+def _guest_accelerators(group: GroupPlan) -> list[google.ComputeInstanceTemplateGuestAccelerator] | None:
+    """The GPUs the template attaches itself (the plan's ``gpus_in_template``); None where the type has them."""
+    machine = group.machine
+    if not machine.gpus_in_template or machine.gpu is None:
+        return None
+    return [{"type": machine.gpu, "count": machine.gpus_per_instance}]
 
 
 def _metadata(group: GroupPlan, platform: str) -> dict[str, str]:

@@ -31,7 +31,7 @@ itself, so the default route names the first app's backend service and aborts ev
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from fleetform.constructs.gcp.naming import load_balancer_name
 from fleetform.constructs.gcp.network import RegionNetwork
@@ -88,7 +88,8 @@ class RegionLoadBalancer(Construct):
         url_map = google.ComputeRegionUrlMap(
             self, "UrlMap", name=load_balancer_name(self.platform, self.kind), region=self.region,
             description="/<app> to the app, anything else 404",
-            default_route_action=self._not_found(),
+            # The schema types the map's and the path matcher's default_route_action apart; same block here.
+            default_route_action=cast("google.ComputeRegionUrlMapDefaultRouteAction", self._not_found()),
             host_rule=[{"hosts": ["*"], "path_matcher": PATH_MATCHER}],
             path_matcher=[{"name": PATH_MATCHER, "default_route_action": self._not_found(),
                            "path_rule": [self._path_rule(route) for route in self.routes]}])
@@ -104,12 +105,12 @@ class RegionLoadBalancer(Construct):
                 url_map=url_map.id)
             self._forwarding_rule("ForwardingRule", "", proxy.id, 80)
 
-    def _not_found(self) -> dict[str, Any]:
+    def _not_found(self) -> google.ComputeRegionUrlMapPathMatcherDefaultRouteAction:
         return {"weighted_backend_services": [{"backend_service": self.routes[0].backend_service, "weight": 100}],
                 "fault_injection_policy": {"abort": {"http_status": NOT_FOUND, "percentage": 100}}}
 
     @staticmethod
-    def _path_rule(route: AppRoute) -> dict[str, Any]:
+    def _path_rule(route: AppRoute) -> google.ComputeRegionUrlMapPathMatcherPathRule:
         prefix = route.group.route.path_prefix
         return {"paths": [prefix, f"{prefix}/*"], "service": route.backend_service,
                 "route_action": route_action(route.group.route)}

@@ -27,8 +27,8 @@ from fleetform.constructs.gcp.service_account import RunnerServiceAccount
 from fleetform.constructs.region import RegionFleet
 from fleetform.plan.model import GroupPlan, PlatformPlan, RegionPlan
 from fleetform.plan.names import group_name
-from fleetform.vocabulary import Exposure
 from fleetform.tf import Construct, add_warning, google
+from fleetform.vocabulary import Exposure
 
 LOAD_BALANCER_IDS: dict[Exposure, str] = {"internal": "InternalLoadBalancer", "external": "PublicLoadBalancer"}
 

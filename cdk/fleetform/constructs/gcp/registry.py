@@ -12,14 +12,12 @@ layers after 7 days and other versions after 90 days
 
 from __future__ import annotations
 
-from typing import Any
-
 from fleetform.plan.model import SharedPlan
 from fleetform.runner.contract import artifact_registry_location
 from fleetform.tf import Construct, google
 
 DAY_SECONDS = 86_400
-CLEANUP_POLICIES: tuple[dict[str, Any], ...] = (
+CLEANUP_POLICIES: tuple[google.ArtifactRegistryRepositoryCleanupPolicies, ...] = (
     {"id": "keep-newest", "action": "KEEP", "most_recent_versions": {"keep_count": 10}},
     {"id": "delete-untagged", "action": "DELETE",
      "condition": {"tag_state": "UNTAGGED", "older_than": f"{7 * DAY_SECONDS}s"}},

@@ -25,9 +25,8 @@ the number of tries; otherwise the route's timeout is ``request_timeout``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fleetform.plan.model import RoutePlan
+from fleetform.tf import google
 
 GCP_RETRY_CONDITIONS = {
     "server_error": ("5xx",),
@@ -36,16 +35,18 @@ GCP_RETRY_CONDITIONS = {
 }
 
 
-def route_action(route: RoutePlan) -> dict[str, Any]:
+def route_action(route: RoutePlan) -> google.ComputeRegionUrlMapPathMatcherPathRuleRouteAction:
     """The ``route_action`` block of the app's path rule."""
-    action: dict[str, Any] = {"url_rewrite": {"path_prefix_rewrite": "/"}}
+    action: google.ComputeRegionUrlMapPathMatcherPathRuleRouteAction = {"url_rewrite": {"path_prefix_rewrite": "/"}}
     retry_timeouts = "timeout" in route.retry_conditions and route.retries > 0
     tries = 1 + route.retries if retry_timeouts else 1
     action["timeout"] = {"seconds": str(route.request_timeout_seconds * tries)}
     if route.retry_conditions and route.retries > 0:
-        action["retry_policy"] = {"num_retries": route.retries, "retry_conditions": gcp_retry_conditions(route)}
+        retry_policy: google.ComputeRegionUrlMapPathMatcherPathRuleRouteActionRetryPolicy = {
+            "num_retries": route.retries, "retry_conditions": gcp_retry_conditions(route)}
         if retry_timeouts:
-            action["retry_policy"]["per_try_timeout"] = {"seconds": str(route.request_timeout_seconds)}
+            retry_policy["per_try_timeout"] = {"seconds": str(route.request_timeout_seconds)}
+        action["retry_policy"] = retry_policy
     return action
 
 

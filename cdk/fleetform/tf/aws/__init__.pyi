@@ -19,54 +19,54 @@ from fleetform.tf.aws import data as data
 
 class AwsProviderAssumeRole(TypedDict, total=False):
     'One ``assume_role`` block.'
-    duration: str | float
+    duration: str | float | None
     'Duration of the assumed session, e.g. 1h or 30m.'
-    external_id: str | float
+    external_id: str | float | None
     'Unique identifier that might be required when assuming a role in another account.'
-    policy: str | float
+    policy: str | float | None
     "IAM policy JSON further restricting the assumed role's permissions."
-    policy_arns: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    policy_arns: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     "ARNs of IAM policies further restricting the assumed role's permissions."
-    role_arn: str | float
+    role_arn: str | float | None
     'ARN of the IAM role to assume.'
-    session_name: str | float
+    session_name: str | float | None
     'Identifier for the assumed role session.'
-    source_identity: str | float
+    source_identity: str | float | None
     'Source identity specified by the principal assuming the role.'
-    tags: Mapping[str, str | float] | IResolvable | NestedReference
+    tags: Mapping[str, str | float] | IResolvable | NestedReference | None
     'Session tags of the assumed role session.'
-    transitive_tag_keys: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    transitive_tag_keys: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     'Session tag keys passed to subsequent sessions in a role chain.'
 
 class AwsProviderAssumeRoleWithWebIdentity(TypedDict, total=False):
     'One ``assume_role_with_web_identity`` block.'
-    duration: str | float
+    duration: str | float | None
     'Duration of the assumed session, e.g. 1h or 30m.'
-    policy: str | float
+    policy: str | float | None
     "IAM policy JSON further restricting the assumed role's permissions."
-    policy_arns: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    policy_arns: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     "ARNs of IAM policies further restricting the assumed role's permissions."
-    role_arn: str | float
+    role_arn: str | float | None
     'ARN of the IAM role to assume.'
-    session_name: str | float
+    session_name: str | float | None
     'Identifier for the assumed role session.'
-    web_identity_token: str | float
+    web_identity_token: str | float | None
     'OAuth or OpenID Connect token from the identity provider.'
-    web_identity_token_file: str | float
+    web_identity_token_file: str | float | None
     'File holding the OAuth or OpenID Connect token.'
 
 class AwsProviderDefaultTags(TypedDict, total=False):
     'One ``default_tags`` block.'
-    tags: Mapping[str, str | float] | IResolvable | NestedReference
+    tags: Mapping[str, str | float] | IResolvable | NestedReference | None
     'Tags applied to every resource the provider manages that supports tags.'
 
-AwsProviderEndpoints = TypedDict('AwsProviderEndpoints', {'acm': str | float, 'autoscaling': str | float, 'cloudwatch': str | float, 'codebuild': str | float, 'codepipeline': str | float, 'codestarconnections': str | float, 'dynamodb': str | float, 'ec2': str | float, 'ecr': str | float, 'efs': str | float, 'elbv2': str | float, 'events': str | float, 'iam': str | float, 'kms': str | float, 'lambda': str | float, 'logs': str | float, 'route53': str | float, 's3': str | float, 'secretsmanager': str | float, 'sns': str | float, 'sqs': str | float, 'ssm': str | float, 'sts': str | float, 'wafv2': str | float}, total=False)
+AwsProviderEndpoints = TypedDict('AwsProviderEndpoints', {'acm': str | float | None, 'autoscaling': str | float | None, 'cloudwatch': str | float | None, 'codebuild': str | float | None, 'codepipeline': str | float | None, 'codestarconnections': str | float | None, 'dynamodb': str | float | None, 'ec2': str | float | None, 'ecr': str | float | None, 'efs': str | float | None, 'elbv2': str | float | None, 'events': str | float | None, 'iam': str | float | None, 'kms': str | float | None, 'lambda': str | float | None, 'logs': str | float | None, 'route53': str | float | None, 's3': str | float | None, 'secretsmanager': str | float | None, 'sns': str | float | None, 'sqs': str | float | None, 'ssm': str | float | None, 'sts': str | float | None, 'wafv2': str | float | None}, total=False)
 
 class AwsProviderIgnoreTags(TypedDict, total=False):
     'One ``ignore_tags`` block.'
-    key_prefixes: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    key_prefixes: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     'Tag key prefixes to ignore across all resources.'
-    keys: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    keys: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     'Tag keys to ignore across all resources.'
 
 class AwsProvider(Provider):
@@ -161,8 +161,8 @@ class AwsProvider(Provider):
 
 class AcmCertificateOptions(TypedDict, total=False):
     'One ``options`` block.'
-    certificate_transparency_logging_preference: str | float
-    export: str | float
+    certificate_transparency_logging_preference: str | float | None
+    export: str | float | None
 
 class AcmCertificateValidationOption(TypedDict, total=False):
     'One ``validation_option`` block.'
@@ -333,27 +333,27 @@ class AutoscalingAttachment(Resource):
 
 class AutoscalingGroupAvailabilityZoneDistribution(TypedDict, total=False):
     'One ``availability_zone_distribution`` block.'
-    capacity_distribution_strategy: str | float
+    capacity_distribution_strategy: str | float | None
 
 class AutoscalingGroupCapacityReservationSpecification(TypedDict, total=False):
     'One ``capacity_reservation_specification`` block.'
-    capacity_reservation_preference: str | float
-    capacity_reservation_target: AutoscalingGroupCapacityReservationSpecificationCapacityReservationTarget
+    capacity_reservation_preference: str | float | None
+    capacity_reservation_target: AutoscalingGroupCapacityReservationSpecificationCapacityReservationTarget | None
 
 class AutoscalingGroupCapacityReservationSpecificationCapacityReservationTarget(TypedDict, total=False):
     'One ``capacity_reservation_target`` block.'
-    capacity_reservation_ids: Sequence[str | float] | IResolvable | NestedReference
-    capacity_reservation_resource_group_arns: Sequence[str | float] | IResolvable | NestedReference
+    capacity_reservation_ids: Sequence[str | float] | IResolvable | NestedReference | None
+    capacity_reservation_resource_group_arns: Sequence[str | float] | IResolvable | NestedReference | None
 
 class AutoscalingGroupInitialLifecycleHook(TypedDict, total=False):
     'One ``initial_lifecycle_hook`` block.'
-    default_result: str | float
-    heartbeat_timeout: float | str
+    default_result: str | float | None
+    heartbeat_timeout: float | str | None
     lifecycle_transition: Required[str | float]
     name: Required[str | float]
-    notification_metadata: str | float
-    notification_target_arn: str | float
-    role_arn: str | float
+    notification_metadata: str | float | None
+    notification_target_arn: str | float | None
+    role_arn: str | float | None
 
 class AutoscalingGroupInstanceMaintenancePolicy(TypedDict, total=False):
     'One ``instance_maintenance_policy`` block.'
@@ -363,141 +363,141 @@ class AutoscalingGroupInstanceMaintenancePolicy(TypedDict, total=False):
 class AutoscalingGroupInstanceRefresh(TypedDict, total=False):
     'One ``instance_refresh`` block.'
     strategy: Required[str | float]
-    triggers: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    preferences: AutoscalingGroupInstanceRefreshPreferences
+    triggers: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    preferences: AutoscalingGroupInstanceRefreshPreferences | None
 
 class AutoscalingGroupInstanceRefreshPreferences(TypedDict, total=False):
     'One ``preferences`` block.'
-    auto_rollback: bool | str | IResolvable
-    checkpoint_delay: str | float
-    checkpoint_percentages: Sequence[float | str] | IResolvable | NestedReference
-    instance_warmup: str | float
-    max_healthy_percentage: float | str
-    min_healthy_percentage: float | str
-    scale_in_protected_instances: str | float
-    skip_matching: bool | str | IResolvable
-    standby_instances: str | float
-    alarm_specification: AutoscalingGroupInstanceRefreshPreferencesAlarmSpecification
+    auto_rollback: bool | str | IResolvable | None
+    checkpoint_delay: str | float | None
+    checkpoint_percentages: Sequence[float | str] | IResolvable | NestedReference | None
+    instance_warmup: str | float | None
+    max_healthy_percentage: float | str | None
+    min_healthy_percentage: float | str | None
+    scale_in_protected_instances: str | float | None
+    skip_matching: bool | str | IResolvable | None
+    standby_instances: str | float | None
+    alarm_specification: AutoscalingGroupInstanceRefreshPreferencesAlarmSpecification | None
 
 class AutoscalingGroupInstanceRefreshPreferencesAlarmSpecification(TypedDict, total=False):
     'One ``alarm_specification`` block.'
-    alarms: Sequence[str | float] | IResolvable | NestedReference
+    alarms: Sequence[str | float] | IResolvable | NestedReference | None
 
 class AutoscalingGroupLaunchTemplate(TypedDict, total=False):
     'One ``launch_template`` block.'
-    id: str | float
-    name: str | float
-    version: str | float
+    id: str | float | None
+    name: str | float | None
+    version: str | float | None
 
 class AutoscalingGroupMixedInstancesPolicy(TypedDict, total=False):
     'One ``mixed_instances_policy`` block.'
-    instances_distribution: AutoscalingGroupMixedInstancesPolicyInstancesDistribution
+    instances_distribution: AutoscalingGroupMixedInstancesPolicyInstancesDistribution | None
     launch_template: Required[AutoscalingGroupMixedInstancesPolicyLaunchTemplate]
 
 class AutoscalingGroupMixedInstancesPolicyInstancesDistribution(TypedDict, total=False):
     'One ``instances_distribution`` block.'
-    on_demand_allocation_strategy: str | float
-    on_demand_base_capacity: float | str
-    on_demand_percentage_above_base_capacity: float | str
-    spot_allocation_strategy: str | float
-    spot_instance_pools: float | str
-    spot_max_price: str | float
+    on_demand_allocation_strategy: str | float | None
+    on_demand_base_capacity: float | str | None
+    on_demand_percentage_above_base_capacity: float | str | None
+    spot_allocation_strategy: str | float | None
+    spot_instance_pools: float | str | None
+    spot_max_price: str | float | None
 
 class AutoscalingGroupMixedInstancesPolicyLaunchTemplate(TypedDict, total=False):
     'One ``launch_template`` block.'
     launch_template_specification: Required[AutoscalingGroupMixedInstancesPolicyLaunchTemplateLaunchTemplateSpecification]
-    override: Sequence[AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverride]
+    override: Sequence[AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverride] | None
 
 class AutoscalingGroupMixedInstancesPolicyLaunchTemplateLaunchTemplateSpecification(TypedDict, total=False):
     'One ``launch_template_specification`` block.'
-    launch_template_id: str | float
-    launch_template_name: str | float
-    version: str | float
+    launch_template_id: str | float | None
+    launch_template_name: str | float | None
+    version: str | float | None
 
 class AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverride(TypedDict, total=False):
     'One ``override`` block.'
-    instance_type: str | float
-    weighted_capacity: str | float
-    instance_requirements: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirements
-    launch_template_specification: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideLaunchTemplateSpecification
+    instance_type: str | float | None
+    weighted_capacity: str | float | None
+    instance_requirements: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirements | None
+    launch_template_specification: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideLaunchTemplateSpecification | None
 
 class AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirements(TypedDict, total=False):
     'One ``instance_requirements`` block.'
-    accelerator_manufacturers: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    accelerator_names: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    accelerator_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    allowed_instance_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    bare_metal: str | float
-    burstable_performance: str | float
-    cpu_manufacturers: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    excluded_instance_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    instance_generations: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    local_storage: str | float
-    local_storage_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    max_spot_price_as_percentage_of_optimal_on_demand_price: float | str
-    on_demand_max_price_percentage_over_lowest_price: float | str
-    require_hibernate_support: bool | str | IResolvable
-    spot_max_price_percentage_over_lowest_price: float | str
-    accelerator_count: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsAcceleratorCount
-    accelerator_total_memory_mib: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsAcceleratorTotalMemoryMib
-    baseline_ebs_bandwidth_mbps: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsBaselineEbsBandwidthMbps
-    memory_gib_per_vcpu: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsMemoryGibPerVcpu
-    memory_mib: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsMemoryMib
-    network_bandwidth_gbps: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsNetworkBandwidthGbps
-    network_interface_count: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsNetworkInterfaceCount
-    total_local_storage_gb: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsTotalLocalStorageGb
-    vcpu_count: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsVcpuCount
+    accelerator_manufacturers: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    accelerator_names: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    accelerator_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    allowed_instance_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    bare_metal: str | float | None
+    burstable_performance: str | float | None
+    cpu_manufacturers: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    excluded_instance_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    instance_generations: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    local_storage: str | float | None
+    local_storage_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    max_spot_price_as_percentage_of_optimal_on_demand_price: float | str | None
+    on_demand_max_price_percentage_over_lowest_price: float | str | None
+    require_hibernate_support: bool | str | IResolvable | None
+    spot_max_price_percentage_over_lowest_price: float | str | None
+    accelerator_count: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsAcceleratorCount | None
+    accelerator_total_memory_mib: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsAcceleratorTotalMemoryMib | None
+    baseline_ebs_bandwidth_mbps: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsBaselineEbsBandwidthMbps | None
+    memory_gib_per_vcpu: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsMemoryGibPerVcpu | None
+    memory_mib: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsMemoryMib | None
+    network_bandwidth_gbps: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsNetworkBandwidthGbps | None
+    network_interface_count: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsNetworkInterfaceCount | None
+    total_local_storage_gb: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsTotalLocalStorageGb | None
+    vcpu_count: AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsVcpuCount | None
 
 class AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsAcceleratorCount(TypedDict, total=False):
     'One ``accelerator_count`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsAcceleratorTotalMemoryMib(TypedDict, total=False):
     'One ``accelerator_total_memory_mib`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsBaselineEbsBandwidthMbps(TypedDict, total=False):
     'One ``baseline_ebs_bandwidth_mbps`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsMemoryGibPerVcpu(TypedDict, total=False):
     'One ``memory_gib_per_vcpu`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsMemoryMib(TypedDict, total=False):
     'One ``memory_mib`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsNetworkBandwidthGbps(TypedDict, total=False):
     'One ``network_bandwidth_gbps`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsNetworkInterfaceCount(TypedDict, total=False):
     'One ``network_interface_count`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsTotalLocalStorageGb(TypedDict, total=False):
     'One ``total_local_storage_gb`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideInstanceRequirementsVcpuCount(TypedDict, total=False):
     'One ``vcpu_count`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class AutoscalingGroupMixedInstancesPolicyLaunchTemplateOverrideLaunchTemplateSpecification(TypedDict, total=False):
     'One ``launch_template_specification`` block.'
-    launch_template_id: str | float
-    launch_template_name: str | float
-    version: str | float
+    launch_template_id: str | float | None
+    launch_template_name: str | float | None
+    version: str | float | None
 
 class AutoscalingGroupTag(TypedDict, total=False):
     'One ``tag`` block.'
@@ -507,24 +507,24 @@ class AutoscalingGroupTag(TypedDict, total=False):
 
 class AutoscalingGroupTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    delete: str | float
-    update: str | float
+    delete: str | float | None
+    update: str | float | None
 
 class AutoscalingGroupTrafficSource(TypedDict, total=False):
     'One ``traffic_source`` block.'
     identifier: Required[str | float]
-    type: str | float
+    type: str | float | None
 
 class AutoscalingGroupWarmPool(TypedDict, total=False):
     'One ``warm_pool`` block.'
-    max_group_prepared_capacity: float | str
-    min_size: float | str
-    pool_state: str | float
-    instance_reuse_policy: AutoscalingGroupWarmPoolInstanceReusePolicy
+    max_group_prepared_capacity: float | str | None
+    min_size: float | str | None
+    pool_state: str | float | None
+    instance_reuse_policy: AutoscalingGroupWarmPoolInstanceReusePolicy | None
 
 class AutoscalingGroupWarmPoolInstanceReusePolicy(TypedDict, total=False):
     'One ``instance_reuse_policy`` block.'
-    reuse_on_scale_in: bool | str | IResolvable
+    reuse_on_scale_in: bool | str | IResolvable | None
 
 class AutoscalingGroup(Resource):
     """``aws_autoscaling_group`` (resource), checked against the pinned schema when constructed.
@@ -797,21 +797,21 @@ class AutoscalingLifecycleHook(Resource):
 
 class AutoscalingPolicyPredictiveScalingConfiguration(TypedDict, total=False):
     'One ``predictive_scaling_configuration`` block.'
-    max_capacity_breach_behavior: str | float
-    max_capacity_buffer: str | float
-    mode: str | float
-    scheduling_buffer_time: str | float
+    max_capacity_breach_behavior: str | float | None
+    max_capacity_buffer: str | float | None
+    mode: str | float | None
+    scheduling_buffer_time: str | float | None
     metric_specification: Required[AutoscalingPolicyPredictiveScalingConfigurationMetricSpecification]
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecification(TypedDict, total=False):
     'One ``metric_specification`` block.'
     target_value: Required[float | str]
-    customized_capacity_metric_specification: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedCapacityMetricSpecification
-    customized_load_metric_specification: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedLoadMetricSpecification
-    customized_scaling_metric_specification: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedScalingMetricSpecification
-    predefined_load_metric_specification: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationPredefinedLoadMetricSpecification
-    predefined_metric_pair_specification: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationPredefinedMetricPairSpecification
-    predefined_scaling_metric_specification: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationPredefinedScalingMetricSpecification
+    customized_capacity_metric_specification: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedCapacityMetricSpecification | None
+    customized_load_metric_specification: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedLoadMetricSpecification | None
+    customized_scaling_metric_specification: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedScalingMetricSpecification | None
+    predefined_load_metric_specification: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationPredefinedLoadMetricSpecification | None
+    predefined_metric_pair_specification: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationPredefinedMetricPairSpecification | None
+    predefined_scaling_metric_specification: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationPredefinedScalingMetricSpecification | None
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedCapacityMetricSpecification(TypedDict, total=False):
     'One ``customized_capacity_metric_specification`` block.'
@@ -819,23 +819,23 @@ class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomiz
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedCapacityMetricSpecificationMetricDataQueries(TypedDict, total=False):
     'One ``metric_data_queries`` block.'
-    expression: str | float
+    expression: str | float | None
     id: Required[str | float]
-    label: str | float
-    return_data: bool | str | IResolvable
-    metric_stat: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedCapacityMetricSpecificationMetricDataQueriesMetricStat
+    label: str | float | None
+    return_data: bool | str | IResolvable | None
+    metric_stat: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedCapacityMetricSpecificationMetricDataQueriesMetricStat | None
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedCapacityMetricSpecificationMetricDataQueriesMetricStat(TypedDict, total=False):
     'One ``metric_stat`` block.'
     stat: Required[str | float]
-    unit: str | float
+    unit: str | float | None
     metric: Required[AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedCapacityMetricSpecificationMetricDataQueriesMetricStatMetric]
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedCapacityMetricSpecificationMetricDataQueriesMetricStatMetric(TypedDict, total=False):
     'One ``metric`` block.'
     metric_name: Required[str | float]
     namespace: Required[str | float]
-    dimensions: Sequence[AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedCapacityMetricSpecificationMetricDataQueriesMetricStatMetricDimensions]
+    dimensions: Sequence[AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedCapacityMetricSpecificationMetricDataQueriesMetricStatMetricDimensions] | None
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedCapacityMetricSpecificationMetricDataQueriesMetricStatMetricDimensions(TypedDict, total=False):
     'One ``dimensions`` block.'
@@ -848,23 +848,23 @@ class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomiz
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedLoadMetricSpecificationMetricDataQueries(TypedDict, total=False):
     'One ``metric_data_queries`` block.'
-    expression: str | float
+    expression: str | float | None
     id: Required[str | float]
-    label: str | float
-    return_data: bool | str | IResolvable
-    metric_stat: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedLoadMetricSpecificationMetricDataQueriesMetricStat
+    label: str | float | None
+    return_data: bool | str | IResolvable | None
+    metric_stat: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedLoadMetricSpecificationMetricDataQueriesMetricStat | None
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedLoadMetricSpecificationMetricDataQueriesMetricStat(TypedDict, total=False):
     'One ``metric_stat`` block.'
     stat: Required[str | float]
-    unit: str | float
+    unit: str | float | None
     metric: Required[AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedLoadMetricSpecificationMetricDataQueriesMetricStatMetric]
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedLoadMetricSpecificationMetricDataQueriesMetricStatMetric(TypedDict, total=False):
     'One ``metric`` block.'
     metric_name: Required[str | float]
     namespace: Required[str | float]
-    dimensions: Sequence[AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedLoadMetricSpecificationMetricDataQueriesMetricStatMetricDimensions]
+    dimensions: Sequence[AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedLoadMetricSpecificationMetricDataQueriesMetricStatMetricDimensions] | None
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedLoadMetricSpecificationMetricDataQueriesMetricStatMetricDimensions(TypedDict, total=False):
     'One ``dimensions`` block.'
@@ -877,23 +877,23 @@ class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomiz
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedScalingMetricSpecificationMetricDataQueries(TypedDict, total=False):
     'One ``metric_data_queries`` block.'
-    expression: str | float
+    expression: str | float | None
     id: Required[str | float]
-    label: str | float
-    return_data: bool | str | IResolvable
-    metric_stat: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedScalingMetricSpecificationMetricDataQueriesMetricStat
+    label: str | float | None
+    return_data: bool | str | IResolvable | None
+    metric_stat: AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedScalingMetricSpecificationMetricDataQueriesMetricStat | None
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedScalingMetricSpecificationMetricDataQueriesMetricStat(TypedDict, total=False):
     'One ``metric_stat`` block.'
     stat: Required[str | float]
-    unit: str | float
+    unit: str | float | None
     metric: Required[AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedScalingMetricSpecificationMetricDataQueriesMetricStatMetric]
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedScalingMetricSpecificationMetricDataQueriesMetricStatMetric(TypedDict, total=False):
     'One ``metric`` block.'
     metric_name: Required[str | float]
     namespace: Required[str | float]
-    dimensions: Sequence[AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedScalingMetricSpecificationMetricDataQueriesMetricStatMetricDimensions]
+    dimensions: Sequence[AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedScalingMetricSpecificationMetricDataQueriesMetricStatMetricDimensions] | None
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomizedScalingMetricSpecificationMetricDataQueriesMetricStatMetricDimensions(TypedDict, total=False):
     'One ``dimensions`` block.'
@@ -903,40 +903,40 @@ class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationCustomiz
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationPredefinedLoadMetricSpecification(TypedDict, total=False):
     'One ``predefined_load_metric_specification`` block.'
     predefined_metric_type: Required[str | float]
-    resource_label: str | float
+    resource_label: str | float | None
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationPredefinedMetricPairSpecification(TypedDict, total=False):
     'One ``predefined_metric_pair_specification`` block.'
     predefined_metric_type: Required[str | float]
-    resource_label: str | float
+    resource_label: str | float | None
 
 class AutoscalingPolicyPredictiveScalingConfigurationMetricSpecificationPredefinedScalingMetricSpecification(TypedDict, total=False):
     'One ``predefined_scaling_metric_specification`` block.'
     predefined_metric_type: Required[str | float]
-    resource_label: str | float
+    resource_label: str | float | None
 
 class AutoscalingPolicyStepAdjustment(TypedDict, total=False):
     'One ``step_adjustment`` block.'
-    metric_interval_lower_bound: str | float
-    metric_interval_upper_bound: str | float
+    metric_interval_lower_bound: str | float | None
+    metric_interval_upper_bound: str | float | None
     scaling_adjustment: Required[float | str]
 
 class AutoscalingPolicyTargetTrackingConfiguration(TypedDict, total=False):
     'One ``target_tracking_configuration`` block.'
-    disable_scale_in: bool | str | IResolvable
+    disable_scale_in: bool | str | IResolvable | None
     target_value: Required[float | str]
-    customized_metric_specification: AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecification
-    predefined_metric_specification: AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification
+    customized_metric_specification: AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecification | None
+    predefined_metric_specification: AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification | None
 
 class AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecification(TypedDict, total=False):
     'One ``customized_metric_specification`` block.'
-    metric_name: str | float
-    namespace: str | float
-    period: float | str
-    statistic: str | float
-    unit: str | float
-    metric_dimension: Sequence[AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricDimension]
-    metrics: Sequence[AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetrics]
+    metric_name: str | float | None
+    namespace: str | float | None
+    period: float | str | None
+    statistic: str | float | None
+    unit: str | float | None
+    metric_dimension: Sequence[AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricDimension] | None
+    metrics: Sequence[AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetrics] | None
 
 class AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricDimension(TypedDict, total=False):
     'One ``metric_dimension`` block.'
@@ -945,24 +945,24 @@ class AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationM
 
 class AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetrics(TypedDict, total=False):
     'One ``metrics`` block.'
-    expression: str | float
+    expression: str | float | None
     id: Required[str | float]
-    label: str | float
-    return_data: bool | str | IResolvable
-    metric_stat: AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricsMetricStat
+    label: str | float | None
+    return_data: bool | str | IResolvable | None
+    metric_stat: AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricsMetricStat | None
 
 class AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricsMetricStat(TypedDict, total=False):
     'One ``metric_stat`` block.'
-    period: float | str
+    period: float | str | None
     stat: Required[str | float]
-    unit: str | float
+    unit: str | float | None
     metric: Required[AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricsMetricStatMetric]
 
 class AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricsMetricStatMetric(TypedDict, total=False):
     'One ``metric`` block.'
     metric_name: Required[str | float]
     namespace: Required[str | float]
-    dimensions: Sequence[AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricsMetricStatMetricDimensions]
+    dimensions: Sequence[AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricsMetricStatMetricDimensions] | None
 
 class AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricsMetricStatMetricDimensions(TypedDict, total=False):
     'One ``dimensions`` block.'
@@ -972,7 +972,7 @@ class AutoscalingPolicyTargetTrackingConfigurationCustomizedMetricSpecificationM
 class AutoscalingPolicyTargetTrackingConfigurationPredefinedMetricSpecification(TypedDict, total=False):
     'One ``predefined_metric_specification`` block.'
     predefined_metric_type: Required[str | float]
-    resource_label: str | float
+    resource_label: str | float | None
 
 class AutoscalingPolicy(Resource):
     """``aws_autoscaling_policy`` (resource), checked against the pinned schema when constructed.
@@ -1132,8 +1132,8 @@ class AutoscalingSchedule(Resource):
 
 class AutoscalingTrafficSourceAttachmentTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
+    create: str | float | None
+    delete: str | float | None
 
 class AutoscalingTrafficSourceAttachmentTrafficSource(TypedDict, total=False):
     'One ``traffic_source`` block.'
@@ -1265,85 +1265,85 @@ class CloudwatchEventRule(Resource):
 
 class CloudwatchEventTargetAppsyncTarget(TypedDict, total=False):
     'One ``appsync_target`` block.'
-    graphql_operation: str | float
+    graphql_operation: str | float | None
 
 class CloudwatchEventTargetBatchTarget(TypedDict, total=False):
     'One ``batch_target`` block.'
-    array_size: float | str
-    job_attempts: float | str
+    array_size: float | str | None
+    job_attempts: float | str | None
     job_definition: Required[str | float]
     job_name: Required[str | float]
 
 class CloudwatchEventTargetDeadLetterConfig(TypedDict, total=False):
     'One ``dead_letter_config`` block.'
-    arn: str | float
+    arn: str | float | None
 
 class CloudwatchEventTargetEcsTarget(TypedDict, total=False):
     'One ``ecs_target`` block.'
-    enable_ecs_managed_tags: bool | str | IResolvable
-    enable_execute_command: bool | str | IResolvable
-    group: str | float
-    launch_type: str | float
-    platform_version: str | float
-    propagate_tags: str | float
-    tags: Mapping[str, str | float] | IResolvable | NestedReference
-    task_count: float | str
+    enable_ecs_managed_tags: bool | str | IResolvable | None
+    enable_execute_command: bool | str | IResolvable | None
+    group: str | float | None
+    launch_type: str | float | None
+    platform_version: str | float | None
+    propagate_tags: str | float | None
+    tags: Mapping[str, str | float] | IResolvable | NestedReference | None
+    task_count: float | str | None
     task_definition_arn: Required[str | float]
-    capacity_provider_strategy: Sequence[CloudwatchEventTargetEcsTargetCapacityProviderStrategy]
-    network_configuration: CloudwatchEventTargetEcsTargetNetworkConfiguration
-    ordered_placement_strategy: Sequence[CloudwatchEventTargetEcsTargetOrderedPlacementStrategy]
-    placement_constraint: Sequence[CloudwatchEventTargetEcsTargetPlacementConstraint]
+    capacity_provider_strategy: Sequence[CloudwatchEventTargetEcsTargetCapacityProviderStrategy] | None
+    network_configuration: CloudwatchEventTargetEcsTargetNetworkConfiguration | None
+    ordered_placement_strategy: Sequence[CloudwatchEventTargetEcsTargetOrderedPlacementStrategy] | None
+    placement_constraint: Sequence[CloudwatchEventTargetEcsTargetPlacementConstraint] | None
 
 class CloudwatchEventTargetEcsTargetCapacityProviderStrategy(TypedDict, total=False):
     'One ``capacity_provider_strategy`` block.'
-    base: float | str
+    base: float | str | None
     capacity_provider: Required[str | float]
-    weight: float | str
+    weight: float | str | None
 
 class CloudwatchEventTargetEcsTargetNetworkConfiguration(TypedDict, total=False):
     'One ``network_configuration`` block.'
-    assign_public_ip: bool | str | IResolvable
-    security_groups: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    assign_public_ip: bool | str | IResolvable | None
+    security_groups: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     subnets: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
 
 class CloudwatchEventTargetEcsTargetOrderedPlacementStrategy(TypedDict, total=False):
     'One ``ordered_placement_strategy`` block.'
-    field: str | float
+    field: str | float | None
     type: Required[str | float]
 
 class CloudwatchEventTargetEcsTargetPlacementConstraint(TypedDict, total=False):
     'One ``placement_constraint`` block.'
-    expression: str | float
+    expression: str | float | None
     type: Required[str | float]
 
 class CloudwatchEventTargetHttpTarget(TypedDict, total=False):
     'One ``http_target`` block.'
-    header_parameters: Mapping[str, str | float] | IResolvable | NestedReference
-    path_parameter_values: Sequence[str | float] | IResolvable | NestedReference
-    query_string_parameters: Mapping[str, str | float] | IResolvable | NestedReference
+    header_parameters: Mapping[str, str | float] | IResolvable | NestedReference | None
+    path_parameter_values: Sequence[str | float] | IResolvable | NestedReference | None
+    query_string_parameters: Mapping[str, str | float] | IResolvable | NestedReference | None
 
 class CloudwatchEventTargetInputTransformer(TypedDict, total=False):
     'One ``input_transformer`` block.'
-    input_paths: Mapping[str, str | float] | IResolvable | NestedReference
+    input_paths: Mapping[str, str | float] | IResolvable | NestedReference | None
     input_template: Required[str | float]
 
 class CloudwatchEventTargetKinesisTarget(TypedDict, total=False):
     'One ``kinesis_target`` block.'
-    partition_key_path: str | float
+    partition_key_path: str | float | None
 
 class CloudwatchEventTargetRedshiftTarget(TypedDict, total=False):
     'One ``redshift_target`` block.'
     database: Required[str | float]
-    db_user: str | float
-    secrets_manager_arn: str | float
-    sql: str | float
-    statement_name: str | float
-    with_event: bool | str | IResolvable
+    db_user: str | float | None
+    secrets_manager_arn: str | float | None
+    sql: str | float | None
+    statement_name: str | float | None
+    with_event: bool | str | IResolvable | None
 
 class CloudwatchEventTargetRetryPolicy(TypedDict, total=False):
     'One ``retry_policy`` block.'
-    maximum_event_age_in_seconds: float | str
-    maximum_retry_attempts: float | str
+    maximum_event_age_in_seconds: float | str | None
+    maximum_retry_attempts: float | str | None
 
 class CloudwatchEventTargetRunCommandTargets(TypedDict, total=False):
     'One ``run_command_targets`` block.'
@@ -1352,7 +1352,7 @@ class CloudwatchEventTargetRunCommandTargets(TypedDict, total=False):
 
 class CloudwatchEventTargetSagemakerPipelineTarget(TypedDict, total=False):
     'One ``sagemaker_pipeline_target`` block.'
-    pipeline_parameter_list: Sequence[CloudwatchEventTargetSagemakerPipelineTargetPipelineParameterList]
+    pipeline_parameter_list: Sequence[CloudwatchEventTargetSagemakerPipelineTargetPipelineParameterList] | None
 
 class CloudwatchEventTargetSagemakerPipelineTargetPipelineParameterList(TypedDict, total=False):
     'One ``pipeline_parameter_list`` block.'
@@ -1361,7 +1361,7 @@ class CloudwatchEventTargetSagemakerPipelineTargetPipelineParameterList(TypedDic
 
 class CloudwatchEventTargetSqsTarget(TypedDict, total=False):
     'One ``sqs_target`` block.'
-    message_group_id: str | float
+    message_group_id: str | float | None
 
 class CloudwatchEventTarget(Resource):
     """``aws_cloudwatch_event_target`` (resource), checked against the pinned schema when constructed.
@@ -1548,28 +1548,28 @@ class CloudwatchMetricAlarmEvaluationCriteria(TypedDict, total=False):
 
 class CloudwatchMetricAlarmEvaluationCriteriaPromqlCriteria(TypedDict, total=False):
     'One ``promql_criteria`` block.'
-    pending_period: float | str
+    pending_period: float | str | None
     query: Required[str | float]
-    recovery_period: float | str
+    recovery_period: float | str | None
 
 class CloudwatchMetricAlarmMetricQuery(TypedDict, total=False):
     'One ``metric_query`` block.'
-    account_id: str | float
-    expression: str | float
+    account_id: str | float | None
+    expression: str | float | None
     id: Required[str | float]
-    label: str | float
-    period: float | str
-    return_data: bool | str | IResolvable
-    metric: CloudwatchMetricAlarmMetricQueryMetric
+    label: str | float | None
+    period: float | str | None
+    return_data: bool | str | IResolvable | None
+    metric: CloudwatchMetricAlarmMetricQueryMetric | None
 
 class CloudwatchMetricAlarmMetricQueryMetric(TypedDict, total=False):
     'One ``metric`` block.'
-    dimensions: Mapping[str, str | float] | IResolvable | NestedReference
+    dimensions: Mapping[str, str | float] | IResolvable | NestedReference | None
     metric_name: Required[str | float]
-    namespace: str | float
+    namespace: str | float | None
     period: Required[float | str]
     stat: Required[str | float]
-    unit: str | float
+    unit: str | float | None
 
 class CloudwatchMetricAlarm(Resource):
     """``aws_cloudwatch_metric_alarm`` (resource), checked against the pinned schema when constructed.
@@ -1707,63 +1707,63 @@ class CloudwatchMetricAlarm(Resource):
 
 class CodebuildProjectArtifacts(TypedDict, total=False):
     'One ``artifacts`` block.'
-    artifact_identifier: str | float
-    bucket_owner_access: str | float
-    encryption_disabled: bool | str | IResolvable
-    location: str | float
-    name: str | float
-    namespace_type: str | float
-    override_artifact_name: bool | str | IResolvable
-    packaging: str | float
-    path: str | float
+    artifact_identifier: str | float | None
+    bucket_owner_access: str | float | None
+    encryption_disabled: bool | str | IResolvable | None
+    location: str | float | None
+    name: str | float | None
+    namespace_type: str | float | None
+    override_artifact_name: bool | str | IResolvable | None
+    packaging: str | float | None
+    path: str | float | None
     type: Required[str | float]
 
 class CodebuildProjectBuildBatchConfig(TypedDict, total=False):
     'One ``build_batch_config`` block.'
-    combine_artifacts: bool | str | IResolvable
+    combine_artifacts: bool | str | IResolvable | None
     service_role: Required[str | float]
-    timeout_in_mins: float | str
-    restrictions: CodebuildProjectBuildBatchConfigRestrictions
+    timeout_in_mins: float | str | None
+    restrictions: CodebuildProjectBuildBatchConfigRestrictions | None
 
 class CodebuildProjectBuildBatchConfigRestrictions(TypedDict, total=False):
     'One ``restrictions`` block.'
-    compute_types_allowed: Sequence[str | float] | IResolvable | NestedReference
-    maximum_builds_allowed: float | str
+    compute_types_allowed: Sequence[str | float] | IResolvable | NestedReference | None
+    maximum_builds_allowed: float | str | None
 
 class CodebuildProjectCache(TypedDict, total=False):
     'One ``cache`` block.'
-    cache_namespace: str | float
-    location: str | float
-    modes: Sequence[str | float] | IResolvable | NestedReference
-    type: str | float
+    cache_namespace: str | float | None
+    location: str | float | None
+    modes: Sequence[str | float] | IResolvable | NestedReference | None
+    type: str | float | None
 
 class CodebuildProjectEnvironment(TypedDict, total=False):
     'One ``environment`` block.'
-    certificate: str | float
+    certificate: str | float | None
     compute_type: Required[str | float]
     image: Required[str | float]
-    image_pull_credentials_type: str | float
-    privileged_mode: bool | str | IResolvable
+    image_pull_credentials_type: str | float | None
+    privileged_mode: bool | str | IResolvable | None
     type: Required[str | float]
-    docker_server: CodebuildProjectEnvironmentDockerServer
-    environment_variable: Sequence[CodebuildProjectEnvironmentEnvironmentVariable]
-    fleet: CodebuildProjectEnvironmentFleet
-    registry_credential: CodebuildProjectEnvironmentRegistryCredential
+    docker_server: CodebuildProjectEnvironmentDockerServer | None
+    environment_variable: Sequence[CodebuildProjectEnvironmentEnvironmentVariable] | None
+    fleet: CodebuildProjectEnvironmentFleet | None
+    registry_credential: CodebuildProjectEnvironmentRegistryCredential | None
 
 class CodebuildProjectEnvironmentDockerServer(TypedDict, total=False):
     'One ``docker_server`` block.'
     compute_type: Required[str | float]
-    security_group_ids: Sequence[str | float] | IResolvable | NestedReference
+    security_group_ids: Sequence[str | float] | IResolvable | NestedReference | None
 
 class CodebuildProjectEnvironmentEnvironmentVariable(TypedDict, total=False):
     'One ``environment_variable`` block.'
     name: Required[str | float]
-    type: str | float
+    type: str | float | None
     value: Required[str | float]
 
 class CodebuildProjectEnvironmentFleet(TypedDict, total=False):
     'One ``fleet`` block.'
-    fleet_arn: str | float
+    fleet_arn: str | float | None
 
 class CodebuildProjectEnvironmentRegistryCredential(TypedDict, total=False):
     'One ``registry_credential`` block.'
@@ -1772,41 +1772,41 @@ class CodebuildProjectEnvironmentRegistryCredential(TypedDict, total=False):
 
 class CodebuildProjectFileSystemLocations(TypedDict, total=False):
     'One ``file_system_locations`` block.'
-    identifier: str | float
-    location: str | float
-    mount_options: str | float
-    mount_point: str | float
-    type: str | float
+    identifier: str | float | None
+    location: str | float | None
+    mount_options: str | float | None
+    mount_point: str | float | None
+    type: str | float | None
 
 class CodebuildProjectLogsConfig(TypedDict, total=False):
     'One ``logs_config`` block.'
-    cloudwatch_logs: CodebuildProjectLogsConfigCloudwatchLogs
-    s3_logs: CodebuildProjectLogsConfigS3Logs
+    cloudwatch_logs: CodebuildProjectLogsConfigCloudwatchLogs | None
+    s3_logs: CodebuildProjectLogsConfigS3Logs | None
 
 class CodebuildProjectLogsConfigCloudwatchLogs(TypedDict, total=False):
     'One ``cloudwatch_logs`` block.'
-    group_name: str | float
-    status: str | float
-    stream_name: str | float
+    group_name: str | float | None
+    status: str | float | None
+    stream_name: str | float | None
 
 class CodebuildProjectLogsConfigS3Logs(TypedDict, total=False):
     'One ``s3_logs`` block.'
-    bucket_owner_access: str | float
-    encryption_disabled: bool | str | IResolvable
-    location: str | float
-    status: str | float
+    bucket_owner_access: str | float | None
+    encryption_disabled: bool | str | IResolvable | None
+    location: str | float | None
+    status: str | float | None
 
 class CodebuildProjectSecondaryArtifacts(TypedDict, total=False):
     'One ``secondary_artifacts`` block.'
     artifact_identifier: Required[str | float]
-    bucket_owner_access: str | float
-    encryption_disabled: bool | str | IResolvable
-    location: str | float
-    name: str | float
-    namespace_type: str | float
-    override_artifact_name: bool | str | IResolvable
-    packaging: str | float
-    path: str | float
+    bucket_owner_access: str | float | None
+    encryption_disabled: bool | str | IResolvable | None
+    location: str | float | None
+    name: str | float | None
+    namespace_type: str | float | None
+    override_artifact_name: bool | str | IResolvable | None
+    packaging: str | float | None
+    path: str | float | None
     type: Required[str | float]
 
 class CodebuildProjectSecondarySourceVersion(TypedDict, total=False):
@@ -1816,16 +1816,16 @@ class CodebuildProjectSecondarySourceVersion(TypedDict, total=False):
 
 class CodebuildProjectSecondarySources(TypedDict, total=False):
     'One ``secondary_sources`` block.'
-    buildspec: str | float
-    git_clone_depth: float | str
-    insecure_ssl: bool | str | IResolvable
-    location: str | float
-    report_build_status: bool | str | IResolvable
+    buildspec: str | float | None
+    git_clone_depth: float | str | None
+    insecure_ssl: bool | str | IResolvable | None
+    location: str | float | None
+    report_build_status: bool | str | IResolvable | None
     source_identifier: Required[str | float]
     type: Required[str | float]
-    auth: CodebuildProjectSecondarySourcesAuth
-    build_status_config: CodebuildProjectSecondarySourcesBuildStatusConfig
-    git_submodules_config: CodebuildProjectSecondarySourcesGitSubmodulesConfig
+    auth: CodebuildProjectSecondarySourcesAuth | None
+    build_status_config: CodebuildProjectSecondarySourcesBuildStatusConfig | None
+    git_submodules_config: CodebuildProjectSecondarySourcesGitSubmodulesConfig | None
 
 class CodebuildProjectSecondarySourcesAuth(TypedDict, total=False):
     'One ``auth`` block.'
@@ -1834,8 +1834,8 @@ class CodebuildProjectSecondarySourcesAuth(TypedDict, total=False):
 
 class CodebuildProjectSecondarySourcesBuildStatusConfig(TypedDict, total=False):
     'One ``build_status_config`` block.'
-    context: str | float
-    target_url: str | float
+    context: str | float | None
+    target_url: str | float | None
 
 class CodebuildProjectSecondarySourcesGitSubmodulesConfig(TypedDict, total=False):
     'One ``git_submodules_config`` block.'
@@ -1843,15 +1843,15 @@ class CodebuildProjectSecondarySourcesGitSubmodulesConfig(TypedDict, total=False
 
 class CodebuildProjectSource(TypedDict, total=False):
     'One ``source`` block.'
-    buildspec: str | float
-    git_clone_depth: float | str
-    insecure_ssl: bool | str | IResolvable
-    location: str | float
-    report_build_status: bool | str | IResolvable
+    buildspec: str | float | None
+    git_clone_depth: float | str | None
+    insecure_ssl: bool | str | IResolvable | None
+    location: str | float | None
+    report_build_status: bool | str | IResolvable | None
     type: Required[str | float]
-    auth: CodebuildProjectSourceAuth
-    build_status_config: CodebuildProjectSourceBuildStatusConfig
-    git_submodules_config: CodebuildProjectSourceGitSubmodulesConfig
+    auth: CodebuildProjectSourceAuth | None
+    build_status_config: CodebuildProjectSourceBuildStatusConfig | None
+    git_submodules_config: CodebuildProjectSourceGitSubmodulesConfig | None
 
 class CodebuildProjectSourceAuth(TypedDict, total=False):
     'One ``auth`` block.'
@@ -1860,8 +1860,8 @@ class CodebuildProjectSourceAuth(TypedDict, total=False):
 
 class CodebuildProjectSourceBuildStatusConfig(TypedDict, total=False):
     'One ``build_status_config`` block.'
-    context: str | float
-    target_url: str | float
+    context: str | float | None
+    target_url: str | float | None
 
 class CodebuildProjectSourceGitSubmodulesConfig(TypedDict, total=False):
     'One ``git_submodules_config`` block.'
@@ -2016,22 +2016,22 @@ class CodebuildProject(Resource):
 
 class CodebuildWebhookFilterGroup(TypedDict, total=False):
     'One ``filter_group`` block.'
-    filter: Sequence[CodebuildWebhookFilterGroupFilter]
+    filter: Sequence[CodebuildWebhookFilterGroupFilter] | None
 
 class CodebuildWebhookFilterGroupFilter(TypedDict, total=False):
     'One ``filter`` block.'
-    exclude_matched_pattern: bool | str | IResolvable
+    exclude_matched_pattern: bool | str | IResolvable | None
     pattern: Required[str | float]
     type: Required[str | float]
 
 class CodebuildWebhookPullRequestBuildPolicy(TypedDict, total=False):
     'One ``pull_request_build_policy`` block.'
-    approver_roles: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    approver_roles: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     requires_comment_approval: Required[str | float]
 
 class CodebuildWebhookScopeConfiguration(TypedDict, total=False):
     'One ``scope_configuration`` block.'
-    domain: str | float
+    domain: str | float | None
     name: Required[str | float]
     scope: Required[str | float]
 
@@ -2106,9 +2106,9 @@ class CodebuildWebhook(Resource):
 class CodepipelineArtifactStore(TypedDict, total=False):
     'One ``artifact_store`` block.'
     location: Required[str | float]
-    region: str | float
+    region: str | float | None
     type: Required[str | float]
-    encryption_key: CodepipelineArtifactStoreEncryptionKey
+    encryption_key: CodepipelineArtifactStoreEncryptionKey | None
 
 class CodepipelineArtifactStoreEncryptionKey(TypedDict, total=False):
     'One ``encryption_key`` block.'
@@ -2119,24 +2119,24 @@ class CodepipelineStage(TypedDict, total=False):
     'One ``stage`` block.'
     name: Required[str | float]
     action: Required[Sequence[CodepipelineStageAction]]
-    before_entry: CodepipelineStageBeforeEntry
-    on_failure: CodepipelineStageOnFailure
-    on_success: CodepipelineStageOnSuccess
+    before_entry: CodepipelineStageBeforeEntry | None
+    on_failure: CodepipelineStageOnFailure | None
+    on_success: CodepipelineStageOnSuccess | None
 
 class CodepipelineStageAction(TypedDict, total=False):
     'One ``action`` block.'
     category: Required[str | float]
-    configuration: Mapping[str, str | float] | IResolvable | NestedReference
-    input_artifacts: Sequence[str | float] | IResolvable | NestedReference
+    configuration: Mapping[str, str | float] | IResolvable | NestedReference | None
+    input_artifacts: Sequence[str | float] | IResolvable | NestedReference | None
     name: Required[str | float]
-    namespace: str | float
-    output_artifacts: Sequence[str | float] | IResolvable | NestedReference
+    namespace: str | float | None
+    output_artifacts: Sequence[str | float] | IResolvable | NestedReference | None
     owner: Required[str | float]
     provider: Required[str | float]
-    region: str | float
-    role_arn: str | float
-    run_order: float | str
-    timeout_in_minutes: float | str
+    region: str | float | None
+    role_arn: str | float | None
+    run_order: float | str | None
+    timeout_in_minutes: float | str | None
     version: Required[str | float]
 
 class CodepipelineStageBeforeEntry(TypedDict, total=False):
@@ -2145,59 +2145,59 @@ class CodepipelineStageBeforeEntry(TypedDict, total=False):
 
 class CodepipelineStageBeforeEntryCondition(TypedDict, total=False):
     'One ``condition`` block.'
-    result: str | float
+    result: str | float | None
     rule: Required[Sequence[CodepipelineStageBeforeEntryConditionRule]]
 
 class CodepipelineStageBeforeEntryConditionRule(TypedDict, total=False):
     'One ``rule`` block.'
-    commands: Sequence[str | float] | IResolvable | NestedReference
-    configuration: Mapping[str, str | float] | IResolvable | NestedReference
-    input_artifacts: Sequence[str | float] | IResolvable | NestedReference
+    commands: Sequence[str | float] | IResolvable | NestedReference | None
+    configuration: Mapping[str, str | float] | IResolvable | NestedReference | None
+    input_artifacts: Sequence[str | float] | IResolvable | NestedReference | None
     name: Required[str | float]
-    region: str | float
-    role_arn: str | float
-    timeout_in_minutes: float | str
+    region: str | float | None
+    role_arn: str | float | None
+    timeout_in_minutes: float | str | None
     rule_type_id: Required[CodepipelineStageBeforeEntryConditionRuleRuleTypeId]
 
 class CodepipelineStageBeforeEntryConditionRuleRuleTypeId(TypedDict, total=False):
     'One ``rule_type_id`` block.'
     category: Required[str | float]
-    owner: str | float
+    owner: str | float | None
     provider: Required[str | float]
-    version: str | float
+    version: str | float | None
 
 class CodepipelineStageOnFailure(TypedDict, total=False):
     'One ``on_failure`` block.'
-    result: str | float
-    condition: CodepipelineStageOnFailureCondition
-    retry_configuration: CodepipelineStageOnFailureRetryConfiguration
+    result: str | float | None
+    condition: CodepipelineStageOnFailureCondition | None
+    retry_configuration: CodepipelineStageOnFailureRetryConfiguration | None
 
 class CodepipelineStageOnFailureCondition(TypedDict, total=False):
     'One ``condition`` block.'
-    result: str | float
+    result: str | float | None
     rule: Required[Sequence[CodepipelineStageOnFailureConditionRule]]
 
 class CodepipelineStageOnFailureConditionRule(TypedDict, total=False):
     'One ``rule`` block.'
-    commands: Sequence[str | float] | IResolvable | NestedReference
-    configuration: Mapping[str, str | float] | IResolvable | NestedReference
-    input_artifacts: Sequence[str | float] | IResolvable | NestedReference
+    commands: Sequence[str | float] | IResolvable | NestedReference | None
+    configuration: Mapping[str, str | float] | IResolvable | NestedReference | None
+    input_artifacts: Sequence[str | float] | IResolvable | NestedReference | None
     name: Required[str | float]
-    region: str | float
-    role_arn: str | float
-    timeout_in_minutes: float | str
+    region: str | float | None
+    role_arn: str | float | None
+    timeout_in_minutes: float | str | None
     rule_type_id: Required[CodepipelineStageOnFailureConditionRuleRuleTypeId]
 
 class CodepipelineStageOnFailureConditionRuleRuleTypeId(TypedDict, total=False):
     'One ``rule_type_id`` block.'
     category: Required[str | float]
-    owner: str | float
+    owner: str | float | None
     provider: Required[str | float]
-    version: str | float
+    version: str | float | None
 
 class CodepipelineStageOnFailureRetryConfiguration(TypedDict, total=False):
     'One ``retry_configuration`` block.'
-    retry_mode: str | float
+    retry_mode: str | float | None
 
 class CodepipelineStageOnSuccess(TypedDict, total=False):
     'One ``on_success`` block.'
@@ -2205,26 +2205,26 @@ class CodepipelineStageOnSuccess(TypedDict, total=False):
 
 class CodepipelineStageOnSuccessCondition(TypedDict, total=False):
     'One ``condition`` block.'
-    result: str | float
+    result: str | float | None
     rule: Required[Sequence[CodepipelineStageOnSuccessConditionRule]]
 
 class CodepipelineStageOnSuccessConditionRule(TypedDict, total=False):
     'One ``rule`` block.'
-    commands: Sequence[str | float] | IResolvable | NestedReference
-    configuration: Mapping[str, str | float] | IResolvable | NestedReference
-    input_artifacts: Sequence[str | float] | IResolvable | NestedReference
+    commands: Sequence[str | float] | IResolvable | NestedReference | None
+    configuration: Mapping[str, str | float] | IResolvable | NestedReference | None
+    input_artifacts: Sequence[str | float] | IResolvable | NestedReference | None
     name: Required[str | float]
-    region: str | float
-    role_arn: str | float
-    timeout_in_minutes: float | str
+    region: str | float | None
+    role_arn: str | float | None
+    timeout_in_minutes: float | str | None
     rule_type_id: Required[CodepipelineStageOnSuccessConditionRuleRuleTypeId]
 
 class CodepipelineStageOnSuccessConditionRuleRuleTypeId(TypedDict, total=False):
     'One ``rule_type_id`` block.'
     category: Required[str | float]
-    owner: str | float
+    owner: str | float | None
     provider: Required[str | float]
-    version: str | float
+    version: str | float | None
 
 class CodepipelineTrigger(TypedDict, total=False):
     'One ``trigger`` block.'
@@ -2234,50 +2234,50 @@ class CodepipelineTrigger(TypedDict, total=False):
 class CodepipelineTriggerGitConfiguration(TypedDict, total=False):
     'One ``git_configuration`` block.'
     source_action_name: Required[str | float]
-    pull_request: Sequence[CodepipelineTriggerGitConfigurationPullRequest]
-    push: Sequence[CodepipelineTriggerGitConfigurationPush]
+    pull_request: Sequence[CodepipelineTriggerGitConfigurationPullRequest] | None
+    push: Sequence[CodepipelineTriggerGitConfigurationPush] | None
 
 class CodepipelineTriggerGitConfigurationPullRequest(TypedDict, total=False):
     'One ``pull_request`` block.'
-    events: Sequence[str | float] | IResolvable | NestedReference
-    branches: CodepipelineTriggerGitConfigurationPullRequestBranches
-    file_paths: CodepipelineTriggerGitConfigurationPullRequestFilePaths
+    events: Sequence[str | float] | IResolvable | NestedReference | None
+    branches: CodepipelineTriggerGitConfigurationPullRequestBranches | None
+    file_paths: CodepipelineTriggerGitConfigurationPullRequestFilePaths | None
 
 class CodepipelineTriggerGitConfigurationPullRequestBranches(TypedDict, total=False):
     'One ``branches`` block.'
-    excludes: Sequence[str | float] | IResolvable | NestedReference
-    includes: Sequence[str | float] | IResolvable | NestedReference
+    excludes: Sequence[str | float] | IResolvable | NestedReference | None
+    includes: Sequence[str | float] | IResolvable | NestedReference | None
 
 class CodepipelineTriggerGitConfigurationPullRequestFilePaths(TypedDict, total=False):
     'One ``file_paths`` block.'
-    excludes: Sequence[str | float] | IResolvable | NestedReference
-    includes: Sequence[str | float] | IResolvable | NestedReference
+    excludes: Sequence[str | float] | IResolvable | NestedReference | None
+    includes: Sequence[str | float] | IResolvable | NestedReference | None
 
 class CodepipelineTriggerGitConfigurationPush(TypedDict, total=False):
     'One ``push`` block.'
-    branches: CodepipelineTriggerGitConfigurationPushBranches
-    file_paths: CodepipelineTriggerGitConfigurationPushFilePaths
-    tags: CodepipelineTriggerGitConfigurationPushTags
+    branches: CodepipelineTriggerGitConfigurationPushBranches | None
+    file_paths: CodepipelineTriggerGitConfigurationPushFilePaths | None
+    tags: CodepipelineTriggerGitConfigurationPushTags | None
 
 class CodepipelineTriggerGitConfigurationPushBranches(TypedDict, total=False):
     'One ``branches`` block.'
-    excludes: Sequence[str | float] | IResolvable | NestedReference
-    includes: Sequence[str | float] | IResolvable | NestedReference
+    excludes: Sequence[str | float] | IResolvable | NestedReference | None
+    includes: Sequence[str | float] | IResolvable | NestedReference | None
 
 class CodepipelineTriggerGitConfigurationPushFilePaths(TypedDict, total=False):
     'One ``file_paths`` block.'
-    excludes: Sequence[str | float] | IResolvable | NestedReference
-    includes: Sequence[str | float] | IResolvable | NestedReference
+    excludes: Sequence[str | float] | IResolvable | NestedReference | None
+    includes: Sequence[str | float] | IResolvable | NestedReference | None
 
 class CodepipelineTriggerGitConfigurationPushTags(TypedDict, total=False):
     'One ``tags`` block.'
-    excludes: Sequence[str | float] | IResolvable | NestedReference
-    includes: Sequence[str | float] | IResolvable | NestedReference
+    excludes: Sequence[str | float] | IResolvable | NestedReference | None
+    includes: Sequence[str | float] | IResolvable | NestedReference | None
 
 class CodepipelineVariable(TypedDict, total=False):
     'One ``variable`` block.'
-    default_value: str | float
-    description: str | float
+    default_value: str | float | None
+    description: str | float | None
     name: Required[str | float]
 
 class Codepipeline(Resource):
@@ -2491,16 +2491,16 @@ class DynamodbTableAttribute(TypedDict, total=False):
 
 class DynamodbTableGlobalSecondaryIndex(TypedDict, total=False):
     'One ``global_secondary_index`` block.'
-    hash_key: str | float
+    hash_key: str | float | None
     name: Required[str | float]
-    non_key_attributes: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    non_key_attributes: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     projection_type: Required[str | float]
-    range_key: str | float
-    read_capacity: float | str
-    write_capacity: float | str
-    key_schema: Sequence[DynamodbTableGlobalSecondaryIndexKeySchema]
-    on_demand_throughput: DynamodbTableGlobalSecondaryIndexOnDemandThroughput
-    warm_throughput: DynamodbTableGlobalSecondaryIndexWarmThroughput
+    range_key: str | float | None
+    read_capacity: float | str | None
+    write_capacity: float | str | None
+    key_schema: Sequence[DynamodbTableGlobalSecondaryIndexKeySchema] | None
+    on_demand_throughput: DynamodbTableGlobalSecondaryIndexOnDemandThroughput | None
+    warm_throughput: DynamodbTableGlobalSecondaryIndexWarmThroughput | None
 
 class DynamodbTableGlobalSecondaryIndexKeySchema(TypedDict, total=False):
     'One ``key_schema`` block.'
@@ -2509,86 +2509,86 @@ class DynamodbTableGlobalSecondaryIndexKeySchema(TypedDict, total=False):
 
 class DynamodbTableGlobalSecondaryIndexOnDemandThroughput(TypedDict, total=False):
     'One ``on_demand_throughput`` block.'
-    max_read_request_units: float | str
-    max_write_request_units: float | str
+    max_read_request_units: float | str | None
+    max_write_request_units: float | str | None
 
 class DynamodbTableGlobalSecondaryIndexWarmThroughput(TypedDict, total=False):
     'One ``warm_throughput`` block.'
-    read_units_per_second: float | str
-    write_units_per_second: float | str
+    read_units_per_second: float | str | None
+    write_units_per_second: float | str | None
 
 class DynamodbTableGlobalTableWitness(TypedDict, total=False):
     'One ``global_table_witness`` block.'
-    region_name: str | float
+    region_name: str | float | None
 
 class DynamodbTableImportTable(TypedDict, total=False):
     'One ``import_table`` block.'
-    input_compression_type: str | float
+    input_compression_type: str | float | None
     input_format: Required[str | float]
-    input_format_options: DynamodbTableImportTableInputFormatOptions
+    input_format_options: DynamodbTableImportTableInputFormatOptions | None
     s3_bucket_source: Required[DynamodbTableImportTableS3BucketSource]
 
 class DynamodbTableImportTableInputFormatOptions(TypedDict, total=False):
     'One ``input_format_options`` block.'
-    csv: DynamodbTableImportTableInputFormatOptionsCsv
+    csv: DynamodbTableImportTableInputFormatOptionsCsv | None
 
 class DynamodbTableImportTableInputFormatOptionsCsv(TypedDict, total=False):
     'One ``csv`` block.'
-    delimiter: str | float
-    header_list: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    delimiter: str | float | None
+    header_list: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
 
 class DynamodbTableImportTableS3BucketSource(TypedDict, total=False):
     'One ``s3_bucket_source`` block.'
     bucket: Required[str | float]
-    bucket_owner: str | float
-    key_prefix: str | float
+    bucket_owner: str | float | None
+    key_prefix: str | float | None
 
 class DynamodbTableLocalSecondaryIndex(TypedDict, total=False):
     'One ``local_secondary_index`` block.'
     name: Required[str | float]
-    non_key_attributes: Sequence[str | float] | IResolvable | NestedReference
+    non_key_attributes: Sequence[str | float] | IResolvable | NestedReference | None
     projection_type: Required[str | float]
     range_key: Required[str | float]
 
 class DynamodbTableOnDemandThroughput(TypedDict, total=False):
     'One ``on_demand_throughput`` block.'
-    max_read_request_units: float | str
-    max_write_request_units: float | str
+    max_read_request_units: float | str | None
+    max_write_request_units: float | str | None
 
 class DynamodbTablePointInTimeRecovery(TypedDict, total=False):
     'One ``point_in_time_recovery`` block.'
     enabled: Required[bool | str | IResolvable]
-    recovery_period_in_days: float | str
+    recovery_period_in_days: float | str | None
 
 class DynamodbTableReplica(TypedDict, total=False):
     'One ``replica`` block.'
-    consistency_mode: str | float
-    deletion_protection_enabled: bool | str | IResolvable
-    kms_key_arn: str | float
-    point_in_time_recovery: bool | str | IResolvable
-    propagate_tags: bool | str | IResolvable
+    consistency_mode: str | float | None
+    deletion_protection_enabled: bool | str | IResolvable | None
+    kms_key_arn: str | float | None
+    point_in_time_recovery: bool | str | IResolvable | None
+    propagate_tags: bool | str | IResolvable | None
     region_name: Required[str | float]
 
 class DynamodbTableServerSideEncryption(TypedDict, total=False):
     'One ``server_side_encryption`` block.'
     enabled: Required[bool | str | IResolvable]
-    kms_key_arn: str | float
+    kms_key_arn: str | float | None
 
 class DynamodbTableTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class DynamodbTableTtl(TypedDict, total=False):
     'One ``ttl`` block.'
-    attribute_name: str | float
-    enabled: bool | str | IResolvable
+    attribute_name: str | float | None
+    enabled: bool | str | IResolvable | None
 
 class DynamodbTableWarmThroughput(TypedDict, total=False):
     'One ``warm_throughput`` block.'
-    read_units_per_second: float | str
-    write_units_per_second: float | str
+    read_units_per_second: float | str | None
+    write_units_per_second: float | str | None
 
 class DynamodbTable(Resource):
     """``aws_dynamodb_table`` (resource), checked against the pinned schema when constructed.
@@ -2748,9 +2748,9 @@ class DynamodbTable(Resource):
 
 class Ec2CapacityReservationTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class Ec2CapacityReservation(Resource):
     """``aws_ec2_capacity_reservation`` (resource), checked against the pinned schema when constructed.
@@ -2952,7 +2952,7 @@ class EcrReplicationConfigurationReplicationConfiguration(TypedDict, total=False
 class EcrReplicationConfigurationReplicationConfigurationRule(TypedDict, total=False):
     'One ``rule`` block.'
     destination: Required[Sequence[EcrReplicationConfigurationReplicationConfigurationRuleDestination]]
-    repository_filter: Sequence[EcrReplicationConfigurationReplicationConfigurationRuleRepositoryFilter]
+    repository_filter: Sequence[EcrReplicationConfigurationReplicationConfigurationRuleRepositoryFilter] | None
 
 class EcrReplicationConfigurationReplicationConfigurationRuleDestination(TypedDict, total=False):
     'One ``destination`` block.'
@@ -3004,8 +3004,8 @@ class EcrReplicationConfiguration(Resource):
 
 class EcrRepositoryEncryptionConfiguration(TypedDict, total=False):
     'One ``encryption_configuration`` block.'
-    encryption_type: str | float
-    kms_key: str | float
+    encryption_type: str | float | None
+    kms_key: str | float | None
 
 class EcrRepositoryImageScanningConfiguration(TypedDict, total=False):
     'One ``image_scanning_configuration`` block.'
@@ -3018,7 +3018,7 @@ class EcrRepositoryImageTagMutabilityExclusionFilter(TypedDict, total=False):
 
 class EcrRepositoryTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    delete: str | float
+    delete: str | float | None
 
 class EcrRepository(Resource):
     """``aws_ecr_repository`` (resource), checked against the pinned schema when constructed.
@@ -3141,13 +3141,13 @@ class EcrRepositoryPolicy(Resource):
 class EfsAccessPointPosixUser(TypedDict, total=False):
     'One ``posix_user`` block.'
     gid: Required[float | str]
-    secondary_gids: Sequence[float | str] | Set[float | str] | IResolvable | NestedReference
+    secondary_gids: Sequence[float | str] | Set[float | str] | IResolvable | NestedReference | None
     uid: Required[float | str]
 
 class EfsAccessPointRootDirectory(TypedDict, total=False):
     'One ``root_directory`` block.'
-    path: str | float
-    creation_info: EfsAccessPointRootDirectoryCreationInfo
+    path: str | float | None
+    creation_info: EfsAccessPointRootDirectoryCreationInfo | None
 
 class EfsAccessPointRootDirectoryCreationInfo(TypedDict, total=False):
     'One ``creation_info`` block.'
@@ -3217,13 +3217,13 @@ class EfsAccessPoint(Resource):
 
 class EfsFileSystemLifecyclePolicy(TypedDict, total=False):
     'One ``lifecycle_policy`` block.'
-    transition_to_archive: str | float
-    transition_to_ia: str | float
-    transition_to_primary_storage_class: str | float
+    transition_to_archive: str | float | None
+    transition_to_ia: str | float | None
+    transition_to_primary_storage_class: str | float | None
 
 class EfsFileSystemProtection(TypedDict, total=False):
     'One ``protection`` block.'
-    replication_overwrite: str | float
+    replication_overwrite: str | float | None
 
 class EfsFileSystem(Resource):
     """``aws_efs_file_system`` (resource), checked against the pinned schema when constructed.
@@ -3323,8 +3323,8 @@ class EfsFileSystem(Resource):
 
 class EfsMountTargetTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
+    create: str | float | None
+    delete: str | float | None
 
 class EfsMountTarget(Resource):
     """``aws_efs_mount_target`` (resource), checked against the pinned schema when constructed.
@@ -3408,9 +3408,9 @@ class EfsMountTarget(Resource):
 
 class EipTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    delete: str | float
-    read: str | float
-    update: str | float
+    delete: str | float | None
+    read: str | float | None
+    update: str | float | None
 
 class Eip(Resource):
     """``aws_eip`` (resource), checked against the pinned schema when constructed.
@@ -3523,9 +3523,9 @@ class Eip(Resource):
 
 class FlowLogDestinationOptions(TypedDict, total=False):
     'One ``destination_options`` block.'
-    file_format: str | float
-    hive_compatible_partitions: bool | str | IResolvable
-    per_hour_partition: bool | str | IResolvable
+    file_format: str | float | None
+    hive_compatible_partitions: bool | str | IResolvable | None
+    per_hour_partition: bool | str | IResolvable | None
 
 class FlowLog(Resource):
     """``aws_flow_log`` (resource), checked against the pinned schema when constructed.
@@ -3749,8 +3749,8 @@ class IamPolicy(Resource):
 
 class IamRoleInlinePolicy(TypedDict, total=False):
     'One ``inline_policy`` block.'
-    name: str | float
-    policy: str | float
+    name: str | float | None
+    policy: str | float | None
 
 class IamRole(Resource):
     """``aws_iam_role`` (resource), checked against the pinned schema when constructed.
@@ -3962,9 +3962,9 @@ class IamServiceLinkedRole(Resource):
 
 class InternetGatewayTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class InternetGateway(Resource):
     """``aws_internet_gateway`` (resource), checked against the pinned schema when constructed.
@@ -4070,7 +4070,7 @@ class KmsAlias(Resource):
 
 class KmsKeyTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
+    create: str | float | None
 
 class KmsKey(Resource):
     """``aws_kms_key`` (resource), checked against the pinned schema when constructed.
@@ -4176,8 +4176,8 @@ class LambdaFunctionCapacityProviderConfig(TypedDict, total=False):
 class LambdaFunctionCapacityProviderConfigLambdaManagedInstancesCapacityProviderConfig(TypedDict, total=False):
     'One ``lambda_managed_instances_capacity_provider_config`` block.'
     capacity_provider_arn: Required[str | float]
-    execution_environment_memory_gib_per_vcpu: float | str
-    per_execution_environment_max_concurrency: float | str
+    execution_environment_memory_gib_per_vcpu: float | str | None
+    per_execution_environment_max_concurrency: float | str | None
 
 class LambdaFunctionDeadLetterConfig(TypedDict, total=False):
     'One ``dead_letter_config`` block.'
@@ -4186,15 +4186,15 @@ class LambdaFunctionDeadLetterConfig(TypedDict, total=False):
 class LambdaFunctionDurableConfig(TypedDict, total=False):
     'One ``durable_config`` block.'
     execution_timeout: Required[float | str]
-    retention_period: float | str
+    retention_period: float | str | None
 
 class LambdaFunctionEnvironment(TypedDict, total=False):
     'One ``environment`` block.'
-    variables: Mapping[str, str | float] | IResolvable | NestedReference
+    variables: Mapping[str, str | float] | IResolvable | NestedReference | None
 
 class LambdaFunctionEphemeralStorage(TypedDict, total=False):
     'One ``ephemeral_storage`` block.'
-    size: float | str
+    size: float | str | None
 
 class LambdaFunctionFileSystemConfig(TypedDict, total=False):
     'One ``file_system_config`` block.'
@@ -4203,16 +4203,16 @@ class LambdaFunctionFileSystemConfig(TypedDict, total=False):
 
 class LambdaFunctionImageConfig(TypedDict, total=False):
     'One ``image_config`` block.'
-    command: Sequence[str | float] | IResolvable | NestedReference
-    entry_point: Sequence[str | float] | IResolvable | NestedReference
-    working_directory: str | float
+    command: Sequence[str | float] | IResolvable | NestedReference | None
+    entry_point: Sequence[str | float] | IResolvable | NestedReference | None
+    working_directory: str | float | None
 
 class LambdaFunctionLoggingConfig(TypedDict, total=False):
     'One ``logging_config`` block.'
-    application_log_level: str | float
+    application_log_level: str | float | None
     log_format: Required[str | float]
-    log_group: str | float
-    system_log_level: str | float
+    log_group: str | float | None
+    system_log_level: str | float | None
 
 class LambdaFunctionSnapStart(TypedDict, total=False):
     'One ``snap_start`` block.'
@@ -4224,9 +4224,9 @@ class LambdaFunctionTenancyConfig(TypedDict, total=False):
 
 class LambdaFunctionTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class LambdaFunctionTracingConfig(TypedDict, total=False):
     'One ``tracing_config`` block.'
@@ -4234,7 +4234,7 @@ class LambdaFunctionTracingConfig(TypedDict, total=False):
 
 class LambdaFunctionVpcConfig(TypedDict, total=False):
     'One ``vpc_config`` block.'
-    ipv6_allowed_for_dual_stack: bool | str | IResolvable
+    ipv6_allowed_for_dual_stack: bool | str | IResolvable | None
     security_group_ids: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
     subnet_ids: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
 
@@ -4542,47 +4542,47 @@ class LambdaPermission(Resource):
 
 class LaunchTemplateBlockDeviceMappings(TypedDict, total=False):
     'One ``block_device_mappings`` block.'
-    device_name: str | float
-    no_device: str | float
-    virtual_name: str | float
-    ebs: LaunchTemplateBlockDeviceMappingsEbs
+    device_name: str | float | None
+    no_device: str | float | None
+    virtual_name: str | float | None
+    ebs: LaunchTemplateBlockDeviceMappingsEbs | None
 
 class LaunchTemplateBlockDeviceMappingsEbs(TypedDict, total=False):
     'One ``ebs`` block.'
-    delete_on_termination: str | float
-    encrypted: str | float
-    iops: float | str
-    kms_key_id: str | float
-    snapshot_id: str | float
-    throughput: float | str
-    volume_initialization_rate: float | str
-    volume_size: float | str
-    volume_type: str | float
+    delete_on_termination: str | float | None
+    encrypted: str | float | None
+    iops: float | str | None
+    kms_key_id: str | float | None
+    snapshot_id: str | float | None
+    throughput: float | str | None
+    volume_initialization_rate: float | str | None
+    volume_size: float | str | None
+    volume_type: str | float | None
 
 class LaunchTemplateCapacityReservationSpecification(TypedDict, total=False):
     'One ``capacity_reservation_specification`` block.'
-    capacity_reservation_preference: str | float
-    capacity_reservation_target: LaunchTemplateCapacityReservationSpecificationCapacityReservationTarget
+    capacity_reservation_preference: str | float | None
+    capacity_reservation_target: LaunchTemplateCapacityReservationSpecificationCapacityReservationTarget | None
 
 class LaunchTemplateCapacityReservationSpecificationCapacityReservationTarget(TypedDict, total=False):
     'One ``capacity_reservation_target`` block.'
-    capacity_reservation_id: str | float
-    capacity_reservation_resource_group_arn: str | float
+    capacity_reservation_id: str | float | None
+    capacity_reservation_resource_group_arn: str | float | None
 
 class LaunchTemplateCpuOptions(TypedDict, total=False):
     'One ``cpu_options`` block.'
-    amd_sev_snp: str | float
-    core_count: float | str
-    nested_virtualization: str | float
-    threads_per_core: float | str
+    amd_sev_snp: str | float | None
+    core_count: float | str | None
+    nested_virtualization: str | float | None
+    threads_per_core: float | str | None
 
 class LaunchTemplateCreditSpecification(TypedDict, total=False):
     'One ``credit_specification`` block.'
-    cpu_credits: str | float
+    cpu_credits: str | float | None
 
 class LaunchTemplateEnclaveOptions(TypedDict, total=False):
     'One ``enclave_options`` block.'
-    enabled: bool | str | IResolvable
+    enabled: bool | str | IResolvable | None
 
 class LaunchTemplateHibernationOptions(TypedDict, total=False):
     'One ``hibernation_options`` block.'
@@ -4590,92 +4590,92 @@ class LaunchTemplateHibernationOptions(TypedDict, total=False):
 
 class LaunchTemplateIamInstanceProfile(TypedDict, total=False):
     'One ``iam_instance_profile`` block.'
-    arn: str | float
-    name: str | float
+    arn: str | float | None
+    name: str | float | None
 
 class LaunchTemplateInstanceMarketOptions(TypedDict, total=False):
     'One ``instance_market_options`` block.'
-    market_type: str | float
-    spot_options: LaunchTemplateInstanceMarketOptionsSpotOptions
+    market_type: str | float | None
+    spot_options: LaunchTemplateInstanceMarketOptionsSpotOptions | None
 
 class LaunchTemplateInstanceMarketOptionsSpotOptions(TypedDict, total=False):
     'One ``spot_options`` block.'
-    block_duration_minutes: float | str
-    instance_interruption_behavior: str | float
-    max_price: str | float
-    spot_instance_type: str | float
-    valid_until: str | float
+    block_duration_minutes: float | str | None
+    instance_interruption_behavior: str | float | None
+    max_price: str | float | None
+    spot_instance_type: str | float | None
+    valid_until: str | float | None
 
 class LaunchTemplateInstanceRequirements(TypedDict, total=False):
     'One ``instance_requirements`` block.'
-    accelerator_manufacturers: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    accelerator_names: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    accelerator_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    allowed_instance_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    bare_metal: str | float
-    burstable_performance: str | float
-    cpu_manufacturers: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    excluded_instance_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    instance_generations: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    local_storage: str | float
-    local_storage_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    max_spot_price_as_percentage_of_optimal_on_demand_price: float | str
-    on_demand_max_price_percentage_over_lowest_price: float | str
-    require_hibernate_support: bool | str | IResolvable
-    spot_max_price_percentage_over_lowest_price: float | str
-    accelerator_count: LaunchTemplateInstanceRequirementsAcceleratorCount
-    accelerator_total_memory_mib: LaunchTemplateInstanceRequirementsAcceleratorTotalMemoryMib
-    baseline_ebs_bandwidth_mbps: LaunchTemplateInstanceRequirementsBaselineEbsBandwidthMbps
-    memory_gib_per_vcpu: LaunchTemplateInstanceRequirementsMemoryGibPerVcpu
+    accelerator_manufacturers: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    accelerator_names: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    accelerator_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    allowed_instance_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    bare_metal: str | float | None
+    burstable_performance: str | float | None
+    cpu_manufacturers: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    excluded_instance_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    instance_generations: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    local_storage: str | float | None
+    local_storage_types: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    max_spot_price_as_percentage_of_optimal_on_demand_price: float | str | None
+    on_demand_max_price_percentage_over_lowest_price: float | str | None
+    require_hibernate_support: bool | str | IResolvable | None
+    spot_max_price_percentage_over_lowest_price: float | str | None
+    accelerator_count: LaunchTemplateInstanceRequirementsAcceleratorCount | None
+    accelerator_total_memory_mib: LaunchTemplateInstanceRequirementsAcceleratorTotalMemoryMib | None
+    baseline_ebs_bandwidth_mbps: LaunchTemplateInstanceRequirementsBaselineEbsBandwidthMbps | None
+    memory_gib_per_vcpu: LaunchTemplateInstanceRequirementsMemoryGibPerVcpu | None
     memory_mib: Required[LaunchTemplateInstanceRequirementsMemoryMib]
-    network_bandwidth_gbps: LaunchTemplateInstanceRequirementsNetworkBandwidthGbps
-    network_interface_count: LaunchTemplateInstanceRequirementsNetworkInterfaceCount
-    total_local_storage_gb: LaunchTemplateInstanceRequirementsTotalLocalStorageGb
+    network_bandwidth_gbps: LaunchTemplateInstanceRequirementsNetworkBandwidthGbps | None
+    network_interface_count: LaunchTemplateInstanceRequirementsNetworkInterfaceCount | None
+    total_local_storage_gb: LaunchTemplateInstanceRequirementsTotalLocalStorageGb | None
     vcpu_count: Required[LaunchTemplateInstanceRequirementsVcpuCount]
 
 class LaunchTemplateInstanceRequirementsAcceleratorCount(TypedDict, total=False):
     'One ``accelerator_count`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class LaunchTemplateInstanceRequirementsAcceleratorTotalMemoryMib(TypedDict, total=False):
     'One ``accelerator_total_memory_mib`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class LaunchTemplateInstanceRequirementsBaselineEbsBandwidthMbps(TypedDict, total=False):
     'One ``baseline_ebs_bandwidth_mbps`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class LaunchTemplateInstanceRequirementsMemoryGibPerVcpu(TypedDict, total=False):
     'One ``memory_gib_per_vcpu`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class LaunchTemplateInstanceRequirementsMemoryMib(TypedDict, total=False):
     'One ``memory_mib`` block.'
-    max: float | str
+    max: float | str | None
     min: Required[float | str]
 
 class LaunchTemplateInstanceRequirementsNetworkBandwidthGbps(TypedDict, total=False):
     'One ``network_bandwidth_gbps`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class LaunchTemplateInstanceRequirementsNetworkInterfaceCount(TypedDict, total=False):
     'One ``network_interface_count`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class LaunchTemplateInstanceRequirementsTotalLocalStorageGb(TypedDict, total=False):
     'One ``total_local_storage_gb`` block.'
-    max: float | str
-    min: float | str
+    max: float | str | None
+    min: float | str | None
 
 class LaunchTemplateInstanceRequirementsVcpuCount(TypedDict, total=False):
     'One ``vcpu_count`` block.'
-    max: float | str
+    max: float | str | None
     min: Required[float | str]
 
 class LaunchTemplateLicenseSpecification(TypedDict, total=False):
@@ -4684,96 +4684,96 @@ class LaunchTemplateLicenseSpecification(TypedDict, total=False):
 
 class LaunchTemplateMaintenanceOptions(TypedDict, total=False):
     'One ``maintenance_options`` block.'
-    auto_recovery: str | float
+    auto_recovery: str | float | None
 
 class LaunchTemplateMetadataOptions(TypedDict, total=False):
     'One ``metadata_options`` block.'
-    http_endpoint: str | float
-    http_protocol_ipv6: str | float
-    http_put_response_hop_limit: float | str
-    http_tokens: str | float
-    instance_metadata_tags: str | float
+    http_endpoint: str | float | None
+    http_protocol_ipv6: str | float | None
+    http_put_response_hop_limit: float | str | None
+    http_tokens: str | float | None
+    instance_metadata_tags: str | float | None
 
 class LaunchTemplateMonitoring(TypedDict, total=False):
     'One ``monitoring`` block.'
-    enabled: bool | str | IResolvable
+    enabled: bool | str | IResolvable | None
 
 class LaunchTemplateNetworkInterfaces(TypedDict, total=False):
     'One ``network_interfaces`` block.'
-    associate_carrier_ip_address: str | float
-    associate_public_ip_address: str | float
-    delete_on_termination: str | float
-    description: str | float
-    device_index: float | str
-    interface_type: str | float
-    ipv4_address_count: float | str
-    ipv4_addresses: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    ipv4_prefix_count: float | str
-    ipv4_prefixes: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    ipv6_address_count: float | str
-    ipv6_addresses: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    ipv6_prefix_count: float | str
-    ipv6_prefixes: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    network_card_index: float | str
-    network_interface_id: str | float
-    primary_ipv6: str | float
-    private_ip_address: str | float
-    security_groups: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    subnet_id: str | float
-    connection_tracking_specification: LaunchTemplateNetworkInterfacesConnectionTrackingSpecification
-    ena_srd_specification: LaunchTemplateNetworkInterfacesEnaSrdSpecification
+    associate_carrier_ip_address: str | float | None
+    associate_public_ip_address: str | float | None
+    delete_on_termination: str | float | None
+    description: str | float | None
+    device_index: float | str | None
+    interface_type: str | float | None
+    ipv4_address_count: float | str | None
+    ipv4_addresses: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    ipv4_prefix_count: float | str | None
+    ipv4_prefixes: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    ipv6_address_count: float | str | None
+    ipv6_addresses: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    ipv6_prefix_count: float | str | None
+    ipv6_prefixes: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    network_card_index: float | str | None
+    network_interface_id: str | float | None
+    primary_ipv6: str | float | None
+    private_ip_address: str | float | None
+    security_groups: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    subnet_id: str | float | None
+    connection_tracking_specification: LaunchTemplateNetworkInterfacesConnectionTrackingSpecification | None
+    ena_srd_specification: LaunchTemplateNetworkInterfacesEnaSrdSpecification | None
 
 class LaunchTemplateNetworkInterfacesConnectionTrackingSpecification(TypedDict, total=False):
     'One ``connection_tracking_specification`` block.'
-    tcp_established_timeout: float | str
-    udp_stream_timeout: float | str
-    udp_timeout: float | str
+    tcp_established_timeout: float | str | None
+    udp_stream_timeout: float | str | None
+    udp_timeout: float | str | None
 
 class LaunchTemplateNetworkInterfacesEnaSrdSpecification(TypedDict, total=False):
     'One ``ena_srd_specification`` block.'
-    ena_srd_enabled: bool | str | IResolvable
-    ena_srd_udp_specification: LaunchTemplateNetworkInterfacesEnaSrdSpecificationEnaSrdUdpSpecification
+    ena_srd_enabled: bool | str | IResolvable | None
+    ena_srd_udp_specification: LaunchTemplateNetworkInterfacesEnaSrdSpecificationEnaSrdUdpSpecification | None
 
 class LaunchTemplateNetworkInterfacesEnaSrdSpecificationEnaSrdUdpSpecification(TypedDict, total=False):
     'One ``ena_srd_udp_specification`` block.'
-    ena_srd_udp_enabled: bool | str | IResolvable
+    ena_srd_udp_enabled: bool | str | IResolvable | None
 
 class LaunchTemplateNetworkPerformanceOptions(TypedDict, total=False):
     'One ``network_performance_options`` block.'
-    bandwidth_weighting: str | float
+    bandwidth_weighting: str | float | None
 
 class LaunchTemplatePlacement(TypedDict, total=False):
     'One ``placement`` block.'
-    affinity: str | float
-    availability_zone: str | float
-    group_id: str | float
-    group_name: str | float
-    host_id: str | float
-    host_resource_group_arn: str | float
-    partition_number: float | str
-    spread_domain: str | float
-    tenancy: str | float
+    affinity: str | float | None
+    availability_zone: str | float | None
+    group_id: str | float | None
+    group_name: str | float | None
+    host_id: str | float | None
+    host_resource_group_arn: str | float | None
+    partition_number: float | str | None
+    spread_domain: str | float | None
+    tenancy: str | float | None
 
 class LaunchTemplatePrivateDnsNameOptions(TypedDict, total=False):
     'One ``private_dns_name_options`` block.'
-    enable_resource_name_dns_a_record: bool | str | IResolvable
-    enable_resource_name_dns_aaaa_record: bool | str | IResolvable
-    hostname_type: str | float
+    enable_resource_name_dns_a_record: bool | str | IResolvable | None
+    enable_resource_name_dns_aaaa_record: bool | str | IResolvable | None
+    hostname_type: str | float | None
 
 class LaunchTemplateSecondaryInterfaces(TypedDict, total=False):
     'One ``secondary_interfaces`` block.'
-    delete_on_termination: bool | str | IResolvable
-    device_index: float | str
-    interface_type: str | float
-    network_card_index: float | str
-    private_ip_address_count: float | str
-    private_ip_addresses: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    secondary_subnet_id: str | float
+    delete_on_termination: bool | str | IResolvable | None
+    device_index: float | str | None
+    interface_type: str | float | None
+    network_card_index: float | str | None
+    private_ip_address_count: float | str | None
+    private_ip_addresses: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    secondary_subnet_id: str | float | None
 
 class LaunchTemplateTagSpecifications(TypedDict, total=False):
     'One ``tag_specifications`` block.'
-    resource_type: str | float
-    tags: Mapping[str, str | float] | IResolvable | NestedReference
+    resource_type: str | float | None
+    tags: Mapping[str, str | float] | IResolvable | NestedReference | None
 
 class LaunchTemplate(Resource):
     """``aws_launch_template`` (resource), checked against the pinned schema when constructed.
@@ -4967,20 +4967,20 @@ class LaunchTemplate(Resource):
 class LbAccessLogs(TypedDict, total=False):
     'One ``access_logs`` block.'
     bucket: Required[str | float]
-    enabled: bool | str | IResolvable
-    prefix: str | float
+    enabled: bool | str | IResolvable | None
+    prefix: str | float | None
 
 class LbConnectionLogs(TypedDict, total=False):
     'One ``connection_logs`` block.'
     bucket: Required[str | float]
-    enabled: bool | str | IResolvable
-    prefix: str | float
+    enabled: bool | str | IResolvable | None
+    prefix: str | float | None
 
 class LbHealthCheckLogs(TypedDict, total=False):
     'One ``health_check_logs`` block.'
     bucket: Required[str | float]
-    enabled: bool | str | IResolvable
-    prefix: str | float
+    enabled: bool | str | IResolvable | None
+    prefix: str | float | None
 
 class LbIpamPools(TypedDict, total=False):
     'One ``ipam_pools`` block.'
@@ -4992,16 +4992,16 @@ class LbMinimumLoadBalancerCapacity(TypedDict, total=False):
 
 class LbSubnetMapping(TypedDict, total=False):
     'One ``subnet_mapping`` block.'
-    allocation_id: str | float
-    ipv6_address: str | float
-    private_ipv4_address: str | float
+    allocation_id: str | float | None
+    ipv6_address: str | float | None
+    private_ipv4_address: str | float | None
     subnet_id: Required[str | float]
 
 class LbTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class Lb(Resource):
     """``aws_lb`` (resource), checked against the pinned schema when constructed.
@@ -5183,67 +5183,67 @@ class Lb(Resource):
 
 class LbListenerDefaultAction(TypedDict, total=False):
     'One ``default_action`` block.'
-    order: float | str
-    target_group_arn: str | float
+    order: float | str | None
+    target_group_arn: str | float | None
     type: Required[str | float]
-    authenticate_cognito: LbListenerDefaultActionAuthenticateCognito
-    authenticate_oidc: LbListenerDefaultActionAuthenticateOidc
-    fixed_response: LbListenerDefaultActionFixedResponse
-    forward: LbListenerDefaultActionForward
-    jwt_validation: LbListenerDefaultActionJwtValidation
-    redirect: LbListenerDefaultActionRedirect
+    authenticate_cognito: LbListenerDefaultActionAuthenticateCognito | None
+    authenticate_oidc: LbListenerDefaultActionAuthenticateOidc | None
+    fixed_response: LbListenerDefaultActionFixedResponse | None
+    forward: LbListenerDefaultActionForward | None
+    jwt_validation: LbListenerDefaultActionJwtValidation | None
+    redirect: LbListenerDefaultActionRedirect | None
 
 class LbListenerDefaultActionAuthenticateCognito(TypedDict, total=False):
     'One ``authenticate_cognito`` block.'
-    authentication_request_extra_params: Mapping[str, str | float] | IResolvable | NestedReference
-    on_unauthenticated_request: str | float
-    scope: str | float
-    session_cookie_name: str | float
-    session_timeout: float | str
+    authentication_request_extra_params: Mapping[str, str | float] | IResolvable | NestedReference | None
+    on_unauthenticated_request: str | float | None
+    scope: str | float | None
+    session_cookie_name: str | float | None
+    session_timeout: float | str | None
     user_pool_arn: Required[str | float]
     user_pool_client_id: Required[str | float]
     user_pool_domain: Required[str | float]
 
 class LbListenerDefaultActionAuthenticateOidc(TypedDict, total=False):
     'One ``authenticate_oidc`` block.'
-    authentication_request_extra_params: Mapping[str, str | float] | IResolvable | NestedReference
+    authentication_request_extra_params: Mapping[str, str | float] | IResolvable | NestedReference | None
     authorization_endpoint: Required[str | float]
     client_id: Required[str | float]
     client_secret: Required[str | float]
     issuer: Required[str | float]
-    on_unauthenticated_request: str | float
-    scope: str | float
-    session_cookie_name: str | float
-    session_timeout: float | str
+    on_unauthenticated_request: str | float | None
+    scope: str | float | None
+    session_cookie_name: str | float | None
+    session_timeout: float | str | None
     token_endpoint: Required[str | float]
     user_info_endpoint: Required[str | float]
 
 class LbListenerDefaultActionFixedResponse(TypedDict, total=False):
     'One ``fixed_response`` block.'
     content_type: Required[str | float]
-    message_body: str | float
-    status_code: str | float
+    message_body: str | float | None
+    status_code: str | float | None
 
 class LbListenerDefaultActionForward(TypedDict, total=False):
     'One ``forward`` block.'
-    stickiness: LbListenerDefaultActionForwardStickiness
+    stickiness: LbListenerDefaultActionForwardStickiness | None
     target_group: Required[Sequence[LbListenerDefaultActionForwardTargetGroup]]
 
 class LbListenerDefaultActionForwardStickiness(TypedDict, total=False):
     'One ``stickiness`` block.'
     duration: Required[float | str]
-    enabled: bool | str | IResolvable
+    enabled: bool | str | IResolvable | None
 
 class LbListenerDefaultActionForwardTargetGroup(TypedDict, total=False):
     'One ``target_group`` block.'
     arn: Required[str | float]
-    weight: float | str
+    weight: float | str | None
 
 class LbListenerDefaultActionJwtValidation(TypedDict, total=False):
     'One ``jwt_validation`` block.'
     issuer: Required[str | float]
     jwks_endpoint: Required[str | float]
-    additional_claim: Sequence[LbListenerDefaultActionJwtValidationAdditionalClaim]
+    additional_claim: Sequence[LbListenerDefaultActionJwtValidationAdditionalClaim] | None
 
 class LbListenerDefaultActionJwtValidationAdditionalClaim(TypedDict, total=False):
     'One ``additional_claim`` block.'
@@ -5253,24 +5253,24 @@ class LbListenerDefaultActionJwtValidationAdditionalClaim(TypedDict, total=False
 
 class LbListenerDefaultActionRedirect(TypedDict, total=False):
     'One ``redirect`` block.'
-    host: str | float
-    path: str | float
-    port: str | float
-    protocol: str | float
-    query: str | float
+    host: str | float | None
+    path: str | float | None
+    port: str | float | None
+    protocol: str | float | None
+    query: str | float | None
     status_code: Required[str | float]
 
 class LbListenerMutualAuthentication(TypedDict, total=False):
     'One ``mutual_authentication`` block.'
-    advertise_trust_store_ca_names: str | float
-    ignore_client_certificate_expiry: bool | str | IResolvable
+    advertise_trust_store_ca_names: str | float | None
+    ignore_client_certificate_expiry: bool | str | IResolvable | None
     mode: Required[str | float]
-    trust_store_arn: str | float
+    trust_store_arn: str | float | None
 
 class LbListenerTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    update: str | float
+    create: str | float | None
+    update: str | float | None
 
 class LbListener(Resource):
     """``aws_lb_listener`` (resource), checked against the pinned schema when constructed.
@@ -5432,67 +5432,67 @@ class LbListener(Resource):
 
 class LbListenerRuleAction(TypedDict, total=False):
     'One ``action`` block.'
-    order: float | str
-    target_group_arn: str | float
+    order: float | str | None
+    target_group_arn: str | float | None
     type: Required[str | float]
-    authenticate_cognito: LbListenerRuleActionAuthenticateCognito
-    authenticate_oidc: LbListenerRuleActionAuthenticateOidc
-    fixed_response: LbListenerRuleActionFixedResponse
-    forward: LbListenerRuleActionForward
-    jwt_validation: LbListenerRuleActionJwtValidation
-    redirect: LbListenerRuleActionRedirect
+    authenticate_cognito: LbListenerRuleActionAuthenticateCognito | None
+    authenticate_oidc: LbListenerRuleActionAuthenticateOidc | None
+    fixed_response: LbListenerRuleActionFixedResponse | None
+    forward: LbListenerRuleActionForward | None
+    jwt_validation: LbListenerRuleActionJwtValidation | None
+    redirect: LbListenerRuleActionRedirect | None
 
 class LbListenerRuleActionAuthenticateCognito(TypedDict, total=False):
     'One ``authenticate_cognito`` block.'
-    authentication_request_extra_params: Mapping[str, str | float] | IResolvable | NestedReference
-    on_unauthenticated_request: str | float
-    scope: str | float
-    session_cookie_name: str | float
-    session_timeout: float | str
+    authentication_request_extra_params: Mapping[str, str | float] | IResolvable | NestedReference | None
+    on_unauthenticated_request: str | float | None
+    scope: str | float | None
+    session_cookie_name: str | float | None
+    session_timeout: float | str | None
     user_pool_arn: Required[str | float]
     user_pool_client_id: Required[str | float]
     user_pool_domain: Required[str | float]
 
 class LbListenerRuleActionAuthenticateOidc(TypedDict, total=False):
     'One ``authenticate_oidc`` block.'
-    authentication_request_extra_params: Mapping[str, str | float] | IResolvable | NestedReference
+    authentication_request_extra_params: Mapping[str, str | float] | IResolvable | NestedReference | None
     authorization_endpoint: Required[str | float]
     client_id: Required[str | float]
     client_secret: Required[str | float]
     issuer: Required[str | float]
-    on_unauthenticated_request: str | float
-    scope: str | float
-    session_cookie_name: str | float
-    session_timeout: float | str
+    on_unauthenticated_request: str | float | None
+    scope: str | float | None
+    session_cookie_name: str | float | None
+    session_timeout: float | str | None
     token_endpoint: Required[str | float]
     user_info_endpoint: Required[str | float]
 
 class LbListenerRuleActionFixedResponse(TypedDict, total=False):
     'One ``fixed_response`` block.'
     content_type: Required[str | float]
-    message_body: str | float
-    status_code: str | float
+    message_body: str | float | None
+    status_code: str | float | None
 
 class LbListenerRuleActionForward(TypedDict, total=False):
     'One ``forward`` block.'
-    stickiness: LbListenerRuleActionForwardStickiness
+    stickiness: LbListenerRuleActionForwardStickiness | None
     target_group: Required[Sequence[LbListenerRuleActionForwardTargetGroup]]
 
 class LbListenerRuleActionForwardStickiness(TypedDict, total=False):
     'One ``stickiness`` block.'
     duration: Required[float | str]
-    enabled: bool | str | IResolvable
+    enabled: bool | str | IResolvable | None
 
 class LbListenerRuleActionForwardTargetGroup(TypedDict, total=False):
     'One ``target_group`` block.'
     arn: Required[str | float]
-    weight: float | str
+    weight: float | str | None
 
 class LbListenerRuleActionJwtValidation(TypedDict, total=False):
     'One ``jwt_validation`` block.'
     issuer: Required[str | float]
     jwks_endpoint: Required[str | float]
-    additional_claim: Sequence[LbListenerRuleActionJwtValidationAdditionalClaim]
+    additional_claim: Sequence[LbListenerRuleActionJwtValidationAdditionalClaim] | None
 
 class LbListenerRuleActionJwtValidationAdditionalClaim(TypedDict, total=False):
     'One ``additional_claim`` block.'
@@ -5502,32 +5502,32 @@ class LbListenerRuleActionJwtValidationAdditionalClaim(TypedDict, total=False):
 
 class LbListenerRuleActionRedirect(TypedDict, total=False):
     'One ``redirect`` block.'
-    host: str | float
-    path: str | float
-    port: str | float
-    protocol: str | float
-    query: str | float
+    host: str | float | None
+    path: str | float | None
+    port: str | float | None
+    protocol: str | float | None
+    query: str | float | None
     status_code: Required[str | float]
 
 class LbListenerRuleCondition(TypedDict, total=False):
     'One ``condition`` block.'
-    host_header: LbListenerRuleConditionHostHeader
-    http_header: LbListenerRuleConditionHttpHeader
-    http_request_method: LbListenerRuleConditionHttpRequestMethod
-    path_pattern: LbListenerRuleConditionPathPattern
-    query_string: Sequence[LbListenerRuleConditionQueryString]
-    source_ip: LbListenerRuleConditionSourceIp
+    host_header: LbListenerRuleConditionHostHeader | None
+    http_header: LbListenerRuleConditionHttpHeader | None
+    http_request_method: LbListenerRuleConditionHttpRequestMethod | None
+    path_pattern: LbListenerRuleConditionPathPattern | None
+    query_string: Sequence[LbListenerRuleConditionQueryString] | None
+    source_ip: LbListenerRuleConditionSourceIp | None
 
 class LbListenerRuleConditionHostHeader(TypedDict, total=False):
     'One ``host_header`` block.'
-    regex_values: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    values: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    regex_values: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    values: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
 
 class LbListenerRuleConditionHttpHeader(TypedDict, total=False):
     'One ``http_header`` block.'
     http_header_name: Required[str | float]
-    regex_values: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    values: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    regex_values: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    values: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
 
 class LbListenerRuleConditionHttpRequestMethod(TypedDict, total=False):
     'One ``http_request_method`` block.'
@@ -5535,12 +5535,12 @@ class LbListenerRuleConditionHttpRequestMethod(TypedDict, total=False):
 
 class LbListenerRuleConditionPathPattern(TypedDict, total=False):
     'One ``path_pattern`` block.'
-    regex_values: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    values: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    regex_values: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    values: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
 
 class LbListenerRuleConditionQueryString(TypedDict, total=False):
     'One ``query_string`` block.'
-    key: str | float
+    key: str | float | None
     value: Required[str | float]
 
 class LbListenerRuleConditionSourceIp(TypedDict, total=False):
@@ -5550,12 +5550,12 @@ class LbListenerRuleConditionSourceIp(TypedDict, total=False):
 class LbListenerRuleTransform(TypedDict, total=False):
     'One ``transform`` block.'
     type: Required[str | float]
-    host_header_rewrite_config: LbListenerRuleTransformHostHeaderRewriteConfig
-    url_rewrite_config: LbListenerRuleTransformUrlRewriteConfig
+    host_header_rewrite_config: LbListenerRuleTransformHostHeaderRewriteConfig | None
+    url_rewrite_config: LbListenerRuleTransformUrlRewriteConfig | None
 
 class LbListenerRuleTransformHostHeaderRewriteConfig(TypedDict, total=False):
     'One ``host_header_rewrite_config`` block.'
-    rewrite: LbListenerRuleTransformHostHeaderRewriteConfigRewrite
+    rewrite: LbListenerRuleTransformHostHeaderRewriteConfigRewrite | None
 
 class LbListenerRuleTransformHostHeaderRewriteConfigRewrite(TypedDict, total=False):
     'One ``rewrite`` block.'
@@ -5564,7 +5564,7 @@ class LbListenerRuleTransformHostHeaderRewriteConfigRewrite(TypedDict, total=Fal
 
 class LbListenerRuleTransformUrlRewriteConfig(TypedDict, total=False):
     'One ``url_rewrite_config`` block.'
-    rewrite: LbListenerRuleTransformUrlRewriteConfigRewrite
+    rewrite: LbListenerRuleTransformUrlRewriteConfigRewrite | None
 
 class LbListenerRuleTransformUrlRewriteConfigRewrite(TypedDict, total=False):
     'One ``rewrite`` block.'
@@ -5635,21 +5635,21 @@ class LbListenerRule(Resource):
 
 class LbTargetGroupHealthCheck(TypedDict, total=False):
     'One ``health_check`` block.'
-    enabled: bool | str | IResolvable
-    healthy_threshold: float | str
-    interval: float | str
-    matcher: str | float
-    path: str | float
-    port: str | float
-    protocol: str | float
-    timeout: float | str
-    unhealthy_threshold: float | str
+    enabled: bool | str | IResolvable | None
+    healthy_threshold: float | str | None
+    interval: float | str | None
+    matcher: str | float | None
+    path: str | float | None
+    port: str | float | None
+    protocol: str | float | None
+    timeout: float | str | None
+    unhealthy_threshold: float | str | None
 
 class LbTargetGroupStickiness(TypedDict, total=False):
     'One ``stickiness`` block.'
-    cookie_duration: float | str
-    cookie_name: str | float
-    enabled: bool | str | IResolvable
+    cookie_duration: float | str | None
+    cookie_name: str | float | None
+    enabled: bool | str | IResolvable | None
     type: Required[str | float]
 
 class LbTargetGroupTargetFailover(TypedDict, total=False):
@@ -5659,23 +5659,23 @@ class LbTargetGroupTargetFailover(TypedDict, total=False):
 
 class LbTargetGroupTargetGroupHealth(TypedDict, total=False):
     'One ``target_group_health`` block.'
-    dns_failover: LbTargetGroupTargetGroupHealthDnsFailover
-    unhealthy_state_routing: LbTargetGroupTargetGroupHealthUnhealthyStateRouting
+    dns_failover: LbTargetGroupTargetGroupHealthDnsFailover | None
+    unhealthy_state_routing: LbTargetGroupTargetGroupHealthUnhealthyStateRouting | None
 
 class LbTargetGroupTargetGroupHealthDnsFailover(TypedDict, total=False):
     'One ``dns_failover`` block.'
-    minimum_healthy_targets_count: str | float
-    minimum_healthy_targets_percentage: str | float
+    minimum_healthy_targets_count: str | float | None
+    minimum_healthy_targets_percentage: str | float | None
 
 class LbTargetGroupTargetGroupHealthUnhealthyStateRouting(TypedDict, total=False):
     'One ``unhealthy_state_routing`` block.'
-    minimum_healthy_targets_count: float | str
-    minimum_healthy_targets_percentage: str | float
+    minimum_healthy_targets_count: float | str | None
+    minimum_healthy_targets_percentage: str | float | None
 
 class LbTargetGroupTargetHealthState(TypedDict, total=False):
     'One ``target_health_state`` block.'
     enable_unhealthy_connection_termination: Required[bool | str | IResolvable]
-    unhealthy_draining_interval: float | str
+    unhealthy_draining_interval: float | str | None
 
 class LbTargetGroup(Resource):
     """``aws_lb_target_group`` (resource), checked against the pinned schema when constructed.
@@ -5868,15 +5868,15 @@ class LbTargetGroupAttachment(Resource):
 
 class NatGatewayAvailabilityZoneAddress(TypedDict, total=False):
     'One ``availability_zone_address`` block.'
-    allocation_ids: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    availability_zone: str | float
-    availability_zone_id: str | float
+    allocation_ids: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    availability_zone: str | float | None
+    availability_zone_id: str | float | None
 
 class NatGatewayTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class NatGateway(Resource):
     """``aws_nat_gateway`` (resource), checked against the pinned schema when constructed.
@@ -6048,9 +6048,9 @@ class PlacementGroup(Resource):
 
 class RouteTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class Route(Resource):
     """``aws_route`` (resource), checked against the pinned schema when constructed.
@@ -6176,16 +6176,16 @@ class Route53RecordFailoverRoutingPolicy(TypedDict, total=False):
 
 class Route53RecordGeolocationRoutingPolicy(TypedDict, total=False):
     'One ``geolocation_routing_policy`` block.'
-    continent: str | float
-    country: str | float
-    subdivision: str | float
+    continent: str | float | None
+    country: str | float | None
+    subdivision: str | float | None
 
 class Route53RecordGeoproximityRoutingPolicy(TypedDict, total=False):
     'One ``geoproximity_routing_policy`` block.'
-    aws_region: str | float
-    bias: float | str
-    local_zone_group: str | float
-    coordinates: Sequence[Route53RecordGeoproximityRoutingPolicyCoordinates]
+    aws_region: str | float | None
+    bias: float | str | None
+    local_zone_group: str | float | None
+    coordinates: Sequence[Route53RecordGeoproximityRoutingPolicyCoordinates] | None
 
 class Route53RecordGeoproximityRoutingPolicyCoordinates(TypedDict, total=False):
     'One ``coordinates`` block.'
@@ -6198,9 +6198,9 @@ class Route53RecordLatencyRoutingPolicy(TypedDict, total=False):
 
 class Route53RecordTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class Route53RecordWeightedRoutingPolicy(TypedDict, total=False):
     'One ``weighted_routing_policy`` block.'
@@ -6303,9 +6303,9 @@ class Route53Record(Resource):
 
 class RouteTableTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class RouteTable(Resource):
     """``aws_route_table`` (resource), checked against the pinned schema when constructed.
@@ -6370,9 +6370,9 @@ class RouteTable(Resource):
 
 class RouteTableAssociationTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class RouteTableAssociation(Resource):
     """``aws_route_table_association`` (resource), checked against the pinned schema when constructed.
@@ -6421,61 +6421,61 @@ class RouteTableAssociation(Resource):
 
 class S3BucketCorsRule(TypedDict, total=False):
     'One ``cors_rule`` block.'
-    allowed_headers: Sequence[str | float] | IResolvable | NestedReference
+    allowed_headers: Sequence[str | float] | IResolvable | NestedReference | None
     allowed_methods: Required[Sequence[str | float] | IResolvable | NestedReference]
     allowed_origins: Required[Sequence[str | float] | IResolvable | NestedReference]
-    expose_headers: Sequence[str | float] | IResolvable | NestedReference
-    max_age_seconds: float | str
+    expose_headers: Sequence[str | float] | IResolvable | NestedReference | None
+    max_age_seconds: float | str | None
 
 class S3BucketGrant(TypedDict, total=False):
     'One ``grant`` block.'
-    id: str | float
+    id: str | float | None
     permissions: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
     type: Required[str | float]
-    uri: str | float
+    uri: str | float | None
 
 class S3BucketLifecycleRule(TypedDict, total=False):
     'One ``lifecycle_rule`` block.'
-    abort_incomplete_multipart_upload_days: float | str
+    abort_incomplete_multipart_upload_days: float | str | None
     enabled: Required[bool | str | IResolvable]
-    id: str | float
-    prefix: str | float
-    tags: Mapping[str, str | float] | IResolvable | NestedReference
-    expiration: S3BucketLifecycleRuleExpiration
-    noncurrent_version_expiration: S3BucketLifecycleRuleNoncurrentVersionExpiration
-    noncurrent_version_transition: Sequence[S3BucketLifecycleRuleNoncurrentVersionTransition]
-    transition: Sequence[S3BucketLifecycleRuleTransition]
+    id: str | float | None
+    prefix: str | float | None
+    tags: Mapping[str, str | float] | IResolvable | NestedReference | None
+    expiration: S3BucketLifecycleRuleExpiration | None
+    noncurrent_version_expiration: S3BucketLifecycleRuleNoncurrentVersionExpiration | None
+    noncurrent_version_transition: Sequence[S3BucketLifecycleRuleNoncurrentVersionTransition] | None
+    transition: Sequence[S3BucketLifecycleRuleTransition] | None
 
 class S3BucketLifecycleRuleExpiration(TypedDict, total=False):
     'One ``expiration`` block.'
-    date: str | float
-    days: float | str
-    expired_object_delete_marker: bool | str | IResolvable
+    date: str | float | None
+    days: float | str | None
+    expired_object_delete_marker: bool | str | IResolvable | None
 
 class S3BucketLifecycleRuleNoncurrentVersionExpiration(TypedDict, total=False):
     'One ``noncurrent_version_expiration`` block.'
-    days: float | str
+    days: float | str | None
 
 class S3BucketLifecycleRuleNoncurrentVersionTransition(TypedDict, total=False):
     'One ``noncurrent_version_transition`` block.'
-    days: float | str
+    days: float | str | None
     storage_class: Required[str | float]
 
 class S3BucketLifecycleRuleTransition(TypedDict, total=False):
     'One ``transition`` block.'
-    date: str | float
-    days: float | str
+    date: str | float | None
+    days: float | str | None
     storage_class: Required[str | float]
 
 class S3BucketLogging(TypedDict, total=False):
     'One ``logging`` block.'
     target_bucket: Required[str | float]
-    target_prefix: str | float
+    target_prefix: str | float | None
 
 class S3BucketObjectLockConfiguration(TypedDict, total=False):
     'One ``object_lock_configuration`` block.'
-    object_lock_enabled: str | float
-    rule: S3BucketObjectLockConfigurationRule
+    object_lock_enabled: str | float | None
+    rule: S3BucketObjectLockConfigurationRule | None
 
 class S3BucketObjectLockConfigurationRule(TypedDict, total=False):
     'One ``rule`` block.'
@@ -6483,9 +6483,9 @@ class S3BucketObjectLockConfigurationRule(TypedDict, total=False):
 
 class S3BucketObjectLockConfigurationRuleDefaultRetention(TypedDict, total=False):
     'One ``default_retention`` block.'
-    days: float | str
+    days: float | str | None
     mode: Required[str | float]
-    years: float | str
+    years: float | str | None
 
 class S3BucketReplicationConfiguration(TypedDict, total=False):
     'One ``replication_configuration`` block.'
@@ -6494,24 +6494,24 @@ class S3BucketReplicationConfiguration(TypedDict, total=False):
 
 class S3BucketReplicationConfigurationRules(TypedDict, total=False):
     'One ``rules`` block.'
-    delete_marker_replication_status: str | float
-    id: str | float
-    prefix: str | float
-    priority: float | str
+    delete_marker_replication_status: str | float | None
+    id: str | float | None
+    prefix: str | float | None
+    priority: float | str | None
     status: Required[str | float]
     destination: Required[S3BucketReplicationConfigurationRulesDestination]
-    filter: S3BucketReplicationConfigurationRulesFilter
-    source_selection_criteria: S3BucketReplicationConfigurationRulesSourceSelectionCriteria
+    filter: S3BucketReplicationConfigurationRulesFilter | None
+    source_selection_criteria: S3BucketReplicationConfigurationRulesSourceSelectionCriteria | None
 
 class S3BucketReplicationConfigurationRulesDestination(TypedDict, total=False):
     'One ``destination`` block.'
-    account_id: str | float
+    account_id: str | float | None
     bucket: Required[str | float]
-    replica_kms_key_id: str | float
-    storage_class: str | float
-    access_control_translation: S3BucketReplicationConfigurationRulesDestinationAccessControlTranslation
-    metrics: S3BucketReplicationConfigurationRulesDestinationMetrics
-    replication_time: S3BucketReplicationConfigurationRulesDestinationReplicationTime
+    replica_kms_key_id: str | float | None
+    storage_class: str | float | None
+    access_control_translation: S3BucketReplicationConfigurationRulesDestinationAccessControlTranslation | None
+    metrics: S3BucketReplicationConfigurationRulesDestinationMetrics | None
+    replication_time: S3BucketReplicationConfigurationRulesDestinationReplicationTime | None
 
 class S3BucketReplicationConfigurationRulesDestinationAccessControlTranslation(TypedDict, total=False):
     'One ``access_control_translation`` block.'
@@ -6519,22 +6519,22 @@ class S3BucketReplicationConfigurationRulesDestinationAccessControlTranslation(T
 
 class S3BucketReplicationConfigurationRulesDestinationMetrics(TypedDict, total=False):
     'One ``metrics`` block.'
-    minutes: float | str
-    status: str | float
+    minutes: float | str | None
+    status: str | float | None
 
 class S3BucketReplicationConfigurationRulesDestinationReplicationTime(TypedDict, total=False):
     'One ``replication_time`` block.'
-    minutes: float | str
-    status: str | float
+    minutes: float | str | None
+    status: str | float | None
 
 class S3BucketReplicationConfigurationRulesFilter(TypedDict, total=False):
     'One ``filter`` block.'
-    prefix: str | float
-    tags: Mapping[str, str | float] | IResolvable | NestedReference
+    prefix: str | float | None
+    tags: Mapping[str, str | float] | IResolvable | NestedReference | None
 
 class S3BucketReplicationConfigurationRulesSourceSelectionCriteria(TypedDict, total=False):
     'One ``source_selection_criteria`` block.'
-    sse_kms_encrypted_objects: S3BucketReplicationConfigurationRulesSourceSelectionCriteriaSseKmsEncryptedObjects
+    sse_kms_encrypted_objects: S3BucketReplicationConfigurationRulesSourceSelectionCriteriaSseKmsEncryptedObjects | None
 
 class S3BucketReplicationConfigurationRulesSourceSelectionCriteriaSseKmsEncryptedObjects(TypedDict, total=False):
     'One ``sse_kms_encrypted_objects`` block.'
@@ -6546,32 +6546,32 @@ class S3BucketServerSideEncryptionConfigurationBlock(TypedDict, total=False):
 
 class S3BucketServerSideEncryptionConfigurationBlockRule(TypedDict, total=False):
     'One ``rule`` block.'
-    bucket_key_enabled: bool | str | IResolvable
+    bucket_key_enabled: bool | str | IResolvable | None
     apply_server_side_encryption_by_default: Required[S3BucketServerSideEncryptionConfigurationBlockRuleApplyServerSideEncryptionByDefault]
 
 class S3BucketServerSideEncryptionConfigurationBlockRuleApplyServerSideEncryptionByDefault(TypedDict, total=False):
     'One ``apply_server_side_encryption_by_default`` block.'
-    kms_master_key_id: str | float
+    kms_master_key_id: str | float | None
     sse_algorithm: Required[str | float]
 
 class S3BucketTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    read: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    read: str | float | None
+    update: str | float | None
 
 class S3BucketVersioningBlock(TypedDict, total=False):
     'One ``versioning`` block.'
-    enabled: bool | str | IResolvable
-    mfa_delete: bool | str | IResolvable
+    enabled: bool | str | IResolvable | None
+    mfa_delete: bool | str | IResolvable | None
 
 class S3BucketWebsite(TypedDict, total=False):
     'One ``website`` block.'
-    error_document: str | float
-    index_document: str | float
-    redirect_all_requests_to: str | float
-    routing_rules: str | float
+    error_document: str | float | None
+    index_document: str | float | None
+    redirect_all_requests_to: str | float | None
+    routing_rules: str | float | None
 
 class S3Bucket(Resource):
     """``aws_s3_bucket`` (resource), checked against the pinned schema when constructed.
@@ -6712,33 +6712,33 @@ class S3Bucket(Resource):
 class S3BucketLifecycleConfigurationRule(TypedDict, total=False):
     'One ``rule`` block.'
     id: Required[str | float]
-    prefix: str | float
+    prefix: str | float | None
     status: Required[str | float]
-    abort_incomplete_multipart_upload: Sequence[S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload]
-    expiration: Sequence[S3BucketLifecycleConfigurationRuleExpiration]
-    filter: Sequence[S3BucketLifecycleConfigurationRuleFilter]
-    noncurrent_version_expiration: Sequence[S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration]
-    noncurrent_version_transition: Sequence[S3BucketLifecycleConfigurationRuleNoncurrentVersionTransition]
-    transition: Sequence[S3BucketLifecycleConfigurationRuleTransition]
+    abort_incomplete_multipart_upload: Sequence[S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload] | None
+    expiration: Sequence[S3BucketLifecycleConfigurationRuleExpiration] | None
+    filter: Sequence[S3BucketLifecycleConfigurationRuleFilter] | None
+    noncurrent_version_expiration: Sequence[S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration] | None
+    noncurrent_version_transition: Sequence[S3BucketLifecycleConfigurationRuleNoncurrentVersionTransition] | None
+    transition: Sequence[S3BucketLifecycleConfigurationRuleTransition] | None
 
 class S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(TypedDict, total=False):
     'One ``abort_incomplete_multipart_upload`` block.'
-    days_after_initiation: float | str
+    days_after_initiation: float | str | None
 
 class S3BucketLifecycleConfigurationRuleExpiration(TypedDict, total=False):
     'One ``expiration`` block.'
-    date: str | float
-    days: float | str
-    expired_object_delete_marker: bool | str | IResolvable
+    date: str | float | None
+    days: float | str | None
+    expired_object_delete_marker: bool | str | IResolvable | None
 
-S3BucketLifecycleConfigurationRuleFilter = TypedDict('S3BucketLifecycleConfigurationRuleFilter', {'object_size_greater_than': float | str, 'object_size_less_than': float | str, 'prefix': str | float, 'and': Sequence[S3BucketLifecycleConfigurationRuleFilterAnd], 'tag': Sequence[S3BucketLifecycleConfigurationRuleFilterTag]}, total=False)
+S3BucketLifecycleConfigurationRuleFilter = TypedDict('S3BucketLifecycleConfigurationRuleFilter', {'object_size_greater_than': float | str | None, 'object_size_less_than': float | str | None, 'prefix': str | float | None, 'and': Sequence[S3BucketLifecycleConfigurationRuleFilterAnd] | None, 'tag': Sequence[S3BucketLifecycleConfigurationRuleFilterTag] | None}, total=False)
 
 class S3BucketLifecycleConfigurationRuleFilterAnd(TypedDict, total=False):
     'One ``and`` block.'
-    object_size_greater_than: float | str
-    object_size_less_than: float | str
-    prefix: str | float
-    tags: Mapping[str, str | float] | IResolvable | NestedReference
+    object_size_greater_than: float | str | None
+    object_size_less_than: float | str | None
+    prefix: str | float | None
+    tags: Mapping[str, str | float] | IResolvable | NestedReference | None
 
 class S3BucketLifecycleConfigurationRuleFilterTag(TypedDict, total=False):
     'One ``tag`` block.'
@@ -6747,26 +6747,26 @@ class S3BucketLifecycleConfigurationRuleFilterTag(TypedDict, total=False):
 
 class S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(TypedDict, total=False):
     'One ``noncurrent_version_expiration`` block.'
-    newer_noncurrent_versions: float | str
+    newer_noncurrent_versions: float | str | None
     noncurrent_days: Required[float | str]
 
 class S3BucketLifecycleConfigurationRuleNoncurrentVersionTransition(TypedDict, total=False):
     'One ``noncurrent_version_transition`` block.'
-    newer_noncurrent_versions: float | str
+    newer_noncurrent_versions: float | str | None
     noncurrent_days: Required[float | str]
     storage_class: Required[str | float]
 
 class S3BucketLifecycleConfigurationRuleTransition(TypedDict, total=False):
     'One ``transition`` block.'
-    date: str | float
-    days: float | str
+    date: str | float | None
+    days: float | str | None
     storage_class: Required[str | float]
 
 class S3BucketLifecycleConfigurationTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
+    create: str | float | None
     'A string that can be [parsed as a duration](https://pkg.go.dev/time#ParseDuration) consisting of numbers and unit suffixes, such as "30s" or "2h45m". Valid time units are "s" (seconds), "m" (minutes), "h" (hours).'
-    update: str | float
+    update: str | float | None
     'A string that can be [parsed as a duration](https://pkg.go.dev/time#ParseDuration) consisting of numbers and unit suffixes, such as "30s" or "2h45m". Valid time units are "s" (seconds), "m" (minutes), "h" (hours).'
 
 class S3BucketLifecycleConfiguration(Resource):
@@ -6822,25 +6822,25 @@ class S3BucketLifecycleConfiguration(Resource):
 class S3BucketNotificationLambdaFunction(TypedDict, total=False):
     'One ``lambda_function`` block.'
     events: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
-    filter_prefix: str | float
-    filter_suffix: str | float
-    id: str | float
-    lambda_function_arn: str | float
+    filter_prefix: str | float | None
+    filter_suffix: str | float | None
+    id: str | float | None
+    lambda_function_arn: str | float | None
 
 class S3BucketNotificationQueue(TypedDict, total=False):
     'One ``queue`` block.'
     events: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
-    filter_prefix: str | float
-    filter_suffix: str | float
-    id: str | float
+    filter_prefix: str | float | None
+    filter_suffix: str | float | None
+    id: str | float | None
     queue_arn: Required[str | float]
 
 class S3BucketNotificationTopic(TypedDict, total=False):
     'One ``topic`` block.'
     events: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
-    filter_prefix: str | float
-    filter_suffix: str | float
-    id: str | float
+    filter_prefix: str | float | None
+    filter_suffix: str | float | None
+    id: str | float | None
     topic_arn: Required[str | float]
 
 class S3BucketNotification(Resource):
@@ -7025,13 +7025,13 @@ class S3BucketPublicAccessBlock(Resource):
 
 class S3BucketServerSideEncryptionConfigurationRule(TypedDict, total=False):
     'One ``rule`` block.'
-    blocked_encryption_types: Sequence[str | float] | IResolvable | NestedReference
-    bucket_key_enabled: bool | str | IResolvable
-    apply_server_side_encryption_by_default: S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault
+    blocked_encryption_types: Sequence[str | float] | IResolvable | NestedReference | None
+    bucket_key_enabled: bool | str | IResolvable | None
+    apply_server_side_encryption_by_default: S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault | None
 
 class S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault(TypedDict, total=False):
     'One ``apply_server_side_encryption_by_default`` block.'
-    kms_master_key_id: str | float
+    kms_master_key_id: str | float | None
     sse_algorithm: Required[str | float]
 
 class S3BucketServerSideEncryptionConfiguration(Resource):
@@ -7077,7 +7077,7 @@ class S3BucketServerSideEncryptionConfiguration(Resource):
 
 class S3BucketVersioningVersioningConfiguration(TypedDict, total=False):
     'One ``versioning_configuration`` block.'
-    mfa_delete: str | float
+    mfa_delete: str | float | None
     status: Required[str | float]
 
 class S3BucketVersioning(Resource):
@@ -7127,11 +7127,11 @@ class S3BucketVersioning(Resource):
 
 class S3ObjectOverrideProvider(TypedDict, total=False):
     'One ``override_provider`` block.'
-    default_tags: S3ObjectOverrideProviderDefaultTags
+    default_tags: S3ObjectOverrideProviderDefaultTags | None
 
 class S3ObjectOverrideProviderDefaultTags(TypedDict, total=False):
     'One ``default_tags`` block.'
-    tags: Mapping[str, str | float] | IResolvable | NestedReference
+    tags: Mapping[str, str | float] | IResolvable | NestedReference | None
 
 class S3Object(Resource):
     """``aws_s3_object`` (resource), checked against the pinned schema when constructed.
@@ -7295,7 +7295,7 @@ class S3Object(Resource):
 
 class SecretsmanagerSecretReplica(TypedDict, total=False):
     'One ``replica`` block.'
-    kms_key_id: str | float
+    kms_key_id: str | float | None
     region: Required[str | float]
 
 class SecretsmanagerSecret(Resource):
@@ -7482,8 +7482,8 @@ class SecretsmanagerSecretVersion(Resource):
 
 class SecurityGroupTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
+    create: str | float | None
+    delete: str | float | None
 
 class SecurityGroup(Resource):
     """``aws_security_group`` (resource), checked against the pinned schema when constructed.
@@ -7564,7 +7564,7 @@ class SecurityGroup(Resource):
 
 class SecurityGroupRuleTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
+    create: str | float | None
 
 class SecurityGroupRule(Resource):
     """``aws_security_group_rule`` (resource), checked against the pinned schema when constructed.
@@ -7806,9 +7806,9 @@ class SnsTopic(Resource):
 
 class SqsQueueTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class SqsQueue(Resource):
     """``aws_sqs_queue`` (resource), checked against the pinned schema when constructed.
@@ -8026,8 +8026,8 @@ class SsmParameter(Resource):
 
 class SubnetTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
+    create: str | float | None
+    delete: str | float | None
 
 class Subnet(Resource):
     """``aws_subnet`` (resource), checked against the pinned schema when constructed.
@@ -8274,22 +8274,22 @@ class Vpc(Resource):
 
 class VpcEndpointDnsOptions(TypedDict, total=False):
     'One ``dns_options`` block.'
-    dns_record_ip_type: str | float
-    private_dns_only_for_inbound_resolver_endpoint: bool | str | IResolvable
-    private_dns_preference: str | float
-    private_dns_specified_domains: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    dns_record_ip_type: str | float | None
+    private_dns_only_for_inbound_resolver_endpoint: bool | str | IResolvable | None
+    private_dns_preference: str | float | None
+    private_dns_specified_domains: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
 
 class VpcEndpointSubnetConfiguration(TypedDict, total=False):
     'One ``subnet_configuration`` block.'
-    ipv4: str | float
-    ipv6: str | float
-    subnet_id: str | float
+    ipv4: str | float | None
+    ipv6: str | float | None
+    subnet_id: str | float | None
 
 class VpcEndpointTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class VpcEndpoint(Resource):
     """``aws_vpc_endpoint`` (resource), checked against the pinned schema when constructed.
@@ -8578,7 +8578,7 @@ class VpcSecurityGroupIngressRule(Resource):
 
 class Wafv2WebAclAssociationTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
+    create: str | float | None
 
 class Wafv2WebAclAssociation(Resource):
     """``aws_wafv2_web_acl_association`` (resource), checked against the pinned schema when constructed.

@@ -22,7 +22,7 @@ class AmiFilter(TypedDict, total=False):
 
 class AmiTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    read: str | float
+    read: str | float | None
 
 class Ami(DataSource):
     """``aws_ami`` (data source), checked against the pinned schema when constructed.
@@ -197,7 +197,7 @@ class AvailabilityZonesFilter(TypedDict, total=False):
 
 class AvailabilityZonesTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    read: str | float
+    read: str | float | None
 
 class AvailabilityZones(DataSource):
     """``aws_availability_zones`` (data source), checked against the pinned schema when constructed.
@@ -296,7 +296,7 @@ class CallerIdentity(DataSource):
 
 class Ec2InstanceTypeTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    read: str | float
+    read: str | float | None
 
 class Ec2InstanceType(DataSource):
     """``aws_ec2_instance_type`` (data source), checked against the pinned schema when constructed.
@@ -529,7 +529,7 @@ class Ec2InstanceTypeOfferingsFilter(TypedDict, total=False):
 
 class Ec2InstanceTypeOfferingsTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    read: str | float
+    read: str | float | None
 
 class Ec2InstanceTypeOfferings(DataSource):
     """``aws_ec2_instance_type_offerings`` (data source), checked against the pinned schema when constructed.
@@ -589,7 +589,7 @@ class Ec2InstanceTypesFilter(TypedDict, total=False):
 
 class Ec2InstanceTypesTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    read: str | float
+    read: str | float | None
 
 class Ec2InstanceTypes(DataSource):
     """``aws_ec2_instance_types`` (data source), checked against the pinned schema when constructed.
@@ -697,15 +697,15 @@ class EcrRepository(DataSource):
 
 class IamPolicyDocumentStatement(TypedDict, total=False):
     'One ``statement`` block.'
-    actions: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    effect: str | float
-    not_actions: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    not_resources: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    resources: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
-    sid: str | float
-    condition: Sequence[IamPolicyDocumentStatementCondition]
-    not_principals: Sequence[IamPolicyDocumentStatementNotPrincipals]
-    principals: Sequence[IamPolicyDocumentStatementPrincipals]
+    actions: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    effect: str | float | None
+    not_actions: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    not_resources: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    resources: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
+    sid: str | float | None
+    condition: Sequence[IamPolicyDocumentStatementCondition] | None
+    not_principals: Sequence[IamPolicyDocumentStatementNotPrincipals] | None
+    principals: Sequence[IamPolicyDocumentStatementPrincipals] | None
 
 class IamPolicyDocumentStatementCondition(TypedDict, total=False):
     'One ``condition`` block.'
@@ -1068,7 +1068,7 @@ class SubnetFilter(TypedDict, total=False):
 
 class SubnetTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    read: str | float
+    read: str | float | None
 
 class Subnet(DataSource):
     """``aws_subnet`` (data source), checked against the pinned schema when constructed.
@@ -1192,7 +1192,7 @@ class SubnetsFilter(TypedDict, total=False):
 
 class SubnetsTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    read: str | float
+    read: str | float | None
 
 class Subnets(DataSource):
     """``aws_subnets`` (data source), checked against the pinned schema when constructed.
@@ -1246,7 +1246,7 @@ class VpcFilter(TypedDict, total=False):
 
 class VpcTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    read: str | float
+    read: str | float | None
 
 class Vpc(DataSource):
     """``aws_vpc`` (data source), checked against the pinned schema when constructed.

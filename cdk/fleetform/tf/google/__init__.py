@@ -7,7 +7,7 @@ signatures, for editors and type checkers, are in the generated ``__init__.pyi``
 
 from __future__ import annotations
 
-from fleetform.tf.google import data
+from fleetform.tf.google import data as data
 from fleetform.tf.namespace import namespace_for
 
 _NAMESPACE = namespace_for("google", "resource")

@@ -19,9 +19,9 @@ from fleetform.tf.google import data as data
 
 class GoogleProviderBatching(TypedDict, total=False):
     'One ``batching`` block.'
-    enable_batching: bool | str | IResolvable
+    enable_batching: bool | str | IResolvable | None
     'Batch requests that support it.'
-    send_after: str | float
+    send_after: str | float | None
     'How long to wait before sending a batch, e.g. 10s.'
 
 class GoogleProviderExternalCredentials(TypedDict, total=False):
@@ -123,74 +123,74 @@ class GoogleProvider(Provider):
 
 class ArtifactRegistryRepositoryCleanupPolicies(TypedDict, total=False):
     'Cleanup policies for this repository. Cleanup policies indicate when certain package versions can be automatically deleted. Map keys are policy IDs supplied by users during policy creation. They must unique within a repository and be und...'
-    action: str | float
+    action: str | float | None
     'Policy action. Possible values: ["DELETE", "KEEP"]'
     id: Required[str | float]
-    condition: ArtifactRegistryRepositoryCleanupPoliciesCondition
+    condition: ArtifactRegistryRepositoryCleanupPoliciesCondition | None
     'Policy condition for matching versions.'
-    most_recent_versions: ArtifactRegistryRepositoryCleanupPoliciesMostRecentVersions
+    most_recent_versions: ArtifactRegistryRepositoryCleanupPoliciesMostRecentVersions | None
     'Policy condition for retaining a minimum number of versions. May only be specified with a Keep action.'
 
 class ArtifactRegistryRepositoryCleanupPoliciesCondition(TypedDict, total=False):
     'Policy condition for matching versions.'
-    newer_than: str | float
+    newer_than: str | float | None
     'Match versions newer than a duration.'
-    older_than: str | float
+    older_than: str | float | None
     'Match versions older than a duration.'
-    package_name_prefixes: Sequence[str | float] | IResolvable | NestedReference
+    package_name_prefixes: Sequence[str | float] | IResolvable | NestedReference | None
     'Match versions by package prefix. Applied on any prefix match.'
-    tag_prefixes: Sequence[str | float] | IResolvable | NestedReference
+    tag_prefixes: Sequence[str | float] | IResolvable | NestedReference | None
     'Match versions by tag prefix. Applied on any prefix match.'
-    tag_state: str | float
+    tag_state: str | float | None
     'Match versions by tag status. Default value: "ANY" Possible values: ["TAGGED", "UNTAGGED", "ANY"]'
-    version_name_prefixes: Sequence[str | float] | IResolvable | NestedReference
+    version_name_prefixes: Sequence[str | float] | IResolvable | NestedReference | None
     'Match versions by version name prefix. Applied on any prefix match.'
 
 class ArtifactRegistryRepositoryCleanupPoliciesMostRecentVersions(TypedDict, total=False):
     'Policy condition for retaining a minimum number of versions. May only be specified with a Keep action.'
-    keep_count: float | str
+    keep_count: float | str | None
     'Minimum number of versions to keep.'
-    package_name_prefixes: Sequence[str | float] | IResolvable | NestedReference
+    package_name_prefixes: Sequence[str | float] | IResolvable | NestedReference | None
     'Match versions by package prefix. Applied on any prefix match.'
 
 class ArtifactRegistryRepositoryDockerConfig(TypedDict, total=False):
     'Docker repository config contains repository level configuration for the repositories of docker type.'
-    immutable_tags: bool | str | IResolvable
+    immutable_tags: bool | str | IResolvable | None
     'The repository which enabled this flag prevents all tags from being modified, moved or deleted. This does not prevent tags from being created.'
 
 class ArtifactRegistryRepositoryMavenConfig(TypedDict, total=False):
     'MavenRepositoryConfig is maven related repository details. Provides additional configuration details for repositories of the maven format type.'
-    allow_snapshot_overwrites: bool | str | IResolvable
+    allow_snapshot_overwrites: bool | str | IResolvable | None
     'The repository with this flag will allow publishing the same snapshot versions.'
-    version_policy: str | float
+    version_policy: str | float | None
     'Version policy defines the versions that the registry will accept. Default value: "VERSION_POLICY_UNSPECIFIED" Possible values: ["VERSION_POLICY_UNSPECIFIED", "RELEASE", "SNAPSHOT"]'
 
 class ArtifactRegistryRepositoryRemoteRepositoryConfig(TypedDict, total=False):
     'Configuration specific for a Remote Repository.'
-    description: str | float
+    description: str | float | None
     'The description of the remote source.'
-    disable_upstream_validation: bool | str | IResolvable
+    disable_upstream_validation: bool | str | IResolvable | None
     'If true, the remote repository upstream and upstream credentials will not be validated.'
-    apt_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigAptRepository
+    apt_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigAptRepository | None
     'Specific settings for an Apt remote repository.'
-    common_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigCommonRepository
+    common_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigCommonRepository | None
     'Specific settings for an Artifact Registory remote repository.'
-    docker_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigDockerRepository
+    docker_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigDockerRepository | None
     'Specific settings for a Docker remote repository.'
-    maven_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigMavenRepository
+    maven_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigMavenRepository | None
     'Specific settings for a Maven remote repository.'
-    npm_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigNpmRepository
+    npm_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigNpmRepository | None
     'Specific settings for an Npm remote repository.'
-    python_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigPythonRepository
+    python_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigPythonRepository | None
     'Specific settings for a Python remote repository.'
-    upstream_credentials: ArtifactRegistryRepositoryRemoteRepositoryConfigUpstreamCredentials
+    upstream_credentials: ArtifactRegistryRepositoryRemoteRepositoryConfigUpstreamCredentials | None
     'The credentials used to access the remote repository.'
-    yum_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigYumRepository
+    yum_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigYumRepository | None
     'Specific settings for an Yum remote repository.'
 
 class ArtifactRegistryRepositoryRemoteRepositoryConfigAptRepository(TypedDict, total=False):
     'Specific settings for an Apt remote repository.'
-    public_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigAptRepositoryPublicRepository
+    public_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigAptRepositoryPublicRepository | None
     'One of the publicly available Apt repositories supported by Artifact Registry.'
 
 class ArtifactRegistryRepositoryRemoteRepositoryConfigAptRepositoryPublicRepository(TypedDict, total=False):
@@ -207,67 +207,67 @@ class ArtifactRegistryRepositoryRemoteRepositoryConfigCommonRepository(TypedDict
 
 class ArtifactRegistryRepositoryRemoteRepositoryConfigDockerRepository(TypedDict, total=False):
     'Specific settings for a Docker remote repository.'
-    public_repository: str | float
+    public_repository: str | float | None
     'Address of the remote repository. Default value: "DOCKER_HUB" Possible values: ["DOCKER_HUB"]'
-    custom_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigDockerRepositoryCustomRepository
+    custom_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigDockerRepositoryCustomRepository | None
     '[Deprecated, please use commonRepository instead] Settings for a remote repository with a custom uri.'
 
 class ArtifactRegistryRepositoryRemoteRepositoryConfigDockerRepositoryCustomRepository(TypedDict, total=False):
     '[Deprecated, please use commonRepository instead] Settings for a remote repository with a custom uri.'
-    uri: str | float
+    uri: str | float | None
     'Specific uri to the registry, e.g. \'"https://registry-1.docker.io"\''
 
 class ArtifactRegistryRepositoryRemoteRepositoryConfigMavenRepository(TypedDict, total=False):
     'Specific settings for a Maven remote repository.'
-    public_repository: str | float
+    public_repository: str | float | None
     'Address of the remote repository. Default value: "MAVEN_CENTRAL" Possible values: ["MAVEN_CENTRAL"]'
-    custom_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigMavenRepositoryCustomRepository
+    custom_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigMavenRepositoryCustomRepository | None
     '[Deprecated, please use commonRepository instead] Settings for a remote repository with a custom uri.'
 
 class ArtifactRegistryRepositoryRemoteRepositoryConfigMavenRepositoryCustomRepository(TypedDict, total=False):
     '[Deprecated, please use commonRepository instead] Settings for a remote repository with a custom uri.'
-    uri: str | float
+    uri: str | float | None
     'Specific uri to the registry, e.g. \'"https://repo.maven.apache.org/maven2"\''
 
 class ArtifactRegistryRepositoryRemoteRepositoryConfigNpmRepository(TypedDict, total=False):
     'Specific settings for an Npm remote repository.'
-    public_repository: str | float
+    public_repository: str | float | None
     'Address of the remote repository. Default value: "NPMJS" Possible values: ["NPMJS"]'
-    custom_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigNpmRepositoryCustomRepository
+    custom_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigNpmRepositoryCustomRepository | None
     '[Deprecated, please use commonRepository instead] Settings for a remote repository with a custom uri.'
 
 class ArtifactRegistryRepositoryRemoteRepositoryConfigNpmRepositoryCustomRepository(TypedDict, total=False):
     '[Deprecated, please use commonRepository instead] Settings for a remote repository with a custom uri.'
-    uri: str | float
+    uri: str | float | None
     'Specific uri to the registry, e.g. \'"https://registry.npmjs.org"\''
 
 class ArtifactRegistryRepositoryRemoteRepositoryConfigPythonRepository(TypedDict, total=False):
     'Specific settings for a Python remote repository.'
-    public_repository: str | float
+    public_repository: str | float | None
     'Address of the remote repository. Default value: "PYPI" Possible values: ["PYPI"]'
-    custom_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigPythonRepositoryCustomRepository
+    custom_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigPythonRepositoryCustomRepository | None
     '[Deprecated, please use commonRepository instead] Settings for a remote repository with a custom uri.'
 
 class ArtifactRegistryRepositoryRemoteRepositoryConfigPythonRepositoryCustomRepository(TypedDict, total=False):
     '[Deprecated, please use commonRepository instead] Settings for a remote repository with a custom uri.'
-    uri: str | float
+    uri: str | float | None
     'Specific uri to the registry, e.g. \'"https://pypi.io"\''
 
 class ArtifactRegistryRepositoryRemoteRepositoryConfigUpstreamCredentials(TypedDict, total=False):
     'The credentials used to access the remote repository.'
-    username_password_credentials: ArtifactRegistryRepositoryRemoteRepositoryConfigUpstreamCredentialsUsernamePasswordCredentials
+    username_password_credentials: ArtifactRegistryRepositoryRemoteRepositoryConfigUpstreamCredentialsUsernamePasswordCredentials | None
     'Use username and password to access the remote repository.'
 
 class ArtifactRegistryRepositoryRemoteRepositoryConfigUpstreamCredentialsUsernamePasswordCredentials(TypedDict, total=False):
     'Use username and password to access the remote repository.'
-    password_secret_version: str | float
+    password_secret_version: str | float | None
     "The Secret Manager key version that holds the password to access the remote repository. Must be in the format of 'projects/{project}/secrets/{secret}/versions/{version}'."
-    username: str | float
+    username: str | float | None
     'The username to access the remote repository.'
 
 class ArtifactRegistryRepositoryRemoteRepositoryConfigYumRepository(TypedDict, total=False):
     'Specific settings for an Yum remote repository.'
-    public_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigYumRepositoryPublicRepository
+    public_repository: ArtifactRegistryRepositoryRemoteRepositoryConfigYumRepositoryPublicRepository | None
     'One of the publicly available Yum repositories supported by Artifact Registry.'
 
 class ArtifactRegistryRepositoryRemoteRepositoryConfigYumRepositoryPublicRepository(TypedDict, total=False):
@@ -279,27 +279,27 @@ class ArtifactRegistryRepositoryRemoteRepositoryConfigYumRepositoryPublicReposit
 
 class ArtifactRegistryRepositoryTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ArtifactRegistryRepositoryVirtualRepositoryConfig(TypedDict, total=False):
     'Configuration specific for a Virtual Repository.'
-    upstream_policies: Sequence[ArtifactRegistryRepositoryVirtualRepositoryConfigUpstreamPolicies]
+    upstream_policies: Sequence[ArtifactRegistryRepositoryVirtualRepositoryConfigUpstreamPolicies] | None
     'Policies that configure the upstream artifacts distributed by the Virtual Repository. Upstream policies cannot be set on a standard repository.'
 
 class ArtifactRegistryRepositoryVirtualRepositoryConfigUpstreamPolicies(TypedDict, total=False):
     'Policies that configure the upstream artifacts distributed by the Virtual Repository. Upstream policies cannot be set on a standard repository.'
-    id: str | float
+    id: str | float | None
     'The user-provided ID of the upstream policy.'
-    priority: float | str
+    priority: float | str | None
     'Entries with a greater priority value take precedence in the pull order.'
-    repository: str | float
+    repository: str | float | None
     'A reference to the repository resource, for example: "projects/p1/locations/us-central1/repository/repo1".'
 
 class ArtifactRegistryRepositoryVulnerabilityScanningConfig(TypedDict, total=False):
     'Configuration for vulnerability scanning of artifacts stored in this repository.'
-    enablement_config: str | float
+    enablement_config: str | float | None
     'This configures whether vulnerability scanning is automatically performed for artifacts pushed to this repository. Possible values: ["INHERITED", "DISABLED"]'
 
 class ArtifactRegistryRepository(Resource):
@@ -427,7 +427,7 @@ class ArtifactRegistryRepository(Resource):
 
 class ArtifactRegistryRepositoryIamMemberCondition(TypedDict, total=False):
     'One ``condition`` block.'
-    description: str | float
+    description: str | float | None
     expression: Required[str | float]
     title: Required[str | float]
 
@@ -484,7 +484,7 @@ class ArtifactRegistryRepositoryIamMember(Resource):
 
 class CloudbuildTriggerApprovalConfig(TypedDict, total=False):
     'Configuration for manual approval to start a build invocation of this BuildTrigger. Builds created by this trigger will require approval before they execute. Any user with a Cloud Build Approver role for the project can approve a build.'
-    approval_required: bool | str | IResolvable
+    approval_required: bool | str | IResolvable | None
     'Whether or not approval is needed. If this is set on a build, it will become pending when run, and will need to be explicitly approved to start.'
 
 class CloudbuildTriggerBitbucketServerTriggerConfig(TypedDict, total=False):
@@ -495,101 +495,101 @@ class CloudbuildTriggerBitbucketServerTriggerConfig(TypedDict, total=False):
     'Key of the project that the repo is in. For example: The key for https://mybitbucket.server/projects/TEST/repos/test-repo is "TEST".'
     repo_slug: Required[str | float]
     "Slug of the repository. A repository slug is a URL-friendly version of a repository name, automatically generated by Bitbucket for use in the URL. For example, if the repository name is 'test repo', in the URL it would become 'test-repo'..."
-    pull_request: CloudbuildTriggerBitbucketServerTriggerConfigPullRequest
+    pull_request: CloudbuildTriggerBitbucketServerTriggerConfigPullRequest | None
     'Filter to match changes in pull requests.'
-    push: CloudbuildTriggerBitbucketServerTriggerConfigPush
+    push: CloudbuildTriggerBitbucketServerTriggerConfigPush | None
     'Filter to match changes in refs like branches, tags.'
 
 class CloudbuildTriggerBitbucketServerTriggerConfigPullRequest(TypedDict, total=False):
     'Filter to match changes in pull requests.'
     branch: Required[str | float]
     'Regex of branches to match. The syntax of the regular expressions accepted is the syntax accepted by RE2 and described at https://github.com/google/re2/wiki/Syntax'
-    comment_control: str | float
+    comment_control: str | float | None
     'Configure builds to run whether a repository owner or collaborator need to comment /gcbrun. Possible values: ["COMMENTS_DISABLED", "COMMENTS_ENABLED", "COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY"]'
-    invert_regex: bool | str | IResolvable
+    invert_regex: bool | str | IResolvable | None
     'If true, branches that do NOT match the git_ref will trigger a build.'
 
 class CloudbuildTriggerBitbucketServerTriggerConfigPush(TypedDict, total=False):
     'Filter to match changes in refs like branches, tags.'
-    branch: str | float
+    branch: str | float | None
     'Regex of branches to match. Specify only one of branch or tag.'
-    invert_regex: bool | str | IResolvable
+    invert_regex: bool | str | IResolvable | None
     'When true, only trigger a build if the revision regex does NOT match the gitRef regex.'
-    tag: str | float
+    tag: str | float | None
     'Regex of tags to match. Specify only one of branch or tag.'
 
 class CloudbuildTriggerBuild(TypedDict, total=False):
     'Contents of the build template. Either a filename or build template must be provided.'
-    images: Sequence[str | float] | IResolvable | NestedReference
+    images: Sequence[str | float] | IResolvable | NestedReference | None
     "A list of images to be pushed upon the successful completion of all build steps. The images are pushed using the builder service account's credentials. The digests of the pushed images will be stored in the Build resource's results field..."
-    logs_bucket: str | float
+    logs_bucket: str | float | None
     'Google Cloud Storage bucket where logs should be written. Logs file names will be of the format ${logsBucket}/log-${build_id}.txt.'
-    queue_ttl: str | float
+    queue_ttl: str | float | None
     'TTL in queue for this build. If provided and the build is enqueued longer than this value, the build will expire and the build status will be EXPIRED. The TTL starts ticking from createTime. A duration in seconds with up to nine fraction...'
-    substitutions: Mapping[str, str | float] | IResolvable | NestedReference
+    substitutions: Mapping[str, str | float] | IResolvable | NestedReference | None
     'Substitutions data for Build resource.'
-    tags: Sequence[str | float] | IResolvable | NestedReference
+    tags: Sequence[str | float] | IResolvable | NestedReference | None
     'Tags for annotation of a Build. These are not docker tags.'
-    timeout: str | float
+    timeout: str | float | None
     'Amount of time that this build should be allowed to run, to second granularity. If this amount of time elapses, work on the build will cease and the build status will be TIMEOUT. This timeout must be equal to or greater than the sum of t...'
-    artifacts: CloudbuildTriggerBuildArtifacts
+    artifacts: CloudbuildTriggerBuildArtifacts | None
     'Artifacts produced by the build that should be uploaded upon successful completion of all build steps.'
-    available_secrets: CloudbuildTriggerBuildAvailableSecrets
+    available_secrets: CloudbuildTriggerBuildAvailableSecrets | None
     'Secrets and secret environment variables.'
-    options: CloudbuildTriggerBuildOptions
+    options: CloudbuildTriggerBuildOptions | None
     'Special options for this build.'
-    secret: Sequence[CloudbuildTriggerBuildSecret]
+    secret: Sequence[CloudbuildTriggerBuildSecret] | None
     'Secrets to decrypt using Cloud Key Management Service.'
-    source: CloudbuildTriggerBuildSource
+    source: CloudbuildTriggerBuildSource | None
     "The location of the source files to build. One of 'storageSource' or 'repoSource' must be provided."
     step: Required[Sequence[CloudbuildTriggerBuildStep]]
     'The operations to be performed on the workspace.'
 
 class CloudbuildTriggerBuildArtifacts(TypedDict, total=False):
     'Artifacts produced by the build that should be uploaded upon successful completion of all build steps.'
-    images: Sequence[str | float] | IResolvable | NestedReference
+    images: Sequence[str | float] | IResolvable | NestedReference | None
     "A list of images to be pushed upon the successful completion of all build steps. The images will be pushed using the builder service account's credentials. The digests of the pushed images will be stored in the Build resource's results f..."
-    maven_artifacts: Sequence[CloudbuildTriggerBuildArtifactsMavenArtifacts]
+    maven_artifacts: Sequence[CloudbuildTriggerBuildArtifactsMavenArtifacts] | None
     "A Maven artifact to upload to Artifact Registry upon successful completion of all build steps. The location and generation of the uploaded objects will be stored in the Build resource's results field. If any objects fail to be pushed, th..."
-    npm_packages: Sequence[CloudbuildTriggerBuildArtifactsNpmPackages]
+    npm_packages: Sequence[CloudbuildTriggerBuildArtifactsNpmPackages] | None
     "Npm package to upload to Artifact Registry upon successful completion of all build steps. The location and generation of the uploaded objects will be stored in the Build resource's results field. If any objects fail to be pushed, the bui..."
-    objects: CloudbuildTriggerBuildArtifactsObjects
+    objects: CloudbuildTriggerBuildArtifactsObjects | None
     "A list of objects to be uploaded to Cloud Storage upon successful completion of all build steps. Files in the workspace matching specified paths globs will be uploaded to the Cloud Storage location using the builder service account's cre..."
-    python_packages: Sequence[CloudbuildTriggerBuildArtifactsPythonPackages]
+    python_packages: Sequence[CloudbuildTriggerBuildArtifactsPythonPackages] | None
     'Python package to upload to Artifact Registry upon successful completion of all build steps. A package can encapsulate multiple objects to be uploaded to a single repository. The location and generation of the uploaded objects will be st...'
 
 class CloudbuildTriggerBuildArtifactsMavenArtifacts(TypedDict, total=False):
     "A Maven artifact to upload to Artifact Registry upon successful completion of all build steps. The location and generation of the uploaded objects will be stored in the Build resource's results field. If any objects fail to be pushed, th..."
-    artifact_id: str | float
+    artifact_id: str | float | None
     'Maven artifactId value used when uploading the artifact to Artifact Registry.'
-    group_id: str | float
+    group_id: str | float | None
     'Maven groupId value used when uploading the artifact to Artifact Registry.'
-    path: str | float
+    path: str | float | None
     "Path to an artifact in the build's workspace to be uploaded to Artifact Registry. This can be either an absolute path, e.g. /workspace/my-app/target/my-app-1.0.SNAPSHOT.jar or a relative path from /workspace, e.g. my-app/target/my-app-1...."
-    repository: str | float
+    repository: str | float | None
     'Artifact Registry repository, in the form "https://$REGION-maven.pkg.dev/$PROJECT/$REPOSITORY" Artifact in the workspace specified by path will be uploaded to Artifact Registry with this location as a prefix.'
-    version: str | float
+    version: str | float | None
     'Maven version value used when uploading the artifact to Artifact Registry.'
 
 class CloudbuildTriggerBuildArtifactsNpmPackages(TypedDict, total=False):
     "Npm package to upload to Artifact Registry upon successful completion of all build steps. The location and generation of the uploaded objects will be stored in the Build resource's results field. If any objects fail to be pushed, the bui..."
-    package_path: str | float
+    package_path: str | float | None
     'Path to the package.json. e.g. workspace/path/to/package'
-    repository: str | float
+    repository: str | float | None
     'Artifact Registry repository, in the form "https://$REGION-npm.pkg.dev/$PROJECT/$REPOSITORY" Npm package in the workspace specified by path will be zipped and uploaded to Artifact Registry with this location as a prefix.'
 
 class CloudbuildTriggerBuildArtifactsObjects(TypedDict, total=False):
     "A list of objects to be uploaded to Cloud Storage upon successful completion of all build steps. Files in the workspace matching specified paths globs will be uploaded to the Cloud Storage location using the builder service account's cre..."
-    location: str | float
+    location: str | float | None
     'Cloud Storage bucket and optional object path, in the form "gs://bucket/path/to/somewhere/". Files in the workspace matching any path pattern will be uploaded to Cloud Storage with this location as a prefix.'
-    paths: Sequence[str | float] | IResolvable | NestedReference
+    paths: Sequence[str | float] | IResolvable | NestedReference | None
     "Path globs used to match files in the build's workspace."
 
 class CloudbuildTriggerBuildArtifactsPythonPackages(TypedDict, total=False):
     'Python package to upload to Artifact Registry upon successful completion of all build steps. A package can encapsulate multiple objects to be uploaded to a single repository. The location and generation of the uploaded objects will be st...'
-    paths: Sequence[str | float] | IResolvable | NestedReference
+    paths: Sequence[str | float] | IResolvable | NestedReference | None
     "Path globs used to match files in the build's workspace. For Python/ Twine, this is usually dist/*, and sometimes additionally an .asc file."
-    repository: str | float
+    repository: str | float | None
     'Artifact Registry repository, in the form "https://$REGION-python.pkg.dev/$PROJECT/$REPOSITORY" Files in the workspace matching any path pattern will be uploaded to Artifact Registry with this location as a prefix.'
 
 class CloudbuildTriggerBuildAvailableSecrets(TypedDict, total=False):
@@ -606,109 +606,109 @@ class CloudbuildTriggerBuildAvailableSecretsSecretManager(TypedDict, total=False
 
 class CloudbuildTriggerBuildOptions(TypedDict, total=False):
     'Special options for this build.'
-    disk_size_gb: float | str
+    disk_size_gb: float | str | None
     'Requested disk size for the VM that runs the build. Note that this is NOT "disk free"; some of the space will be used by the operating system and build utilities. Also note that this is the minimum disk size that will be allocated for th...'
-    dynamic_substitutions: bool | str | IResolvable
+    dynamic_substitutions: bool | str | IResolvable | None
     'Option to specify whether or not to apply bash style string operations to the substitutions. NOTE this is always enabled for triggered builds and cannot be overridden in the build configuration file.'
-    env: Sequence[str | float] | IResolvable | NestedReference
+    env: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of global environment variable definitions that will exist for all build steps in this build. If a variable is defined in both globally and in a build step, the variable will use the build step value. The elements are of the form...'
-    log_streaming_option: str | float
+    log_streaming_option: str | float | None
     'Option to define build log streaming behavior to Google Cloud Storage. Possible values: ["STREAM_DEFAULT", "STREAM_ON", "STREAM_OFF"]'
-    logging: str | float
+    logging: str | float | None
     'Option to specify the logging mode, which determines if and where build logs are stored. Possible values: ["LOGGING_UNSPECIFIED", "LEGACY", "GCS_ONLY", "STACKDRIVER_ONLY", "CLOUD_LOGGING_ONLY", "NONE"]'
-    machine_type: str | float
+    machine_type: str | float | None
     'Compute Engine machine type on which to run the build.'
-    requested_verify_option: str | float
+    requested_verify_option: str | float | None
     'Requested verifiability options. Possible values: ["NOT_VERIFIED", "VERIFIED"]'
-    secret_env: Sequence[str | float] | IResolvable | NestedReference
+    secret_env: Sequence[str | float] | IResolvable | NestedReference | None
     "A list of global environment variables, which are encrypted using a Cloud Key Management Service crypto key. These values must be specified in the build's Secret. These variables will be available to all build steps in this build."
-    source_provenance_hash: Sequence[str | float] | IResolvable | NestedReference
+    source_provenance_hash: Sequence[str | float] | IResolvable | NestedReference | None
     'Requested hash for SourceProvenance. Possible values: ["NONE", "SHA256", "MD5"]'
-    substitution_option: str | float
+    substitution_option: str | float | None
     'Option to specify behavior when there is an error in the substitution checks. NOTE this is always set to ALLOW_LOOSE for triggered builds and cannot be overridden in the build configuration file. Possible values: ["MUST_MATCH", "ALLOW_LO...'
-    worker_pool: str | float
+    worker_pool: str | float | None
     'Option to specify a WorkerPool for the build. Format projects/{project}/workerPools/{workerPool} This field is experimental.'
-    volumes: Sequence[CloudbuildTriggerBuildOptionsVolumes]
+    volumes: Sequence[CloudbuildTriggerBuildOptionsVolumes] | None
     'Global list of volumes to mount for ALL build steps Each volume is created as an empty volume prior to starting the build process. Upon completion of the build, volumes and their contents are discarded. Global volume names and paths cann...'
 
 class CloudbuildTriggerBuildOptionsVolumes(TypedDict, total=False):
     'Global list of volumes to mount for ALL build steps Each volume is created as an empty volume prior to starting the build process. Upon completion of the build, volumes and their contents are discarded. Global volume names and paths cann...'
-    name: str | float
+    name: str | float | None
     'Name of the volume to mount. Volume names must be unique per build step and must be valid names for Docker volumes. Each named volume must be used by at least two build steps.'
-    path: str | float
+    path: str | float | None
     'Path at which to mount the volume. Paths must be absolute and cannot conflict with other volume paths on the same build step or with certain reserved volume paths.'
 
 class CloudbuildTriggerBuildSecret(TypedDict, total=False):
     'Secrets to decrypt using Cloud Key Management Service.'
     kms_key_name: Required[str | float]
     'Cloud KMS key name to use to decrypt these envs.'
-    secret_env: Mapping[str, str | float] | IResolvable | NestedReference
+    secret_env: Mapping[str, str | float] | IResolvable | NestedReference | None
     "Map of environment variable name to its encrypted value. Secret environment variables must be unique across all of a build's secrets, and must be used by at least one build step. Values can be at most 64 KB in size. There can be at most..."
 
 class CloudbuildTriggerBuildSource(TypedDict, total=False):
     "The location of the source files to build. One of 'storageSource' or 'repoSource' must be provided."
-    repo_source: CloudbuildTriggerBuildSourceRepoSource
+    repo_source: CloudbuildTriggerBuildSourceRepoSource | None
     'Location of the source in a Google Cloud Source Repository.'
-    storage_source: CloudbuildTriggerBuildSourceStorageSource
+    storage_source: CloudbuildTriggerBuildSourceStorageSource | None
     'Location of the source in an archive file in Google Cloud Storage.'
 
 class CloudbuildTriggerBuildSourceRepoSource(TypedDict, total=False):
     'Location of the source in a Google Cloud Source Repository.'
-    branch_name: str | float
+    branch_name: str | float | None
     'Regex matching branches to build. Exactly one a of branch name, tag, or commit SHA must be provided. The syntax of the regular expressions accepted is the syntax accepted by RE2 and described at https://github.com/google/re2/wiki/Syntax'
-    commit_sha: str | float
+    commit_sha: str | float | None
     'Explicit commit SHA to build. Exactly one a of branch name, tag, or commit SHA must be provided.'
-    dir: str | float
+    dir: str | float | None
     "Directory, relative to the source root, in which to run the build. This must be a relative path. If a step's dir is specified and is an absolute path, this value is ignored for that step's execution."
-    invert_regex: bool | str | IResolvable
+    invert_regex: bool | str | IResolvable | None
     'Only trigger a build if the revision regex does NOT match the revision regex.'
-    project_id: str | float
+    project_id: str | float | None
     'ID of the project that owns the Cloud Source Repository. If omitted, the project ID requesting the build is assumed.'
     repo_name: Required[str | float]
     'Name of the Cloud Source Repository.'
-    substitutions: Mapping[str, str | float] | IResolvable | NestedReference
+    substitutions: Mapping[str, str | float] | IResolvable | NestedReference | None
     'Substitutions to use in a triggered build. Should only be used with triggers.run'
-    tag_name: str | float
+    tag_name: str | float | None
     'Regex matching tags to build. Exactly one a of branch name, tag, or commit SHA must be provided. The syntax of the regular expressions accepted is the syntax accepted by RE2 and described at https://github.com/google/re2/wiki/Syntax'
 
 class CloudbuildTriggerBuildSourceStorageSource(TypedDict, total=False):
     'Location of the source in an archive file in Google Cloud Storage.'
     bucket: Required[str | float]
     'Google Cloud Storage bucket containing the source.'
-    generation: str | float
+    generation: str | float | None
     'Google Cloud Storage generation for the object. If the generation is omitted, the latest generation will be used'
     object: Required[str | float]
     'Google Cloud Storage object containing the source. This object must be a gzipped archive file (.tar.gz) containing source to build.'
 
 class CloudbuildTriggerBuildStep(TypedDict, total=False):
     'The operations to be performed on the workspace.'
-    allow_exit_codes: Sequence[float | str] | IResolvable | NestedReference
+    allow_exit_codes: Sequence[float | str] | IResolvable | NestedReference | None
     "Allow this build step to fail without failing the entire build if and only if the exit code is one of the specified codes. If 'allowFailure' is also specified, this field will take precedence."
-    allow_failure: bool | str | IResolvable
+    allow_failure: bool | str | IResolvable | None
     'Allow this build step to fail without failing the entire build. If false, the entire build will fail if this step fails. Otherwise, the build will succeed, but this step will still have a failure status. Error information will be reporte...'
-    args: Sequence[str | float] | IResolvable | NestedReference
+    args: Sequence[str | float] | IResolvable | NestedReference | None
     "A list of arguments that will be presented to the step when it is started. If the image used to run the step's container has an entrypoint, the args are used as arguments to that entrypoint. If the image does not define an entrypoint, th..."
-    dir: str | float
+    dir: str | float | None
     "Working directory to use when running this step's container. If this value is a relative path, it is relative to the build's working directory. If this value is absolute, it may be outside the build's working directory, in which case the..."
-    entrypoint: str | float
+    entrypoint: str | float | None
     "Entrypoint to be used instead of the build step image's default entrypoint. If unset, the image's default entrypoint is used"
-    env: Sequence[str | float] | IResolvable | NestedReference
+    env: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of environment variable definitions to be used when running a step. The elements are of the form "KEY=VALUE" for the environment variable "KEY" being given the value "VALUE".'
-    id: str | float
+    id: str | float | None
     "Unique identifier for this build step, used in 'wait_for' to reference this build step as a dependency."
     name: Required[str | float]
     "The name of the container image that will run this particular build step. If the image is available in the host's Docker daemon's cache, it will be run directly. If not, the host will attempt to pull the image first, using the builder se..."
-    script: str | float
+    script: str | float | None
     'A shell script to be executed in the step. When script is provided, the user cannot specify the entrypoint or args.'
-    secret_env: Sequence[str | float] | IResolvable | NestedReference
+    secret_env: Sequence[str | float] | IResolvable | NestedReference | None
     "A list of environment variables which are encrypted using a Cloud Key Management Service crypto key. These values must be specified in the build's 'Secret'."
-    timeout: str | float
+    timeout: str | float | None
     'Time limit for executing this build step. If not defined, the step has no time limit and will be allowed to continue to run until either it completes or the build itself times out.'
-    timing: str | float
+    timing: str | float | None
     'Output only. Stores timing information for executing this build step.'
-    wait_for: Sequence[str | float] | IResolvable | NestedReference
+    wait_for: Sequence[str | float] | IResolvable | NestedReference | None
     "The ID(s) of the step(s) that this build step depends on. This build step will not start until all the build steps in 'wait_for' have completed successfully. If 'wait_for' is empty, this build step will start when all previous build step..."
-    volumes: Sequence[CloudbuildTriggerBuildStepVolumes]
+    volumes: Sequence[CloudbuildTriggerBuildStepVolumes] | None
     'List of volumes to mount into the build step. Each volume is created as an empty volume prior to execution of the build step. Upon completion of the build, volumes and their contents are discarded. Using a named volume in only one step i...'
 
 class CloudbuildTriggerBuildStepVolumes(TypedDict, total=False):
@@ -720,122 +720,122 @@ class CloudbuildTriggerBuildStepVolumes(TypedDict, total=False):
 
 class CloudbuildTriggerGitFileSource(TypedDict, total=False):
     'The file source describing the local or remote Build template.'
-    bitbucket_server_config: str | float
+    bitbucket_server_config: str | float | None
     'The full resource name of the bitbucket server config. Format: projects/{project}/locations/{location}/bitbucketServerConfigs/{id}.'
-    github_enterprise_config: str | float
+    github_enterprise_config: str | float | None
     'The full resource name of the github enterprise config. Format: projects/{project}/locations/{location}/githubEnterpriseConfigs/{id}. projects/{project}/githubEnterpriseConfigs/{id}.'
     path: Required[str | float]
     'The path of the file, with the repo root as the root of the path.'
     repo_type: Required[str | float]
     'The type of the repo, since it may not be explicit from the repo field (e.g from a URL). Values can be UNKNOWN, CLOUD_SOURCE_REPOSITORIES, GITHUB, BITBUCKET_SERVER Possible values: ["UNKNOWN", "CLOUD_SOURCE_REPOSITORIES", "GITHUB", "BITB...'
-    repository: str | float
+    repository: str | float | None
     'The fully qualified resource name of the Repo API repository. The fully qualified resource name of the Repo API repository. If unspecified, the repo from which the trigger invocation originated is assumed to be the repo from which to rea...'
-    revision: str | float
+    revision: str | float | None
     'The branch, tag, arbitrary ref, or SHA version of the repo to use when resolving the filename (optional). This field respects the same syntax/resolution as described here: https://git-scm.com/docs/gitrevisions If unspecified, the revisio...'
-    uri: str | float
+    uri: str | float | None
     'The URI of the repo (optional). If unspecified, the repo from which the trigger invocation originated is assumed to be the repo from which to read the specified path.'
 
 class CloudbuildTriggerGithub(TypedDict, total=False):
     "Describes the configuration of a trigger that creates a build whenever a GitHub event is received. One of 'trigger_template', 'github', 'pubsub_config' or 'webhook_config' must be provided."
-    enterprise_config_resource_name: str | float
+    enterprise_config_resource_name: str | float | None
     'The resource name of the github enterprise config that should be applied to this installation. For example: "projects/{$projectId}/locations/{$locationId}/githubEnterpriseConfigs/{$configId}"'
-    name: str | float
+    name: str | float | None
     'Name of the repository. For example: The name for https://github.com/googlecloudplatform/cloud-builders is "cloud-builders".'
-    owner: str | float
+    owner: str | float | None
     'Owner of the repository. For example: The owner for https://github.com/googlecloudplatform/cloud-builders is "googlecloudplatform".'
-    pull_request: CloudbuildTriggerGithubPullRequest
+    pull_request: CloudbuildTriggerGithubPullRequest | None
     "filter to match changes in pull requests. Specify only one of 'pull_request' or 'push'."
-    push: CloudbuildTriggerGithubPush
+    push: CloudbuildTriggerGithubPush | None
     "filter to match changes in refs, like branches or tags. Specify only one of 'pull_request' or 'push'."
 
 class CloudbuildTriggerGithubPullRequest(TypedDict, total=False):
     "filter to match changes in pull requests. Specify only one of 'pull_request' or 'push'."
     branch: Required[str | float]
     'Regex of branches to match.'
-    comment_control: str | float
+    comment_control: str | float | None
     'Whether to block builds on a "/gcbrun" comment from a repository owner or collaborator. Possible values: ["COMMENTS_DISABLED", "COMMENTS_ENABLED", "COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY"]'
-    invert_regex: bool | str | IResolvable
+    invert_regex: bool | str | IResolvable | None
     'If true, branches that do NOT match the git_ref will trigger a build.'
 
 class CloudbuildTriggerGithubPush(TypedDict, total=False):
     "filter to match changes in refs, like branches or tags. Specify only one of 'pull_request' or 'push'."
-    branch: str | float
+    branch: str | float | None
     'Regex of branches to match. Specify only one of branch or tag.'
-    invert_regex: bool | str | IResolvable
+    invert_regex: bool | str | IResolvable | None
     'When true, only trigger a build if the revision regex does NOT match the git_ref regex.'
-    tag: str | float
+    tag: str | float | None
     'Regex of tags to match. Specify only one of branch or tag.'
 
 class CloudbuildTriggerPubsubConfig(TypedDict, total=False):
     "PubsubConfig describes the configuration of a trigger that creates a build whenever a Pub/Sub message is published. One of 'trigger_template', 'github', 'pubsub_config' 'webhook_config' or 'source_to_build' must be provided."
-    service_account_email: str | float
+    service_account_email: str | float | None
     'Service account that will make the push request.'
     topic: Required[str | float]
     'The name of the topic from which this subscription is receiving messages.'
 
 class CloudbuildTriggerRepositoryEventConfig(TypedDict, total=False):
     'The configuration of a trigger that creates a build whenever an event from Repo API is received.'
-    repository: str | float
+    repository: str | float | None
     'The resource name of the Repo API resource.'
-    pull_request: CloudbuildTriggerRepositoryEventConfigPullRequest
+    pull_request: CloudbuildTriggerRepositoryEventConfigPullRequest | None
     'Contains filter properties for matching Pull Requests.'
-    push: CloudbuildTriggerRepositoryEventConfigPush
+    push: CloudbuildTriggerRepositoryEventConfigPush | None
     'Contains filter properties for matching git pushes.'
 
 class CloudbuildTriggerRepositoryEventConfigPullRequest(TypedDict, total=False):
     'Contains filter properties for matching Pull Requests.'
-    branch: str | float
+    branch: str | float | None
     'Regex of branches to match. The syntax of the regular expressions accepted is the syntax accepted by RE2 and described at https://github.com/google/re2/wiki/Syntax'
-    comment_control: str | float
+    comment_control: str | float | None
     'Configure builds to run whether a repository owner or collaborator need to comment \'/gcbrun\'. Possible values: ["COMMENTS_DISABLED", "COMMENTS_ENABLED", "COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY"]'
-    invert_regex: bool | str | IResolvable
+    invert_regex: bool | str | IResolvable | None
     'If true, branches that do NOT match the git_ref will trigger a build.'
 
 class CloudbuildTriggerRepositoryEventConfigPush(TypedDict, total=False):
     'Contains filter properties for matching git pushes.'
-    branch: str | float
+    branch: str | float | None
     'Regex of branches to match. The syntax of the regular expressions accepted is the syntax accepted by RE2 and described at https://github.com/google/re2/wiki/Syntax'
-    invert_regex: bool | str | IResolvable
+    invert_regex: bool | str | IResolvable | None
     'If true, only trigger a build if the revision regex does NOT match the git_ref regex.'
-    tag: str | float
+    tag: str | float | None
     'Regex of tags to match. The syntax of the regular expressions accepted is the syntax accepted by RE2 and described at https://github.com/google/re2/wiki/Syntax'
 
 class CloudbuildTriggerSourceToBuild(TypedDict, total=False):
     'The repo and ref of the repository from which to build. This field is used only for those triggers that do not respond to SCM events. Triggers that respond to such events build source at whatever commit caused the event. This field is cu...'
-    bitbucket_server_config: str | float
+    bitbucket_server_config: str | float | None
     'The full resource name of the bitbucket server config. Format: projects/{project}/locations/{location}/bitbucketServerConfigs/{id}.'
-    github_enterprise_config: str | float
+    github_enterprise_config: str | float | None
     'The full resource name of the github enterprise config. Format: projects/{project}/locations/{location}/githubEnterpriseConfigs/{id}. projects/{project}/githubEnterpriseConfigs/{id}.'
     ref: Required[str | float]
     'The branch or tag to use. Must start with "refs/" (required).'
     repo_type: Required[str | float]
     'The type of the repo, since it may not be explicit from the repo field (e.g from a URL). Values can be UNKNOWN, CLOUD_SOURCE_REPOSITORIES, GITHUB, BITBUCKET_SERVER Possible values: ["UNKNOWN", "CLOUD_SOURCE_REPOSITORIES", "GITHUB", "BITB...'
-    repository: str | float
+    repository: str | float | None
     'The qualified resource name of the Repo API repository. Either uri or repository can be specified and is required.'
-    uri: str | float
+    uri: str | float | None
     'The URI of the repo.'
 
 class CloudbuildTriggerTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class CloudbuildTriggerTriggerTemplate(TypedDict, total=False):
     'Template describing the types of source changes to trigger a build. Branch and tag names in trigger templates are interpreted as regular expressions. Any branch or tag change that matches that regular expression will trigger a build. One...'
-    branch_name: str | float
+    branch_name: str | float | None
     'Name of the branch to build. Exactly one a of branch name, tag, or commit SHA must be provided. This field is a regular expression.'
-    commit_sha: str | float
+    commit_sha: str | float | None
     'Explicit commit SHA to build. Exactly one of a branch name, tag, or commit SHA must be provided.'
-    dir: str | float
+    dir: str | float | None
     "Directory, relative to the source root, in which to run the build. This must be a relative path. If a step's dir is specified and is an absolute path, this value is ignored for that step's execution."
-    invert_regex: bool | str | IResolvable
+    invert_regex: bool | str | IResolvable | None
     'Only trigger a build if the revision regex does NOT match the revision regex.'
-    project_id: str | float
+    project_id: str | float | None
     'ID of the project that owns the Cloud Source Repository. If omitted, the project ID requesting the build is assumed.'
-    repo_name: str | float
+    repo_name: str | float | None
     'Name of the Cloud Source Repository. If omitted, the name "default" is assumed.'
-    tag_name: str | float
+    tag_name: str | float | None
     'Name of the tag to build. Exactly one of a branch name, tag, or commit SHA must be provided. This field is a regular expression.'
 
 class CloudbuildTriggerWebhookConfig(TypedDict, total=False):
@@ -1022,7 +1022,7 @@ class Cloudbuildv2ConnectionBitbucketDataCenterConfig(TypedDict, total=False):
     'Configuration for connections to Bitbucket Data Center.'
     host_uri: Required[str | float]
     'The URI of the Bitbucket Data Center host this connection is for.'
-    ssl_ca: str | float
+    ssl_ca: str | float | None
     'SSL certificate to use for requests to the Bitbucket Data Center.'
     webhook_secret_secret_version: Required[str | float]
     "Required. Immutable. SecretManager resource containing the webhook secret used to verify webhook events, formatted as 'projects/*/secrets/*/versions/*'."
@@ -1030,7 +1030,7 @@ class Cloudbuildv2ConnectionBitbucketDataCenterConfig(TypedDict, total=False):
     "Required. A http access token with the 'REPO_ADMIN' scope access."
     read_authorizer_credential: Required[Cloudbuildv2ConnectionBitbucketDataCenterConfigReadAuthorizerCredential]
     "Required. A http access token with the 'REPO_READ' access."
-    service_directory_config: Cloudbuildv2ConnectionBitbucketDataCenterConfigServiceDirectoryConfig
+    service_directory_config: Cloudbuildv2ConnectionBitbucketDataCenterConfigServiceDirectoryConfig | None
     'Configuration for using Service Directory to privately connect to a Bitbucket Data Center. This should only be set if the Bitbucket Data Center is hosted on-premises and not reachable by public internet. If this field is left empty, call...'
 
 class Cloudbuildv2ConnectionBitbucketDataCenterConfigAuthorizerCredential(TypedDict, total=False):
@@ -1050,33 +1050,33 @@ class Cloudbuildv2ConnectionBitbucketDataCenterConfigServiceDirectoryConfig(Type
 
 class Cloudbuildv2ConnectionGithubConfig(TypedDict, total=False):
     'Configuration for connections to github.com.'
-    app_installation_id: float | str
+    app_installation_id: float | str | None
     'GitHub App installation id.'
-    authorizer_credential: Cloudbuildv2ConnectionGithubConfigAuthorizerCredential
+    authorizer_credential: Cloudbuildv2ConnectionGithubConfigAuthorizerCredential | None
     'OAuth credential of the account that authorized the Cloud Build GitHub App. It is recommended to use a robot account instead of a human user account. The OAuth token must be tied to the Cloud Build GitHub App.'
 
 class Cloudbuildv2ConnectionGithubConfigAuthorizerCredential(TypedDict, total=False):
     'OAuth credential of the account that authorized the Cloud Build GitHub App. It is recommended to use a robot account instead of a human user account. The OAuth token must be tied to the Cloud Build GitHub App.'
-    oauth_token_secret_version: str | float
+    oauth_token_secret_version: str | float | None
     "A SecretManager resource containing the OAuth token that authorizes the Cloud Build connection. Format: 'projects/*/secrets/*/versions/*'."
 
 class Cloudbuildv2ConnectionGithubEnterpriseConfig(TypedDict, total=False):
     'Configuration for connections to an instance of GitHub Enterprise.'
-    app_id: float | str
+    app_id: float | str | None
     'Id of the GitHub App created from the manifest.'
-    app_installation_id: float | str
+    app_installation_id: float | str | None
     'ID of the installation of the GitHub App.'
-    app_slug: str | float
+    app_slug: str | float | None
     'The URL-friendly name of the GitHub App.'
     host_uri: Required[str | float]
     'Required. The URI of the GitHub Enterprise host this connection is for.'
-    private_key_secret_version: str | float
+    private_key_secret_version: str | float | None
     "SecretManager resource containing the private key of the GitHub App, formatted as 'projects/*/secrets/*/versions/*'."
-    ssl_ca: str | float
+    ssl_ca: str | float | None
     'SSL certificate to use for requests to GitHub Enterprise.'
-    webhook_secret_secret_version: str | float
+    webhook_secret_secret_version: str | float | None
     "SecretManager resource containing the webhook secret of the GitHub App, formatted as 'projects/*/secrets/*/versions/*'."
-    service_directory_config: Cloudbuildv2ConnectionGithubEnterpriseConfigServiceDirectoryConfig
+    service_directory_config: Cloudbuildv2ConnectionGithubEnterpriseConfigServiceDirectoryConfig | None
     'Configuration for using Service Directory to privately connect to a GitHub Enterprise server. This should only be set if the GitHub Enterprise server is hosted on-premises and not reachable by public internet. If this field is left empty...'
 
 class Cloudbuildv2ConnectionGithubEnterpriseConfigServiceDirectoryConfig(TypedDict, total=False):
@@ -1086,9 +1086,9 @@ class Cloudbuildv2ConnectionGithubEnterpriseConfigServiceDirectoryConfig(TypedDi
 
 class Cloudbuildv2ConnectionGitlabConfig(TypedDict, total=False):
     'Configuration for connections to gitlab.com or an instance of GitLab Enterprise.'
-    host_uri: str | float
+    host_uri: str | float | None
     'The URI of the GitLab Enterprise host this connection is for. If not specified, the default value is https://gitlab.com.'
-    ssl_ca: str | float
+    ssl_ca: str | float | None
     'SSL certificate to use for requests to GitLab Enterprise.'
     webhook_secret_secret_version: Required[str | float]
     "Required. Immutable. SecretManager resource containing the webhook secret of a GitLab Enterprise project, formatted as 'projects/*/secrets/*/versions/*'."
@@ -1096,7 +1096,7 @@ class Cloudbuildv2ConnectionGitlabConfig(TypedDict, total=False):
     "Required. A GitLab personal access token with the 'api' scope access."
     read_authorizer_credential: Required[Cloudbuildv2ConnectionGitlabConfigReadAuthorizerCredential]
     "Required. A GitLab personal access token with the minimum 'read_api' scope access."
-    service_directory_config: Cloudbuildv2ConnectionGitlabConfigServiceDirectoryConfig
+    service_directory_config: Cloudbuildv2ConnectionGitlabConfigServiceDirectoryConfig | None
     'Configuration for using Service Directory to privately connect to a GitLab Enterprise server. This should only be set if the GitLab Enterprise server is hosted on-premises and not reachable by public internet. If this field is left empty...'
 
 class Cloudbuildv2ConnectionGitlabConfigAuthorizerCredential(TypedDict, total=False):
@@ -1116,9 +1116,9 @@ class Cloudbuildv2ConnectionGitlabConfigServiceDirectoryConfig(TypedDict, total=
 
 class Cloudbuildv2ConnectionTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class Cloudbuildv2Connection(Resource):
     """``google_cloudbuildv2_connection`` (resource), checked against the pinned schema when constructed.
@@ -1217,8 +1217,8 @@ class Cloudbuildv2Connection(Resource):
 
 class Cloudbuildv2RepositoryTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
+    create: str | float | None
+    delete: str | float | None
 
 class Cloudbuildv2Repository(Resource):
     """``google_cloudbuildv2_repository`` (resource), checked against the pinned schema when constructed.
@@ -1291,9 +1291,9 @@ class Cloudbuildv2Repository(Resource):
 
 class ComputeAddressTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeAddress(Resource):
     """``google_compute_address`` (resource), checked against the pinned schema when constructed.
@@ -1420,28 +1420,28 @@ class ComputeAddress(Resource):
 
 class ComputeAutoscalerAutoscalingPolicy(TypedDict, total=False):
     'The configuration parameters for the autoscaling algorithm. You can define one or more of the policies for an autoscaler: cpuUtilization, customMetricUtilizations, and loadBalancingUtilization. If none of these are specified, the default...'
-    cooldown_period: float | str
+    cooldown_period: float | str | None
     'The number of seconds that the autoscaler should wait before it starts collecting information from a new instance. This prevents the autoscaler from collecting information when the instance is initializing, during which the collected usa...'
     max_replicas: Required[float | str]
     'The maximum number of instances that the autoscaler can scale up to. This is required when creating or updating an autoscaler. The maximum number of replicas should not be lower than minimal number of replicas.'
     min_replicas: Required[float | str]
     'The minimum number of replicas that the autoscaler can scale down to. This cannot be less than 0. If not provided, autoscaler will choose a default value depending on maximum number of instances allowed.'
-    mode: str | float
+    mode: str | float | None
     'Defines operating mode for this policy.'
-    cpu_utilization: ComputeAutoscalerAutoscalingPolicyCpuUtilization
+    cpu_utilization: ComputeAutoscalerAutoscalingPolicyCpuUtilization | None
     'Defines the CPU utilization policy that allows the autoscaler to scale based on the average CPU utilization of a managed instance group.'
-    load_balancing_utilization: ComputeAutoscalerAutoscalingPolicyLoadBalancingUtilization
+    load_balancing_utilization: ComputeAutoscalerAutoscalingPolicyLoadBalancingUtilization | None
     'Configuration parameters of autoscaling based on a load balancer.'
-    metric: Sequence[ComputeAutoscalerAutoscalingPolicyMetric]
+    metric: Sequence[ComputeAutoscalerAutoscalingPolicyMetric] | None
     'Configuration parameters of autoscaling based on a custom metric.'
-    scale_in_control: ComputeAutoscalerAutoscalingPolicyScaleInControl
+    scale_in_control: ComputeAutoscalerAutoscalingPolicyScaleInControl | None
     'Defines scale in controls to reduce the risk of response latency and outages due to abrupt scale-in events'
-    scaling_schedules: Sequence[ComputeAutoscalerAutoscalingPolicyScalingSchedules]
+    scaling_schedules: Sequence[ComputeAutoscalerAutoscalingPolicyScalingSchedules] | None
     'Scaling schedules defined for an autoscaler. Multiple schedules can be set on an autoscaler and they can overlap.'
 
 class ComputeAutoscalerAutoscalingPolicyCpuUtilization(TypedDict, total=False):
     'Defines the CPU utilization policy that allows the autoscaler to scale based on the average CPU utilization of a managed instance group.'
-    predictive_method: str | float
+    predictive_method: str | float | None
     'Indicates whether predictive autoscaling based on CPU metric is enabled. Valid values are: - NONE (default). No predictive method is used. The autoscaler scales the group to meet current demand based on real-time metrics. - OPTIMIZE_AVAI...'
     target: Required[float | str]
     'The target CPU utilization that the autoscaler should maintain. Must be a float value in the range (0, 1]. If not specified, the default is 0.6. If the CPU level is below the target utilization, the autoscaler scales down the number of i...'
@@ -1453,36 +1453,36 @@ class ComputeAutoscalerAutoscalingPolicyLoadBalancingUtilization(TypedDict, tota
 
 class ComputeAutoscalerAutoscalingPolicyMetric(TypedDict, total=False):
     'Configuration parameters of autoscaling based on a custom metric.'
-    filter: str | float
+    filter: str | float | None
     'A filter string to be used as the filter string for a Stackdriver Monitoring TimeSeries.list API call. This filter is used to select a specific TimeSeries for the purpose of autoscaling and to determine whether the metric is exporting pe...'
     name: Required[str | float]
     'The identifier (type) of the Stackdriver Monitoring metric. The metric cannot have negative values. The metric must have a value type of INT64 or DOUBLE.'
-    single_instance_assignment: float | str
+    single_instance_assignment: float | str | None
     'If scaling is based on a per-group metric value that represents the total amount of work to be done or resource usage, set this value to an amount assigned for a single instance of the scaled group. The autoscaler will keep the number of...'
-    target: float | str
+    target: float | str | None
     'The target value of the metric that autoscaler should maintain. This must be a positive value. A utilization metric scales number of virtual machines handling requests to increase or decrease proportionally to the metric. For example, a...'
-    type: str | float
+    type: str | float | None
     'Defines how target utilization value is expressed for a Stackdriver Monitoring metric. Possible values: ["GAUGE", "DELTA_PER_SECOND", "DELTA_PER_MINUTE"]'
 
 class ComputeAutoscalerAutoscalingPolicyScaleInControl(TypedDict, total=False):
     'Defines scale in controls to reduce the risk of response latency and outages due to abrupt scale-in events'
-    time_window_sec: float | str
+    time_window_sec: float | str | None
     'How long back autoscaling should look when computing recommendations to include directives regarding slower scale down, as described above.'
-    max_scaled_in_replicas: ComputeAutoscalerAutoscalingPolicyScaleInControlMaxScaledInReplicas
+    max_scaled_in_replicas: ComputeAutoscalerAutoscalingPolicyScaleInControlMaxScaledInReplicas | None
     'A nested object resource.'
 
 class ComputeAutoscalerAutoscalingPolicyScaleInControlMaxScaledInReplicas(TypedDict, total=False):
     'A nested object resource.'
-    fixed: float | str
+    fixed: float | str | None
     'Specifies a fixed number of VM instances. This must be a positive integer.'
-    percent: float | str
+    percent: float | str | None
     'Specifies a percentage of instances between 0 to 100%, inclusive. For example, specify 80 for 80%.'
 
 class ComputeAutoscalerAutoscalingPolicyScalingSchedules(TypedDict, total=False):
     'Scaling schedules defined for an autoscaler. Multiple schedules can be set on an autoscaler and they can overlap.'
-    description: str | float
+    description: str | float | None
     'A description of a scaling schedule.'
-    disabled: bool | str | IResolvable
+    disabled: bool | str | IResolvable | None
     'A boolean value that specifies if a scaling schedule can influence autoscaler recommendations. If set to true, then a scaling schedule has no effect.'
     duration_sec: Required[float | str]
     'The duration of time intervals (in seconds) for which this scaling schedule will be running. The minimum allowed value is 300.'
@@ -1491,14 +1491,14 @@ class ComputeAutoscalerAutoscalingPolicyScalingSchedules(TypedDict, total=False)
     name: Required[str | float]
     schedule: Required[str | float]
     'The start timestamps of time intervals when this scaling schedule should provide a scaling signal. This field uses the extended cron format (with an optional year field).'
-    time_zone: str | float
+    time_zone: str | float | None
     'The time zone to be used when interpreting the schedule. The value of this field must be a time zone name from the tz database: http://en.wikipedia.org/wiki/Tz_database.'
 
 class ComputeAutoscalerTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeAutoscaler(Resource):
     """``google_compute_autoscaler`` (resource), checked against the pinned schema when constructed.
@@ -1565,65 +1565,65 @@ class ComputeAutoscaler(Resource):
 
 class ComputeBackendServiceBackend(TypedDict, total=False):
     'The set of backends that serve this BackendService.'
-    balancing_mode: str | float
+    balancing_mode: str | float | None
     'Specifies the balancing mode for this backend. For global HTTP(S) or TCP/SSL load balancing, the default is UTILIZATION. Valid values are UTILIZATION, RATE (for HTTP(S)), CUSTOM_METRICS (for HTTP(s)) and CONNECTION (for TCP/SSL). See the...'
-    capacity_scaler: float | str
+    capacity_scaler: float | str | None
     "A multiplier applied to the group's maximum servicing capacity (based on UTILIZATION, RATE or CONNECTION). Default value is 1, which means the group will serve up to 100% of its configured capacity (depending on balancingMode). A setting..."
-    description: str | float
+    description: str | float | None
     'An optional description of this resource. Provide this property when you create the resource.'
     group: Required[str | float]
     'The fully-qualified URL of an Instance Group or Network Endpoint Group resource. In case of instance group this defines the list of instances that serve traffic. Member virtual machine instances from each instance group must live in the...'
-    max_connections: float | str
+    max_connections: float | str | None
     'The max number of simultaneous connections for the group. Can be used with either CONNECTION or UTILIZATION balancing modes. For CONNECTION mode, either maxConnections or one of maxConnectionsPerInstance or maxConnectionsPerEndpoint, as...'
-    max_connections_per_endpoint: float | str
+    max_connections_per_endpoint: float | str | None
     'The max number of simultaneous connections that a single backend network endpoint can handle. This is used to calculate the capacity of the group. Can be used in either CONNECTION or UTILIZATION balancing modes. For CONNECTION mode, eith...'
-    max_connections_per_instance: float | str
+    max_connections_per_instance: float | str | None
     'The max number of simultaneous connections that a single backend instance can handle. This is used to calculate the capacity of the group. Can be used in either CONNECTION or UTILIZATION balancing modes. For CONNECTION mode, either maxCo...'
-    max_rate: float | str
+    max_rate: float | str | None
     'The max requests per second (RPS) of the group. Can be used with either RATE or UTILIZATION balancing modes, but required if RATE mode. For RATE mode, either maxRate or one of maxRatePerInstance or maxRatePerEndpoint, as appropriate for...'
-    max_rate_per_endpoint: float | str
+    max_rate_per_endpoint: float | str | None
     'The max requests per second (RPS) that a single backend network endpoint can handle. This is used to calculate the capacity of the group. Can be used in either balancing mode. For RATE mode, either maxRate or maxRatePerEndpoint must be set.'
-    max_rate_per_instance: float | str
+    max_rate_per_instance: float | str | None
     'The max requests per second (RPS) that a single backend instance can handle. This is used to calculate the capacity of the group. Can be used in either balancing mode. For RATE mode, either maxRate or maxRatePerInstance must be set.'
-    max_utilization: float | str
+    max_utilization: float | str | None
     'Used when balancingMode is UTILIZATION. This ratio defines the CPU utilization target for the group. Valid range is [0.0, 1.0].'
-    preference: str | float
+    preference: str | float | None
     "This field indicates whether this backend should be fully utilized before sending traffic to backends with default preference. This field cannot be set when loadBalancingScheme is set to 'EXTERNAL'. The possible values are: - PREFERRED:..."
-    custom_metrics: Sequence[ComputeBackendServiceBackendCustomMetrics]
+    custom_metrics: Sequence[ComputeBackendServiceBackendCustomMetrics] | None
     'The set of custom metrics that are used for <code>CUSTOM_METRICS</code> BalancingMode.'
 
 class ComputeBackendServiceBackendCustomMetrics(TypedDict, total=False):
     'The set of custom metrics that are used for <code>CUSTOM_METRICS</code> BalancingMode.'
     dry_run: Required[bool | str | IResolvable]
     'If true, the metric data is collected and reported to Cloud Monitoring, but is not used for load balancing.'
-    max_utilization: float | str
+    max_utilization: float | str | None
     'Optional parameter to define a target utilization for the Custom Metrics balancing mode. The valid range is <code>[0.0, 1.0]</code>.'
     name: Required[str | float]
     'Name of a custom utilization signal. The name must be 1-64 characters long and match the regular expression [a-z]([-_.a-z0-9]*[a-z0-9])? which means the first character must be a lowercase letter, and all following characters must be a d...'
 
 class ComputeBackendServiceCdnPolicy(TypedDict, total=False):
     'Cloud CDN configuration for this BackendService.'
-    cache_mode: str | float
+    cache_mode: str | float | None
     'Specifies the cache setting for all responses from this backend. The possible values are: USE_ORIGIN_HEADERS, FORCE_CACHE_ALL and CACHE_ALL_STATIC Possible values: ["USE_ORIGIN_HEADERS", "FORCE_CACHE_ALL", "CACHE_ALL_STATIC"]'
-    client_ttl: float | str
+    client_ttl: float | str | None
     'Specifies the maximum allowed TTL for cached content served by this origin.'
-    default_ttl: float | str
+    default_ttl: float | str | None
     'Specifies the default TTL for cached content served by this origin for responses that do not have an existing valid TTL (max-age or s-max-age).'
-    max_ttl: float | str
+    max_ttl: float | str | None
     'Specifies the maximum allowed TTL for cached content served by this origin.'
-    negative_caching: bool | str | IResolvable
+    negative_caching: bool | str | IResolvable | None
     'Negative caching allows per-status code TTLs to be set, in order to apply fine-grained caching for common errors or redirects.'
-    request_coalescing: bool | str | IResolvable
+    request_coalescing: bool | str | IResolvable | None
     'If true then Cloud CDN will combine multiple concurrent cache fill requests into a small number of requests to the origin.'
-    serve_while_stale: float | str
+    serve_while_stale: float | str | None
     'Serve existing content from the cache (if available) when revalidating content with the origin, or when an error is encountered when refreshing the cache.'
-    signed_url_cache_max_age_sec: float | str
+    signed_url_cache_max_age_sec: float | str | None
     'Maximum number of seconds the response to a signed URL request will be considered fresh, defaults to 1hr (3600s). After this time period, the response will be revalidated before being served. When serving responses to signed URL requests...'
-    bypass_cache_on_request_headers: Sequence[ComputeBackendServiceCdnPolicyBypassCacheOnRequestHeaders]
+    bypass_cache_on_request_headers: Sequence[ComputeBackendServiceCdnPolicyBypassCacheOnRequestHeaders] | None
     'Bypass the cache when the specified request headers are matched - e.g. Pragma or Authorization headers. Up to 5 headers can be specified. The cache is bypassed for all cdnPolicy.cacheMode settings.'
-    cache_key_policy: ComputeBackendServiceCdnPolicyCacheKeyPolicy
+    cache_key_policy: ComputeBackendServiceCdnPolicyCacheKeyPolicy | None
     'The CacheKeyPolicy for this CdnPolicy.'
-    negative_caching_policy: Sequence[ComputeBackendServiceCdnPolicyNegativeCachingPolicy]
+    negative_caching_policy: Sequence[ComputeBackendServiceCdnPolicyNegativeCachingPolicy] | None
     "Sets a cache TTL for the specified HTTP status code. negativeCaching must be enabled to configure negativeCachingPolicy. Omitting the policy and leaving negativeCaching enabled will use Cloud CDN's default cache TTLs."
 
 class ComputeBackendServiceCdnPolicyBypassCacheOnRequestHeaders(TypedDict, total=False):
@@ -1633,62 +1633,62 @@ class ComputeBackendServiceCdnPolicyBypassCacheOnRequestHeaders(TypedDict, total
 
 class ComputeBackendServiceCdnPolicyCacheKeyPolicy(TypedDict, total=False):
     'The CacheKeyPolicy for this CdnPolicy.'
-    include_host: bool | str | IResolvable
+    include_host: bool | str | IResolvable | None
     'If true requests to different hosts will be cached separately.'
-    include_http_headers: Sequence[str | float] | IResolvable | NestedReference
+    include_http_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Allows HTTP request headers (by name) to be used in the cache key.'
-    include_named_cookies: Sequence[str | float] | IResolvable | NestedReference
+    include_named_cookies: Sequence[str | float] | IResolvable | NestedReference | None
     'Names of cookies to include in cache keys.'
-    include_protocol: bool | str | IResolvable
+    include_protocol: bool | str | IResolvable | None
     'If true, http and https requests will be cached separately.'
-    include_query_string: bool | str | IResolvable
+    include_query_string: bool | str | IResolvable | None
     'If true, include query string parameters in the cache key according to query_string_whitelist and query_string_blacklist. If neither is set, the entire query string will be included. If false, the query string will be excluded from the c...'
-    query_string_blacklist: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    query_string_blacklist: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     "Names of query string parameters to exclude in cache keys. All other parameters will be included. Either specify query_string_whitelist or query_string_blacklist, not both. '&' and '=' will be percent encoded and not treated as delimiters."
-    query_string_whitelist: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    query_string_whitelist: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     "Names of query string parameters to include in cache keys. All other parameters will be excluded. Either specify query_string_whitelist or query_string_blacklist, not both. '&' and '=' will be percent encoded and not treated as delimiters."
 
 class ComputeBackendServiceCdnPolicyNegativeCachingPolicy(TypedDict, total=False):
     "Sets a cache TTL for the specified HTTP status code. negativeCaching must be enabled to configure negativeCachingPolicy. Omitting the policy and leaving negativeCaching enabled will use Cloud CDN's default cache TTLs."
-    code: float | str
+    code: float | str | None
     'The HTTP status code to define a TTL against. Only HTTP status codes 300, 301, 308, 404, 405, 410, 421, 451 and 501 can be specified as values, and you cannot specify a status code more than once.'
-    ttl: float | str
+    ttl: float | str | None
     'The TTL (in seconds) for which to cache responses with the corresponding status code. The maximum allowed value is 1800s (30 minutes), noting that infrequently accessed objects may be evicted from the cache before the defined TTL.'
 
 class ComputeBackendServiceCircuitBreakers(TypedDict, total=False):
     'Settings controlling the volume of connections to a backend service. This field is applicable only when the load_balancing_scheme is set to INTERNAL_SELF_MANAGED.'
-    max_connections: float | str
+    max_connections: float | str | None
     'The maximum number of connections to the backend cluster. Defaults to 1024.'
-    max_pending_requests: float | str
+    max_pending_requests: float | str | None
     'The maximum number of pending requests to the backend cluster. Defaults to 1024.'
-    max_requests: float | str
+    max_requests: float | str | None
     'The maximum number of parallel requests to the backend cluster. Defaults to 1024.'
-    max_requests_per_connection: float | str
+    max_requests_per_connection: float | str | None
     'Maximum requests for a single backend connection. This parameter is respected by both the HTTP/1.1 and HTTP/2 implementations. If not specified, there is no limit. Setting this parameter to 1 will effectively disable keep alive.'
-    max_retries: float | str
+    max_retries: float | str | None
     'The maximum number of parallel retries to the backend cluster. Defaults to 3.'
 
 class ComputeBackendServiceConsistentHash(TypedDict, total=False):
     'Consistent Hash-based load balancing can be used to provide soft session affinity based on HTTP headers, cookies or other properties. This load balancing policy is applicable only for HTTP connections. The affinity to a particular destin...'
-    http_header_name: str | float
+    http_header_name: str | float | None
     'The hash based on the value of the specified header field. This field is applicable if the sessionAffinity is set to HEADER_FIELD.'
-    minimum_ring_size: float | str
+    minimum_ring_size: float | str | None
     'The minimum number of virtual nodes to use for the hash ring. Larger ring sizes result in more granular load distributions. If the number of hosts in the load balancing pool is larger than the ring size, each host will be assigned a sing...'
-    http_cookie: ComputeBackendServiceConsistentHashHttpCookie
+    http_cookie: ComputeBackendServiceConsistentHashHttpCookie | None
     'Hash is based on HTTP Cookie. This field describes a HTTP cookie that will be used as the hash key for the consistent hash load balancer. If the cookie is not present, it will be generated. This field is applicable if the sessionAffinity...'
 
 class ComputeBackendServiceConsistentHashHttpCookie(TypedDict, total=False):
     'Hash is based on HTTP Cookie. This field describes a HTTP cookie that will be used as the hash key for the consistent hash load balancer. If the cookie is not present, it will be generated. This field is applicable if the sessionAffinity...'
-    name: str | float
+    name: str | float | None
     'Name of the cookie.'
-    path: str | float
+    path: str | float | None
     'Path to set for the cookie.'
-    ttl: ComputeBackendServiceConsistentHashHttpCookieTtl
+    ttl: ComputeBackendServiceConsistentHashHttpCookieTtl | None
     'Lifetime of the cookie.'
 
 class ComputeBackendServiceConsistentHashHttpCookieTtl(TypedDict, total=False):
     'Lifetime of the cookie.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[float | str]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
@@ -1704,21 +1704,21 @@ class ComputeBackendServiceIap(TypedDict, total=False):
     'Settings for enabling Cloud Identity Aware Proxy. If OAuth client is not set, the Google-managed OAuth client is used.'
     enabled: Required[bool | str | IResolvable]
     'Whether the serving infrastructure will authenticate and authorize all incoming requests.'
-    oauth2_client_id: str | float
+    oauth2_client_id: str | float | None
     'OAuth2 Client ID for IAP'
-    oauth2_client_secret: str | float
+    oauth2_client_secret: str | float | None
     'OAuth2 Client Secret for IAP'
 
 class ComputeBackendServiceLocalityLbPolicies(TypedDict, total=False):
     'A list of locality load balancing policies to be used in order of preference. Either the policy or the customPolicy field should be set. Overrides any value set in the localityLbPolicy field. localityLbPolicies is only supported when the...'
-    custom_policy: ComputeBackendServiceLocalityLbPoliciesCustomPolicy
+    custom_policy: ComputeBackendServiceLocalityLbPoliciesCustomPolicy | None
     'The configuration for a custom policy implemented by the user and deployed with the client.'
-    policy: ComputeBackendServiceLocalityLbPoliciesPolicy
+    policy: ComputeBackendServiceLocalityLbPoliciesPolicy | None
     'The configuration for a built-in load balancing policy.'
 
 class ComputeBackendServiceLocalityLbPoliciesCustomPolicy(TypedDict, total=False):
     'The configuration for a custom policy implemented by the user and deployed with the client.'
-    data: str | float
+    data: str | float | None
     'An optional, arbitrary JSON object with configuration data, understood by a locally installed custom policy implementation.'
     name: Required[str | float]
     'Identifies the custom policy. The value should match the type the custom implementation is registered with on the gRPC clients. It should follow protocol buffer message naming conventions and include the full path (e.g. myorg.CustomLbPol...'
@@ -1730,117 +1730,117 @@ class ComputeBackendServiceLocalityLbPoliciesPolicy(TypedDict, total=False):
 
 class ComputeBackendServiceLogConfig(TypedDict, total=False):
     'This field denotes the logging options for the load balancer traffic served by this backend service. If logging is enabled, logs will be exported to Stackdriver.'
-    enable: bool | str | IResolvable
+    enable: bool | str | IResolvable | None
     'Whether to enable logging for the load balancer traffic served by this backend service.'
-    optional_fields: Sequence[str | float] | IResolvable | NestedReference
+    optional_fields: Sequence[str | float] | IResolvable | NestedReference | None
     'This field can only be specified if logging is enabled for this backend service and "logConfig.optionalMode" was set to CUSTOM. Contains a list of optional fields you want to include in the logs. For example: serverInstance, serverGkeDet...'
-    optional_mode: str | float
+    optional_mode: str | float | None
     'Specifies the optional logging mode for the load balancer traffic. Supported values: INCLUDE_ALL_OPTIONAL, EXCLUDE_ALL_OPTIONAL, CUSTOM. Possible values: ["INCLUDE_ALL_OPTIONAL", "EXCLUDE_ALL_OPTIONAL", "CUSTOM"]'
-    sample_rate: float | str
+    sample_rate: float | str | None
     'This field can only be specified if logging is enabled for this backend service. The value of the field must be in [0, 1]. This configures the sampling rate of requests to the load balancer where 1.0 means all logged requests are reporte...'
 
 class ComputeBackendServiceMaxStreamDuration(TypedDict, total=False):
     'Specifies the default maximum duration (timeout) for streams to this service. Duration is computed from the beginning of the stream until the response has been completely processed, including all retries. A stream that does not complete...'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. (int64 format)'
 
 class ComputeBackendServiceOutlierDetection(TypedDict, total=False):
     'Settings controlling eviction of unhealthy hosts from the load balancing pool. Applicable backend service types can be a global backend service with the loadBalancingScheme set to INTERNAL_SELF_MANAGED or EXTERNAL_MANAGED.'
-    consecutive_errors: float | str
+    consecutive_errors: float | str | None
     'Number of errors before a host is ejected from the connection pool. When the backend host is accessed over HTTP, a 5xx return code qualifies as an error. Defaults to 5.'
-    consecutive_gateway_failure: float | str
+    consecutive_gateway_failure: float | str | None
     'The number of consecutive gateway failures (502, 503, 504 status or connection errors that are mapped to one of those status codes) before a consecutive gateway failure ejection occurs. Defaults to 5.'
-    enforcing_consecutive_errors: float | str
+    enforcing_consecutive_errors: float | str | None
     'The percentage chance that a host will be actually ejected when an outlier status is detected through consecutive 5xx. This setting can be used to disable ejection or to ramp it up slowly. Defaults to 100.'
-    enforcing_consecutive_gateway_failure: float | str
+    enforcing_consecutive_gateway_failure: float | str | None
     'The percentage chance that a host will be actually ejected when an outlier status is detected through consecutive gateway failures. This setting can be used to disable ejection or to ramp it up slowly. Defaults to 0.'
-    enforcing_success_rate: float | str
+    enforcing_success_rate: float | str | None
     'The percentage chance that a host will be actually ejected when an outlier status is detected through success rate statistics. This setting can be used to disable ejection or to ramp it up slowly. Defaults to 100.'
-    max_ejection_percent: float | str
+    max_ejection_percent: float | str | None
     'Maximum percentage of hosts in the load balancing pool for the backend service that can be ejected. Defaults to 10%.'
-    success_rate_minimum_hosts: float | str
+    success_rate_minimum_hosts: float | str | None
     'The number of hosts in a cluster that must have enough request volume to detect success rate outliers. If the number of hosts is less than this setting, outlier detection via success rate statistics is not performed for any host in the c...'
-    success_rate_request_volume: float | str
+    success_rate_request_volume: float | str | None
     'The minimum number of total requests that must be collected in one interval (as defined by the interval duration above) to include this host in success rate based outlier detection. If the volume is lower than this setting, outlier detec...'
-    success_rate_stdev_factor: float | str
+    success_rate_stdev_factor: float | str | None
     'This factor is used to determine the ejection threshold for success rate outlier ejection. The ejection threshold is the difference between the mean success rate, and the product of this factor and the standard deviation of the mean succ...'
-    base_ejection_time: ComputeBackendServiceOutlierDetectionBaseEjectionTime
+    base_ejection_time: ComputeBackendServiceOutlierDetectionBaseEjectionTime | None
     'The base time that a host is ejected for. The real time is equal to the base time multiplied by the number of times the host has been ejected. Defaults to 30000ms or 30s.'
-    interval: ComputeBackendServiceOutlierDetectionInterval
+    interval: ComputeBackendServiceOutlierDetectionInterval | None
     'Time interval between ejection sweep analysis. This can result in both new ejections as well as hosts being returned to service. Defaults to 10 seconds.'
 
 class ComputeBackendServiceOutlierDetectionBaseEjectionTime(TypedDict, total=False):
     'The base time that a host is ejected for. The real time is equal to the base time multiplied by the number of times the host has been ejected. Defaults to 30000ms or 30s.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[float | str]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeBackendServiceOutlierDetectionInterval(TypedDict, total=False):
     'Time interval between ejection sweep analysis. This can result in both new ejections as well as hosts being returned to service. Defaults to 10 seconds.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[float | str]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeBackendServiceSecuritySettings(TypedDict, total=False):
     'The security settings that apply to this backend service. This field is applicable to either a regional backend service with the service_protocol set to HTTP, HTTPS, HTTP2 or H2C, and load_balancing_scheme set to INTERNAL_MANAGED; or a g...'
-    client_tls_policy: str | float
+    client_tls_policy: str | float | None
     'ClientTlsPolicy is a resource that specifies how a client should authenticate connections to backends of a service. This resource itself does not affect configuration unless it is attached to a backend service resource.'
-    subject_alt_names: Sequence[str | float] | IResolvable | NestedReference
+    subject_alt_names: Sequence[str | float] | IResolvable | NestedReference | None
     "A list of alternate names to verify the subject identity in the certificate. If specified, the client will verify that the server certificate's subject alt name matches one of the specified values."
-    aws_v4_authentication: ComputeBackendServiceSecuritySettingsAwsV4Authentication
+    aws_v4_authentication: ComputeBackendServiceSecuritySettingsAwsV4Authentication | None
     "The configuration needed to generate a signature for access to private storage buckets that support AWS's Signature Version 4 for authentication. Allowed only for INTERNET_IP_PORT and INTERNET_FQDN_PORT NEG backends."
 
 class ComputeBackendServiceSecuritySettingsAwsV4Authentication(TypedDict, total=False):
     "The configuration needed to generate a signature for access to private storage buckets that support AWS's Signature Version 4 for authentication. Allowed only for INTERNET_IP_PORT and INTERNET_FQDN_PORT NEG backends."
-    access_key: str | float
+    access_key: str | float | None
     'The access key used for s3 bucket authentication. Required for updating or creating a backend that uses AWS v4 signature authentication, but will not be returned as part of the configuration when queried with a REST API GET request.'
-    access_key_id: str | float
+    access_key_id: str | float | None
     'The identifier of an access key used for s3 bucket authentication.'
-    access_key_version: str | float
+    access_key_version: str | float | None
     'The optional version identifier for the access key. You can use this to keep track of different iterations of your access key.'
-    origin_region: str | float
+    origin_region: str | float | None
     'The name of the cloud region of your origin. This is a free-form field with the name of the region your cloud uses to host your origin. For example, "us-east-1" for AWS or "us-ashburn-1" for OCI.'
 
 class ComputeBackendServiceStrongSessionAffinityCookie(TypedDict, total=False):
     'Describes the HTTP cookie used for stateful session affinity. This field is applicable and required if the sessionAffinity is set to STRONG_COOKIE_AFFINITY.'
-    name: str | float
+    name: str | float | None
     'Name of the cookie.'
-    path: str | float
+    path: str | float | None
     'Path to set for the cookie.'
-    ttl: ComputeBackendServiceStrongSessionAffinityCookieTtl
+    ttl: ComputeBackendServiceStrongSessionAffinityCookieTtl | None
     'Lifetime of the cookie.'
 
 class ComputeBackendServiceStrongSessionAffinityCookieTtl(TypedDict, total=False):
     'Lifetime of the cookie.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[float | str]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeBackendServiceTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeBackendServiceTlsSettings(TypedDict, total=False):
     'Configuration for Backend Authenticated TLS and mTLS. May only be specified when the backend protocol is SSL, HTTPS or HTTP2.'
-    authentication_config: str | float
+    authentication_config: str | float | None
     'Reference to the BackendAuthenticationConfig resource from the networksecurity.googleapis.com namespace. Can be used in authenticating TLS connections to the backend, as specified by the authenticationMode field. Can only be specified if...'
-    sni: str | float
+    sni: str | float | None
     "Server Name Indication - see RFC3546 section 3.1. If set, the load balancer sends this string as the SNI hostname in the TLS connection to the backend, and requires that this string match a Subject Alternative Name (SAN) in the backend's..."
-    subject_alt_names: Sequence[ComputeBackendServiceTlsSettingsSubjectAltNames]
+    subject_alt_names: Sequence[ComputeBackendServiceTlsSettingsSubjectAltNames] | None
     "A list of Subject Alternative Names (SANs) that the Load Balancer verifies during a TLS handshake with the backend. When the server presents its X.509 certificate to the Load Balancer, the Load Balancer inspects the certificate's SAN fie..."
 
 class ComputeBackendServiceTlsSettingsSubjectAltNames(TypedDict, total=False):
     "A list of Subject Alternative Names (SANs) that the Load Balancer verifies during a TLS handshake with the backend. When the server presents its X.509 certificate to the Load Balancer, the Load Balancer inspects the certificate's SAN fie..."
-    dns_name: str | float
+    dns_name: str | float | None
     'The SAN specified as a DNS Name.'
-    uniform_resource_identifier: str | float
+    uniform_resource_identifier: str | float | None
     'The SAN specified as a URI.'
 
 class ComputeBackendService(Resource):
@@ -2080,14 +2080,14 @@ class ComputeBackendService(Resource):
 
 class ComputeFirewallAllow(TypedDict, total=False):
     'The list of ALLOW rules specified by this firewall. Each rule specifies a protocol and port-range tuple that describes a permitted connection.'
-    ports: Sequence[str | float] | IResolvable | NestedReference
+    ports: Sequence[str | float] | IResolvable | NestedReference | None
     'An optional list of ports to which this rule applies. This field is only applicable for UDP or TCP protocol. Each entry must be either an integer or a range. If not specified, this rule applies to connections through any port. Example in...'
     protocol: Required[str | float]
     'The IP protocol to which this rule applies. The protocol type is required when creating a firewall rule. This value can either be one of the following well known protocol strings (tcp, udp, icmp, esp, ah, sctp, ipip, all), or the IP prot...'
 
 class ComputeFirewallDeny(TypedDict, total=False):
     'The list of DENY rules specified by this firewall. Each rule specifies a protocol and port-range tuple that describes a denied connection.'
-    ports: Sequence[str | float] | IResolvable | NestedReference
+    ports: Sequence[str | float] | IResolvable | NestedReference | None
     'An optional list of ports to which this rule applies. This field is only applicable for UDP or TCP protocol. Each entry must be either an integer or a range. If not specified, this rule applies to connections through any port. Example in...'
     protocol: Required[str | float]
     'The IP protocol to which this rule applies. The protocol type is required when creating a firewall rule. This value can either be one of the following well known protocol strings (tcp, udp, icmp, esp, ah, sctp, ipip, all), or the IP prot...'
@@ -2099,14 +2099,14 @@ class ComputeFirewallLogConfig(TypedDict, total=False):
 
 class ComputeFirewallParams(TypedDict, total=False):
     'Additional params passed with the request, but not persisted as part of resource payload'
-    resource_manager_tags: Mapping[str, str | float] | IResolvable | NestedReference
+    resource_manager_tags: Mapping[str, str | float] | IResolvable | NestedReference | None
     'Resource manager tags to be bound to the firewall. Tag keys and values have the same definition as resource manager tags. Keys must be in the format tagKeys/{tag_key_id}, and values are in the format tagValues/456. The field is ignored w...'
 
 class ComputeFirewallTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeFirewall(Resource):
     """``google_compute_firewall`` (resource), checked against the pinned schema when constructed.
@@ -2243,16 +2243,16 @@ class ComputeFirewall(Resource):
 
 class ComputeForwardingRuleServiceDirectoryRegistrations(TypedDict, total=False):
     'Service Directory resources to register this forwarding rule with. Currently, only supports a single Service Directory resource.'
-    namespace: str | float
+    namespace: str | float | None
     'Service Directory namespace to register the forwarding rule under.'
-    service: str | float
+    service: str | float | None
     'Service Directory service to register the forwarding rule under.'
 
 class ComputeForwardingRuleTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeForwardingRule(Resource):
     """``google_compute_forwarding_rule`` (resource), checked against the pinned schema when constructed.
@@ -2475,9 +2475,9 @@ class ComputeForwardingRule(Resource):
 
 class ComputeGlobalAddressTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeGlobalAddress(Resource):
     """``google_compute_global_address`` (resource), checked against the pinned schema when constructed.
@@ -2597,16 +2597,16 @@ class ComputeGlobalForwardingRuleMetadataFiltersFilterLabels(TypedDict, total=Fa
 
 class ComputeGlobalForwardingRuleServiceDirectoryRegistrations(TypedDict, total=False):
     'Service Directory resources to register this forwarding rule with. Currently, only supports a single Service Directory resource.'
-    namespace: str | float
+    namespace: str | float | None
     'Service Directory namespace to register the forwarding rule under.'
-    service_directory_region: str | float
+    service_directory_region: str | float | None
     '[Optional] Service Directory region to register this global forwarding rule under. Default to "us-central1". Only used for PSC for Google APIs. All PSC for Google APIs Forwarding Rules on the same network should use the same Service Dire...'
 
 class ComputeGlobalForwardingRuleTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeGlobalForwardingRule(Resource):
     """``google_compute_global_forwarding_rule`` (resource), checked against the pinned schema when constructed.
@@ -2785,106 +2785,106 @@ class ComputeGlobalForwardingRule(Resource):
 
 class ComputeHealthCheckGrpcHealthCheck(TypedDict, total=False):
     'A nested object resource.'
-    grpc_service_name: str | float
+    grpc_service_name: str | float | None
     'The gRPC service name for the health check. The value of grpcServiceName has the following meanings by convention: - Empty serviceName means the overall status of all services at the backend. - Non-empty serviceName means the health of t...'
-    port: float | str
+    port: float | str | None
     'The port number for the health check request. Must be specified if portName and portSpecification are not set or if port_specification is USE_FIXED_PORT. Valid values are 1 through 65535.'
-    port_name: str | float
+    port_name: str | float | None
     'Port name as defined in InstanceGroup#NamedPort#name. If both port and port_name are defined, port takes precedence.'
-    port_specification: str | float
+    port_specification: str | float | None
     "Specifies how port is selected for health checking, can be one of the following values: * 'USE_FIXED_PORT': The port number in 'port' is used for health checking. * 'USE_NAMED_PORT': The 'portName' is used for health checking. * 'USE_SER..."
 
 class ComputeHealthCheckHttp2HealthCheck(TypedDict, total=False):
     'A nested object resource.'
-    host: str | float
+    host: str | float | None
     'The value of the host header in the HTTP2 health check request. If left empty (default value), the public IP on behalf of which this health check is performed will be used.'
-    port: float | str
+    port: float | str | None
     'The TCP port number for the HTTP2 health check request. The default value is 443.'
-    port_name: str | float
+    port_name: str | float | None
     'Port name as defined in InstanceGroup#NamedPort#name. If both port and port_name are defined, port takes precedence.'
-    port_specification: str | float
+    port_specification: str | float | None
     "Specifies how port is selected for health checking, can be one of the following values: * 'USE_FIXED_PORT': The port number in 'port' is used for health checking. * 'USE_NAMED_PORT': The 'portName' is used for health checking. * 'USE_SER..."
-    proxy_header: str | float
+    proxy_header: str | float | None
     'Specifies the type of proxy header to append before sending data to the backend. Default value: "NONE" Possible values: ["NONE", "PROXY_V1"]'
-    request_path: str | float
+    request_path: str | float | None
     'The request path of the HTTP2 health check request. The default value is /.'
-    response: str | float
+    response: str | float | None
     'The bytes to match against the beginning of the response data. If left empty (the default value), any response will indicate health. The response data can only be ASCII.'
 
 class ComputeHealthCheckHttpHealthCheck(TypedDict, total=False):
     'A nested object resource.'
-    host: str | float
+    host: str | float | None
     'The value of the host header in the HTTP health check request. If left empty (default value), the public IP on behalf of which this health check is performed will be used.'
-    port: float | str
+    port: float | str | None
     'The TCP port number for the HTTP health check request. The default value is 80.'
-    port_name: str | float
+    port_name: str | float | None
     'Port name as defined in InstanceGroup#NamedPort#name. If both port and port_name are defined, port takes precedence.'
-    port_specification: str | float
+    port_specification: str | float | None
     "Specifies how port is selected for health checking, can be one of the following values: * 'USE_FIXED_PORT': The port number in 'port' is used for health checking. * 'USE_NAMED_PORT': The 'portName' is used for health checking. * 'USE_SER..."
-    proxy_header: str | float
+    proxy_header: str | float | None
     'Specifies the type of proxy header to append before sending data to the backend. Default value: "NONE" Possible values: ["NONE", "PROXY_V1"]'
-    request_path: str | float
+    request_path: str | float | None
     'The request path of the HTTP health check request. The default value is /.'
-    response: str | float
+    response: str | float | None
     'The bytes to match against the beginning of the response data. If left empty (the default value), any response will indicate health. The response data can only be ASCII.'
 
 class ComputeHealthCheckHttpsHealthCheck(TypedDict, total=False):
     'A nested object resource.'
-    host: str | float
+    host: str | float | None
     'The value of the host header in the HTTPS health check request. If left empty (default value), the public IP on behalf of which this health check is performed will be used.'
-    port: float | str
+    port: float | str | None
     'The TCP port number for the HTTPS health check request. The default value is 443.'
-    port_name: str | float
+    port_name: str | float | None
     'Port name as defined in InstanceGroup#NamedPort#name. If both port and port_name are defined, port takes precedence.'
-    port_specification: str | float
+    port_specification: str | float | None
     "Specifies how port is selected for health checking, can be one of the following values: * 'USE_FIXED_PORT': The port number in 'port' is used for health checking. * 'USE_NAMED_PORT': The 'portName' is used for health checking. * 'USE_SER..."
-    proxy_header: str | float
+    proxy_header: str | float | None
     'Specifies the type of proxy header to append before sending data to the backend. Default value: "NONE" Possible values: ["NONE", "PROXY_V1"]'
-    request_path: str | float
+    request_path: str | float | None
     'The request path of the HTTPS health check request. The default value is /.'
-    response: str | float
+    response: str | float | None
     'The bytes to match against the beginning of the response data. If left empty (the default value), any response will indicate health. The response data can only be ASCII.'
 
 class ComputeHealthCheckLogConfig(TypedDict, total=False):
     'Configure logging on this health check.'
-    enable: bool | str | IResolvable
+    enable: bool | str | IResolvable | None
     'Indicates whether or not to export logs. This is false by default, which means no health check logging will be done.'
 
 class ComputeHealthCheckSslHealthCheck(TypedDict, total=False):
     'A nested object resource.'
-    port: float | str
+    port: float | str | None
     'The TCP port number for the SSL health check request. The default value is 443.'
-    port_name: str | float
+    port_name: str | float | None
     'Port name as defined in InstanceGroup#NamedPort#name. If both port and port_name are defined, port takes precedence.'
-    port_specification: str | float
+    port_specification: str | float | None
     "Specifies how port is selected for health checking, can be one of the following values: * 'USE_FIXED_PORT': The port number in 'port' is used for health checking. * 'USE_NAMED_PORT': The 'portName' is used for health checking. * 'USE_SER..."
-    proxy_header: str | float
+    proxy_header: str | float | None
     'Specifies the type of proxy header to append before sending data to the backend. Default value: "NONE" Possible values: ["NONE", "PROXY_V1"]'
-    request: str | float
+    request: str | float | None
     'The application data to send once the SSL connection has been established (default value is empty). If both request and response are empty, the connection establishment alone will indicate health. The request data can only be ASCII.'
-    response: str | float
+    response: str | float | None
     'The bytes to match against the beginning of the response data. If left empty (the default value), any response will indicate health. The response data can only be ASCII.'
 
 class ComputeHealthCheckTcpHealthCheck(TypedDict, total=False):
     'A nested object resource.'
-    port: float | str
+    port: float | str | None
     'The TCP port number for the TCP health check request. The default value is 443.'
-    port_name: str | float
+    port_name: str | float | None
     'Port name as defined in InstanceGroup#NamedPort#name. If both port and port_name are defined, port takes precedence.'
-    port_specification: str | float
+    port_specification: str | float | None
     "Specifies how port is selected for health checking, can be one of the following values: * 'USE_FIXED_PORT': The port number in 'port' is used for health checking. * 'USE_NAMED_PORT': The 'portName' is used for health checking. * 'USE_SER..."
-    proxy_header: str | float
+    proxy_header: str | float | None
     'Specifies the type of proxy header to append before sending data to the backend. Default value: "NONE" Possible values: ["NONE", "PROXY_V1"]'
-    request: str | float
+    request: str | float | None
     'The application data to send once the TCP connection has been established (default value is empty). If both request and response are empty, the connection establishment alone will indicate health. The request data can only be ASCII.'
-    response: str | float
+    response: str | float | None
     'The bytes to match against the beginning of the response data. If left empty (the default value), any response will indicate health. The response data can only be ASCII.'
 
 class ComputeHealthCheckTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeHealthCheck(Resource):
     """``google_compute_health_check`` (resource), checked against the pinned schema when constructed.
@@ -2994,9 +2994,9 @@ class ComputeHealthCheck(Resource):
 
 class ComputeInstanceGroupManagerAllInstancesConfig(TypedDict, total=False):
     'Specifies configuration that overrides the instance template configuration for the group.'
-    labels: Mapping[str, str | float] | IResolvable | NestedReference
+    labels: Mapping[str, str | float] | IResolvable | NestedReference | None
     'The label key-value pairs that you want to patch onto the instance,'
-    metadata: Mapping[str, str | float] | IResolvable | NestedReference
+    metadata: Mapping[str, str | float] | IResolvable | NestedReference | None
     'The metadata key-value pairs that you want to patch onto the instance. For more information, see Project and instance metadata,'
 
 class ComputeInstanceGroupManagerAutoHealingPolicies(TypedDict, total=False):
@@ -3008,9 +3008,9 @@ class ComputeInstanceGroupManagerAutoHealingPolicies(TypedDict, total=False):
 
 class ComputeInstanceGroupManagerInstanceLifecyclePolicy(TypedDict, total=False):
     'The instance lifecycle policy for this managed instance group.'
-    default_action_on_failure: str | float
+    default_action_on_failure: str | float | None
     'Default behavior for all instance or health check failures.'
-    force_update_on_repair: str | float
+    force_update_on_repair: str | float | None
     "Specifies whether to apply the group's latest configuration when repairing a VM. Valid options are: YES, NO. If YES and you updated the group's instance template or per-instance configurations after the VM was created, then these changes..."
 
 class ComputeInstanceGroupManagerNamedPort(TypedDict, total=False):
@@ -3022,58 +3022,58 @@ class ComputeInstanceGroupManagerNamedPort(TypedDict, total=False):
 
 class ComputeInstanceGroupManagerResourcePolicies(TypedDict, total=False):
     'Resource policies for this managed instance group.'
-    workload_policy: str | float
+    workload_policy: str | float | None
     'The URL of the workload policy that is specified for this managed instance group. It can be a full or partial URL.'
 
 class ComputeInstanceGroupManagerStandbyPolicy(TypedDict, total=False):
     'Standby policy for stopped and suspended instances.'
-    initial_delay_sec: float | str
+    initial_delay_sec: float | str | None
     'Specifies the number of seconds that the MIG should wait to suspend or stop a VM after that VM was created. The initial delay gives the initialization script the time to prepare your VM for a quick scale out. The value of initial delay m...'
-    mode: str | float
+    mode: str | float | None
     'Defines how a MIG resumes or starts VMs from a standby pool when the group scales out. The default mode is "MANUAL".'
 
 class ComputeInstanceGroupManagerStatefulDisk(TypedDict, total=False):
     'Disks created on the instances that will be preserved on instance delete, update, etc.'
-    delete_rule: str | float
+    delete_rule: str | float | None
     'A value that prescribes what should happen to the stateful disk when the VM instance is deleted. The available options are NEVER and ON_PERMANENT_INSTANCE_DELETION. NEVER - detach the disk when the VM is deleted, but do not delete the di...'
     device_name: Required[str | float]
     'The device name of the disk to be attached.'
 
 class ComputeInstanceGroupManagerStatefulExternalIp(TypedDict, total=False):
     'External IPs considered stateful by the instance group.'
-    delete_rule: str | float
+    delete_rule: str | float | None
     'A value that prescribes what should happen to an associated static Address resource when a VM instance is permanently deleted. The available options are NEVER and ON_PERMANENT_INSTANCE_DELETION. NEVER - detach the IP when the VM is delet...'
-    interface_name: str | float
+    interface_name: str | float | None
     'The network interface name'
 
 class ComputeInstanceGroupManagerStatefulInternalIp(TypedDict, total=False):
     'External IPs considered stateful by the instance group.'
-    delete_rule: str | float
+    delete_rule: str | float | None
     'A value that prescribes what should happen to an associated static Address resource when a VM instance is permanently deleted. The available options are NEVER and ON_PERMANENT_INSTANCE_DELETION. NEVER - detach the IP when the VM is delet...'
-    interface_name: str | float
+    interface_name: str | float | None
     'The network interface name'
 
 class ComputeInstanceGroupManagerTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeInstanceGroupManagerUpdatePolicy(TypedDict, total=False):
     'The update policy for this managed instance group.'
-    max_surge_fixed: float | str
+    max_surge_fixed: float | str | None
     'Specifies a fixed number of VM instances. This must be a positive integer. Conflicts with max_surge_percent. Both cannot be 0'
-    max_surge_percent: float | str
+    max_surge_percent: float | str | None
     'Specifies a percentage of instances between 0 to 100%, inclusive. For example, specify 80 for 80%. Conflicts with max_surge_fixed.'
-    max_unavailable_fixed: float | str
+    max_unavailable_fixed: float | str | None
     'Specifies a fixed number of VM instances. This must be a positive integer.'
-    max_unavailable_percent: float | str
+    max_unavailable_percent: float | str | None
     'Specifies a percentage of instances between 0 to 100%, inclusive. For example, specify 80 for 80%.'
     minimal_action: Required[str | float]
     'Minimal action to be taken on an instance. You can specify either NONE to forbid any actions, REFRESH to update without stopping instances, RESTART to restart existing instances or REPLACE to delete and create new instances from the targ...'
-    most_disruptive_allowed_action: str | float
+    most_disruptive_allowed_action: str | float | None
     'Most disruptive action that is allowed to be taken on an instance. You can specify either NONE to forbid any actions, REFRESH to allow actions that do not need instance restart, RESTART to allow actions that can be applied without instan...'
-    replacement_method: str | float
+    replacement_method: str | float | None
     'The instance replacement method for managed instance groups. Valid values are: "RECREATE", "SUBSTITUTE". If SUBSTITUTE (default), the group replaces VM instances with new instances that have randomly generated names. If RECREATE, instanc...'
     type: Required[str | float]
     'The type of update process. You can specify either PROACTIVE so that the instance group manager proactively executes actions in order to bring instances to their target versions or OPPORTUNISTIC so that no action is proactively executed...'
@@ -3082,16 +3082,16 @@ class ComputeInstanceGroupManagerVersion(TypedDict, total=False):
     'Application versions managed by this instance group. Each version deals with a specific instance template, allowing canary release scenarios.'
     instance_template: Required[str | float]
     'The full URL to an instance template from which all new instances of this version will be created.'
-    name: str | float
+    name: str | float | None
     'Version name.'
-    target_size: ComputeInstanceGroupManagerVersionTargetSize
+    target_size: ComputeInstanceGroupManagerVersionTargetSize | None
     'The number of instances calculated as a fixed number or a percentage depending on the settings.'
 
 class ComputeInstanceGroupManagerVersionTargetSize(TypedDict, total=False):
     'The number of instances calculated as a fixed number or a percentage depending on the settings.'
-    fixed: float | str
+    fixed: float | str | None
     'The number of instances which are managed for this version. Conflicts with percent.'
-    percent: float | str
+    percent: float | str | None
     'The number of instances (calculated as percentage) which are managed for this version. Conflicts with fixed. Note that when using percent, rounding will be in favor of explicitly set target_size values; a managed instance group with 2 in...'
 
 class ComputeInstanceGroupManager(Resource):
@@ -3260,100 +3260,100 @@ class ComputeInstanceGroupManager(Resource):
 
 class ComputeInstanceTemplateAdvancedMachineFeatures(TypedDict, total=False):
     'Controls for advanced machine-related behavior features.'
-    enable_nested_virtualization: bool | str | IResolvable
+    enable_nested_virtualization: bool | str | IResolvable | None
     'Whether to enable nested virtualization or not.'
-    enable_uefi_networking: bool | str | IResolvable
+    enable_uefi_networking: bool | str | IResolvable | None
     'Whether to enable UEFI networking or not.'
-    performance_monitoring_unit: str | float
+    performance_monitoring_unit: str | float | None
     'The PMU is a hardware component within the CPU core that monitors how the processor runs code. Valid values for the level of PMU are "STANDARD", "ENHANCED", and "ARCHITECTURAL".'
-    threads_per_core: float | str
+    threads_per_core: float | str | None
     'The number of threads per physical core. To disable simultaneous multithreading (SMT) set this to 1. If unset, the maximum number of threads supported per core by the underlying processor is assumed.'
-    turbo_mode: str | float
+    turbo_mode: str | float | None
     'Turbo frequency mode to use for the instance. Currently supported modes is "ALL_CORE_MAX".'
-    visible_core_count: float | str
+    visible_core_count: float | str | None
     "The number of physical cores to expose to an instance. Multiply by the number of threads per core to compute the total number of virtual CPUs to expose to the instance. If unset, the number of cores is inferred from the instance\\'s nomin..."
 
 class ComputeInstanceTemplateConfidentialInstanceConfig(TypedDict, total=False):
     'The Confidential VM config being used by the instance. on_host_maintenance has to be set to TERMINATE or this will fail to create.'
-    confidential_instance_type: str | float
+    confidential_instance_type: str | float | None
     'The confidential computing technology the instance uses. SEV is an AMD feature. TDX is an Intel feature. One of the following values is required: SEV, SEV_SNP, TDX. If SEV_SNP, min_cpu_platform = "AMD Milan" is currently required.'
-    enable_confidential_compute: bool | str | IResolvable
+    enable_confidential_compute: bool | str | IResolvable | None
     'Defines whether the instance should have confidential compute enabled. Field will be deprecated in a future release.'
 
 class ComputeInstanceTemplateDisk(TypedDict, total=False):
     'Disks to attach to instances created from this template. This can be specified multiple times for multiple disks.'
-    architecture: str | float
+    architecture: str | float | None
     'The architecture of the image. Allowed values are ARM64 or X86_64.'
-    auto_delete: bool | str | IResolvable
+    auto_delete: bool | str | IResolvable | None
     'Whether or not the disk should be auto-deleted. This defaults to true.'
-    boot: bool | str | IResolvable
+    boot: bool | str | IResolvable | None
     'Indicates that this is a boot disk.'
-    device_name: str | float
+    device_name: str | float | None
     'A unique device name that is reflected into the /dev/ tree of a Linux operating system running within the instance. If not specified, the server chooses a default device name to apply to this disk.'
-    disk_name: str | float
+    disk_name: str | float | None
     'Name of the disk. When not provided, this defaults to the name of the instance.'
-    disk_size_gb: float | str
+    disk_size_gb: float | str | None
     'The size of the image in gigabytes. If not specified, it will inherit the size of its base image. For SCRATCH disks, the size must be one of 375 or 3000 GB, with a default of 375 GB.'
-    disk_type: str | float
+    disk_type: str | float | None
     'The Google Compute Engine disk type. Such as "pd-ssd", "local-ssd", "pd-balanced" or "pd-standard".'
-    guest_os_features: Sequence[str | float] | IResolvable | NestedReference
+    guest_os_features: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of features to enable on the guest operating system. Applicable only for bootable images.'
-    interface: str | float
+    interface: str | float | None
     'Specifies the disk interface to use for attaching this disk.'
-    labels: Mapping[str, str | float] | IResolvable | NestedReference
+    labels: Mapping[str, str | float] | IResolvable | NestedReference | None
     'A set of key/value label pairs to assign to disks,'
-    mode: str | float
+    mode: str | float | None
     'The mode in which to attach this disk, either READ_WRITE or READ_ONLY. If you are attaching or creating a boot disk, this must read-write mode.'
-    provisioned_iops: float | str
+    provisioned_iops: float | str | None
     'Indicates how many IOPS to provision for the disk. This sets the number of I/O operations per second that the disk can handle. For more details, see the [Extreme persistent disk documentation](https://cloud.google.com/compute/docs/disks/...'
-    provisioned_throughput: float | str
+    provisioned_throughput: float | str | None
     'Indicates how much throughput to provision for the disk, in MB/s. This sets the amount of data that can be read or written from the disk per second. Values must greater than or equal to 1. For more details, see the [Hyperdisk documentati...'
-    resource_manager_tags: Mapping[str, str | float] | IResolvable | NestedReference
+    resource_manager_tags: Mapping[str, str | float] | IResolvable | NestedReference | None
     'A map of resource manager tags. Resource manager tag keys and values have the same definition as resource manager tags. Keys must be in the format tagKeys/{tag_key_id}, and values are in the format tagValues/456. The field is ignored (bo...'
-    resource_policies: Sequence[str | float] | IResolvable | NestedReference
+    resource_policies: Sequence[str | float] | IResolvable | NestedReference | None
     'A list (short name or id) of resource policies to attach to this disk. Currently a max of 1 resource policy is supported.'
-    source: str | float
+    source: str | float | None
     'The name (not self_link) of the disk (such as those managed by google_compute_disk) to attach. ~> Note: Either source or source_image is required when creating a new instance except for when creating a local SSD.'
-    source_image: str | float
+    source_image: str | float | None
     "The image from which to initialize this disk. This can be one of: the image's self_link, projects/{project}/global/images/{image}, projects/{project}/global/images/family/{family}, global/images/{image}, global/images/family/{family}, fa..."
-    source_snapshot: str | float
+    source_snapshot: str | float | None
     'The source snapshot to create this disk. When creating a new instance, one of initializeParams.sourceSnapshot, initializeParams.sourceImage, or disks.source is required except for local SSD.'
-    type: str | float
+    type: str | float | None
     'The type of Google Compute Engine disk, can be either "SCRATCH" or "PERSISTENT".'
-    disk_encryption_key: ComputeInstanceTemplateDiskDiskEncryptionKey
+    disk_encryption_key: ComputeInstanceTemplateDiskDiskEncryptionKey | None
     'Encrypts or decrypts a disk using a customer-supplied encryption key.'
-    source_image_encryption_key: ComputeInstanceTemplateDiskSourceImageEncryptionKey
+    source_image_encryption_key: ComputeInstanceTemplateDiskSourceImageEncryptionKey | None
     'The customer-supplied encryption key of the source image. Required if the source image is protected by a customer-supplied encryption key. Instance templates do not store customer-supplied encryption keys, so you cannot create disks for...'
-    source_snapshot_encryption_key: ComputeInstanceTemplateDiskSourceSnapshotEncryptionKey
+    source_snapshot_encryption_key: ComputeInstanceTemplateDiskSourceSnapshotEncryptionKey | None
     'The customer-supplied encryption key of the source snapshot.'
 
 class ComputeInstanceTemplateDiskDiskEncryptionKey(TypedDict, total=False):
     'Encrypts or decrypts a disk using a customer-supplied encryption key.'
-    kms_key_self_link: str | float
+    kms_key_self_link: str | float | None
     'The self link of the encryption key that is stored in Google Cloud KMS.'
-    kms_key_service_account: str | float
+    kms_key_service_account: str | float | None
     'The service account being used for the encryption request for the given KMS key. If absent, the Compute Engine default service account is used.'
 
 class ComputeInstanceTemplateDiskSourceImageEncryptionKey(TypedDict, total=False):
     'The customer-supplied encryption key of the source image. Required if the source image is protected by a customer-supplied encryption key. Instance templates do not store customer-supplied encryption keys, so you cannot create disks for...'
-    kms_key_self_link: str | float
+    kms_key_self_link: str | float | None
     'The self link of the encryption key that is stored in Google Cloud KMS. Only one of kms_key_self_link, rsa_encrypted_key and raw_key may be set.'
-    kms_key_service_account: str | float
+    kms_key_service_account: str | float | None
     'The service account being used for the encryption request for the given KMS key. If absent, the Compute Engine default service account is used.'
-    raw_key: str | float
+    raw_key: str | float | None
     'Specifies a 256-bit customer-supplied encryption key, encoded in RFC 4648 base64 to either encrypt or decrypt this resource. Only one of kms_key_self_link, rsa_encrypted_key and raw_key may be set.'
-    rsa_encrypted_key: str | float
+    rsa_encrypted_key: str | float | None
     'Specifies an RFC 4648 base64 encoded, RSA-wrapped 2048-bit customer-supplied encryption key to either encrypt or decrypt this resource. Only one of kms_key_self_link, rsa_encrypted_key and raw_key may be set.'
 
 class ComputeInstanceTemplateDiskSourceSnapshotEncryptionKey(TypedDict, total=False):
     'The customer-supplied encryption key of the source snapshot.'
-    kms_key_self_link: str | float
+    kms_key_self_link: str | float | None
     'The self link of the encryption key that is stored in Google Cloud KMS. Only one of kms_key_self_link, rsa_encrypted_key and raw_key may be set.'
-    kms_key_service_account: str | float
+    kms_key_service_account: str | float | None
     'The service account being used for the encryption request for the given KMS key. If absent, the Compute Engine default service account is used.'
-    raw_key: str | float
+    raw_key: str | float | None
     'Specifies a 256-bit customer-supplied encryption key, encoded in RFC 4648 base64 to either encrypt or decrypt this resource. Only one of kms_key_self_link, rsa_encrypted_key and raw_key may be set.'
-    rsa_encrypted_key: str | float
+    rsa_encrypted_key: str | float | None
     'Specifies an RFC 4648 base64 encoded, RSA-wrapped 2048-bit customer-supplied encryption key to either encrypt or decrypt this resource. Only one of kms_key_self_link, rsa_encrypted_key and raw_key may be set.'
 
 class ComputeInstanceTemplateGuestAccelerator(TypedDict, total=False):
@@ -3365,43 +3365,43 @@ class ComputeInstanceTemplateGuestAccelerator(TypedDict, total=False):
 
 class ComputeInstanceTemplateNetworkInterface(TypedDict, total=False):
     'Networks to attach to instances created from this template. This can be specified multiple times for multiple networks.'
-    internal_ipv6_prefix_length: float | str
+    internal_ipv6_prefix_length: float | str | None
     'The prefix length of the primary internal IPv6 range.'
-    ipv6_address: str | float
+    ipv6_address: str | float | None
     "An IPv6 internal network address for this network interface. If not specified, Google Cloud will automatically assign an internal IPv6 address from the instance's subnetwork."
-    network: str | float
+    network: str | float | None
     'The name or self_link of the network to attach this interface to. Use network attribute for Legacy or Auto subnetted networks and subnetwork for custom subnetted networks.'
-    network_ip: str | float
+    network_ip: str | float | None
     'The private IP address to assign to the instance. If empty, the address will be automatically assigned.'
-    nic_type: str | float
+    nic_type: str | float | None
     'The type of vNIC to be used on this interface. Possible values:GVNIC, VIRTIO_NET, MRDMA, and IRDMA'
-    queue_count: float | str
+    queue_count: float | str | None
     "The networking queue count that's specified by users for the network interface. Both Rx and Tx queues will be set to this number. It will be empty if not specified."
-    stack_type: str | float
+    stack_type: str | float | None
     'The stack type for this network interface to identify whether the IPv6 feature is enabled or not. If not specified, IPV4_ONLY will be used.'
-    subnetwork: str | float
+    subnetwork: str | float | None
     'The name of the subnetwork to attach this interface to. The subnetwork must exist in the same region this instance will be created in. Either network or subnetwork must be provided.'
-    subnetwork_project: str | float
+    subnetwork_project: str | float | None
     'The ID of the project in which the subnetwork belongs. If it is not provided, the provider project is used.'
-    access_config: Sequence[ComputeInstanceTemplateNetworkInterfaceAccessConfig]
+    access_config: Sequence[ComputeInstanceTemplateNetworkInterfaceAccessConfig] | None
     'Access configurations, i.e. IPs via which this instance can be accessed via the Internet. Omit to ensure that the instance is not accessible from the Internet (this means that ssh provisioners will not work unless you are running Terrafo...'
-    alias_ip_range: Sequence[ComputeInstanceTemplateNetworkInterfaceAliasIpRange]
+    alias_ip_range: Sequence[ComputeInstanceTemplateNetworkInterfaceAliasIpRange] | None
     'An array of alias IP ranges for this network interface. Can only be specified for network interfaces on subnet-mode networks.'
-    ipv6_access_config: Sequence[ComputeInstanceTemplateNetworkInterfaceIpv6AccessConfig]
+    ipv6_access_config: Sequence[ComputeInstanceTemplateNetworkInterfaceIpv6AccessConfig] | None
     'An array of IPv6 access configurations for this interface. Currently, only one IPv6 access config, DIRECT_IPV6, is supported. If there is no ipv6AccessConfig specified, then this instance will have no external IPv6 Internet access.'
 
 class ComputeInstanceTemplateNetworkInterfaceAccessConfig(TypedDict, total=False):
     'Access configurations, i.e. IPs via which this instance can be accessed via the Internet. Omit to ensure that the instance is not accessible from the Internet (this means that ssh provisioners will not work unless you are running Terrafo...'
-    nat_ip: str | float
+    nat_ip: str | float | None
     "The IP address that will be 1:1 mapped to the instance's network ip. If not given, one will be generated."
-    network_tier: str | float
+    network_tier: str | float | None
     'The networking tier used for configuring this instance template. This field can take the following values: PREMIUM, STANDARD, FIXED_STANDARD. If this field is not specified, it is assumed to be PREMIUM.'
 
 class ComputeInstanceTemplateNetworkInterfaceAliasIpRange(TypedDict, total=False):
     'An array of alias IP ranges for this network interface. Can only be specified for network interfaces on subnet-mode networks.'
     ip_cidr_range: Required[str | float]
     'The IP CIDR range represented by this alias IP range. This IP CIDR range must belong to the specified subnetwork and cannot contain IP addresses reserved by system or used by other network interfaces. At the time of writing only a netmas...'
-    subnetwork_range_name: str | float
+    subnetwork_range_name: str | float | None
     'The subnetwork secondary range name specifying the secondary range from which to allocate the IP CIDR range for this alias IP range. If left unspecified, the primary range of the subnetwork will be used.'
 
 class ComputeInstanceTemplateNetworkInterfaceIpv6AccessConfig(TypedDict, total=False):
@@ -3418,7 +3418,7 @@ class ComputeInstanceTemplateReservationAffinity(TypedDict, total=False):
     'Specifies the reservations that this instance can consume from.'
     type: Required[str | float]
     'The type of reservation from which this instance can consume resources.'
-    specific_reservation: ComputeInstanceTemplateReservationAffinitySpecificReservation
+    specific_reservation: ComputeInstanceTemplateReservationAffinitySpecificReservation | None
     'Specifies the label selector for the reservation to use.'
 
 class ComputeInstanceTemplateReservationAffinitySpecificReservation(TypedDict, total=False):
@@ -3430,41 +3430,41 @@ class ComputeInstanceTemplateReservationAffinitySpecificReservation(TypedDict, t
 
 class ComputeInstanceTemplateScheduling(TypedDict, total=False):
     'The scheduling strategy to use.'
-    automatic_restart: bool | str | IResolvable
+    automatic_restart: bool | str | IResolvable | None
     'Specifies whether the instance should be automatically restarted if it is terminated by Compute Engine (not terminated by a user). This defaults to true.'
-    availability_domain: float | str
+    availability_domain: float | str | None
     'Specifies the availability domain, which this instance should be scheduled on.'
-    instance_termination_action: str | float
+    instance_termination_action: str | float | None
     'Specifies the action GCE should take when SPOT VM is preempted.'
-    min_node_cpus: float | str
+    min_node_cpus: float | str | None
     'Minimum number of cpus for the instance.'
-    on_host_maintenance: str | float
+    on_host_maintenance: str | float | None
     'Defines the maintenance behavior for this instance.'
-    preemptible: bool | str | IResolvable
+    preemptible: bool | str | IResolvable | None
     'Allows instance to be preempted. This defaults to false.'
-    provisioning_model: str | float
+    provisioning_model: str | float | None
     'Whether the instance is spot. If this is set as SPOT.'
-    termination_time: str | float
+    termination_time: str | float | None
     'Specifies the timestamp, when the instance will be terminated, in RFC3339 text format. If specified, the instance termination action will be performed at the termination time.'
-    local_ssd_recovery_timeout: Sequence[ComputeInstanceTemplateSchedulingLocalSsdRecoveryTimeout]
+    local_ssd_recovery_timeout: Sequence[ComputeInstanceTemplateSchedulingLocalSsdRecoveryTimeout] | None
     'Specifies the maximum amount of time a Local Ssd Vm should wait while recovery of the Local Ssd state is attempted. Its value should be in between 0 and 168 hours with hour granularity and the default value being 1 hour.'
-    max_run_duration: ComputeInstanceTemplateSchedulingMaxRunDuration
+    max_run_duration: ComputeInstanceTemplateSchedulingMaxRunDuration | None
     'The timeout for new network connections to hosts.'
-    node_affinities: Sequence[ComputeInstanceTemplateSchedulingNodeAffinities]
+    node_affinities: Sequence[ComputeInstanceTemplateSchedulingNodeAffinities] | None
     'Specifies node affinities or anti-affinities to determine which sole-tenant nodes your instances and managed instance groups will use as host systems.'
-    on_instance_stop_action: ComputeInstanceTemplateSchedulingOnInstanceStopAction
+    on_instance_stop_action: ComputeInstanceTemplateSchedulingOnInstanceStopAction | None
     'Defines the behaviour for instances with the instance_termination_action.'
 
 class ComputeInstanceTemplateSchedulingLocalSsdRecoveryTimeout(TypedDict, total=False):
     'Specifies the maximum amount of time a Local Ssd Vm should wait while recovery of the Local Ssd state is attempted. Its value should be in between 0 and 168 hours with hour granularity and the default value being 1 hour.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[float | str]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeInstanceTemplateSchedulingMaxRunDuration(TypedDict, total=False):
     'The timeout for new network connections to hosts.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[float | str]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
@@ -3477,29 +3477,29 @@ class ComputeInstanceTemplateSchedulingNodeAffinities(TypedDict, total=False):
 
 class ComputeInstanceTemplateSchedulingOnInstanceStopAction(TypedDict, total=False):
     'Defines the behaviour for instances with the instance_termination_action.'
-    discard_local_ssd: bool | str | IResolvable
+    discard_local_ssd: bool | str | IResolvable | None
     'If true, the contents of any attached Local SSD disks will be discarded.'
 
 class ComputeInstanceTemplateServiceAccount(TypedDict, total=False):
     'Service account to attach to the instance.'
-    email: str | float
+    email: str | float | None
     'The service account e-mail address. If not given, the default Google Compute Engine service account is used.'
     scopes: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
     'A list of service scopes. Both OAuth2 URLs and gcloud short names are supported. To allow full access to all Cloud APIs, use the cloud-platform scope.'
 
 class ComputeInstanceTemplateShieldedInstanceConfig(TypedDict, total=False):
     'Enable Shielded VM on this instance. Shielded VM provides verifiable integrity to prevent against malware and rootkits. Defaults to disabled. Note: shielded_instance_config can only be used with boot images with shielded vm support.'
-    enable_integrity_monitoring: bool | str | IResolvable
+    enable_integrity_monitoring: bool | str | IResolvable | None
     'Compare the most recent boot measurements to the integrity policy baseline and return a pair of pass/fail results depending on whether they match or not. Defaults to true.'
-    enable_secure_boot: bool | str | IResolvable
+    enable_secure_boot: bool | str | IResolvable | None
     'Verify the digital signature of all boot components, and halt the boot process if signature verification fails. Defaults to false.'
-    enable_vtpm: bool | str | IResolvable
+    enable_vtpm: bool | str | IResolvable | None
     'Use a virtualized trusted platform module, which is a specialized computer chip you can use to encrypt objects like keys and certificates. Defaults to true.'
 
 class ComputeInstanceTemplateTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
+    create: str | float | None
+    delete: str | float | None
 
 class ComputeInstanceTemplate(Resource):
     """``google_compute_instance_template`` (resource), checked against the pinned schema when constructed.
@@ -3695,8 +3695,8 @@ class ComputeManagedSslCertificateManaged(TypedDict, total=False):
 
 class ComputeManagedSslCertificateTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
+    create: str | float | None
+    delete: str | float | None
 
 class ComputeManagedSslCertificate(Resource):
     """``google_compute_managed_ssl_certificate`` (resource), checked against the pinned schema when constructed.
@@ -3768,14 +3768,14 @@ class ComputeManagedSslCertificate(Resource):
 
 class ComputeNetworkParams(TypedDict, total=False):
     'Additional params passed with the request, but not persisted as part of resource payload'
-    resource_manager_tags: Mapping[str, str | float] | IResolvable | NestedReference
+    resource_manager_tags: Mapping[str, str | float] | IResolvable | NestedReference | None
     'Resource manager tags to be bound to the network. Tag keys and values have the same definition as resource manager tags. Keys must be in the format tagKeys/{tag_key_id}, and values are in the format tagValues/456.'
 
 class ComputeNetworkTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeNetwork(Resource):
     """``google_compute_network`` (resource), checked against the pinned schema when constructed.
@@ -3905,28 +3905,28 @@ class ComputeNetwork(Resource):
 
 class ComputeRegionAutoscalerAutoscalingPolicy(TypedDict, total=False):
     'The configuration parameters for the autoscaling algorithm. You can define one or more of the policies for an autoscaler: cpuUtilization, customMetricUtilizations, and loadBalancingUtilization. If none of these are specified, the default...'
-    cooldown_period: float | str
+    cooldown_period: float | str | None
     'The number of seconds that the autoscaler should wait before it starts collecting information from a new instance. This prevents the autoscaler from collecting information when the instance is initializing, during which the collected usa...'
     max_replicas: Required[float | str]
     'The maximum number of instances that the autoscaler can scale up to. This is required when creating or updating an autoscaler. The maximum number of replicas should not be lower than minimal number of replicas.'
     min_replicas: Required[float | str]
     'The minimum number of replicas that the autoscaler can scale down to. This cannot be less than 0. If not provided, autoscaler will choose a default value depending on maximum number of instances allowed.'
-    mode: str | float
+    mode: str | float | None
     'Defines operating mode for this policy.'
-    cpu_utilization: ComputeRegionAutoscalerAutoscalingPolicyCpuUtilization
+    cpu_utilization: ComputeRegionAutoscalerAutoscalingPolicyCpuUtilization | None
     'Defines the CPU utilization policy that allows the autoscaler to scale based on the average CPU utilization of a managed instance group.'
-    load_balancing_utilization: ComputeRegionAutoscalerAutoscalingPolicyLoadBalancingUtilization
+    load_balancing_utilization: ComputeRegionAutoscalerAutoscalingPolicyLoadBalancingUtilization | None
     'Configuration parameters of autoscaling based on a load balancer.'
-    metric: Sequence[ComputeRegionAutoscalerAutoscalingPolicyMetric]
+    metric: Sequence[ComputeRegionAutoscalerAutoscalingPolicyMetric] | None
     'Configuration parameters of autoscaling based on a custom metric.'
-    scale_in_control: ComputeRegionAutoscalerAutoscalingPolicyScaleInControl
+    scale_in_control: ComputeRegionAutoscalerAutoscalingPolicyScaleInControl | None
     'Defines scale in controls to reduce the risk of response latency and outages due to abrupt scale-in events'
-    scaling_schedules: Sequence[ComputeRegionAutoscalerAutoscalingPolicyScalingSchedules]
+    scaling_schedules: Sequence[ComputeRegionAutoscalerAutoscalingPolicyScalingSchedules] | None
     'Scaling schedules defined for an autoscaler. Multiple schedules can be set on an autoscaler and they can overlap.'
 
 class ComputeRegionAutoscalerAutoscalingPolicyCpuUtilization(TypedDict, total=False):
     'Defines the CPU utilization policy that allows the autoscaler to scale based on the average CPU utilization of a managed instance group.'
-    predictive_method: str | float
+    predictive_method: str | float | None
     'Indicates whether predictive autoscaling based on CPU metric is enabled. Valid values are: - NONE (default). No predictive method is used. The autoscaler scales the group to meet current demand based on real-time metrics. - OPTIMIZE_AVAI...'
     target: Required[float | str]
     'The target CPU utilization that the autoscaler should maintain. Must be a float value in the range (0, 1]. If not specified, the default is 0.6. If the CPU level is below the target utilization, the autoscaler scales down the number of i...'
@@ -3938,36 +3938,36 @@ class ComputeRegionAutoscalerAutoscalingPolicyLoadBalancingUtilization(TypedDict
 
 class ComputeRegionAutoscalerAutoscalingPolicyMetric(TypedDict, total=False):
     'Configuration parameters of autoscaling based on a custom metric.'
-    filter: str | float
+    filter: str | float | None
     'A filter string to be used as the filter string for a Stackdriver Monitoring TimeSeries.list API call. This filter is used to select a specific TimeSeries for the purpose of autoscaling and to determine whether the metric is exporting pe...'
     name: Required[str | float]
     'The identifier (type) of the Stackdriver Monitoring metric. The metric cannot have negative values. The metric must have a value type of INT64 or DOUBLE.'
-    single_instance_assignment: float | str
+    single_instance_assignment: float | str | None
     'If scaling is based on a per-group metric value that represents the total amount of work to be done or resource usage, set this value to an amount assigned for a single instance of the scaled group. The autoscaler will keep the number of...'
-    target: float | str
+    target: float | str | None
     'The target value of the metric that autoscaler should maintain. This must be a positive value. A utilization metric scales number of virtual machines handling requests to increase or decrease proportionally to the metric. For example, a...'
-    type: str | float
+    type: str | float | None
     'Defines how target utilization value is expressed for a Stackdriver Monitoring metric. Possible values: ["GAUGE", "DELTA_PER_SECOND", "DELTA_PER_MINUTE"]'
 
 class ComputeRegionAutoscalerAutoscalingPolicyScaleInControl(TypedDict, total=False):
     'Defines scale in controls to reduce the risk of response latency and outages due to abrupt scale-in events'
-    time_window_sec: float | str
+    time_window_sec: float | str | None
     'How long back autoscaling should look when computing recommendations to include directives regarding slower scale down, as described above.'
-    max_scaled_in_replicas: ComputeRegionAutoscalerAutoscalingPolicyScaleInControlMaxScaledInReplicas
+    max_scaled_in_replicas: ComputeRegionAutoscalerAutoscalingPolicyScaleInControlMaxScaledInReplicas | None
     'A nested object resource.'
 
 class ComputeRegionAutoscalerAutoscalingPolicyScaleInControlMaxScaledInReplicas(TypedDict, total=False):
     'A nested object resource.'
-    fixed: float | str
+    fixed: float | str | None
     'Specifies a fixed number of VM instances. This must be a positive integer.'
-    percent: float | str
+    percent: float | str | None
     'Specifies a percentage of instances between 0 to 100%, inclusive. For example, specify 80 for 80%.'
 
 class ComputeRegionAutoscalerAutoscalingPolicyScalingSchedules(TypedDict, total=False):
     'Scaling schedules defined for an autoscaler. Multiple schedules can be set on an autoscaler and they can overlap.'
-    description: str | float
+    description: str | float | None
     'A description of a scaling schedule.'
-    disabled: bool | str | IResolvable
+    disabled: bool | str | IResolvable | None
     'A boolean value that specifies if a scaling schedule can influence autoscaler recommendations. If set to true, then a scaling schedule has no effect.'
     duration_sec: Required[float | str]
     'The duration of time intervals (in seconds) for which this scaling schedule will be running. The minimum allowed value is 300.'
@@ -3976,14 +3976,14 @@ class ComputeRegionAutoscalerAutoscalingPolicyScalingSchedules(TypedDict, total=
     name: Required[str | float]
     schedule: Required[str | float]
     'The start timestamps of time intervals when this scaling schedule should provide a scaling signal. This field uses the extended cron format (with an optional year field).'
-    time_zone: str | float
+    time_zone: str | float | None
     'The time zone to be used when interpreting the schedule. The value of this field must be a time zone name from the tz database: http://en.wikipedia.org/wiki/Tz_database.'
 
 class ComputeRegionAutoscalerTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeRegionAutoscaler(Resource):
     """``google_compute_region_autoscaler`` (resource), checked against the pinned schema when constructed.
@@ -4050,117 +4050,117 @@ class ComputeRegionAutoscaler(Resource):
 
 class ComputeRegionBackendServiceBackend(TypedDict, total=False):
     'The set of backends that serve this RegionBackendService.'
-    balancing_mode: str | float
+    balancing_mode: str | float | None
     'Specifies the balancing mode for this backend. See the [Backend Services Overview](https://cloud.google.com/load-balancing/docs/backend-service#balancing-mode) for an explanation of load balancing modes. Default value: "UTILIZATION" Poss...'
-    capacity_scaler: float | str
+    capacity_scaler: float | str | None
     "A multiplier applied to the group's maximum servicing capacity (based on UTILIZATION, RATE or CONNECTION). ~>**NOTE**: This field cannot be set for INTERNAL region backend services (default loadBalancingScheme), but is required for non-I..."
-    description: str | float
+    description: str | float | None
     'An optional description of this resource. Provide this property when you create the resource.'
-    failover: bool | str | IResolvable
+    failover: bool | str | IResolvable | None
     'This field designates whether this is a failover backend. More than one failover backend can be configured for a given RegionBackendService.'
     group: Required[str | float]
     'The fully-qualified URL of an Instance Group or Network Endpoint Group resource. In case of instance group this defines the list of instances that serve traffic. Member virtual machine instances from each instance group must live in the...'
-    max_connections: float | str
+    max_connections: float | str | None
     'The max number of simultaneous connections for the group. Can be used with either CONNECTION or UTILIZATION balancing modes. Cannot be set for INTERNAL backend services. For CONNECTION mode, either maxConnections or one of maxConnections...'
-    max_connections_per_endpoint: float | str
+    max_connections_per_endpoint: float | str | None
     'The max number of simultaneous connections that a single backend network endpoint can handle. Cannot be set for INTERNAL backend services. This is used to calculate the capacity of the group. Can be used in either CONNECTION or UTILIZATI...'
-    max_connections_per_instance: float | str
+    max_connections_per_instance: float | str | None
     'The max number of simultaneous connections that a single backend instance can handle. Cannot be set for INTERNAL backend services. This is used to calculate the capacity of the group. Can be used in either CONNECTION or UTILIZATION balan...'
-    max_rate: float | str
+    max_rate: float | str | None
     'The max requests per second (RPS) of the group. Cannot be set for INTERNAL backend services. Can be used with either RATE or UTILIZATION balancing modes, but required if RATE mode. Either maxRate or one of maxRatePerInstance or maxRatePe...'
-    max_rate_per_endpoint: float | str
+    max_rate_per_endpoint: float | str | None
     'The max requests per second (RPS) that a single backend network endpoint can handle. This is used to calculate the capacity of the group. Can be used in either balancing mode. For RATE mode, either maxRate or maxRatePerEndpoint must be s...'
-    max_rate_per_instance: float | str
+    max_rate_per_instance: float | str | None
     'The max requests per second (RPS) that a single backend instance can handle. This is used to calculate the capacity of the group. Can be used in either balancing mode. For RATE mode, either maxRate or maxRatePerInstance must be set. Cann...'
-    max_utilization: float | str
+    max_utilization: float | str | None
     'Used when balancingMode is UTILIZATION. This ratio defines the CPU utilization target for the group. Valid range is [0.0, 1.0]. Cannot be set for INTERNAL backend services.'
-    custom_metrics: Sequence[ComputeRegionBackendServiceBackendCustomMetrics]
+    custom_metrics: Sequence[ComputeRegionBackendServiceBackendCustomMetrics] | None
     'The set of custom metrics that are used for <code>CUSTOM_METRICS</code> BalancingMode.'
 
 class ComputeRegionBackendServiceBackendCustomMetrics(TypedDict, total=False):
     'The set of custom metrics that are used for <code>CUSTOM_METRICS</code> BalancingMode.'
     dry_run: Required[bool | str | IResolvable]
     'If true, the metric data is collected and reported to Cloud Monitoring, but is not used for load balancing.'
-    max_utilization: float | str
+    max_utilization: float | str | None
     'Optional parameter to define a target utilization for the Custom Metrics balancing mode. The valid range is <code>[0.0, 1.0]</code>.'
     name: Required[str | float]
     'Name of a custom utilization signal. The name must be 1-64 characters long and match the regular expression [a-z]([-_.a-z0-9]*[a-z0-9])? which means the first character must be a lowercase letter, and all following characters must be a d...'
 
 class ComputeRegionBackendServiceCdnPolicy(TypedDict, total=False):
     'Cloud CDN configuration for this BackendService.'
-    cache_mode: str | float
+    cache_mode: str | float | None
     'Specifies the cache setting for all responses from this backend. The possible values are: USE_ORIGIN_HEADERS, FORCE_CACHE_ALL and CACHE_ALL_STATIC Possible values: ["USE_ORIGIN_HEADERS", "FORCE_CACHE_ALL", "CACHE_ALL_STATIC"]'
-    client_ttl: float | str
+    client_ttl: float | str | None
     'Specifies the maximum allowed TTL for cached content served by this origin.'
-    default_ttl: float | str
+    default_ttl: float | str | None
     'Specifies the default TTL for cached content served by this origin for responses that do not have an existing valid TTL (max-age or s-max-age).'
-    max_ttl: float | str
+    max_ttl: float | str | None
     'Specifies the maximum allowed TTL for cached content served by this origin.'
-    negative_caching: bool | str | IResolvable
+    negative_caching: bool | str | IResolvable | None
     'Negative caching allows per-status code TTLs to be set, in order to apply fine-grained caching for common errors or redirects.'
-    serve_while_stale: float | str
+    serve_while_stale: float | str | None
     'Serve existing content from the cache (if available) when revalidating content with the origin, or when an error is encountered when refreshing the cache.'
-    signed_url_cache_max_age_sec: float | str
+    signed_url_cache_max_age_sec: float | str | None
     'Maximum number of seconds the response to a signed URL request will be considered fresh, defaults to 1hr (3600s). After this time period, the response will be revalidated before being served. When serving responses to signed URL requests...'
-    cache_key_policy: ComputeRegionBackendServiceCdnPolicyCacheKeyPolicy
+    cache_key_policy: ComputeRegionBackendServiceCdnPolicyCacheKeyPolicy | None
     'The CacheKeyPolicy for this CdnPolicy.'
-    negative_caching_policy: Sequence[ComputeRegionBackendServiceCdnPolicyNegativeCachingPolicy]
+    negative_caching_policy: Sequence[ComputeRegionBackendServiceCdnPolicyNegativeCachingPolicy] | None
     "Sets a cache TTL for the specified HTTP status code. negativeCaching must be enabled to configure negativeCachingPolicy. Omitting the policy and leaving negativeCaching enabled will use Cloud CDN's default cache TTLs."
 
 class ComputeRegionBackendServiceCdnPolicyCacheKeyPolicy(TypedDict, total=False):
     'The CacheKeyPolicy for this CdnPolicy.'
-    include_host: bool | str | IResolvable
+    include_host: bool | str | IResolvable | None
     'If true requests to different hosts will be cached separately.'
-    include_named_cookies: Sequence[str | float] | IResolvable | NestedReference
+    include_named_cookies: Sequence[str | float] | IResolvable | NestedReference | None
     'Names of cookies to include in cache keys.'
-    include_protocol: bool | str | IResolvable
+    include_protocol: bool | str | IResolvable | None
     'If true, http and https requests will be cached separately.'
-    include_query_string: bool | str | IResolvable
+    include_query_string: bool | str | IResolvable | None
     'If true, include query string parameters in the cache key according to query_string_whitelist and query_string_blacklist. If neither is set, the entire query string will be included. If false, the query string will be excluded from the c...'
-    query_string_blacklist: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    query_string_blacklist: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     "Names of query string parameters to exclude in cache keys. All other parameters will be included. Either specify query_string_whitelist or query_string_blacklist, not both. '&' and '=' will be percent encoded and not treated as delimiters."
-    query_string_whitelist: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    query_string_whitelist: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     "Names of query string parameters to include in cache keys. All other parameters will be excluded. Either specify query_string_whitelist or query_string_blacklist, not both. '&' and '=' will be percent encoded and not treated as delimiters."
 
 class ComputeRegionBackendServiceCdnPolicyNegativeCachingPolicy(TypedDict, total=False):
     "Sets a cache TTL for the specified HTTP status code. negativeCaching must be enabled to configure negativeCachingPolicy. Omitting the policy and leaving negativeCaching enabled will use Cloud CDN's default cache TTLs."
-    code: float | str
+    code: float | str | None
     'The HTTP status code to define a TTL against. Only HTTP status codes 300, 301, 308, 404, 405, 410, 421, 451 and 501 can be specified as values, and you cannot specify a status code more than once.'
 
 class ComputeRegionBackendServiceCircuitBreakers(TypedDict, total=False):
     "Settings controlling the volume of connections to a backend service. This field is applicable only when the 'load_balancing_scheme' is set to INTERNAL_MANAGED and the 'protocol' is set to HTTP, HTTPS, HTTP2 or H2C."
-    max_connections: float | str
+    max_connections: float | str | None
     'The maximum number of connections to the backend cluster. Defaults to 1024.'
-    max_pending_requests: float | str
+    max_pending_requests: float | str | None
     'The maximum number of pending requests to the backend cluster. Defaults to 1024.'
-    max_requests: float | str
+    max_requests: float | str | None
     'The maximum number of parallel requests to the backend cluster. Defaults to 1024.'
-    max_requests_per_connection: float | str
+    max_requests_per_connection: float | str | None
     'Maximum requests for a single backend connection. This parameter is respected by both the HTTP/1.1 and HTTP/2 implementations. If not specified, there is no limit. Setting this parameter to 1 will effectively disable keep alive.'
-    max_retries: float | str
+    max_retries: float | str | None
     'The maximum number of parallel retries to the backend cluster. Defaults to 3.'
 
 class ComputeRegionBackendServiceConsistentHash(TypedDict, total=False):
     'Consistent Hash-based load balancing can be used to provide soft session affinity based on HTTP headers, cookies or other properties. This load balancing policy is applicable only for HTTP connections. The affinity to a particular destin...'
-    http_header_name: str | float
+    http_header_name: str | float | None
     'The hash based on the value of the specified header field. This field is applicable if the sessionAffinity is set to HEADER_FIELD.'
-    minimum_ring_size: float | str
+    minimum_ring_size: float | str | None
     'The minimum number of virtual nodes to use for the hash ring. Larger ring sizes result in more granular load distributions. If the number of hosts in the load balancing pool is larger than the ring size, each host will be assigned a sing...'
-    http_cookie: ComputeRegionBackendServiceConsistentHashHttpCookie
+    http_cookie: ComputeRegionBackendServiceConsistentHashHttpCookie | None
     'Hash is based on HTTP Cookie. This field describes a HTTP cookie that will be used as the hash key for the consistent hash load balancer. If the cookie is not present, it will be generated. This field is applicable if the sessionAffinity...'
 
 class ComputeRegionBackendServiceConsistentHashHttpCookie(TypedDict, total=False):
     'Hash is based on HTTP Cookie. This field describes a HTTP cookie that will be used as the hash key for the consistent hash load balancer. If the cookie is not present, it will be generated. This field is applicable if the sessionAffinity...'
-    name: str | float
+    name: str | float | None
     'Name of the cookie.'
-    path: str | float
+    path: str | float | None
     'Path to set for the cookie.'
-    ttl: ComputeRegionBackendServiceConsistentHashHttpCookieTtl
+    ttl: ComputeRegionBackendServiceConsistentHashHttpCookieTtl | None
     'Lifetime of the cookie.'
 
 class ComputeRegionBackendServiceConsistentHashHttpCookieTtl(TypedDict, total=False):
     'Lifetime of the cookie.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[float | str]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
@@ -4174,112 +4174,112 @@ class ComputeRegionBackendServiceCustomMetrics(TypedDict, total=False):
 
 class ComputeRegionBackendServiceFailoverPolicy(TypedDict, total=False):
     'Policy for failovers.'
-    disable_connection_drain_on_failover: bool | str | IResolvable
+    disable_connection_drain_on_failover: bool | str | IResolvable | None
     'On failover or failback, this field indicates whether connection drain will be honored. Setting this to true has the following effect: connections to the old active pool are not drained. Connections to the new active pool use the timeout...'
-    drop_traffic_if_unhealthy: bool | str | IResolvable
+    drop_traffic_if_unhealthy: bool | str | IResolvable | None
     'This option is used only when no healthy VMs are detected in the primary and backup instance groups. When set to true, traffic is dropped. When set to false, new connections are sent across all VMs in the primary group. The default is fa...'
-    failover_ratio: float | str
+    failover_ratio: float | str | None
     "The value of the field must be in [0, 1]. If the ratio of the healthy VMs in the primary backend is at or below this number, traffic arriving at the load-balanced IP will be directed to the failover backend. In case where 'failoverRatio'..."
 
 class ComputeRegionBackendServiceHaPolicy(TypedDict, total=False):
     'Configures self-managed High Availability (HA) for External and Internal Protocol Forwarding. The backends of this regional backend service must only specify zonal network endpoint groups (NEGs) of type GCE_VM_IP. Note that haPolicy is n...'
-    fast_ip_move: str | float
+    fast_ip_move: str | float | None
     "Specifies whether fast IP move is enabled, and if so, the mechanism to achieve it. Supported values are: * 'DISABLED': Fast IP Move is disabled. You can only use the haPolicy.leader API to update the leader. * 'GARP_RA': Provides a metho..."
-    leader: ComputeRegionBackendServiceHaPolicyLeader
+    leader: ComputeRegionBackendServiceHaPolicyLeader | None
     'Selects one of the network endpoints attached to the backend NEGs of this service as the active endpoint (the leader) that receives all traffic.'
 
 class ComputeRegionBackendServiceHaPolicyLeader(TypedDict, total=False):
     'Selects one of the network endpoints attached to the backend NEGs of this service as the active endpoint (the leader) that receives all traffic.'
-    backend_group: str | float
+    backend_group: str | float | None
     'A fully-qualified URL of the zonal Network Endpoint Group (NEG) that the leader is attached to.'
-    network_endpoint: ComputeRegionBackendServiceHaPolicyLeaderNetworkEndpoint
+    network_endpoint: ComputeRegionBackendServiceHaPolicyLeaderNetworkEndpoint | None
     'The network endpoint within the leader.backendGroup that is designated as the leader.'
 
 class ComputeRegionBackendServiceHaPolicyLeaderNetworkEndpoint(TypedDict, total=False):
     'The network endpoint within the leader.backendGroup that is designated as the leader.'
-    instance: str | float
+    instance: str | float | None
     'The name of the VM instance of the leader network endpoint. The instance must already be attached to the NEG specified in the haPolicy.leader.backendGroup.'
 
 class ComputeRegionBackendServiceIap(TypedDict, total=False):
     'Settings for enabling Cloud Identity Aware Proxy. If OAuth client is not set, Google-managed OAuth client is used.'
     enabled: Required[bool | str | IResolvable]
     'Whether the serving infrastructure will authenticate and authorize all incoming requests.'
-    oauth2_client_id: str | float
+    oauth2_client_id: str | float | None
     'OAuth2 Client ID for IAP'
-    oauth2_client_secret: str | float
+    oauth2_client_secret: str | float | None
     'OAuth2 Client Secret for IAP'
 
 class ComputeRegionBackendServiceLogConfig(TypedDict, total=False):
     'This field denotes the logging options for the load balancer traffic served by this backend service. If logging is enabled, logs will be exported to Stackdriver.'
-    enable: bool | str | IResolvable
+    enable: bool | str | IResolvable | None
     'Whether to enable logging for the load balancer traffic served by this backend service.'
-    optional_fields: Sequence[str | float] | IResolvable | NestedReference
+    optional_fields: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the fields to include in logging. This field can only be specified if logging is enabled for this backend service.'
-    optional_mode: str | float
+    optional_mode: str | float | None
     'Specifies the optional logging mode for the load balancer traffic. Supported values: INCLUDE_ALL_OPTIONAL, EXCLUDE_ALL_OPTIONAL, CUSTOM. Possible values: ["INCLUDE_ALL_OPTIONAL", "EXCLUDE_ALL_OPTIONAL", "CUSTOM"]'
-    sample_rate: float | str
+    sample_rate: float | str | None
     'This field can only be specified if logging is enabled for this backend service. The value of the field must be in [0, 1]. This configures the sampling rate of requests to the load balancer where 1.0 means all logged requests are reporte...'
 
 class ComputeRegionBackendServiceOutlierDetection(TypedDict, total=False):
     "Settings controlling eviction of unhealthy hosts from the load balancing pool. This field is applicable only when the 'load_balancing_scheme' is set to INTERNAL_MANAGED and the 'protocol' is set to HTTP, HTTPS, HTTP2 or H2C."
-    consecutive_errors: float | str
+    consecutive_errors: float | str | None
     'Number of errors before a host is ejected from the connection pool. When the backend host is accessed over HTTP, a 5xx return code qualifies as an error. Defaults to 5.'
-    consecutive_gateway_failure: float | str
+    consecutive_gateway_failure: float | str | None
     'The number of consecutive gateway failures (502, 503, 504 status or connection errors that are mapped to one of those status codes) before a consecutive gateway failure ejection occurs. Defaults to 5.'
-    enforcing_consecutive_errors: float | str
+    enforcing_consecutive_errors: float | str | None
     'The percentage chance that a host will be actually ejected when an outlier status is detected through consecutive 5xx. This setting can be used to disable ejection or to ramp it up slowly. Defaults to 100.'
-    enforcing_consecutive_gateway_failure: float | str
+    enforcing_consecutive_gateway_failure: float | str | None
     'The percentage chance that a host will be actually ejected when an outlier status is detected through consecutive gateway failures. This setting can be used to disable ejection or to ramp it up slowly. Defaults to 0.'
-    enforcing_success_rate: float | str
+    enforcing_success_rate: float | str | None
     'The percentage chance that a host will be actually ejected when an outlier status is detected through success rate statistics. This setting can be used to disable ejection or to ramp it up slowly. Defaults to 100.'
-    max_ejection_percent: float | str
+    max_ejection_percent: float | str | None
     'Maximum percentage of hosts in the load balancing pool for the backend service that can be ejected. Defaults to 10%.'
-    success_rate_minimum_hosts: float | str
+    success_rate_minimum_hosts: float | str | None
     'The number of hosts in a cluster that must have enough request volume to detect success rate outliers. If the number of hosts is less than this setting, outlier detection via success rate statistics is not performed for any host in the c...'
-    success_rate_request_volume: float | str
+    success_rate_request_volume: float | str | None
     'The minimum number of total requests that must be collected in one interval (as defined by the interval duration above) to include this host in success rate based outlier detection. If the volume is lower than this setting, outlier detec...'
-    success_rate_stdev_factor: float | str
+    success_rate_stdev_factor: float | str | None
     'This factor is used to determine the ejection threshold for success rate outlier ejection. The ejection threshold is the difference between the mean success rate, and the product of this factor and the standard deviation of the mean succ...'
-    base_ejection_time: ComputeRegionBackendServiceOutlierDetectionBaseEjectionTime
+    base_ejection_time: ComputeRegionBackendServiceOutlierDetectionBaseEjectionTime | None
     'The base time that a host is ejected for. The real time is equal to the base time multiplied by the number of times the host has been ejected. Defaults to 30000ms or 30s.'
-    interval: ComputeRegionBackendServiceOutlierDetectionInterval
+    interval: ComputeRegionBackendServiceOutlierDetectionInterval | None
     'Time interval between ejection sweep analysis. This can result in both new ejections as well as hosts being returned to service. Defaults to 10 seconds.'
 
 class ComputeRegionBackendServiceOutlierDetectionBaseEjectionTime(TypedDict, total=False):
     'The base time that a host is ejected for. The real time is equal to the base time multiplied by the number of times the host has been ejected. Defaults to 30000ms or 30s.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[float | str]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeRegionBackendServiceOutlierDetectionInterval(TypedDict, total=False):
     'Time interval between ejection sweep analysis. This can result in both new ejections as well as hosts being returned to service. Defaults to 10 seconds.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[float | str]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeRegionBackendServiceStrongSessionAffinityCookie(TypedDict, total=False):
     'Describes the HTTP cookie used for stateful session affinity. This field is applicable and required if the sessionAffinity is set to STRONG_COOKIE_AFFINITY.'
-    name: str | float
+    name: str | float | None
     'Name of the cookie.'
-    path: str | float
+    path: str | float | None
     'Path to set for the cookie.'
-    ttl: ComputeRegionBackendServiceStrongSessionAffinityCookieTtl
+    ttl: ComputeRegionBackendServiceStrongSessionAffinityCookieTtl | None
     'Lifetime of the cookie.'
 
 class ComputeRegionBackendServiceStrongSessionAffinityCookieTtl(TypedDict, total=False):
     'Lifetime of the cookie.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[float | str]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeRegionBackendServiceTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeRegionBackendService(Resource):
     """``google_compute_region_backend_service`` (resource), checked against the pinned schema when constructed.
@@ -4472,106 +4472,106 @@ class ComputeRegionBackendService(Resource):
 
 class ComputeRegionHealthCheckGrpcHealthCheck(TypedDict, total=False):
     'A nested object resource.'
-    grpc_service_name: str | float
+    grpc_service_name: str | float | None
     'The gRPC service name for the health check. The value of grpcServiceName has the following meanings by convention: * Empty serviceName means the overall status of all services at the backend. * Non-empty serviceName means the health of t...'
-    port: float | str
+    port: float | str | None
     'The port number for the health check request. Must be specified if portName and portSpecification are not set or if port_specification is USE_FIXED_PORT. Valid values are 1 through 65535.'
-    port_name: str | float
+    port_name: str | float | None
     'Port name as defined in InstanceGroup#NamedPort#name. If both port and port_name are defined, port takes precedence.'
-    port_specification: str | float
+    port_specification: str | float | None
     "Specifies how port is selected for health checking, can be one of the following values: * 'USE_FIXED_PORT': The port number in 'port' is used for health checking. * 'USE_NAMED_PORT': The 'portName' is used for health checking. * 'USE_SER..."
 
 class ComputeRegionHealthCheckHttp2HealthCheck(TypedDict, total=False):
     'A nested object resource.'
-    host: str | float
+    host: str | float | None
     'The value of the host header in the HTTP2 health check request. If left empty (default value), the public IP on behalf of which this health check is performed will be used.'
-    port: float | str
+    port: float | str | None
     'The TCP port number for the HTTP2 health check request. The default value is 443.'
-    port_name: str | float
+    port_name: str | float | None
     'Port name as defined in InstanceGroup#NamedPort#name. If both port and port_name are defined, port takes precedence.'
-    port_specification: str | float
+    port_specification: str | float | None
     "Specifies how port is selected for health checking, can be one of the following values: * 'USE_FIXED_PORT': The port number in 'port' is used for health checking. * 'USE_NAMED_PORT': The 'portName' is used for health checking. * 'USE_SER..."
-    proxy_header: str | float
+    proxy_header: str | float | None
     'Specifies the type of proxy header to append before sending data to the backend. Default value: "NONE" Possible values: ["NONE", "PROXY_V1"]'
-    request_path: str | float
+    request_path: str | float | None
     'The request path of the HTTP2 health check request. The default value is /.'
-    response: str | float
+    response: str | float | None
     'The bytes to match against the beginning of the response data. If left empty (the default value), any response will indicate health. The response data can only be ASCII.'
 
 class ComputeRegionHealthCheckHttpHealthCheck(TypedDict, total=False):
     'A nested object resource.'
-    host: str | float
+    host: str | float | None
     'The value of the host header in the HTTP health check request. If left empty (default value), the public IP on behalf of which this health check is performed will be used.'
-    port: float | str
+    port: float | str | None
     'The TCP port number for the HTTP health check request. The default value is 80.'
-    port_name: str | float
+    port_name: str | float | None
     'Port name as defined in InstanceGroup#NamedPort#name. If both port and port_name are defined, port takes precedence.'
-    port_specification: str | float
+    port_specification: str | float | None
     "Specifies how port is selected for health checking, can be one of the following values: * 'USE_FIXED_PORT': The port number in 'port' is used for health checking. * 'USE_NAMED_PORT': The 'portName' is used for health checking. * 'USE_SER..."
-    proxy_header: str | float
+    proxy_header: str | float | None
     'Specifies the type of proxy header to append before sending data to the backend. Default value: "NONE" Possible values: ["NONE", "PROXY_V1"]'
-    request_path: str | float
+    request_path: str | float | None
     'The request path of the HTTP health check request. The default value is /.'
-    response: str | float
+    response: str | float | None
     'The bytes to match against the beginning of the response data. If left empty (the default value), any response will indicate health. The response data can only be ASCII.'
 
 class ComputeRegionHealthCheckHttpsHealthCheck(TypedDict, total=False):
     'A nested object resource.'
-    host: str | float
+    host: str | float | None
     'The value of the host header in the HTTPS health check request. If left empty (default value), the public IP on behalf of which this health check is performed will be used.'
-    port: float | str
+    port: float | str | None
     'The TCP port number for the HTTPS health check request. The default value is 443.'
-    port_name: str | float
+    port_name: str | float | None
     'Port name as defined in InstanceGroup#NamedPort#name. If both port and port_name are defined, port takes precedence.'
-    port_specification: str | float
+    port_specification: str | float | None
     "Specifies how port is selected for health checking, can be one of the following values: * 'USE_FIXED_PORT': The port number in 'port' is used for health checking. * 'USE_NAMED_PORT': The 'portName' is used for health checking. * 'USE_SER..."
-    proxy_header: str | float
+    proxy_header: str | float | None
     'Specifies the type of proxy header to append before sending data to the backend. Default value: "NONE" Possible values: ["NONE", "PROXY_V1"]'
-    request_path: str | float
+    request_path: str | float | None
     'The request path of the HTTPS health check request. The default value is /.'
-    response: str | float
+    response: str | float | None
     'The bytes to match against the beginning of the response data. If left empty (the default value), any response will indicate health. The response data can only be ASCII.'
 
 class ComputeRegionHealthCheckLogConfig(TypedDict, total=False):
     'Configure logging on this health check.'
-    enable: bool | str | IResolvable
+    enable: bool | str | IResolvable | None
     'Indicates whether or not to export logs. This is false by default, which means no health check logging will be done.'
 
 class ComputeRegionHealthCheckSslHealthCheck(TypedDict, total=False):
     'A nested object resource.'
-    port: float | str
+    port: float | str | None
     'The TCP port number for the SSL health check request. The default value is 443.'
-    port_name: str | float
+    port_name: str | float | None
     'Port name as defined in InstanceGroup#NamedPort#name. If both port and port_name are defined, port takes precedence.'
-    port_specification: str | float
+    port_specification: str | float | None
     "Specifies how port is selected for health checking, can be one of the following values: * 'USE_FIXED_PORT': The port number in 'port' is used for health checking. * 'USE_NAMED_PORT': The 'portName' is used for health checking. * 'USE_SER..."
-    proxy_header: str | float
+    proxy_header: str | float | None
     'Specifies the type of proxy header to append before sending data to the backend. Default value: "NONE" Possible values: ["NONE", "PROXY_V1"]'
-    request: str | float
+    request: str | float | None
     'The application data to send once the SSL connection has been established (default value is empty). If both request and response are empty, the connection establishment alone will indicate health. The request data can only be ASCII.'
-    response: str | float
+    response: str | float | None
     'The bytes to match against the beginning of the response data. If left empty (the default value), any response will indicate health. The response data can only be ASCII.'
 
 class ComputeRegionHealthCheckTcpHealthCheck(TypedDict, total=False):
     'A nested object resource.'
-    port: float | str
+    port: float | str | None
     'The TCP port number for the TCP health check request. The default value is 80.'
-    port_name: str | float
+    port_name: str | float | None
     'Port name as defined in InstanceGroup#NamedPort#name. If both port and port_name are defined, port takes precedence.'
-    port_specification: str | float
+    port_specification: str | float | None
     "Specifies how port is selected for health checking, can be one of the following values: * 'USE_FIXED_PORT': The port number in 'port' is used for health checking. * 'USE_NAMED_PORT': The 'portName' is used for health checking. * 'USE_SER..."
-    proxy_header: str | float
+    proxy_header: str | float | None
     'Specifies the type of proxy header to append before sending data to the backend. Default value: "NONE" Possible values: ["NONE", "PROXY_V1"]'
-    request: str | float
+    request: str | float | None
     'The application data to send once the TCP connection has been established (default value is empty). If both request and response are empty, the connection establishment alone will indicate health. The request data can only be ASCII.'
-    response: str | float
+    response: str | float | None
     'The bytes to match against the beginning of the response data. If left empty (the default value), any response will indicate health. The response data can only be ASCII.'
 
 class ComputeRegionHealthCheckTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeRegionHealthCheck(Resource):
     """``google_compute_region_health_check`` (resource), checked against the pinned schema when constructed.
@@ -4684,9 +4684,9 @@ class ComputeRegionHealthCheck(Resource):
 
 class ComputeRegionInstanceGroupManagerAllInstancesConfig(TypedDict, total=False):
     'Specifies configuration that overrides the instance template configuration for the group.'
-    labels: Mapping[str, str | float] | IResolvable | NestedReference
+    labels: Mapping[str, str | float] | IResolvable | NestedReference | None
     'The label key-value pairs that you want to patch onto the instance,'
-    metadata: Mapping[str, str | float] | IResolvable | NestedReference
+    metadata: Mapping[str, str | float] | IResolvable | NestedReference | None
     'The metadata key-value pairs that you want to patch onto the instance. For more information, see Project and instance metadata,'
 
 class ComputeRegionInstanceGroupManagerAutoHealingPolicies(TypedDict, total=False):
@@ -4698,7 +4698,7 @@ class ComputeRegionInstanceGroupManagerAutoHealingPolicies(TypedDict, total=Fals
 
 class ComputeRegionInstanceGroupManagerInstanceFlexibilityPolicy(TypedDict, total=False):
     'The flexibility policy for this managed instance group. Instance flexibility allowing MIG to create VMs from multiple types of machines. Instance flexibility configuration on MIG overrides instance template configuration.'
-    instance_selections: Sequence[ComputeRegionInstanceGroupManagerInstanceFlexibilityPolicyInstanceSelections]
+    instance_selections: Sequence[ComputeRegionInstanceGroupManagerInstanceFlexibilityPolicyInstanceSelections] | None
     'Named instance selections configuring properties that the group will use when creating new VMs.'
 
 class ComputeRegionInstanceGroupManagerInstanceFlexibilityPolicyInstanceSelections(TypedDict, total=False):
@@ -4707,14 +4707,14 @@ class ComputeRegionInstanceGroupManagerInstanceFlexibilityPolicyInstanceSelectio
     'Full machine-type names, e.g. "n1-standard-16"'
     name: Required[str | float]
     'Instance selection name.'
-    rank: float | str
+    rank: float | str | None
     'Preference of this instance selection. Lower number means higher preference. MIG will first try to create a VM based on the machine-type with lowest rank and fallback to next rank based on availability. Machine types and instance selecti...'
 
 class ComputeRegionInstanceGroupManagerInstanceLifecyclePolicy(TypedDict, total=False):
     'The instance lifecycle policy for this managed instance group.'
-    default_action_on_failure: str | float
+    default_action_on_failure: str | float | None
     'Default behavior for all instance or health check failures.'
-    force_update_on_repair: str | float
+    force_update_on_repair: str | float | None
     "Specifies whether to apply the group's latest configuration when repairing a VM. Valid options are: YES, NO. If YES and you updated the group's instance template or per-instance configurations after the VM was created, then these changes..."
 
 class ComputeRegionInstanceGroupManagerNamedPort(TypedDict, total=False):
@@ -4726,55 +4726,55 @@ class ComputeRegionInstanceGroupManagerNamedPort(TypedDict, total=False):
 
 class ComputeRegionInstanceGroupManagerStandbyPolicy(TypedDict, total=False):
     'Standby policy for stopped and suspended instances.'
-    initial_delay_sec: float | str
+    initial_delay_sec: float | str | None
     'Specifies the number of seconds that the MIG should wait to suspend or stop a VM after that VM was created. The initial delay gives the initialization script the time to prepare your VM for a quick scale out. The value of initial delay m...'
-    mode: str | float
+    mode: str | float | None
     'Defines how a MIG resumes or starts VMs from a standby pool when the group scales out. The default mode is "MANUAL".'
 
 class ComputeRegionInstanceGroupManagerStatefulDisk(TypedDict, total=False):
     'Disks created on the instances that will be preserved on instance delete, update, etc. Structure is documented below. For more information see the official documentation. Proactive cross zone instance redistribution must be disabled befo...'
-    delete_rule: str | float
+    delete_rule: str | float | None
     'A value that prescribes what should happen to the stateful disk when the VM instance is deleted. The available options are NEVER and ON_PERMANENT_INSTANCE_DELETION. NEVER - detach the disk when the VM is deleted, but do not delete the di...'
     device_name: Required[str | float]
     'The device name of the disk to be attached.'
 
 class ComputeRegionInstanceGroupManagerStatefulExternalIp(TypedDict, total=False):
     'External IPs considered stateful by the instance group.'
-    delete_rule: str | float
+    delete_rule: str | float | None
     'A value that prescribes what should happen to an associated static Address resource when a VM instance is permanently deleted. The available options are NEVER and ON_PERMANENT_INSTANCE_DELETION. NEVER - detach the IP when the VM is delet...'
-    interface_name: str | float
+    interface_name: str | float | None
     'The network interface name'
 
 class ComputeRegionInstanceGroupManagerStatefulInternalIp(TypedDict, total=False):
     'External IPs considered stateful by the instance group.'
-    delete_rule: str | float
+    delete_rule: str | float | None
     'A value that prescribes what should happen to an associated static Address resource when a VM instance is permanently deleted. The available options are NEVER and ON_PERMANENT_INSTANCE_DELETION. NEVER - detach the IP when the VM is delet...'
-    interface_name: str | float
+    interface_name: str | float | None
     'The network interface name'
 
 class ComputeRegionInstanceGroupManagerTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeRegionInstanceGroupManagerUpdatePolicy(TypedDict, total=False):
     'The update policy for this managed instance group.'
-    instance_redistribution_type: str | float
+    instance_redistribution_type: str | float | None
     'The instance redistribution policy for regional managed instance groups. Valid values are: "PROACTIVE", "NONE". If PROACTIVE (default), the group attempts to maintain an even distribution of VM instances across zones in the region. If NO...'
-    max_surge_fixed: float | str
+    max_surge_fixed: float | str | None
     'Specifies a fixed number of VM instances. This must be a positive integer. Conflicts with max_surge_percent. Both cannot be 0'
-    max_surge_percent: float | str
+    max_surge_percent: float | str | None
     'Specifies a percentage of instances between 0 to 100%, inclusive. For example, specify 80 for 80%. Conflicts with max_surge_fixed.'
-    max_unavailable_fixed: float | str
+    max_unavailable_fixed: float | str | None
     'Specifies a fixed number of VM instances. This must be a positive integer.'
-    max_unavailable_percent: float | str
+    max_unavailable_percent: float | str | None
     'Specifies a percentage of instances between 0 to 100%, inclusive. For example, specify 80 for 80%.'
     minimal_action: Required[str | float]
     'Minimal action to be taken on an instance. You can specify either NONE to forbid any actions, REFRESH to update without stopping instances, RESTART to restart existing instances or REPLACE to delete and create new instances from the targ...'
-    most_disruptive_allowed_action: str | float
+    most_disruptive_allowed_action: str | float | None
     'Most disruptive action that is allowed to be taken on an instance. You can specify either NONE to forbid any actions, REFRESH to allow actions that do not need instance restart, RESTART to allow actions that can be applied without instan...'
-    replacement_method: str | float
+    replacement_method: str | float | None
     'The instance replacement method for regional managed instance groups. Valid values are: "RECREATE", "SUBSTITUTE". If SUBSTITUTE (default), the group replaces VM instances with new instances that have randomly generated names. If RECREATE...'
     type: Required[str | float]
     'The type of update process. You can specify either PROACTIVE so that the instance group manager proactively executes actions in order to bring instances to their target versions or OPPORTUNISTIC so that no action is proactively executed...'
@@ -4783,16 +4783,16 @@ class ComputeRegionInstanceGroupManagerVersion(TypedDict, total=False):
     'Application versions managed by this instance group. Each version deals with a specific instance template, allowing canary release scenarios.'
     instance_template: Required[str | float]
     'The full URL to an instance template from which all new instances of this version will be created.'
-    name: str | float
+    name: str | float | None
     'Version name.'
-    target_size: ComputeRegionInstanceGroupManagerVersionTargetSize
+    target_size: ComputeRegionInstanceGroupManagerVersionTargetSize | None
     'The number of instances calculated as a fixed number or a percentage depending on the settings.'
 
 class ComputeRegionInstanceGroupManagerVersionTargetSize(TypedDict, total=False):
     'The number of instances calculated as a fixed number or a percentage depending on the settings.'
-    fixed: float | str
+    fixed: float | str | None
     'The number of instances which are managed for this version. Conflicts with percent.'
-    percent: float | str
+    percent: float | str | None
     'The number of instances (calculated as percentage) which are managed for this version. Conflicts with fixed. Note that when using percent, rounding will be in favor of explicitly set target_size values; a managed instance group with 2 in...'
 
 class ComputeRegionInstanceGroupManager(Resource):
@@ -4972,100 +4972,100 @@ class ComputeRegionInstanceGroupManager(Resource):
 
 class ComputeRegionInstanceTemplateAdvancedMachineFeatures(TypedDict, total=False):
     'Controls for advanced machine-related behavior features.'
-    enable_nested_virtualization: bool | str | IResolvable
+    enable_nested_virtualization: bool | str | IResolvable | None
     'Whether to enable nested virtualization or not.'
-    enable_uefi_networking: bool | str | IResolvable
+    enable_uefi_networking: bool | str | IResolvable | None
     'Whether to enable UEFI networking or not.'
-    performance_monitoring_unit: str | float
+    performance_monitoring_unit: str | float | None
     'The PMU is a hardware component within the CPU core that monitors how the processor runs code. Valid values for the level of PMU are "STANDARD", "ENHANCED", and "ARCHITECTURAL".'
-    threads_per_core: float | str
+    threads_per_core: float | str | None
     'The number of threads per physical core. To disable simultaneous multithreading (SMT) set this to 1. If unset, the maximum number of threads supported per core by the underlying processor is assumed.'
-    turbo_mode: str | float
+    turbo_mode: str | float | None
     'Turbo frequency mode to use for the instance. Currently supported modes is "ALL_CORE_MAX".'
-    visible_core_count: float | str
+    visible_core_count: float | str | None
     "The number of physical cores to expose to an instance. Multiply by the number of threads per core to compute the total number of virtual CPUs to expose to the instance. If unset, the number of cores is inferred from the instance\\'s nomin..."
 
 class ComputeRegionInstanceTemplateConfidentialInstanceConfig(TypedDict, total=False):
     'The Confidential VM config being used by the instance. on_host_maintenance has to be set to TERMINATE or this will fail to create.'
-    confidential_instance_type: str | float
+    confidential_instance_type: str | float | None
     'The confidential computing technology the instance uses. SEV is an AMD feature. TDX is an Intel feature. One of the following values is required: SEV, SEV_SNP, TDX. If SEV_SNP, min_cpu_platform = "AMD Milan" is currently required.'
-    enable_confidential_compute: bool | str | IResolvable
+    enable_confidential_compute: bool | str | IResolvable | None
     'Defines whether the instance should have confidential compute enabled. Field will be deprecated in a future release.'
 
 class ComputeRegionInstanceTemplateDisk(TypedDict, total=False):
     'Disks to attach to instances created from this template. This can be specified multiple times for multiple disks.'
-    architecture: str | float
+    architecture: str | float | None
     'The architecture of the image. Allowed values are ARM64 or X86_64.'
-    auto_delete: bool | str | IResolvable
+    auto_delete: bool | str | IResolvable | None
     'Whether or not the disk should be auto-deleted. This defaults to true.'
-    boot: bool | str | IResolvable
+    boot: bool | str | IResolvable | None
     'Indicates that this is a boot disk.'
-    device_name: str | float
+    device_name: str | float | None
     'A unique device name that is reflected into the /dev/ tree of a Linux operating system running within the instance. If not specified, the server chooses a default device name to apply to this disk.'
-    disk_name: str | float
+    disk_name: str | float | None
     'Name of the disk. When not provided, this defaults to the name of the instance.'
-    disk_size_gb: float | str
+    disk_size_gb: float | str | None
     'The size of the image in gigabytes. If not specified, it will inherit the size of its base image. For SCRATCH disks, the size must be one of 375 or 3000 GB, with a default of 375 GB.'
-    disk_type: str | float
+    disk_type: str | float | None
     'The Google Compute Engine disk type. Such as "pd-ssd", "local-ssd", "pd-balanced" or "pd-standard".'
-    guest_os_features: Sequence[str | float] | IResolvable | NestedReference
+    guest_os_features: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of features to enable on the guest operating system. Applicable only for bootable images.'
-    interface: str | float
+    interface: str | float | None
     'Specifies the disk interface to use for attaching this disk.'
-    labels: Mapping[str, str | float] | IResolvable | NestedReference
+    labels: Mapping[str, str | float] | IResolvable | NestedReference | None
     'A set of key/value label pairs to assign to disks,'
-    mode: str | float
+    mode: str | float | None
     'The mode in which to attach this disk, either READ_WRITE or READ_ONLY. If you are attaching or creating a boot disk, this must read-write mode.'
-    provisioned_iops: float | str
+    provisioned_iops: float | str | None
     'Indicates how many IOPS to provision for the disk. This sets the number of I/O operations per second that the disk can handle. For more details, see the [Extreme persistent disk documentation](https://cloud.google.com/compute/docs/disks/...'
-    provisioned_throughput: float | str
+    provisioned_throughput: float | str | None
     'Indicates how much throughput to provision for the disk, in MB/s. This sets the amount of data that can be read or written from the disk per second. Values must greater than or equal to 1. For more details, see the [Hyperdisk documentati...'
-    resource_manager_tags: Mapping[str, str | float] | IResolvable | NestedReference
+    resource_manager_tags: Mapping[str, str | float] | IResolvable | NestedReference | None
     'A map of resource manager tags. Resource manager tag keys and values have the same definition as resource manager tags. Keys must be in the format tagKeys/{tag_key_id}, and values are in the format tagValues/456. The field is ignored (bo...'
-    resource_policies: Sequence[str | float] | IResolvable | NestedReference
+    resource_policies: Sequence[str | float] | IResolvable | NestedReference | None
     'A list (short name or id) of resource policies to attach to this disk. Currently a max of 1 resource policy is supported.'
-    source: str | float
+    source: str | float | None
     'The name (not self_link) of the disk (such as those managed by google_compute_disk) to attach. ~> Note: Either source or source_image is required when creating a new instance except for when creating a local SSD.'
-    source_image: str | float
+    source_image: str | float | None
     "The image from which to initialize this disk. This can be one of: the image's self_link, projects/{project}/global/images/{image}, projects/{project}/global/images/family/{family}, global/images/{image}, global/images/family/{family}, fa..."
-    source_snapshot: str | float
+    source_snapshot: str | float | None
     'The source snapshot to create this disk. When creating a new instance, one of initializeParams.sourceSnapshot, initializeParams.sourceImage, or disks.source is required except for local SSD.'
-    type: str | float
+    type: str | float | None
     'The type of Google Compute Engine disk, can be either "SCRATCH" or "PERSISTENT".'
-    disk_encryption_key: ComputeRegionInstanceTemplateDiskDiskEncryptionKey
+    disk_encryption_key: ComputeRegionInstanceTemplateDiskDiskEncryptionKey | None
     'Encrypts or decrypts a disk using a customer-supplied encryption key.'
-    source_image_encryption_key: ComputeRegionInstanceTemplateDiskSourceImageEncryptionKey
+    source_image_encryption_key: ComputeRegionInstanceTemplateDiskSourceImageEncryptionKey | None
     'The customer-supplied encryption key of the source image. Required if the source image is protected by a customer-supplied encryption key. Instance templates do not store customer-supplied encryption keys, so you cannot create disks for...'
-    source_snapshot_encryption_key: ComputeRegionInstanceTemplateDiskSourceSnapshotEncryptionKey
+    source_snapshot_encryption_key: ComputeRegionInstanceTemplateDiskSourceSnapshotEncryptionKey | None
     'The customer-supplied encryption key of the source snapshot.'
 
 class ComputeRegionInstanceTemplateDiskDiskEncryptionKey(TypedDict, total=False):
     'Encrypts or decrypts a disk using a customer-supplied encryption key.'
-    kms_key_self_link: str | float
+    kms_key_self_link: str | float | None
     'The self link of the encryption key that is stored in Google Cloud KMS.'
-    kms_key_service_account: str | float
+    kms_key_service_account: str | float | None
     'The service account being used for the encryption request for the given KMS key. If absent, the Compute Engine default service account is used.'
 
 class ComputeRegionInstanceTemplateDiskSourceImageEncryptionKey(TypedDict, total=False):
     'The customer-supplied encryption key of the source image. Required if the source image is protected by a customer-supplied encryption key. Instance templates do not store customer-supplied encryption keys, so you cannot create disks for...'
-    kms_key_self_link: str | float
+    kms_key_self_link: str | float | None
     'The self link of the encryption key that is stored in Google Cloud KMS. Only one of kms_key_self_link, rsa_encrypted_key and raw_key may be set.'
-    kms_key_service_account: str | float
+    kms_key_service_account: str | float | None
     'The service account being used for the encryption request for the given KMS key. If absent, the Compute Engine default service account is used.'
-    raw_key: str | float
+    raw_key: str | float | None
     'Specifies a 256-bit customer-supplied encryption key, encoded in RFC 4648 base64 to either encrypt or decrypt this resource. Only one of kms_key_self_link, rsa_encrypted_key and raw_key may be set.'
-    rsa_encrypted_key: str | float
+    rsa_encrypted_key: str | float | None
     'Specifies an RFC 4648 base64 encoded, RSA-wrapped 2048-bit customer-supplied encryption key to either encrypt or decrypt this resource. Only one of kms_key_self_link, rsa_encrypted_key and raw_key may be set.'
 
 class ComputeRegionInstanceTemplateDiskSourceSnapshotEncryptionKey(TypedDict, total=False):
     'The customer-supplied encryption key of the source snapshot.'
-    kms_key_self_link: str | float
+    kms_key_self_link: str | float | None
     'The self link of the encryption key that is stored in Google Cloud KMS. Only one of kms_key_self_link, rsa_encrypted_key and raw_key may be set.'
-    kms_key_service_account: str | float
+    kms_key_service_account: str | float | None
     'The service account being used for the encryption request for the given KMS key. If absent, the Compute Engine default service account is used.'
-    raw_key: str | float
+    raw_key: str | float | None
     'Specifies a 256-bit customer-supplied encryption key, encoded in RFC 4648 base64 to either encrypt or decrypt this resource. Only one of kms_key_self_link, rsa_encrypted_key and raw_key may be set.'
-    rsa_encrypted_key: str | float
+    rsa_encrypted_key: str | float | None
     'Specifies an RFC 4648 base64 encoded, RSA-wrapped 2048-bit customer-supplied encryption key to either encrypt or decrypt this resource. Only one of kms_key_self_link, rsa_encrypted_key and raw_key may be set.'
 
 class ComputeRegionInstanceTemplateGuestAccelerator(TypedDict, total=False):
@@ -5077,43 +5077,43 @@ class ComputeRegionInstanceTemplateGuestAccelerator(TypedDict, total=False):
 
 class ComputeRegionInstanceTemplateNetworkInterface(TypedDict, total=False):
     'Networks to attach to instances created from this template. This can be specified multiple times for multiple networks.'
-    internal_ipv6_prefix_length: float | str
+    internal_ipv6_prefix_length: float | str | None
     'The prefix length of the primary internal IPv6 range.'
-    ipv6_address: str | float
+    ipv6_address: str | float | None
     "An IPv6 internal network address for this network interface. If not specified, Google Cloud will automatically assign an internal IPv6 address from the instance's subnetwork."
-    network: str | float
+    network: str | float | None
     'The name or self_link of the network to attach this interface to. Use network attribute for Legacy or Auto subnetted networks and subnetwork for custom subnetted networks.'
-    network_ip: str | float
+    network_ip: str | float | None
     'The private IP address to assign to the instance. If empty, the address will be automatically assigned.'
-    nic_type: str | float
+    nic_type: str | float | None
     'The type of vNIC to be used on this interface. Possible values:GVNIC, VIRTIO_NET, MRDMA, and IRDMA'
-    queue_count: float | str
+    queue_count: float | str | None
     "The networking queue count that's specified by users for the network interface. Both Rx and Tx queues will be set to this number. It will be empty if not specified."
-    stack_type: str | float
+    stack_type: str | float | None
     'The stack type for this network interface to identify whether the IPv6 feature is enabled or not. If not specified, IPV4_ONLY will be used.'
-    subnetwork: str | float
+    subnetwork: str | float | None
     'The name of the subnetwork to attach this interface to. The subnetwork must exist in the same region this instance will be created in. Either network or subnetwork must be provided.'
-    subnetwork_project: str | float
+    subnetwork_project: str | float | None
     'The ID of the project in which the subnetwork belongs. If it is not provided, the provider project is used.'
-    access_config: Sequence[ComputeRegionInstanceTemplateNetworkInterfaceAccessConfig]
+    access_config: Sequence[ComputeRegionInstanceTemplateNetworkInterfaceAccessConfig] | None
     'Access configurations, i.e. IPs via which this instance can be accessed via the Internet. Omit to ensure that the instance is not accessible from the Internet (this means that ssh provisioners will not work unless you are running Terrafo...'
-    alias_ip_range: Sequence[ComputeRegionInstanceTemplateNetworkInterfaceAliasIpRange]
+    alias_ip_range: Sequence[ComputeRegionInstanceTemplateNetworkInterfaceAliasIpRange] | None
     'An array of alias IP ranges for this network interface. Can only be specified for network interfaces on subnet-mode networks.'
-    ipv6_access_config: Sequence[ComputeRegionInstanceTemplateNetworkInterfaceIpv6AccessConfig]
+    ipv6_access_config: Sequence[ComputeRegionInstanceTemplateNetworkInterfaceIpv6AccessConfig] | None
     'An array of IPv6 access configurations for this interface. Currently, only one IPv6 access config, DIRECT_IPV6, is supported. If there is no ipv6AccessConfig specified, then this instance will have no external IPv6 Internet access.'
 
 class ComputeRegionInstanceTemplateNetworkInterfaceAccessConfig(TypedDict, total=False):
     'Access configurations, i.e. IPs via which this instance can be accessed via the Internet. Omit to ensure that the instance is not accessible from the Internet (this means that ssh provisioners will not work unless you are running Terrafo...'
-    nat_ip: str | float
+    nat_ip: str | float | None
     "The IP address that will be 1:1 mapped to the instance's network ip. If not given, one will be generated."
-    network_tier: str | float
+    network_tier: str | float | None
     'The networking tier used for configuring this instance template. This field can take the following values: PREMIUM, STANDARD, FIXED_STANDARD. If this field is not specified, it is assumed to be PREMIUM.'
 
 class ComputeRegionInstanceTemplateNetworkInterfaceAliasIpRange(TypedDict, total=False):
     'An array of alias IP ranges for this network interface. Can only be specified for network interfaces on subnet-mode networks.'
     ip_cidr_range: Required[str | float]
     'The IP CIDR range represented by this alias IP range. This IP CIDR range must belong to the specified subnetwork and cannot contain IP addresses reserved by system or used by other network interfaces. At the time of writing only a netmas...'
-    subnetwork_range_name: str | float
+    subnetwork_range_name: str | float | None
     'The subnetwork secondary range name specifying the secondary range from which to allocate the IP CIDR range for this alias IP range. If left unspecified, the primary range of the subnetwork will be used.'
 
 class ComputeRegionInstanceTemplateNetworkInterfaceIpv6AccessConfig(TypedDict, total=False):
@@ -5130,7 +5130,7 @@ class ComputeRegionInstanceTemplateReservationAffinity(TypedDict, total=False):
     'Specifies the reservations that this instance can consume from.'
     type: Required[str | float]
     'The type of reservation from which this instance can consume resources.'
-    specific_reservation: ComputeRegionInstanceTemplateReservationAffinitySpecificReservation
+    specific_reservation: ComputeRegionInstanceTemplateReservationAffinitySpecificReservation | None
     'Specifies the label selector for the reservation to use.'
 
 class ComputeRegionInstanceTemplateReservationAffinitySpecificReservation(TypedDict, total=False):
@@ -5142,41 +5142,41 @@ class ComputeRegionInstanceTemplateReservationAffinitySpecificReservation(TypedD
 
 class ComputeRegionInstanceTemplateScheduling(TypedDict, total=False):
     'The scheduling strategy to use.'
-    automatic_restart: bool | str | IResolvable
+    automatic_restart: bool | str | IResolvable | None
     'Specifies whether the instance should be automatically restarted if it is terminated by Compute Engine (not terminated by a user). This defaults to true.'
-    availability_domain: float | str
+    availability_domain: float | str | None
     'Specifies the availability domain, which this instance should be scheduled on.'
-    instance_termination_action: str | float
+    instance_termination_action: str | float | None
     'Specifies the action GCE should take when SPOT VM is preempted.'
-    min_node_cpus: float | str
+    min_node_cpus: float | str | None
     'Minimum number of cpus for the instance.'
-    on_host_maintenance: str | float
+    on_host_maintenance: str | float | None
     'Defines the maintenance behavior for this instance.'
-    preemptible: bool | str | IResolvable
+    preemptible: bool | str | IResolvable | None
     'Allows instance to be preempted. This defaults to false.'
-    provisioning_model: str | float
+    provisioning_model: str | float | None
     'Whether the instance is spot. If this is set as SPOT.'
-    termination_time: str | float
+    termination_time: str | float | None
     'Specifies the timestamp, when the instance will be terminated, in RFC3339 text format. If specified, the instance termination action will be performed at the termination time.'
-    local_ssd_recovery_timeout: Sequence[ComputeRegionInstanceTemplateSchedulingLocalSsdRecoveryTimeout]
+    local_ssd_recovery_timeout: Sequence[ComputeRegionInstanceTemplateSchedulingLocalSsdRecoveryTimeout] | None
     'Specifies the maximum amount of time a Local Ssd Vm should wait while recovery of the Local Ssd state is attempted. Its value should be in between 0 and 168 hours with hour granularity and the default value being 1 hour.'
-    max_run_duration: ComputeRegionInstanceTemplateSchedulingMaxRunDuration
+    max_run_duration: ComputeRegionInstanceTemplateSchedulingMaxRunDuration | None
     'The timeout for new network connections to hosts.'
-    node_affinities: Sequence[ComputeRegionInstanceTemplateSchedulingNodeAffinities]
+    node_affinities: Sequence[ComputeRegionInstanceTemplateSchedulingNodeAffinities] | None
     'Specifies node affinities or anti-affinities to determine which sole-tenant nodes your instances and managed instance groups will use as host systems.'
-    on_instance_stop_action: ComputeRegionInstanceTemplateSchedulingOnInstanceStopAction
+    on_instance_stop_action: ComputeRegionInstanceTemplateSchedulingOnInstanceStopAction | None
     'Defines the behaviour for instances with the instance_termination_action.'
 
 class ComputeRegionInstanceTemplateSchedulingLocalSsdRecoveryTimeout(TypedDict, total=False):
     'Specifies the maximum amount of time a Local Ssd Vm should wait while recovery of the Local Ssd state is attempted. Its value should be in between 0 and 168 hours with hour granularity and the default value being 1 hour.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[float | str]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeRegionInstanceTemplateSchedulingMaxRunDuration(TypedDict, total=False):
     'The timeout for new network connections to hosts.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[float | str]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
@@ -5189,29 +5189,29 @@ class ComputeRegionInstanceTemplateSchedulingNodeAffinities(TypedDict, total=Fal
 
 class ComputeRegionInstanceTemplateSchedulingOnInstanceStopAction(TypedDict, total=False):
     'Defines the behaviour for instances with the instance_termination_action.'
-    discard_local_ssd: bool | str | IResolvable
+    discard_local_ssd: bool | str | IResolvable | None
     'If true, the contents of any attached Local SSD disks will be discarded.'
 
 class ComputeRegionInstanceTemplateServiceAccount(TypedDict, total=False):
     'Service account to attach to the instance.'
-    email: str | float
+    email: str | float | None
     'The service account e-mail address. If not given, the default Google Compute Engine service account is used.'
     scopes: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
     'A list of service scopes. Both OAuth2 URLs and gcloud short names are supported. To allow full access to all Cloud APIs, use the cloud-platform scope.'
 
 class ComputeRegionInstanceTemplateShieldedInstanceConfig(TypedDict, total=False):
     'Enable Shielded VM on this instance. Shielded VM provides verifiable integrity to prevent against malware and rootkits. Defaults to disabled. Note: shielded_instance_config can only be used with boot images with shielded vm support.'
-    enable_integrity_monitoring: bool | str | IResolvable
+    enable_integrity_monitoring: bool | str | IResolvable | None
     'Compare the most recent boot measurements to the integrity policy baseline and return a pair of pass/fail results depending on whether they match or not. Defaults to true.'
-    enable_secure_boot: bool | str | IResolvable
+    enable_secure_boot: bool | str | IResolvable | None
     'Verify the digital signature of all boot components, and halt the boot process if signature verification fails. Defaults to false.'
-    enable_vtpm: bool | str | IResolvable
+    enable_vtpm: bool | str | IResolvable | None
     'Use a virtualized trusted platform module, which is a specialized computer chip you can use to encrypt objects like keys and certificates. Defaults to true.'
 
 class ComputeRegionInstanceTemplateTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
+    create: str | float | None
+    delete: str | float | None
 
 class ComputeRegionInstanceTemplate(Resource):
     """``google_compute_region_instance_template`` (resource), checked against the pinned schema when constructed.
@@ -5395,8 +5395,8 @@ class ComputeRegionInstanceTemplate(Resource):
 
 class ComputeRegionSslCertificateTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
+    create: str | float | None
+    delete: str | float | None
 
 class ComputeRegionSslCertificate(Resource):
     """``google_compute_region_ssl_certificate`` (resource), checked against the pinned schema when constructed.
@@ -5472,9 +5472,9 @@ class ComputeRegionSslCertificate(Resource):
 
 class ComputeRegionTargetHttpProxyTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeRegionTargetHttpProxy(Resource):
     """``google_compute_region_target_http_proxy`` (resource), checked against the pinned schema when constructed.
@@ -5545,9 +5545,9 @@ class ComputeRegionTargetHttpProxy(Resource):
 
 class ComputeRegionTargetHttpsProxyTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeRegionTargetHttpsProxy(Resource):
     """``google_compute_region_target_https_proxy`` (resource), checked against the pinned schema when constructed.
@@ -5644,159 +5644,159 @@ class ComputeRegionTargetHttpsProxy(Resource):
 
 class ComputeRegionUrlMapDefaultRouteAction(TypedDict, total=False):
     'defaultRouteAction takes effect when none of the hostRules match. The load balancer performs advanced routing actions, such as URL rewrites and header transformations, before forwarding the request to the selected backend. If defaultRout...'
-    cors_policy: ComputeRegionUrlMapDefaultRouteActionCorsPolicy
+    cors_policy: ComputeRegionUrlMapDefaultRouteActionCorsPolicy | None
     'The specification for allowing client side cross-origin requests. Please see [W3C Recommendation for Cross Origin Resource Sharing](https://www.w3.org/TR/cors/)'
-    fault_injection_policy: ComputeRegionUrlMapDefaultRouteActionFaultInjectionPolicy
+    fault_injection_policy: ComputeRegionUrlMapDefaultRouteActionFaultInjectionPolicy | None
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by a load b...'
-    request_mirror_policy: ComputeRegionUrlMapDefaultRouteActionRequestMirrorPolicy
+    request_mirror_policy: ComputeRegionUrlMapDefaultRouteActionRequestMirrorPolicy | None
     "Specifies the policy on how requests intended for the route's backends are shadowed to a separate mirrored backend service. The load balancer does not wait for responses from the shadow service. Before sending traffic to the shadow servi..."
-    retry_policy: ComputeRegionUrlMapDefaultRouteActionRetryPolicy
+    retry_policy: ComputeRegionUrlMapDefaultRouteActionRetryPolicy | None
     'Specifies the retry policy associated with this route.'
-    timeout: ComputeRegionUrlMapDefaultRouteActionTimeout
+    timeout: ComputeRegionUrlMapDefaultRouteActionTimeout | None
     'Specifies the timeout for the selected route. Timeout is computed from the time the request has been fully processed (known as end-of-stream) up until the response has been processed. Timeout includes all retries. If not specified, this...'
-    url_rewrite: ComputeRegionUrlMapDefaultRouteActionUrlRewrite
+    url_rewrite: ComputeRegionUrlMapDefaultRouteActionUrlRewrite | None
     'The spec to modify the URL of the request, before forwarding the request to the matched service. urlRewrite is the only action supported in UrlMaps for external HTTP(S) load balancers. Not supported when the URL map is bound to a target...'
-    weighted_backend_services: Sequence[ComputeRegionUrlMapDefaultRouteActionWeightedBackendServices]
+    weighted_backend_services: Sequence[ComputeRegionUrlMapDefaultRouteActionWeightedBackendServices] | None
     'A list of weighted backend services to send traffic to when a route match occurs. The weights determine the fraction of traffic that flows to their corresponding backend service. If all traffic needs to go to a single backend service, th...'
 
 class ComputeRegionUrlMapDefaultRouteActionCorsPolicy(TypedDict, total=False):
     'The specification for allowing client side cross-origin requests. Please see [W3C Recommendation for Cross Origin Resource Sharing](https://www.w3.org/TR/cors/)'
-    allow_credentials: bool | str | IResolvable
+    allow_credentials: bool | str | IResolvable | None
     'In response to a preflight request, setting this to true indicates that the actual request can include user credentials. This field translates to the Access-Control-Allow-Credentials header. Default is false.'
-    allow_headers: Sequence[str | float] | IResolvable | NestedReference
+    allow_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Headers header.'
-    allow_methods: Sequence[str | float] | IResolvable | NestedReference
+    allow_methods: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Methods header.'
-    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference
+    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the regualar expression patterns that match allowed origins. For regular expression grammar please see en.cppreference.com/w/cpp/regex/ecmascript An origin is allowed if it matches either an item in allowOrigins or an item in a...'
-    allow_origins: Sequence[str | float] | IResolvable | NestedReference
+    allow_origins: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the list of origins that will be allowed to do CORS requests. An origin is allowed if it matches either an item in allowOrigins or an item in allowOriginRegexes.'
-    disabled: bool | str | IResolvable
+    disabled: bool | str | IResolvable | None
     'If true, the setting specifies the CORS policy is disabled. The default value of false, which indicates that the CORS policy is in effect.'
-    expose_headers: Sequence[str | float] | IResolvable | NestedReference
+    expose_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Expose-Headers header.'
-    max_age: float | str
+    max_age: float | str | None
     'Specifies how long results of a preflight request can be cached in seconds. This translates to the Access-Control-Max-Age header.'
 
 class ComputeRegionUrlMapDefaultRouteActionFaultInjectionPolicy(TypedDict, total=False):
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by a load b...'
-    abort: ComputeRegionUrlMapDefaultRouteActionFaultInjectionPolicyAbort
+    abort: ComputeRegionUrlMapDefaultRouteActionFaultInjectionPolicyAbort | None
     'The specification for how client requests are aborted as part of fault injection.'
-    delay: ComputeRegionUrlMapDefaultRouteActionFaultInjectionPolicyDelay
+    delay: ComputeRegionUrlMapDefaultRouteActionFaultInjectionPolicyDelay | None
     'The specification for how client requests are delayed as part of fault injection, before being sent to a backend service.'
 
 class ComputeRegionUrlMapDefaultRouteActionFaultInjectionPolicyAbort(TypedDict, total=False):
     'The specification for how client requests are aborted as part of fault injection.'
-    http_status: float | str
+    http_status: float | str | None
     'The HTTP status code used to abort the request. The value must be between 200 and 599 inclusive.'
-    percentage: float | str
+    percentage: float | str | None
     'The percentage of traffic (connections/operations/requests) which will be aborted as part of fault injection. The value must be between 0.0 and 100.0 inclusive.'
 
 class ComputeRegionUrlMapDefaultRouteActionFaultInjectionPolicyDelay(TypedDict, total=False):
     'The specification for how client requests are delayed as part of fault injection, before being sent to a backend service.'
-    percentage: float | str
+    percentage: float | str | None
     'The percentage of traffic (connections/operations/requests) on which delay will be introduced as part of fault injection. The value must be between 0.0 and 100.0 inclusive.'
-    fixed_delay: ComputeRegionUrlMapDefaultRouteActionFaultInjectionPolicyDelayFixedDelay
+    fixed_delay: ComputeRegionUrlMapDefaultRouteActionFaultInjectionPolicyDelayFixedDelay | None
     'Specifies the value of the fixed delay interval.'
 
 class ComputeRegionUrlMapDefaultRouteActionFaultInjectionPolicyDelayFixedDelay(TypedDict, total=False):
     'Specifies the value of the fixed delay interval.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
-    seconds: str | float
+    seconds: str | float | None
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. Note: these bounds are computed from: 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years'
 
 class ComputeRegionUrlMapDefaultRouteActionRequestMirrorPolicy(TypedDict, total=False):
     "Specifies the policy on how requests intended for the route's backends are shadowed to a separate mirrored backend service. The load balancer does not wait for responses from the shadow service. Before sending traffic to the shadow servi..."
-    backend_service: str | float
+    backend_service: str | float | None
     'The full or partial URL to the RegionBackendService resource being mirrored to. The backend service configured for a mirroring policy must reference backends that are of the same type as the original backend service matched in the URL ma...'
 
 class ComputeRegionUrlMapDefaultRouteActionRetryPolicy(TypedDict, total=False):
     'Specifies the retry policy associated with this route.'
-    num_retries: float | str
+    num_retries: float | str | None
     'Specifies the allowed number retries. This number must be > 0. If not specified, defaults to 1.'
-    retry_conditions: Sequence[str | float] | IResolvable | NestedReference
+    retry_conditions: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies one or more conditions when this retry policy applies. Valid values are listed below. Only the following codes are supported when the URL map is bound to target gRPC proxy that has validateForProxyless field set to true: cancel...'
-    per_try_timeout: ComputeRegionUrlMapDefaultRouteActionRetryPolicyPerTryTimeout
+    per_try_timeout: ComputeRegionUrlMapDefaultRouteActionRetryPolicyPerTryTimeout | None
     'Specifies a non-zero timeout per retry attempt. If not specified, will use the timeout set in HttpRouteAction. If timeout in HttpRouteAction is not set, will use the largest timeout among all backend services associated with the route.'
 
 class ComputeRegionUrlMapDefaultRouteActionRetryPolicyPerTryTimeout(TypedDict, total=False):
     'Specifies a non-zero timeout per retry attempt. If not specified, will use the timeout set in HttpRouteAction. If timeout in HttpRouteAction is not set, will use the largest timeout among all backend services associated with the route.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
-    seconds: str | float
+    seconds: str | float | None
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. Note: these bounds are computed from: 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years'
 
 class ComputeRegionUrlMapDefaultRouteActionTimeout(TypedDict, total=False):
     'Specifies the timeout for the selected route. Timeout is computed from the time the request has been fully processed (known as end-of-stream) up until the response has been processed. Timeout includes all retries. If not specified, this...'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
-    seconds: str | float
+    seconds: str | float | None
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. Note: these bounds are computed from: 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years'
 
 class ComputeRegionUrlMapDefaultRouteActionUrlRewrite(TypedDict, total=False):
     'The spec to modify the URL of the request, before forwarding the request to the matched service. urlRewrite is the only action supported in UrlMaps for external HTTP(S) load balancers. Not supported when the URL map is bound to a target...'
-    host_rewrite: str | float
+    host_rewrite: str | float | None
     "Before forwarding the request to the selected service, the request's host header is replaced with contents of hostRewrite. The value must be from 1 to 255 characters."
-    path_prefix_rewrite: str | float
+    path_prefix_rewrite: str | float | None
     "Before forwarding the request to the selected backend service, the matching portion of the request's path is replaced by pathPrefixRewrite. The value must be from 1 to 1024 characters."
 
 class ComputeRegionUrlMapDefaultRouteActionWeightedBackendServices(TypedDict, total=False):
     'A list of weighted backend services to send traffic to when a route match occurs. The weights determine the fraction of traffic that flows to their corresponding backend service. If all traffic needs to go to a single backend service, th...'
-    backend_service: str | float
+    backend_service: str | float | None
     'The full or partial URL to the default BackendService resource. Before forwarding the request to backendService, the load balancer applies any relevant headerActions specified as part of this backendServiceWeight.'
-    weight: float | str
+    weight: float | str | None
     "Specifies the fraction of traffic sent to a backend service, computed as weight / (sum of all weightedBackendService weights in routeAction) . The selection of a backend service is determined only for new traffic. Once a user's request h..."
-    header_action: ComputeRegionUrlMapDefaultRouteActionWeightedBackendServicesHeaderAction
+    header_action: ComputeRegionUrlMapDefaultRouteActionWeightedBackendServicesHeaderAction | None
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap. headerAction...'
 
 class ComputeRegionUrlMapDefaultRouteActionWeightedBackendServicesHeaderAction(TypedDict, total=False):
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap. headerAction...'
-    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the request before forwarding the request to the backendService.'
-    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the response before sending the response back to the client.'
-    request_headers_to_add: Sequence[ComputeRegionUrlMapDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd]
+    request_headers_to_add: Sequence[ComputeRegionUrlMapDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd] | None
     'Headers to add to a matching request before forwarding the request to the backendService.'
-    response_headers_to_add: Sequence[ComputeRegionUrlMapDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd]
+    response_headers_to_add: Sequence[ComputeRegionUrlMapDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd] | None
     'Headers to add the response before sending the response back to the client.'
 
 class ComputeRegionUrlMapDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd(TypedDict, total=False):
     'Headers to add to a matching request before forwarding the request to the backendService.'
-    header_name: str | float
+    header_name: str | float | None
     'The name of the header.'
-    header_value: str | float
+    header_value: str | float | None
     'The value of the header to add.'
-    replace: bool | str | IResolvable
+    replace: bool | str | IResolvable | None
     'If false, headerValue is appended to any values that already exist for the header. If true, headerValue is set for the header, discarding any values that were set for that header. The default value is false.'
 
 class ComputeRegionUrlMapDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd(TypedDict, total=False):
     'Headers to add the response before sending the response back to the client.'
-    header_name: str | float
+    header_name: str | float | None
     'The name of the header.'
-    header_value: str | float
+    header_value: str | float | None
     'The value of the header to add.'
-    replace: bool | str | IResolvable
+    replace: bool | str | IResolvable | None
     'If false, headerValue is appended to any values that already exist for the header. If true, headerValue is set for the header, discarding any values that were set for that header. The default value is false.'
 
 class ComputeRegionUrlMapDefaultUrlRedirect(TypedDict, total=False):
     'When none of the specified hostRules match, the request is redirected to a URL specified by defaultUrlRedirect. If defaultUrlRedirect is specified, defaultService or defaultRouteAction must not be set.'
-    host_redirect: str | float
+    host_redirect: str | float | None
     'The host that will be used in the redirect response instead of the one that was supplied in the request. The value must be between 1 and 255 characters.'
-    https_redirect: bool | str | IResolvable
+    https_redirect: bool | str | IResolvable | None
     'If set to true, the URL scheme in the redirected request is set to https. If set to false, the URL scheme of the redirected request will remain the same as that of the request. This must only be set for UrlMaps used in TargetHttpProxys....'
-    path_redirect: str | float
+    path_redirect: str | float | None
     'The path that will be used in the redirect response instead of the one that was supplied in the request. pathRedirect cannot be supplied together with prefixRedirect. Supply one alone or neither. If neither is supplied, the path of the o...'
-    prefix_redirect: str | float
+    prefix_redirect: str | float | None
     'The prefix that replaces the prefixMatch specified in the HttpRouteRuleMatch, retaining the remaining portion of the URL before redirecting the request. prefixRedirect cannot be supplied together with pathRedirect. Supply one alone or ne...'
-    redirect_response_code: str | float
+    redirect_response_code: str | float | None
     'The HTTP Status code to use for this RedirectAction. Supported values are: * MOVED_PERMANENTLY_DEFAULT, which is the default value and corresponds to 301. * FOUND, which corresponds to 302. * SEE_OTHER which corresponds to 303. * TEMPORA...'
     strip_query: Required[bool | str | IResolvable]
     'If set to true, any accompanying query portion of the original URL is removed prior to redirecting the request. If set to false, the query portion of the original URL is retained. This field is required to ensure an empty block is not se...'
 
 class ComputeRegionUrlMapHostRule(TypedDict, total=False):
     'The list of HostRules to use against the URL.'
-    description: str | float
+    description: str | float | None
     'An optional description of this HostRule. Provide this property when you create the resource.'
     hosts: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
     'The list of host patterns to match. They must be valid hostnames, except * will match any string of ([a-z0-9-.]*). In that case, * must be the first character and must be followed in the pattern by either - or ..'
@@ -5805,90 +5805,90 @@ class ComputeRegionUrlMapHostRule(TypedDict, total=False):
 
 class ComputeRegionUrlMapPathMatcher(TypedDict, total=False):
     'The list of named PathMatchers to use against the URL.'
-    default_service: str | float
+    default_service: str | float | None
     "A reference to a RegionBackendService resource. This will be used if none of the pathRules defined by this PathMatcher is matched by the URL's path portion."
-    description: str | float
+    description: str | float | None
     'An optional description of this resource.'
     name: Required[str | float]
     'The name to which this PathMatcher is referred by the HostRule.'
-    default_route_action: ComputeRegionUrlMapPathMatcherDefaultRouteAction
+    default_route_action: ComputeRegionUrlMapPathMatcherDefaultRouteAction | None
     'defaultRouteAction takes effect when none of the pathRules or routeRules match. The load balancer performs advanced routing actions like URL rewrites, header transformations, etc. prior to forwarding the request to the selected backend....'
-    default_url_redirect: ComputeRegionUrlMapPathMatcherDefaultUrlRedirect
+    default_url_redirect: ComputeRegionUrlMapPathMatcherDefaultUrlRedirect | None
     'When none of the specified hostRules match, the request is redirected to a URL specified by defaultUrlRedirect. If defaultUrlRedirect is specified, defaultService or defaultRouteAction must not be set.'
-    path_rule: Sequence[ComputeRegionUrlMapPathMatcherPathRule]
+    path_rule: Sequence[ComputeRegionUrlMapPathMatcherPathRule] | None
     "The list of path rules. Use this list instead of routeRules when routing based on simple path matching is all that's required. The order by which path rules are specified does not matter. Matches are always done on the longest-path-first..."
-    route_rules: Sequence[ComputeRegionUrlMapPathMatcherRouteRules]
+    route_rules: Sequence[ComputeRegionUrlMapPathMatcherRouteRules] | None
     'The list of ordered HTTP route rules. Use this list instead of pathRules when advanced route matching and routing actions are desired. The order of specifying routeRules matters: the first rule that matches will cause its specified routi...'
 
 class ComputeRegionUrlMapPathMatcherDefaultRouteAction(TypedDict, total=False):
     'defaultRouteAction takes effect when none of the pathRules or routeRules match. The load balancer performs advanced routing actions like URL rewrites, header transformations, etc. prior to forwarding the request to the selected backend....'
-    cors_policy: ComputeRegionUrlMapPathMatcherDefaultRouteActionCorsPolicy
+    cors_policy: ComputeRegionUrlMapPathMatcherDefaultRouteActionCorsPolicy | None
     'The specification for allowing client side cross-origin requests. Please see [W3C Recommendation for Cross Origin Resource Sharing](https://www.w3.org/TR/cors/)'
-    fault_injection_policy: ComputeRegionUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicy
+    fault_injection_policy: ComputeRegionUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicy | None
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by Loadbala...'
-    max_stream_duration: ComputeRegionUrlMapPathMatcherDefaultRouteActionMaxStreamDuration
+    max_stream_duration: ComputeRegionUrlMapPathMatcherDefaultRouteActionMaxStreamDuration | None
     "Specifies the maximum duration (timeout) for streams on the selected route. Unlike the 'Timeout' field where the timeout duration starts from the time the request has been fully processed (known as end-of-stream), the duration in this fi..."
-    request_mirror_policy: ComputeRegionUrlMapPathMatcherDefaultRouteActionRequestMirrorPolicy
+    request_mirror_policy: ComputeRegionUrlMapPathMatcherDefaultRouteActionRequestMirrorPolicy | None
     "Specifies the policy on how requests intended for the route's backends are shadowed to a separate mirrored backend service. Loadbalancer does not wait for responses from the shadow service. Prior to sending traffic to the shadow service,..."
-    retry_policy: ComputeRegionUrlMapPathMatcherDefaultRouteActionRetryPolicy
+    retry_policy: ComputeRegionUrlMapPathMatcherDefaultRouteActionRetryPolicy | None
     'Specifies the retry policy associated with this route.'
-    timeout: ComputeRegionUrlMapPathMatcherDefaultRouteActionTimeout
+    timeout: ComputeRegionUrlMapPathMatcherDefaultRouteActionTimeout | None
     'Specifies the timeout for the selected route. Timeout is computed from the time the request has been fully processed (i.e. end-of-stream) up until the response has been completely processed. Timeout includes all retries. If not specified...'
-    url_rewrite: ComputeRegionUrlMapPathMatcherDefaultRouteActionUrlRewrite
+    url_rewrite: ComputeRegionUrlMapPathMatcherDefaultRouteActionUrlRewrite | None
     'The spec to modify the URL of the request, prior to forwarding the request to the matched service.'
-    weighted_backend_services: Sequence[ComputeRegionUrlMapPathMatcherDefaultRouteActionWeightedBackendServices]
+    weighted_backend_services: Sequence[ComputeRegionUrlMapPathMatcherDefaultRouteActionWeightedBackendServices] | None
     'A list of weighted backend services to send traffic to when a route match occurs. The weights determine the fraction of traffic that flows to their corresponding backend service. If all traffic needs to go to a single backend service, th...'
 
 class ComputeRegionUrlMapPathMatcherDefaultRouteActionCorsPolicy(TypedDict, total=False):
     'The specification for allowing client side cross-origin requests. Please see [W3C Recommendation for Cross Origin Resource Sharing](https://www.w3.org/TR/cors/)'
-    allow_credentials: bool | str | IResolvable
+    allow_credentials: bool | str | IResolvable | None
     'In response to a preflight request, setting this to true indicates that the actual request can include user credentials. This translates to the Access-Control-Allow-Credentials header.'
-    allow_headers: Sequence[str | float] | IResolvable | NestedReference
+    allow_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Headers header.'
-    allow_methods: Sequence[str | float] | IResolvable | NestedReference
+    allow_methods: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Methods header.'
-    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference
+    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the regular expression patterns that match allowed origins. For regular expression grammar please see en.cppreference.com/w/cpp/regex/ecmascript An origin is allowed if it matches either an item in allowOrigins or an item in al...'
-    allow_origins: Sequence[str | float] | IResolvable | NestedReference
+    allow_origins: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the list of origins that will be allowed to do CORS requests. An origin is allowed if it matches either an item in allowOrigins or an item in allowOriginRegexes.'
-    disabled: bool | str | IResolvable
+    disabled: bool | str | IResolvable | None
     'If true, specifies the CORS policy is disabled. The default value is false, which indicates that the CORS policy is in effect.'
-    expose_headers: Sequence[str | float] | IResolvable | NestedReference
+    expose_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Expose-Headers header.'
-    max_age: float | str
+    max_age: float | str | None
     'Specifies how long results of a preflight request can be cached in seconds. This translates to the Access-Control-Max-Age header.'
 
 class ComputeRegionUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicy(TypedDict, total=False):
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by Loadbala...'
-    abort: ComputeRegionUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyAbort
+    abort: ComputeRegionUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyAbort | None
     'The specification for how client requests are aborted as part of fault injection.'
-    delay: ComputeRegionUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyDelay
+    delay: ComputeRegionUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyDelay | None
     'The specification for how client requests are delayed as part of fault injection, before being sent to a backend service.'
 
 class ComputeRegionUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyAbort(TypedDict, total=False):
     'The specification for how client requests are aborted as part of fault injection.'
-    http_status: float | str
+    http_status: float | str | None
     'The HTTP status code used to abort the request. The value must be between 200 and 599 inclusive.'
-    percentage: float | str
+    percentage: float | str | None
     'The percentage of traffic (connections/operations/requests) which will be aborted as part of fault injection. The value must be between 0.0 and 100.0 inclusive.'
 
 class ComputeRegionUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyDelay(TypedDict, total=False):
     'The specification for how client requests are delayed as part of fault injection, before being sent to a backend service.'
-    percentage: float | str
+    percentage: float | str | None
     'The percentage of traffic (connections/operations/requests) on which delay will be introduced as part of fault injection. The value must be between 0.0 and 100.0 inclusive.'
-    fixed_delay: ComputeRegionUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyDelayFixedDelay
+    fixed_delay: ComputeRegionUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyDelayFixedDelay | None
     'Specifies the value of the fixed delay interval.'
 
 class ComputeRegionUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyDelayFixedDelay(TypedDict, total=False):
     'Specifies the value of the fixed delay interval.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
-    seconds: str | float
+    seconds: str | float | None
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. Note: these bounds are computed from: 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years'
 
 class ComputeRegionUrlMapPathMatcherDefaultRouteActionMaxStreamDuration(TypedDict, total=False):
     "Specifies the maximum duration (timeout) for streams on the selected route. Unlike the 'Timeout' field where the timeout duration starts from the time the request has been fully processed (known as end-of-stream), the duration in this fi..."
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. Note: these bounds are computed from: 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years'
@@ -5900,85 +5900,85 @@ class ComputeRegionUrlMapPathMatcherDefaultRouteActionRequestMirrorPolicy(TypedD
 
 class ComputeRegionUrlMapPathMatcherDefaultRouteActionRetryPolicy(TypedDict, total=False):
     'Specifies the retry policy associated with this route.'
-    num_retries: float | str
+    num_retries: float | str | None
     'Specifies the allowed number retries. This number must be > 0. If not specified, defaults to 1.'
-    retry_conditions: Sequence[str | float] | IResolvable | NestedReference
+    retry_conditions: Sequence[str | float] | IResolvable | NestedReference | None
     'Specfies one or more conditions when this retry rule applies. Valid values are: * 5xx: Loadbalancer will attempt a retry if the backend service responds with any 5xx response code, or if the backend service does not respond at all, examp...'
-    per_try_timeout: ComputeRegionUrlMapPathMatcherDefaultRouteActionRetryPolicyPerTryTimeout
+    per_try_timeout: ComputeRegionUrlMapPathMatcherDefaultRouteActionRetryPolicyPerTryTimeout | None
     'Specifies a non-zero timeout per retry attempt. If not specified, will use the timeout set in HttpRouteAction. If timeout in HttpRouteAction is not set, will use the largest timeout among all backend services associated with the route.'
 
 class ComputeRegionUrlMapPathMatcherDefaultRouteActionRetryPolicyPerTryTimeout(TypedDict, total=False):
     'Specifies a non-zero timeout per retry attempt. If not specified, will use the timeout set in HttpRouteAction. If timeout in HttpRouteAction is not set, will use the largest timeout among all backend services associated with the route.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
-    seconds: str | float
+    seconds: str | float | None
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. Note: these bounds are computed from: 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years'
 
 class ComputeRegionUrlMapPathMatcherDefaultRouteActionTimeout(TypedDict, total=False):
     'Specifies the timeout for the selected route. Timeout is computed from the time the request has been fully processed (i.e. end-of-stream) up until the response has been completely processed. Timeout includes all retries. If not specified...'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
-    seconds: str | float
+    seconds: str | float | None
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. Note: these bounds are computed from: 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years'
 
 class ComputeRegionUrlMapPathMatcherDefaultRouteActionUrlRewrite(TypedDict, total=False):
     'The spec to modify the URL of the request, prior to forwarding the request to the matched service.'
-    host_rewrite: str | float
+    host_rewrite: str | float | None
     "Prior to forwarding the request to the selected service, the request's host header is replaced with contents of hostRewrite. The value must be between 1 and 255 characters."
-    path_prefix_rewrite: str | float
+    path_prefix_rewrite: str | float | None
     "Prior to forwarding the request to the selected backend service, the matching portion of the request's path is replaced by pathPrefixRewrite. The value must be between 1 and 1024 characters."
-    path_template_rewrite: str | float
+    path_template_rewrite: str | float | None
     'If specified, the pattern rewrites the URL path (based on the :path header) using the HTTP template syntax. A corresponding pathTemplateMatch must be specified. Any template variables must exist in the pathTemplateMatch field. * At least...'
 
 class ComputeRegionUrlMapPathMatcherDefaultRouteActionWeightedBackendServices(TypedDict, total=False):
     'A list of weighted backend services to send traffic to when a route match occurs. The weights determine the fraction of traffic that flows to their corresponding backend service. If all traffic needs to go to a single backend service, th...'
-    backend_service: str | float
+    backend_service: str | float | None
     'The full or partial URL to the default BackendService resource. Before forwarding the request to backendService, the loadbalancer applies any relevant headerActions specified as part of this backendServiceWeight.'
-    weight: float | str
+    weight: float | str | None
     "Specifies the fraction of traffic sent to backendService, computed as weight / (sum of all weightedBackendService weights in routeAction) . The selection of a backend service is determined only for new traffic. Once a user's request has..."
-    header_action: ComputeRegionUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderAction
+    header_action: ComputeRegionUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderAction | None
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap.'
 
 class ComputeRegionUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderAction(TypedDict, total=False):
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap.'
-    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the request prior to forwarding the request to the backendService.'
-    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the response prior to sending the response back to the client.'
-    request_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd]
+    request_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd] | None
     'Headers to add to a matching request prior to forwarding the request to the backendService.'
-    response_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd]
+    response_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd] | None
     'Headers to add the response prior to sending the response back to the client.'
 
 class ComputeRegionUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd(TypedDict, total=False):
     'Headers to add to a matching request prior to forwarding the request to the backendService.'
-    header_name: str | float
+    header_name: str | float | None
     'The name of the header to add.'
-    header_value: str | float
+    header_value: str | float | None
     'The value of the header to add.'
-    replace: bool | str | IResolvable
+    replace: bool | str | IResolvable | None
     'If false, headerValue is appended to any values that already exist for the header. If true, headerValue is set for the header, discarding any values that were set for that header.'
 
 class ComputeRegionUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd(TypedDict, total=False):
     'Headers to add the response prior to sending the response back to the client.'
-    header_name: str | float
+    header_name: str | float | None
     'The name of the header to add.'
-    header_value: str | float
+    header_value: str | float | None
     'The value of the header to add.'
-    replace: bool | str | IResolvable
+    replace: bool | str | IResolvable | None
     'If false, headerValue is appended to any values that already exist for the header. If true, headerValue is set for the header, discarding any values that were set for that header.'
 
 class ComputeRegionUrlMapPathMatcherDefaultUrlRedirect(TypedDict, total=False):
     'When none of the specified hostRules match, the request is redirected to a URL specified by defaultUrlRedirect. If defaultUrlRedirect is specified, defaultService or defaultRouteAction must not be set.'
-    host_redirect: str | float
+    host_redirect: str | float | None
     'The host that will be used in the redirect response instead of the one that was supplied in the request. The value must be between 1 and 255 characters.'
-    https_redirect: bool | str | IResolvable
+    https_redirect: bool | str | IResolvable | None
     'If set to true, the URL scheme in the redirected request is set to https. If set to false, the URL scheme of the redirected request will remain the same as that of the request. This must only be set for UrlMaps used in TargetHttpProxys....'
-    path_redirect: str | float
+    path_redirect: str | float | None
     'The path that will be used in the redirect response instead of the one that was supplied in the request. pathRedirect cannot be supplied together with prefixRedirect. Supply one alone or neither. If neither is supplied, the path of the o...'
-    prefix_redirect: str | float
+    prefix_redirect: str | float | None
     'The prefix that replaces the prefixMatch specified in the HttpRouteRuleMatch, retaining the remaining portion of the URL before redirecting the request. prefixRedirect cannot be supplied together with pathRedirect. Supply one alone or ne...'
-    redirect_response_code: str | float
+    redirect_response_code: str | float | None
     'The HTTP Status code to use for this RedirectAction. Supported values are: * MOVED_PERMANENTLY_DEFAULT, which is the default value and corresponds to 301. * FOUND, which corresponds to 302. * SEE_OTHER which corresponds to 303. * TEMPORA...'
     strip_query: Required[bool | str | IResolvable]
     'If set to true, any accompanying query portion of the original URL is removed prior to redirecting the request. If set to false, the query portion of the original URL is retained. This field is required to ensure an empty block is not se...'
@@ -5987,54 +5987,54 @@ class ComputeRegionUrlMapPathMatcherPathRule(TypedDict, total=False):
     "The list of path rules. Use this list instead of routeRules when routing based on simple path matching is all that's required. The order by which path rules are specified does not matter. Matches are always done on the longest-path-first..."
     paths: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
     'The list of path patterns to match. Each must start with / and the only place a \\* is allowed is at the end following a /. The string fed to the path matcher does not include any text after the first ? or #, and those chars are not allow...'
-    service: str | float
+    service: str | float | None
     'The region backend service resource to which traffic is directed if this rule is matched. If routeAction is additionally specified, advanced routing actions like URL Rewrites, etc. take effect prior to sending the request to the backend....'
-    route_action: ComputeRegionUrlMapPathMatcherPathRuleRouteAction
+    route_action: ComputeRegionUrlMapPathMatcherPathRuleRouteAction | None
     'In response to a matching path, the load balancer performs advanced routing actions like URL rewrites, header transformations, etc. prior to forwarding the request to the selected backend. If routeAction specifies any weightedBackendServ...'
-    url_redirect: ComputeRegionUrlMapPathMatcherPathRuleUrlRedirect
+    url_redirect: ComputeRegionUrlMapPathMatcherPathRuleUrlRedirect | None
     'When a path pattern is matched, the request is redirected to a URL specified by urlRedirect. If urlRedirect is specified, service or routeAction must not be set.'
 
 class ComputeRegionUrlMapPathMatcherPathRuleRouteAction(TypedDict, total=False):
     'In response to a matching path, the load balancer performs advanced routing actions like URL rewrites, header transformations, etc. prior to forwarding the request to the selected backend. If routeAction specifies any weightedBackendServ...'
-    cors_policy: ComputeRegionUrlMapPathMatcherPathRuleRouteActionCorsPolicy
+    cors_policy: ComputeRegionUrlMapPathMatcherPathRuleRouteActionCorsPolicy | None
     'The specification for allowing client side cross-origin requests. Please see W3C Recommendation for Cross Origin Resource Sharing'
-    fault_injection_policy: ComputeRegionUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicy
+    fault_injection_policy: ComputeRegionUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicy | None
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by Loadbala...'
-    request_mirror_policy: ComputeRegionUrlMapPathMatcherPathRuleRouteActionRequestMirrorPolicy
+    request_mirror_policy: ComputeRegionUrlMapPathMatcherPathRuleRouteActionRequestMirrorPolicy | None
     "Specifies the policy on how requests intended for the route's backends are shadowed to a separate mirrored backend service. Loadbalancer does not wait for responses from the shadow service. Prior to sending traffic to the shadow service,..."
-    retry_policy: ComputeRegionUrlMapPathMatcherPathRuleRouteActionRetryPolicy
+    retry_policy: ComputeRegionUrlMapPathMatcherPathRuleRouteActionRetryPolicy | None
     'Specifies the retry policy associated with this route.'
-    timeout: ComputeRegionUrlMapPathMatcherPathRuleRouteActionTimeout
+    timeout: ComputeRegionUrlMapPathMatcherPathRuleRouteActionTimeout | None
     'Specifies the timeout for the selected route. Timeout is computed from the time the request is has been fully processed (i.e. end-of-stream) up until the response has been completely processed. Timeout includes all retries. If not specif...'
-    url_rewrite: ComputeRegionUrlMapPathMatcherPathRuleRouteActionUrlRewrite
+    url_rewrite: ComputeRegionUrlMapPathMatcherPathRuleRouteActionUrlRewrite | None
     'The spec to modify the URL of the request, prior to forwarding the request to the matched service'
-    weighted_backend_services: Sequence[ComputeRegionUrlMapPathMatcherPathRuleRouteActionWeightedBackendServices]
+    weighted_backend_services: Sequence[ComputeRegionUrlMapPathMatcherPathRuleRouteActionWeightedBackendServices] | None
     'A list of weighted backend services to send traffic to when a route match occurs. The weights determine the fraction of traffic that flows to their corresponding backend service. If all traffic needs to go to a single backend service, th...'
 
 class ComputeRegionUrlMapPathMatcherPathRuleRouteActionCorsPolicy(TypedDict, total=False):
     'The specification for allowing client side cross-origin requests. Please see W3C Recommendation for Cross Origin Resource Sharing'
-    allow_credentials: bool | str | IResolvable
+    allow_credentials: bool | str | IResolvable | None
     'In response to a preflight request, setting this to true indicates that the actual request can include user credentials. This translates to the Access- Control-Allow-Credentials header. Defaults to false.'
-    allow_headers: Sequence[str | float] | IResolvable | NestedReference
+    allow_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Headers header.'
-    allow_methods: Sequence[str | float] | IResolvable | NestedReference
+    allow_methods: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Methods header.'
-    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference
+    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the regular expression patterns that match allowed origins. For regular expression grammar please see en.cppreference.com/w/cpp/regex/ecmascript An origin is allowed if it matches either allow_origins or allow_origin_regex.'
-    allow_origins: Sequence[str | float] | IResolvable | NestedReference
+    allow_origins: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the list of origins that will be allowed to do CORS requests. An origin is allowed if it matches either allow_origins or allow_origin_regex.'
     disabled: Required[bool | str | IResolvable]
     'If true, specifies the CORS policy is disabled.'
-    expose_headers: Sequence[str | float] | IResolvable | NestedReference
+    expose_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Expose-Headers header.'
-    max_age: float | str
+    max_age: float | str | None
     'Specifies how long the results of a preflight request can be cached. This translates to the content for the Access-Control-Max-Age header.'
 
 class ComputeRegionUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicy(TypedDict, total=False):
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by Loadbala...'
-    abort: ComputeRegionUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicyAbort
+    abort: ComputeRegionUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicyAbort | None
     'The specification for how client requests are aborted as part of fault injection.'
-    delay: ComputeRegionUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicyDelay
+    delay: ComputeRegionUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicyDelay | None
     'The specification for how client requests are delayed as part of fault injection, before being sent to a backend service.'
 
 class ComputeRegionUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicyAbort(TypedDict, total=False):
@@ -6053,7 +6053,7 @@ class ComputeRegionUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicyDelay
 
 class ComputeRegionUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicyDelayFixedDelay(TypedDict, total=False):
     'Specifies the value of the fixed delay interval.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
@@ -6065,32 +6065,32 @@ class ComputeRegionUrlMapPathMatcherPathRuleRouteActionRequestMirrorPolicy(Typed
 
 class ComputeRegionUrlMapPathMatcherPathRuleRouteActionRetryPolicy(TypedDict, total=False):
     'Specifies the retry policy associated with this route.'
-    num_retries: float | str
+    num_retries: float | str | None
     'Specifies the allowed number retries. This number must be > 0.'
-    retry_conditions: Sequence[str | float] | IResolvable | NestedReference
+    retry_conditions: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies one or more conditions when this retry rule applies. Valid values are: - 5xx: Loadbalancer will attempt a retry if the backend service responds with any 5xx response code, or if the backend service does not respond at all, for...'
-    per_try_timeout: ComputeRegionUrlMapPathMatcherPathRuleRouteActionRetryPolicyPerTryTimeout
+    per_try_timeout: ComputeRegionUrlMapPathMatcherPathRuleRouteActionRetryPolicyPerTryTimeout | None
     'Specifies a non-zero timeout per retry attempt.'
 
 class ComputeRegionUrlMapPathMatcherPathRuleRouteActionRetryPolicyPerTryTimeout(TypedDict, total=False):
     'Specifies a non-zero timeout per retry attempt.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeRegionUrlMapPathMatcherPathRuleRouteActionTimeout(TypedDict, total=False):
     'Specifies the timeout for the selected route. Timeout is computed from the time the request is has been fully processed (i.e. end-of-stream) up until the response has been completely processed. Timeout includes all retries. If not specif...'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeRegionUrlMapPathMatcherPathRuleRouteActionUrlRewrite(TypedDict, total=False):
     'The spec to modify the URL of the request, prior to forwarding the request to the matched service'
-    host_rewrite: str | float
+    host_rewrite: str | float | None
     "Prior to forwarding the request to the selected service, the request's host header is replaced with contents of hostRewrite. The value must be between 1 and 255 characters."
-    path_prefix_rewrite: str | float
+    path_prefix_rewrite: str | float | None
     "Prior to forwarding the request to the selected backend service, the matching portion of the request's path is replaced by pathPrefixRewrite. The value must be between 1 and 1024 characters."
 
 class ComputeRegionUrlMapPathMatcherPathRuleRouteActionWeightedBackendServices(TypedDict, total=False):
@@ -6099,18 +6099,18 @@ class ComputeRegionUrlMapPathMatcherPathRuleRouteActionWeightedBackendServices(T
     'The default RegionBackendService resource. Before forwarding the request to backendService, the loadbalancer applies any relevant headerActions specified as part of this backendServiceWeight.'
     weight: Required[float | str]
     "Specifies the fraction of traffic sent to backendService, computed as weight / (sum of all weightedBackendService weights in routeAction) . The selection of a backend service is determined only for new traffic. Once a user's request has..."
-    header_action: ComputeRegionUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderAction
+    header_action: ComputeRegionUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderAction | None
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap.'
 
 class ComputeRegionUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderAction(TypedDict, total=False):
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap.'
-    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the request prior to forwarding the request to the backendService.'
-    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the response prior to sending the response back to the client.'
-    request_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd]
+    request_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd] | None
     'Headers to add to a matching request prior to forwarding the request to the backendService.'
-    response_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd]
+    response_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd] | None
     'Headers to add the response prior to sending the response back to the client.'
 
 class ComputeRegionUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd(TypedDict, total=False):
@@ -6133,15 +6133,15 @@ class ComputeRegionUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHe
 
 class ComputeRegionUrlMapPathMatcherPathRuleUrlRedirect(TypedDict, total=False):
     'When a path pattern is matched, the request is redirected to a URL specified by urlRedirect. If urlRedirect is specified, service or routeAction must not be set.'
-    host_redirect: str | float
+    host_redirect: str | float | None
     'The host that will be used in the redirect response instead of the one that was supplied in the request. The value must be between 1 and 255 characters.'
-    https_redirect: bool | str | IResolvable
+    https_redirect: bool | str | IResolvable | None
     'If set to true, the URL scheme in the redirected request is set to https. If set to false, the URL scheme of the redirected request will remain the same as that of the request. This must only be set for UrlMaps used in TargetHttpProxys....'
-    path_redirect: str | float
+    path_redirect: str | float | None
     'The path that will be used in the redirect response instead of the one that was supplied in the request. pathRedirect cannot be supplied together with prefixRedirect. Supply one alone or neither. If neither is supplied, the path of the o...'
-    prefix_redirect: str | float
+    prefix_redirect: str | float | None
     'The prefix that replaces the prefixMatch specified in the HttpRouteRuleMatch, retaining the remaining portion of the URL before redirecting the request. prefixRedirect cannot be supplied together with pathRedirect. Supply one alone or ne...'
-    redirect_response_code: str | float
+    redirect_response_code: str | float | None
     'The HTTP Status code to use for this RedirectAction. Supported values are: * MOVED_PERMANENTLY_DEFAULT, which is the default value and corresponds to 301. * FOUND, which corresponds to 302. * SEE_OTHER which corresponds to 303. * TEMPORA...'
     strip_query: Required[bool | str | IResolvable]
     'If set to true, any accompanying query portion of the original URL is removed prior to redirecting the request. If set to false, the query portion of the original URL is retained. This field is required to ensure an empty block is not se...'
@@ -6150,26 +6150,26 @@ class ComputeRegionUrlMapPathMatcherRouteRules(TypedDict, total=False):
     'The list of ordered HTTP route rules. Use this list instead of pathRules when advanced route matching and routing actions are desired. The order of specifying routeRules matters: the first rule that matches will cause its specified routi...'
     priority: Required[float | str]
     'For routeRules within a given pathMatcher, priority determines the order in which load balancer will interpret routeRules. RouteRules are evaluated in order of priority, from the lowest to highest number. The priority of a rule decreases...'
-    service: str | float
+    service: str | float | None
     'The region backend service resource to which traffic is directed if this rule is matched. If routeAction is additionally specified, advanced routing actions like URL Rewrites, etc. take effect prior to sending the request to the backend....'
-    header_action: ComputeRegionUrlMapPathMatcherRouteRulesHeaderAction
+    header_action: ComputeRegionUrlMapPathMatcherRouteRulesHeaderAction | None
     'Specifies changes to request and response headers that need to take effect for the selected backendService. The headerAction specified here are applied before the matching pathMatchers[].headerAction and after pathMatchers[].routeRules[]...'
-    match_rules: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesMatchRules]
+    match_rules: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesMatchRules] | None
     'The rules for determining a match.'
-    route_action: ComputeRegionUrlMapPathMatcherRouteRulesRouteAction
+    route_action: ComputeRegionUrlMapPathMatcherRouteRulesRouteAction | None
     'In response to a matching matchRule, the load balancer performs advanced routing actions like URL rewrites, header transformations, etc. prior to forwarding the request to the selected backend. If routeAction specifies any weightedBacken...'
-    url_redirect: ComputeRegionUrlMapPathMatcherRouteRulesUrlRedirect
+    url_redirect: ComputeRegionUrlMapPathMatcherRouteRulesUrlRedirect | None
     'When this rule is matched, the request is redirected to a URL specified by urlRedirect. If urlRedirect is specified, service or routeAction must not be set.'
 
 class ComputeRegionUrlMapPathMatcherRouteRulesHeaderAction(TypedDict, total=False):
     'Specifies changes to request and response headers that need to take effect for the selected backendService. The headerAction specified here are applied before the matching pathMatchers[].headerAction and after pathMatchers[].routeRules[]...'
-    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the request prior to forwarding the request to the backendService.'
-    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the response prior to sending the response back to the client.'
-    request_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesHeaderActionRequestHeadersToAdd]
+    request_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesHeaderActionRequestHeadersToAdd] | None
     'Headers to add to a matching request prior to forwarding the request to the backendService.'
-    response_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesHeaderActionResponseHeadersToAdd]
+    response_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesHeaderActionResponseHeadersToAdd] | None
     'Headers to add the response prior to sending the response back to the client.'
 
 class ComputeRegionUrlMapPathMatcherRouteRulesHeaderActionRequestHeadersToAdd(TypedDict, total=False):
@@ -6192,40 +6192,40 @@ class ComputeRegionUrlMapPathMatcherRouteRulesHeaderActionResponseHeadersToAdd(T
 
 class ComputeRegionUrlMapPathMatcherRouteRulesMatchRules(TypedDict, total=False):
     'The rules for determining a match.'
-    full_path_match: str | float
+    full_path_match: str | float | None
     'For satisfying the matchRule condition, the path of the request must exactly match the value specified in fullPathMatch after removing any query parameters and anchor that may be part of the original URL. FullPathMatch must be between 1...'
-    ignore_case: bool | str | IResolvable
+    ignore_case: bool | str | IResolvable | None
     'Specifies that prefixMatch and fullPathMatch matches are case sensitive. Defaults to false.'
-    path_template_match: str | float
+    path_template_match: str | float | None
     'For satisfying the matchRule condition, the path of the request must match the wildcard pattern specified in pathTemplateMatch after removing any query parameters and anchor that may be part of the original URL. pathTemplateMatch must be...'
-    prefix_match: str | float
+    prefix_match: str | float | None
     "For satisfying the matchRule condition, the request's path must begin with the specified prefixMatch. prefixMatch must begin with a /. The value must be between 1 and 1024 characters. Only one of prefixMatch, fullPathMatch or regexMatch..."
-    regex_match: str | float
+    regex_match: str | float | None
     'For satisfying the matchRule condition, the path of the request must satisfy the regular expression specified in regexMatch after removing any query parameters and anchor supplied with the original URL. For regular expression grammar ple...'
-    header_matches: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesMatchRulesHeaderMatches]
+    header_matches: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesMatchRulesHeaderMatches] | None
     'Specifies a list of header match criteria, all of which must match corresponding headers in the request.'
-    metadata_filters: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesMatchRulesMetadataFilters]
+    metadata_filters: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesMatchRulesMetadataFilters] | None
     'Opaque filter criteria used by Loadbalancer to restrict routing configuration to a limited set xDS compliant clients. In their xDS requests to Loadbalancer, xDS clients present node metadata. If a match takes place, the relevant routing...'
-    query_parameter_matches: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesMatchRulesQueryParameterMatches]
+    query_parameter_matches: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesMatchRulesQueryParameterMatches] | None
     'Specifies a list of query parameter match criteria, all of which must match corresponding query parameters in the request.'
 
 class ComputeRegionUrlMapPathMatcherRouteRulesMatchRulesHeaderMatches(TypedDict, total=False):
     'Specifies a list of header match criteria, all of which must match corresponding headers in the request.'
-    exact_match: str | float
+    exact_match: str | float | None
     'The value should exactly match contents of exactMatch. Only one of exactMatch, prefixMatch, suffixMatch, regexMatch, presentMatch or rangeMatch must be set.'
     header_name: Required[str | float]
     'The name of the HTTP header to match. For matching against the HTTP request\'s authority, use a headerMatch with the header name ":authority". For matching a request\'s method, use the headerName ":method".'
-    invert_match: bool | str | IResolvable
+    invert_match: bool | str | IResolvable | None
     'If set to false, the headerMatch is considered a match if the match criteria above are met. If set to true, the headerMatch is considered a match if the match criteria above are NOT met. Defaults to false.'
-    prefix_match: str | float
+    prefix_match: str | float | None
     'The value of the header must start with the contents of prefixMatch. Only one of exactMatch, prefixMatch, suffixMatch, regexMatch, presentMatch or rangeMatch must be set.'
-    present_match: bool | str | IResolvable
+    present_match: bool | str | IResolvable | None
     "A header with the contents of headerName must exist. The match takes place whether or not the request's header has a value or not. Only one of exactMatch, prefixMatch, suffixMatch, regexMatch, presentMatch or rangeMatch must be set."
-    regex_match: str | float
+    regex_match: str | float | None
     'The value of the header must match the regular expression specified in regexMatch. For regular expression grammar, please see: en.cppreference.com/w/cpp/regex/ecmascript For matching against a port specified in the HTTP request, use a he...'
-    suffix_match: str | float
+    suffix_match: str | float | None
     'The value of the header must end with the contents of suffixMatch. Only one of exactMatch, prefixMatch, suffixMatch, regexMatch, presentMatch or rangeMatch must be set.'
-    range_match: ComputeRegionUrlMapPathMatcherRouteRulesMatchRulesHeaderMatchesRangeMatch
+    range_match: ComputeRegionUrlMapPathMatcherRouteRulesMatchRulesHeaderMatchesRangeMatch | None
     'The header value must be an integer and its value must be in the range specified in rangeMatch. If the header does not contain an integer, number or is empty, the match fails. For example for a range [-5, 0] * -3 will match * 0 will not...'
 
 class ComputeRegionUrlMapPathMatcherRouteRulesMatchRulesHeaderMatchesRangeMatch(TypedDict, total=False):
@@ -6251,75 +6251,75 @@ class ComputeRegionUrlMapPathMatcherRouteRulesMatchRulesMetadataFiltersFilterLab
 
 class ComputeRegionUrlMapPathMatcherRouteRulesMatchRulesQueryParameterMatches(TypedDict, total=False):
     'Specifies a list of query parameter match criteria, all of which must match corresponding query parameters in the request.'
-    exact_match: str | float
+    exact_match: str | float | None
     'The queryParameterMatch matches if the value of the parameter exactly matches the contents of exactMatch. Only one of presentMatch, exactMatch and regexMatch must be set.'
     name: Required[str | float]
     'The name of the query parameter to match. The query parameter must exist in the request, in the absence of which the request match fails.'
-    present_match: bool | str | IResolvable
+    present_match: bool | str | IResolvable | None
     'Specifies that the queryParameterMatch matches if the request contains the query parameter, irrespective of whether the parameter has a value or not. Only one of presentMatch, exactMatch and regexMatch must be set.'
-    regex_match: str | float
+    regex_match: str | float | None
     'The queryParameterMatch matches if the value of the parameter matches the regular expression specified by regexMatch. For the regular expression grammar, please see en.cppreference.com/w/cpp/regex/ecmascript Only one of presentMatch, exa...'
 
 class ComputeRegionUrlMapPathMatcherRouteRulesRouteAction(TypedDict, total=False):
     'In response to a matching matchRule, the load balancer performs advanced routing actions like URL rewrites, header transformations, etc. prior to forwarding the request to the selected backend. If routeAction specifies any weightedBacken...'
-    cors_policy: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionCorsPolicy
+    cors_policy: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionCorsPolicy | None
     'The specification for allowing client side cross-origin requests. Please see W3C Recommendation for Cross Origin Resource Sharing'
-    fault_injection_policy: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicy
+    fault_injection_policy: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicy | None
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by Loadbala...'
-    request_mirror_policy: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionRequestMirrorPolicy
+    request_mirror_policy: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionRequestMirrorPolicy | None
     "Specifies the policy on how requests intended for the route's backends are shadowed to a separate mirrored backend service. Loadbalancer does not wait for responses from the shadow service. Prior to sending traffic to the shadow service,..."
-    retry_policy: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionRetryPolicy
+    retry_policy: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionRetryPolicy | None
     'Specifies the retry policy associated with this route.'
-    timeout: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionTimeout
+    timeout: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionTimeout | None
     'Specifies the timeout for the selected route. Timeout is computed from the time the request is has been fully processed (i.e. end-of-stream) up until the response has been completely processed. Timeout includes all retries. If not specif...'
-    url_rewrite: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionUrlRewrite
+    url_rewrite: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionUrlRewrite | None
     'The spec to modify the URL of the request, prior to forwarding the request to the matched service'
-    weighted_backend_services: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServices]
+    weighted_backend_services: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServices] | None
     'A list of weighted backend services to send traffic to when a route match occurs. The weights determine the fraction of traffic that flows to their corresponding backend service. If all traffic needs to go to a single backend service, th...'
 
 class ComputeRegionUrlMapPathMatcherRouteRulesRouteActionCorsPolicy(TypedDict, total=False):
     'The specification for allowing client side cross-origin requests. Please see W3C Recommendation for Cross Origin Resource Sharing'
-    allow_credentials: bool | str | IResolvable
+    allow_credentials: bool | str | IResolvable | None
     'In response to a preflight request, setting this to true indicates that the actual request can include user credentials. This translates to the Access- Control-Allow-Credentials header. Defaults to false.'
-    allow_headers: Sequence[str | float] | IResolvable | NestedReference
+    allow_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Headers header.'
-    allow_methods: Sequence[str | float] | IResolvable | NestedReference
+    allow_methods: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Methods header.'
-    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference
+    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the regular expression patterns that match allowed origins. For regular expression grammar please see en.cppreference.com/w/cpp/regex/ecmascript An origin is allowed if it matches either allow_origins or allow_origin_regex.'
-    allow_origins: Sequence[str | float] | IResolvable | NestedReference
+    allow_origins: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the list of origins that will be allowed to do CORS requests. An origin is allowed if it matches either allow_origins or allow_origin_regex.'
-    disabled: bool | str | IResolvable
+    disabled: bool | str | IResolvable | None
     'If true, specifies the CORS policy is disabled. which indicates that the CORS policy is in effect. Defaults to false.'
-    expose_headers: Sequence[str | float] | IResolvable | NestedReference
+    expose_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Expose-Headers header.'
-    max_age: float | str
+    max_age: float | str | None
     'Specifies how long the results of a preflight request can be cached. This translates to the content for the Access-Control-Max-Age header.'
 
 class ComputeRegionUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicy(TypedDict, total=False):
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by Loadbala...'
-    abort: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyAbort
+    abort: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyAbort | None
     'The specification for how client requests are aborted as part of fault injection.'
-    delay: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyDelay
+    delay: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyDelay | None
     'The specification for how client requests are delayed as part of fault injection, before being sent to a backend service.'
 
 class ComputeRegionUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyAbort(TypedDict, total=False):
     'The specification for how client requests are aborted as part of fault injection.'
-    http_status: float | str
+    http_status: float | str | None
     'The HTTP status code used to abort the request. The value must be between 200 and 599 inclusive.'
-    percentage: float | str
+    percentage: float | str | None
     'The percentage of traffic (connections/operations/requests) which will be aborted as part of fault injection. The value must be between 0.0 and 100.0 inclusive.'
 
 class ComputeRegionUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyDelay(TypedDict, total=False):
     'The specification for how client requests are delayed as part of fault injection, before being sent to a backend service.'
-    percentage: float | str
+    percentage: float | str | None
     'The percentage of traffic (connections/operations/requests) on which delay will be introduced as part of fault injection. The value must be between 0.0 and 100.0 inclusive.'
-    fixed_delay: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayFixedDelay
+    fixed_delay: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayFixedDelay | None
     'Specifies the value of the fixed delay interval.'
 
 class ComputeRegionUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayFixedDelay(TypedDict, total=False):
     'Specifies the value of the fixed delay interval.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
@@ -6333,32 +6333,32 @@ class ComputeRegionUrlMapPathMatcherRouteRulesRouteActionRetryPolicy(TypedDict, 
     'Specifies the retry policy associated with this route.'
     num_retries: Required[float | str]
     'Specifies the allowed number retries. This number must be > 0.'
-    retry_conditions: Sequence[str | float] | IResolvable | NestedReference
+    retry_conditions: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies one or more conditions when this retry rule applies. Valid values are: * 5xx: Loadbalancer will attempt a retry if the backend service responds with any 5xx response code, or if the backend service does not respond at all, for...'
-    per_try_timeout: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionRetryPolicyPerTryTimeout
+    per_try_timeout: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionRetryPolicyPerTryTimeout | None
     'Specifies a non-zero timeout per retry attempt.'
 
 class ComputeRegionUrlMapPathMatcherRouteRulesRouteActionRetryPolicyPerTryTimeout(TypedDict, total=False):
     'Specifies a non-zero timeout per retry attempt.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeRegionUrlMapPathMatcherRouteRulesRouteActionTimeout(TypedDict, total=False):
     'Specifies the timeout for the selected route. Timeout is computed from the time the request is has been fully processed (i.e. end-of-stream) up until the response has been completely processed. Timeout includes all retries. If not specif...'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeRegionUrlMapPathMatcherRouteRulesRouteActionUrlRewrite(TypedDict, total=False):
     'The spec to modify the URL of the request, prior to forwarding the request to the matched service'
-    host_rewrite: str | float
+    host_rewrite: str | float | None
     "Prior to forwarding the request to the selected service, the request's host header is replaced with contents of hostRewrite. The value must be between 1 and 255 characters."
-    path_prefix_rewrite: str | float
+    path_prefix_rewrite: str | float | None
     "Prior to forwarding the request to the selected backend service, the matching portion of the request's path is replaced by pathPrefixRewrite. The value must be between 1 and 1024 characters."
-    path_template_rewrite: str | float
+    path_template_rewrite: str | float | None
     "Prior to forwarding the request to the selected origin, if the request matched a pathTemplateMatch, the matching portion of the request's path is replaced re-written using the pattern specified by pathTemplateRewrite. pathTemplateRewrite..."
 
 class ComputeRegionUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServices(TypedDict, total=False):
@@ -6367,18 +6367,18 @@ class ComputeRegionUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServices
     'The default RegionBackendService resource. Before forwarding the request to backendService, the loadbalancer applies any relevant headerActions specified as part of this backendServiceWeight.'
     weight: Required[float | str]
     "Specifies the fraction of traffic sent to backendService, computed as weight / (sum of all weightedBackendService weights in routeAction) . The selection of a backend service is determined only for new traffic. Once a user's request has..."
-    header_action: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderAction
+    header_action: ComputeRegionUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderAction | None
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap.'
 
 class ComputeRegionUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderAction(TypedDict, total=False):
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap.'
-    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the request prior to forwarding the request to the backendService.'
-    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the response prior to sending the response back to the client.'
-    request_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd]
+    request_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd] | None
     'Headers to add to a matching request prior to forwarding the request to the backendService.'
-    response_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd]
+    response_headers_to_add: Sequence[ComputeRegionUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd] | None
     'Headers to add the response prior to sending the response back to the client.'
 
 class ComputeRegionUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd(TypedDict, total=False):
@@ -6401,22 +6401,22 @@ class ComputeRegionUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServices
 
 class ComputeRegionUrlMapPathMatcherRouteRulesUrlRedirect(TypedDict, total=False):
     'When this rule is matched, the request is redirected to a URL specified by urlRedirect. If urlRedirect is specified, service or routeAction must not be set.'
-    host_redirect: str | float
+    host_redirect: str | float | None
     'The host that will be used in the redirect response instead of the one that was supplied in the request. The value must be between 1 and 255 characters.'
-    https_redirect: bool | str | IResolvable
+    https_redirect: bool | str | IResolvable | None
     'If set to true, the URL scheme in the redirected request is set to https. If set to false, the URL scheme of the redirected request will remain the same as that of the request. This must only be set for UrlMaps used in TargetHttpProxys....'
-    path_redirect: str | float
+    path_redirect: str | float | None
     'The path that will be used in the redirect response instead of the one that was supplied in the request. pathRedirect cannot be supplied together with prefixRedirect. Supply one alone or neither. If neither is supplied, the path of the o...'
-    prefix_redirect: str | float
+    prefix_redirect: str | float | None
     'The prefix that replaces the prefixMatch specified in the HttpRouteRuleMatch, retaining the remaining portion of the URL before redirecting the request. prefixRedirect cannot be supplied together with pathRedirect. Supply one alone or ne...'
-    redirect_response_code: str | float
+    redirect_response_code: str | float | None
     'The HTTP Status code to use for this RedirectAction. Supported values are: * MOVED_PERMANENTLY_DEFAULT, which is the default value and corresponds to 301. * FOUND, which corresponds to 302. * SEE_OTHER which corresponds to 303. * TEMPORA...'
-    strip_query: bool | str | IResolvable
+    strip_query: bool | str | IResolvable | None
     'If set to true, any accompanying query portion of the original URL is removed prior to redirecting the request. If set to false, the query portion of the original URL is retained. The default value is false.'
 
 class ComputeRegionUrlMapTest(TypedDict, total=False):
     'The list of expected URL mappings. Requests to update this UrlMap will succeed only if all of the test cases pass.'
-    description: str | float
+    description: str | float | None
     'Description of this test case.'
     host: Required[str | float]
     'Host portion of the URL.'
@@ -6427,9 +6427,9 @@ class ComputeRegionUrlMapTest(TypedDict, total=False):
 
 class ComputeRegionUrlMapTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeRegionUrlMap(Resource):
     """``google_compute_region_url_map`` (resource), checked against the pinned schema when constructed.
@@ -6531,26 +6531,26 @@ class ComputeResourcePolicyDiskConsistencyGroupPolicy(TypedDict, total=False):
 
 class ComputeResourcePolicyGroupPlacementPolicy(TypedDict, total=False):
     'Resource policy for instances used for placement configuration.'
-    availability_domain_count: float | str
+    availability_domain_count: float | str | None
     'The number of availability domains instances will be spread across. If two instances are in different availability domain, they will not be put in the same low latency network'
-    collocation: str | float
+    collocation: str | float | None
     "Collocation specifies whether to place VMs inside the same availability domain on the same low-latency network. Specify 'COLLOCATED' to enable collocation. Can only be specified with 'vm_count'. If compute instances are created with a CO..."
-    gpu_topology: str | float
+    gpu_topology: str | float | None
     'Specifies the shape of the GPU slice, in slice based GPU families eg. A4X.'
-    vm_count: float | str
+    vm_count: float | str | None
     'Number of VMs in this placement group. Google does not recommend that you use this field unless you use a compact policy and you want your policy to work only if it contains this exact number of VMs.'
 
 class ComputeResourcePolicyInstanceSchedulePolicy(TypedDict, total=False):
     'Resource policy for scheduling instance operations.'
-    expiration_time: str | float
+    expiration_time: str | float | None
     'The expiration time of the schedule. The timestamp is an RFC3339 string.'
-    start_time: str | float
+    start_time: str | float | None
     'The start time of the schedule. The timestamp is an RFC3339 string.'
     time_zone: Required[str | float]
     'Specifies the time zone to be used in interpreting the schedule. The value of this field must be a time zone name from the tz database: http://en.wikipedia.org/wiki/Tz_database.'
-    vm_start_schedule: ComputeResourcePolicyInstanceSchedulePolicyVmStartSchedule
+    vm_start_schedule: ComputeResourcePolicyInstanceSchedulePolicyVmStartSchedule | None
     'Specifies the schedule for starting instances.'
-    vm_stop_schedule: ComputeResourcePolicyInstanceSchedulePolicyVmStopSchedule
+    vm_stop_schedule: ComputeResourcePolicyInstanceSchedulePolicyVmStopSchedule | None
     'Specifies the schedule for stopping instances.'
 
 class ComputeResourcePolicyInstanceSchedulePolicyVmStartSchedule(TypedDict, total=False):
@@ -6565,27 +6565,27 @@ class ComputeResourcePolicyInstanceSchedulePolicyVmStopSchedule(TypedDict, total
 
 class ComputeResourcePolicySnapshotSchedulePolicy(TypedDict, total=False):
     'Policy for creating snapshots of persistent disks.'
-    retention_policy: ComputeResourcePolicySnapshotSchedulePolicyRetentionPolicy
+    retention_policy: ComputeResourcePolicySnapshotSchedulePolicyRetentionPolicy | None
     'Retention policy applied to snapshots created by this resource policy.'
     schedule: Required[ComputeResourcePolicySnapshotSchedulePolicySchedule]
     "Contains one of an 'hourlySchedule', 'dailySchedule', or 'weeklySchedule'."
-    snapshot_properties: ComputeResourcePolicySnapshotSchedulePolicySnapshotProperties
+    snapshot_properties: ComputeResourcePolicySnapshotSchedulePolicySnapshotProperties | None
     'Properties with which the snapshots are created, such as labels.'
 
 class ComputeResourcePolicySnapshotSchedulePolicyRetentionPolicy(TypedDict, total=False):
     'Retention policy applied to snapshots created by this resource policy.'
     max_retention_days: Required[float | str]
     'Maximum age of the snapshot that is allowed to be kept.'
-    on_source_disk_delete: str | float
+    on_source_disk_delete: str | float | None
     'Specifies the behavior to apply to scheduled snapshots when the source disk is deleted. Default value: "KEEP_AUTO_SNAPSHOTS" Possible values: ["KEEP_AUTO_SNAPSHOTS", "APPLY_RETENTION_POLICY"]'
 
 class ComputeResourcePolicySnapshotSchedulePolicySchedule(TypedDict, total=False):
     "Contains one of an 'hourlySchedule', 'dailySchedule', or 'weeklySchedule'."
-    daily_schedule: ComputeResourcePolicySnapshotSchedulePolicyScheduleDailySchedule
+    daily_schedule: ComputeResourcePolicySnapshotSchedulePolicyScheduleDailySchedule | None
     'The policy will execute every nth day at the specified time.'
-    hourly_schedule: ComputeResourcePolicySnapshotSchedulePolicyScheduleHourlySchedule
+    hourly_schedule: ComputeResourcePolicySnapshotSchedulePolicyScheduleHourlySchedule | None
     'The policy will execute every nth hour starting at the specified time.'
-    weekly_schedule: ComputeResourcePolicySnapshotSchedulePolicyScheduleWeeklySchedule
+    weekly_schedule: ComputeResourcePolicySnapshotSchedulePolicyScheduleWeeklySchedule | None
     'Allows specifying a snapshot time for each day of the week.'
 
 class ComputeResourcePolicySnapshotSchedulePolicyScheduleDailySchedule(TypedDict, total=False):
@@ -6616,26 +6616,26 @@ class ComputeResourcePolicySnapshotSchedulePolicyScheduleWeeklyScheduleDayOfWeek
 
 class ComputeResourcePolicySnapshotSchedulePolicySnapshotProperties(TypedDict, total=False):
     'Properties with which the snapshots are created, such as labels.'
-    chain_name: str | float
+    chain_name: str | float | None
     'Creates the new snapshot in the snapshot chain labeled with the specified name. The chain name must be 1-63 characters long and comply with RFC1035.'
-    guest_flush: bool | str | IResolvable
+    guest_flush: bool | str | IResolvable | None
     "Whether to perform a 'guest aware' snapshot."
-    labels: Mapping[str, str | float] | IResolvable | NestedReference
+    labels: Mapping[str, str | float] | IResolvable | NestedReference | None
     'A set of key-value pairs.'
-    storage_locations: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    storage_locations: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     'Cloud Storage bucket location to store the auto snapshot (regional or multi-regional)'
 
 class ComputeResourcePolicyTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeResourcePolicyWorkloadPolicy(TypedDict, total=False):
     'Represents the workload policy.'
-    accelerator_topology: str | float
+    accelerator_topology: str | float | None
     'The accelerator topology. This field can be set only when the workload policy type is HIGH_THROUGHPUT and cannot be set if max topology distance is set.'
-    max_topology_distance: str | float
+    max_topology_distance: str | float | None
     'The maximum topology distance. This field can be set only when the workload policy type is HIGH_THROUGHPUT and cannot be set if accelerator topology is set. Possible values: ["BLOCK", "CLUSTER", "SUBBLOCK"]'
     type: Required[str | float]
     'The type of workload policy. Possible values: ["HIGH_AVAILABILITY", "HIGH_THROUGHPUT"]'
@@ -6713,22 +6713,22 @@ class ComputeResourcePolicy(Resource):
 
 class ComputeRouterBgp(TypedDict, total=False):
     'BGP information specific to this router.'
-    advertise_mode: str | float
+    advertise_mode: str | float | None
     'User-specified flag to indicate which mode to use for advertisement. Default value: "DEFAULT" Possible values: ["DEFAULT", "CUSTOM"]'
-    advertised_groups: Sequence[str | float] | IResolvable | NestedReference
+    advertised_groups: Sequence[str | float] | IResolvable | NestedReference | None
     'User-specified list of prefix groups to advertise in custom mode. This field can only be populated if advertiseMode is CUSTOM and is advertised to all peers of the router. These groups will be advertised in addition to any specified pref...'
     asn: Required[float | str]
     'Local BGP Autonomous System Number (ASN). Must be an RFC6996 private ASN, either 16-bit or 32-bit. The value will be fixed for this router resource. All VPN tunnels that link to this router will have the same local ASN.'
-    identifier_range: str | float
+    identifier_range: str | float | None
     'Explicitly specifies a range of valid BGP Identifiers for this Router. It is provided as a link-local IPv4 range (from 169.254.0.0/16), of size at least /30, even if the BGP sessions are over IPv6. It must not overlap with any IPv4 BGP s...'
-    keepalive_interval: float | str
+    keepalive_interval: float | str | None
     'The interval in seconds between BGP keepalive messages that are sent to the peer. Hold time is three times the interval at which keepalive messages are sent, and the hold time is the maximum number of seconds allowed to elapse between su...'
-    advertised_ip_ranges: Sequence[ComputeRouterBgpAdvertisedIpRanges]
+    advertised_ip_ranges: Sequence[ComputeRouterBgpAdvertisedIpRanges] | None
     'User-specified list of individual IP ranges to advertise in custom mode. This field can only be populated if advertiseMode is CUSTOM and is advertised to all peers of the router. These IP ranges will be advertised in addition to any spec...'
 
 class ComputeRouterBgpAdvertisedIpRanges(TypedDict, total=False):
     'User-specified list of individual IP ranges to advertise in custom mode. This field can only be populated if advertiseMode is CUSTOM and is advertised to all peers of the router. These IP ranges will be advertised in addition to any spec...'
-    description: str | float
+    description: str | float | None
     'User-specified description for the IP range.'
     range: Required[str | float]
     'The IP range to advertise. The value must be a CIDR-formatted string.'
@@ -6742,9 +6742,9 @@ class ComputeRouterMd5AuthenticationKeys(TypedDict, total=False):
 
 class ComputeRouterTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeRouter(Resource):
     """``google_compute_router`` (resource), checked against the pinned schema when constructed.
@@ -6829,40 +6829,40 @@ class ComputeRouterNatNat64Subnetwork(TypedDict, total=False):
 
 class ComputeRouterNatRules(TypedDict, total=False):
     'A list of rules associated with this NAT.'
-    description: str | float
+    description: str | float | None
     'An optional description of this rule.'
     match: Required[str | float]
     'CEL expression that specifies the match condition that egress traffic from a VM is evaluated against. If it evaluates to true, the corresponding action is enforced. The following examples are valid match expressions for public NAT: "inIp...'
     rule_number: Required[float | str]
     'An integer uniquely identifying a rule in the list. The rule number must be a positive value between 0 and 65000, and must be unique among rules within a NAT.'
-    action: ComputeRouterNatRulesAction
+    action: ComputeRouterNatRulesAction | None
     'The action to be enforced for traffic that matches this rule.'
 
 class ComputeRouterNatRulesAction(TypedDict, total=False):
     'The action to be enforced for traffic that matches this rule.'
-    source_nat_active_ips: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    source_nat_active_ips: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     'A list of URLs of the IP resources used for this NAT rule. These IP addresses must be valid static external IP addresses assigned to the project. This field is used for public NAT.'
-    source_nat_active_ranges: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    source_nat_active_ranges: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     'A list of URLs of the subnetworks used as source ranges for this NAT Rule. These subnetworks must have purpose set to PRIVATE_NAT. This field is used for private NAT.'
-    source_nat_drain_ips: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    source_nat_drain_ips: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     'A list of URLs of the IP resources to be drained. These IPs must be valid static external IPs that have been assigned to the NAT. These IPs should be used for updating/patching a NAT rule only. This field is used for public NAT.'
-    source_nat_drain_ranges: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    source_nat_drain_ranges: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     'A list of URLs of subnetworks representing source ranges to be drained. This is only supported on patch/update, and these subnetworks must have previously been used as active ranges in this NAT Rule. This field is used for private NAT.'
 
 class ComputeRouterNatSubnetwork(TypedDict, total=False):
     "One or more subnetwork NAT configurations. Only used if 'source_subnetwork_ip_ranges_to_nat' is set to 'LIST_OF_SUBNETWORKS'"
     name: Required[str | float]
     'Self-link of subnetwork to NAT'
-    secondary_ip_range_names: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    secondary_ip_range_names: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     "List of the secondary ranges of the subnetwork that are allowed to use NAT. This can be populated only if 'LIST_OF_SECONDARY_IP_RANGES' is one of the values in sourceIpRangesToNat"
     source_ip_ranges_to_nat: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
     "List of options for which source IPs in the subnetwork should have NAT enabled. Supported values include: 'ALL_IP_RANGES', 'LIST_OF_SECONDARY_IP_RANGES', 'PRIMARY_IP_RANGE'."
 
 class ComputeRouterNatTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeRouterNat(Resource):
     """``google_compute_router_nat`` (resource), checked against the pinned schema when constructed.
@@ -7030,49 +7030,49 @@ class ComputeRouterNat(Resource):
 
 class ComputeSecurityPolicyAdaptiveProtectionConfig(TypedDict, total=False):
     'Adaptive Protection Config of this security policy.'
-    layer_7_ddos_defense_config: ComputeSecurityPolicyAdaptiveProtectionConfigLayer7DdosDefenseConfig
+    layer_7_ddos_defense_config: ComputeSecurityPolicyAdaptiveProtectionConfigLayer7DdosDefenseConfig | None
     'Layer 7 DDoS Defense Config of this security policy'
 
 class ComputeSecurityPolicyAdaptiveProtectionConfigLayer7DdosDefenseConfig(TypedDict, total=False):
     'Layer 7 DDoS Defense Config of this security policy'
-    enable: bool | str | IResolvable
+    enable: bool | str | IResolvable | None
     'If set to true, enables CAAP for L7 DDoS detection.'
-    rule_visibility: str | float
+    rule_visibility: str | float | None
     'Rule visibility. Supported values include: "STANDARD", "PREMIUM".'
-    threshold_configs: Sequence[ComputeSecurityPolicyAdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigs]
+    threshold_configs: Sequence[ComputeSecurityPolicyAdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigs] | None
     'Configuration options for layer7 adaptive protection for various customizable thresholds.'
 
 class ComputeSecurityPolicyAdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigs(TypedDict, total=False):
     'Configuration options for layer7 adaptive protection for various customizable thresholds.'
-    auto_deploy_confidence_threshold: float | str
-    auto_deploy_expiration_sec: float | str
-    auto_deploy_impacted_baseline_threshold: float | str
-    auto_deploy_load_threshold: float | str
-    detection_absolute_qps: float | str
-    detection_load_threshold: float | str
-    detection_relative_to_baseline_qps: float | str
+    auto_deploy_confidence_threshold: float | str | None
+    auto_deploy_expiration_sec: float | str | None
+    auto_deploy_impacted_baseline_threshold: float | str | None
+    auto_deploy_load_threshold: float | str | None
+    detection_absolute_qps: float | str | None
+    detection_load_threshold: float | str | None
+    detection_relative_to_baseline_qps: float | str | None
     name: Required[str | float]
     'The name must be 1-63 characters long, and comply with RFC1035. The name must be unique within the security policy.'
-    traffic_granularity_configs: Sequence[ComputeSecurityPolicyAdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigsTrafficGranularityConfigs]
+    traffic_granularity_configs: Sequence[ComputeSecurityPolicyAdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigsTrafficGranularityConfigs] | None
 
 class ComputeSecurityPolicyAdaptiveProtectionConfigLayer7DdosDefenseConfigThresholdConfigsTrafficGranularityConfigs(TypedDict, total=False):
     'One ``traffic_granularity_configs`` block.'
-    enable_each_unique_value: bool | str | IResolvable
+    enable_each_unique_value: bool | str | IResolvable | None
     'If enabled, traffic matching each unique value for the specified type constitutes a separate traffic unit. It can only be set to true if value is empty.'
     type: Required[str | float]
     'Type of this configuration.'
-    value: str | float
+    value: str | float | None
     'Requests that match this value constitute a granular traffic unit.'
 
 class ComputeSecurityPolicyAdvancedOptionsConfig(TypedDict, total=False):
     'Advanced Options Config of this security policy.'
-    json_parsing: str | float
+    json_parsing: str | float | None
     'JSON body parsing. Supported values include: "DISABLED", "STANDARD".'
-    log_level: str | float
+    log_level: str | float | None
     'Logging level. Supported values include: "NORMAL", "VERBOSE".'
-    user_ip_request_headers: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    user_ip_request_headers: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     'An optional list of case-insensitive request header names to use for resolving the callers client IP address.'
-    json_custom_config: ComputeSecurityPolicyAdvancedOptionsConfigJsonCustomConfig
+    json_custom_config: ComputeSecurityPolicyAdvancedOptionsConfigJsonCustomConfig | None
     'Custom configuration to apply the JSON parsing. Only applicable when JSON parsing is set to STANDARD.'
 
 class ComputeSecurityPolicyAdvancedOptionsConfigJsonCustomConfig(TypedDict, total=False):
@@ -7089,21 +7089,21 @@ class ComputeSecurityPolicyRule(TypedDict, total=False):
     'The set of rules that belong to this policy. There must always be a default rule (rule with priority 2147483647 and match "*"). If no rules are provided when creating a security policy, a default rule with action "allow" will be added.'
     action: Required[str | float]
     'Action to take when match matches the request.'
-    description: str | float
+    description: str | float | None
     'An optional description of this rule. Max size is 64.'
-    preview: bool | str | IResolvable
+    preview: bool | str | IResolvable | None
     'When set to true, the action specified above is not enforced. Stackdriver logs for requests that trigger a preview action are annotated as such.'
     priority: Required[float | str]
     'An unique positive integer indicating the priority of evaluation for a rule. Rules are evaluated from highest priority (lowest numerically) to lowest priority (highest numerically) in order.'
-    header_action: ComputeSecurityPolicyRuleHeaderAction
+    header_action: ComputeSecurityPolicyRuleHeaderAction | None
     'Additional actions that are performed on headers.'
     match: Required[ComputeSecurityPolicyRuleMatch]
     'A match condition that incoming traffic is evaluated against. If it evaluates to true, the corresponding action is enforced.'
-    preconfigured_waf_config: ComputeSecurityPolicyRulePreconfiguredWafConfig
+    preconfigured_waf_config: ComputeSecurityPolicyRulePreconfiguredWafConfig | None
     'Preconfigured WAF configuration to be applied for the rule. If the rule does not evaluate preconfigured WAF rules, i.e., if evaluatePreconfiguredWaf() is not used, this field will have no effect.'
-    rate_limit_options: ComputeSecurityPolicyRuleRateLimitOptions
+    rate_limit_options: ComputeSecurityPolicyRuleRateLimitOptions | None
     'Rate limit threshold for this security policy. Must be specified if the action is "rate_based_ban" or "throttle". Cannot be specified for any other actions.'
-    redirect_options: ComputeSecurityPolicyRuleRedirectOptions
+    redirect_options: ComputeSecurityPolicyRuleRedirectOptions | None
     'Parameters defining the redirect action. Cannot be specified for any other actions.'
 
 class ComputeSecurityPolicyRuleHeaderAction(TypedDict, total=False):
@@ -7115,18 +7115,18 @@ class ComputeSecurityPolicyRuleHeaderActionRequestHeadersToAdds(TypedDict, total
     "The list of request headers to add or overwrite if they're already present."
     header_name: Required[str | float]
     'The name of the header to set.'
-    header_value: str | float
+    header_value: str | float | None
     'The value to set the named header to.'
 
 class ComputeSecurityPolicyRuleMatch(TypedDict, total=False):
     'A match condition that incoming traffic is evaluated against. If it evaluates to true, the corresponding action is enforced.'
-    versioned_expr: str | float
+    versioned_expr: str | float | None
     'Predefined rule expression. If this field is specified, config must also be specified. Available options: SRC_IPS_V1: Must specify the corresponding src_ip_ranges field in config.'
-    config: ComputeSecurityPolicyRuleMatchConfig
+    config: ComputeSecurityPolicyRuleMatchConfig | None
     'The configuration options available when specifying versioned_expr. This field must be specified if versioned_expr is specified and cannot be specified if versioned_expr is not specified.'
-    expr: ComputeSecurityPolicyRuleMatchExpr
+    expr: ComputeSecurityPolicyRuleMatchExpr | None
     'User defined CEVAL expression. A CEVAL expression is used to specify match criteria such as origin.ip, source.region_code and contents in the request header.'
-    expr_options: ComputeSecurityPolicyRuleMatchExprOptions
+    expr_options: ComputeSecurityPolicyRuleMatchExprOptions | None
     "The configuration options available when specifying a user defined CEVAL expression (i.e., 'expr')."
 
 class ComputeSecurityPolicyRuleMatchConfig(TypedDict, total=False):
@@ -7146,76 +7146,76 @@ class ComputeSecurityPolicyRuleMatchExprOptions(TypedDict, total=False):
 
 class ComputeSecurityPolicyRuleMatchExprOptionsRecaptchaOptions(TypedDict, total=False):
     'reCAPTCHA configuration options to be applied for the rule. If the rule does not evaluate reCAPTCHA tokens, this field has no effect.'
-    action_token_site_keys: Sequence[str | float] | IResolvable | NestedReference
+    action_token_site_keys: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of site keys to be used during the validation of reCAPTCHA action-tokens. The provided site keys need to be created from reCAPTCHA API under the same project where the security policy is created'
-    session_token_site_keys: Sequence[str | float] | IResolvable | NestedReference
+    session_token_site_keys: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of site keys to be used during the validation of reCAPTCHA session-tokens. The provided site keys need to be created from reCAPTCHA API under the same project where the security policy is created.'
 
 class ComputeSecurityPolicyRulePreconfiguredWafConfig(TypedDict, total=False):
     'Preconfigured WAF configuration to be applied for the rule. If the rule does not evaluate preconfigured WAF rules, i.e., if evaluatePreconfiguredWaf() is not used, this field will have no effect.'
-    exclusion: Sequence[ComputeSecurityPolicyRulePreconfiguredWafConfigExclusion]
+    exclusion: Sequence[ComputeSecurityPolicyRulePreconfiguredWafConfigExclusion] | None
     'An exclusion to apply during preconfigured WAF evaluation.'
 
 class ComputeSecurityPolicyRulePreconfiguredWafConfigExclusion(TypedDict, total=False):
     'An exclusion to apply during preconfigured WAF evaluation.'
-    target_rule_ids: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    target_rule_ids: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     'A list of target rule IDs under the WAF rule set to apply the preconfigured WAF exclusion. If omitted, it refers to all the rule IDs under the WAF rule set.'
     target_rule_set: Required[str | float]
     'Target WAF rule set to apply the preconfigured WAF exclusion.'
-    request_cookie: Sequence[ComputeSecurityPolicyRulePreconfiguredWafConfigExclusionRequestCookie]
+    request_cookie: Sequence[ComputeSecurityPolicyRulePreconfiguredWafConfigExclusionRequestCookie] | None
     'Request cookie whose value will be excluded from inspection during preconfigured WAF evaluation.'
-    request_header: Sequence[ComputeSecurityPolicyRulePreconfiguredWafConfigExclusionRequestHeader]
+    request_header: Sequence[ComputeSecurityPolicyRulePreconfiguredWafConfigExclusionRequestHeader] | None
     'Request header whose value will be excluded from inspection during preconfigured WAF evaluation.'
-    request_query_param: Sequence[ComputeSecurityPolicyRulePreconfiguredWafConfigExclusionRequestQueryParam]
+    request_query_param: Sequence[ComputeSecurityPolicyRulePreconfiguredWafConfigExclusionRequestQueryParam] | None
     'Request query parameter whose value will be excluded from inspection during preconfigured WAF evaluation. Note that the parameter can be in the query string or in the POST body.'
-    request_uri: Sequence[ComputeSecurityPolicyRulePreconfiguredWafConfigExclusionRequestUri]
+    request_uri: Sequence[ComputeSecurityPolicyRulePreconfiguredWafConfigExclusionRequestUri] | None
     'Request URI from the request line to be excluded from inspection during preconfigured WAF evaluation. When specifying this field, the query or fragment part should be excluded.'
 
 class ComputeSecurityPolicyRulePreconfiguredWafConfigExclusionRequestCookie(TypedDict, total=False):
     'Request cookie whose value will be excluded from inspection during preconfigured WAF evaluation.'
     operator: Required[str | float]
     'You can specify an exact match or a partial match by using a field operator and a field value. Available options: EQUALS: The operator matches if the field value equals the specified value. STARTS_WITH: The operator matches if the field...'
-    value: str | float
+    value: str | float | None
     'A request field matching the specified value will be excluded from inspection during preconfigured WAF evaluation. The field value must be given if the field operator is not EQUALS_ANY, and cannot be given if the field operator is EQUALS...'
 
 class ComputeSecurityPolicyRulePreconfiguredWafConfigExclusionRequestHeader(TypedDict, total=False):
     'Request header whose value will be excluded from inspection during preconfigured WAF evaluation.'
     operator: Required[str | float]
     'You can specify an exact match or a partial match by using a field operator and a field value. Available options: EQUALS: The operator matches if the field value equals the specified value. STARTS_WITH: The operator matches if the field...'
-    value: str | float
+    value: str | float | None
     'A request field matching the specified value will be excluded from inspection during preconfigured WAF evaluation. The field value must be given if the field operator is not EQUALS_ANY, and cannot be given if the field operator is EQUALS...'
 
 class ComputeSecurityPolicyRulePreconfiguredWafConfigExclusionRequestQueryParam(TypedDict, total=False):
     'Request query parameter whose value will be excluded from inspection during preconfigured WAF evaluation. Note that the parameter can be in the query string or in the POST body.'
     operator: Required[str | float]
     'You can specify an exact match or a partial match by using a field operator and a field value. Available options: EQUALS: The operator matches if the field value equals the specified value. STARTS_WITH: The operator matches if the field...'
-    value: str | float
+    value: str | float | None
     'A request field matching the specified value will be excluded from inspection during preconfigured WAF evaluation. The field value must be given if the field operator is not EQUALS_ANY, and cannot be given if the field operator is EQUALS...'
 
 class ComputeSecurityPolicyRulePreconfiguredWafConfigExclusionRequestUri(TypedDict, total=False):
     'Request URI from the request line to be excluded from inspection during preconfigured WAF evaluation. When specifying this field, the query or fragment part should be excluded.'
     operator: Required[str | float]
     'You can specify an exact match or a partial match by using a field operator and a field value. Available options: EQUALS: The operator matches if the field value equals the specified value. STARTS_WITH: The operator matches if the field...'
-    value: str | float
+    value: str | float | None
     'A request field matching the specified value will be excluded from inspection during preconfigured WAF evaluation. The field value must be given if the field operator is not EQUALS_ANY, and cannot be given if the field operator is EQUALS...'
 
 class ComputeSecurityPolicyRuleRateLimitOptions(TypedDict, total=False):
     'Rate limit threshold for this security policy. Must be specified if the action is "rate_based_ban" or "throttle". Cannot be specified for any other actions.'
-    ban_duration_sec: float | str
+    ban_duration_sec: float | str | None
     'Can only be specified if the action for the rule is "rate_based_ban". If specified, determines the time (in seconds) the traffic will continue to be banned by the rate limit after the rate falls below the threshold.'
     conform_action: Required[str | float]
     'Action to take for requests that are under the configured rate limit threshold. Valid option is "allow" only.'
-    enforce_on_key: str | float
+    enforce_on_key: str | float | None
     'Determines the key to enforce the rateLimitThreshold on'
-    enforce_on_key_name: str | float
+    enforce_on_key_name: str | float | None
     'Rate limit key name applicable only for the following key types: HTTP_HEADER -- Name of the HTTP header whose value is taken as the key value. HTTP_COOKIE -- Name of the HTTP cookie whose value is taken as the key value.'
     exceed_action: Required[str | float]
     'Action to take for requests that are above the configured rate limit threshold, to either deny with a specified HTTP response code, or redirect to a different endpoint. Valid options are "deny()" where valid values for status are 403, 40...'
-    ban_threshold: ComputeSecurityPolicyRuleRateLimitOptionsBanThreshold
+    ban_threshold: ComputeSecurityPolicyRuleRateLimitOptionsBanThreshold | None
     'Can only be specified if the action for the rule is "rate_based_ban". If specified, the key will be banned for the configured \'banDurationSec\' when the number of requests that exceed the \'rateLimitThreshold\' also exceed this \'banThreshold\'.'
-    enforce_on_key_configs: Sequence[ComputeSecurityPolicyRuleRateLimitOptionsEnforceOnKeyConfigs]
+    enforce_on_key_configs: Sequence[ComputeSecurityPolicyRuleRateLimitOptionsEnforceOnKeyConfigs] | None
     'Enforce On Key Config of this security policy'
-    exceed_redirect_options: ComputeSecurityPolicyRuleRateLimitOptionsExceedRedirectOptions
+    exceed_redirect_options: ComputeSecurityPolicyRuleRateLimitOptionsExceedRedirectOptions | None
     'Parameters defining the redirect action that is used as the exceed action. Cannot be specified if the exceed action is not redirect.'
     rate_limit_threshold: Required[ComputeSecurityPolicyRuleRateLimitOptionsRateLimitThreshold]
     'Threshold at which to begin ratelimiting.'
@@ -7229,14 +7229,14 @@ class ComputeSecurityPolicyRuleRateLimitOptionsBanThreshold(TypedDict, total=Fal
 
 class ComputeSecurityPolicyRuleRateLimitOptionsEnforceOnKeyConfigs(TypedDict, total=False):
     'Enforce On Key Config of this security policy'
-    enforce_on_key_name: str | float
+    enforce_on_key_name: str | float | None
     'Rate limit key name applicable only for the following key types: HTTP_HEADER -- Name of the HTTP header whose value is taken as the key value. HTTP_COOKIE -- Name of the HTTP cookie whose value is taken as the key value.'
-    enforce_on_key_type: str | float
+    enforce_on_key_type: str | float | None
     'Determines the key to enforce the rate_limit_threshold on'
 
 class ComputeSecurityPolicyRuleRateLimitOptionsExceedRedirectOptions(TypedDict, total=False):
     'Parameters defining the redirect action that is used as the exceed action. Cannot be specified if the exceed action is not redirect.'
-    target: str | float
+    target: str | float | None
     'Target for the redirect action. This is required if the type is EXTERNAL_302 and cannot be specified for GOOGLE_RECAPTCHA.'
     type: Required[str | float]
     'Type of the redirect action.'
@@ -7250,16 +7250,16 @@ class ComputeSecurityPolicyRuleRateLimitOptionsRateLimitThreshold(TypedDict, tot
 
 class ComputeSecurityPolicyRuleRedirectOptions(TypedDict, total=False):
     'Parameters defining the redirect action. Cannot be specified for any other actions.'
-    target: str | float
+    target: str | float | None
     'Target for the redirect action. This is required if the type is EXTERNAL_302 and cannot be specified for GOOGLE_RECAPTCHA.'
     type: Required[str | float]
     'Type of the redirect action. Available options: EXTERNAL_302: Must specify the corresponding target field in config. GOOGLE_RECAPTCHA: Cannot specify target field in config.'
 
 class ComputeSecurityPolicyTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeSecurityPolicy(Resource):
     """``google_compute_security_policy`` (resource), checked against the pinned schema when constructed.
@@ -7335,9 +7335,9 @@ class ComputeSecurityPolicy(Resource):
 
 class ComputeSslPolicyTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeSslPolicy(Resource):
     """``google_compute_ssl_policy`` (resource), checked against the pinned schema when constructed.
@@ -7414,36 +7414,36 @@ class ComputeSslPolicy(Resource):
 
 class ComputeSubnetworkLogConfig(TypedDict, total=False):
     "This field denotes the VPC flow logging options for this subnetwork. If logging is enabled, logs are exported to Cloud Logging. Flow logging isn't supported if the subnet 'purpose' field is set to subnetwork is 'REGIONAL_MANAGED_PROXY' o..."
-    aggregation_interval: str | float
+    aggregation_interval: str | float | None
     'Can only be specified if VPC flow logging for this subnetwork is enabled. Toggles the aggregation interval for collecting flow logs. Increasing the interval time will reduce the amount of generated flow logs for long lasting connections....'
-    filter_expr: str | float
+    filter_expr: str | float | None
     "Export filter used to define which VPC flow logs should be logged, as as CEL expression. See https://cloud.google.com/vpc/docs/flow-logs#filtering for details on how to format this field. The default value is 'true', which evaluates to i..."
-    flow_sampling: float | str
+    flow_sampling: float | str | None
     'Can only be specified if VPC flow logging for this subnetwork is enabled. The value of the field must be in [0, 1]. Set the sampling rate of VPC flow logs within the subnetwork where 1.0 means all collected logs are reported and 0.0 mean...'
-    metadata: str | float
+    metadata: str | float | None
     'Can only be specified if VPC flow logging for this subnetwork is enabled. Configures whether metadata fields should be added to the reported VPC flow logs. Default value: "INCLUDE_ALL_METADATA" Possible values: ["EXCLUDE_ALL_METADATA", "...'
-    metadata_fields: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    metadata_fields: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     'List of metadata fields that should be added to reported logs. Can only be specified if VPC flow logs for this subnetwork is enabled and "metadata" is set to CUSTOM_METADATA.'
 
 class ComputeSubnetworkParams(TypedDict, total=False):
     'Additional params passed with the request, but not persisted as part of resource payload'
-    resource_manager_tags: Mapping[str, str | float] | IResolvable | NestedReference
+    resource_manager_tags: Mapping[str, str | float] | IResolvable | NestedReference | None
     'Resource manager tags to be bound to the subnetwork. Tag keys and values have the same definition as resource manager tags. Keys must be in the format tagKeys/{tag_key_id}, and values are in the format tagValues/456. The field is ignored...'
 
 class ComputeSubnetworkSecondaryIpRange(TypedDict, total=False):
     'An array of configurations for secondary IP ranges for VM instances contained in this subnetwork. The primary IP of such VM must belong to the primary ipCidrRange of the subnetwork. The alias IPs may belong to either primary or secondary...'
-    ip_cidr_range: str | float
+    ip_cidr_range: str | float | None
     'The range of IP addresses belonging to this subnetwork secondary range. Provide this property when you create the subnetwork. Ranges must be unique and non-overlapping with all primary and secondary IP ranges within a network. Only IPv4...'
     range_name: Required[str | float]
     'The name associated with this subnetwork secondary range, used when adding an alias IP range to a VM instance. The name must be 1-63 characters long, and comply with RFC1035. The name must be unique within the subnetwork.'
-    reserved_internal_range: str | float
+    reserved_internal_range: str | float | None
     "The ID of the reserved internal range. Must be prefixed with 'networkconnectivity.googleapis.com' E.g. 'networkconnectivity.googleapis.com/projects/{project}/locations/global/internalRanges/{rangeId}'"
 
 class ComputeSubnetworkTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeSubnetwork(Resource):
     """``google_compute_subnetwork`` (resource), checked against the pinned schema when constructed.
@@ -7623,9 +7623,9 @@ class ComputeSubnetwork(Resource):
 
 class ComputeTargetHttpProxyTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeTargetHttpProxy(Resource):
     """``google_compute_target_http_proxy`` (resource), checked against the pinned schema when constructed.
@@ -7701,9 +7701,9 @@ class ComputeTargetHttpProxy(Resource):
 
 class ComputeTargetHttpsProxyTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeTargetHttpsProxy(Resource):
     """``google_compute_target_https_proxy`` (resource), checked against the pinned schema when constructed.
@@ -7823,89 +7823,89 @@ class ComputeTargetHttpsProxy(Resource):
 
 class ComputeUrlMapDefaultCustomErrorResponsePolicy(TypedDict, total=False):
     'defaultCustomErrorResponsePolicy specifies how the Load Balancer returns error responses when BackendService or BackendBucket responds with an error. This policy takes effect at the PathMatcher level and applies only when no policy has b...'
-    error_service: str | float
+    error_service: str | float | None
     'The full or partial URL to the BackendBucket resource that contains the custom error content. Examples are: https://www.googleapis.com/compute/v1/projects/project/global/backendBuckets/myBackendBucket compute/v1/projects/project/global/b...'
-    error_response_rule: Sequence[ComputeUrlMapDefaultCustomErrorResponsePolicyErrorResponseRule]
+    error_response_rule: Sequence[ComputeUrlMapDefaultCustomErrorResponsePolicyErrorResponseRule] | None
     'Specifies rules for returning error responses. In a given policy, if you specify rules for both a range of error codes as well as rules for specific error codes then rules with specific error codes have a higher priority. For example, as...'
 
 class ComputeUrlMapDefaultCustomErrorResponsePolicyErrorResponseRule(TypedDict, total=False):
     'Specifies rules for returning error responses. In a given policy, if you specify rules for both a range of error codes as well as rules for specific error codes then rules with specific error codes have a higher priority. For example, as...'
-    match_response_codes: Sequence[str | float] | IResolvable | NestedReference
+    match_response_codes: Sequence[str | float] | IResolvable | NestedReference | None
     'Valid values include: - A number between 400 and 599: For example 401 or 503, in which case the load balancer applies the policy if the error code exactly matches this value. - 5xx: Load Balancer will apply the policy if the backend serv...'
-    override_response_code: float | str
+    override_response_code: float | str | None
     'The HTTP status code returned with the response containing the custom error content. If overrideResponseCode is not supplied, the same response code returned by the original backend bucket or backend service is returned to the client.'
-    path: str | float
+    path: str | float | None
     'The full path to a file within backendBucket. For example: /errors/defaultError.html path must start with a leading slash. path cannot have trailing slashes. If the file is not available in backendBucket or the load balancer cannot reach...'
 
 class ComputeUrlMapDefaultRouteAction(TypedDict, total=False):
     'defaultRouteAction takes effect when none of the hostRules match. The load balancer performs advanced routing actions like URL rewrites, header transformations, etc. prior to forwarding the request to the selected backend. If defaultRout...'
-    cors_policy: ComputeUrlMapDefaultRouteActionCorsPolicy
+    cors_policy: ComputeUrlMapDefaultRouteActionCorsPolicy | None
     'The specification for allowing client side cross-origin requests. Please see [W3C Recommendation for Cross Origin Resource Sharing](https://www.w3.org/TR/cors/)'
-    fault_injection_policy: ComputeUrlMapDefaultRouteActionFaultInjectionPolicy
+    fault_injection_policy: ComputeUrlMapDefaultRouteActionFaultInjectionPolicy | None
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by Loadbala...'
-    max_stream_duration: ComputeUrlMapDefaultRouteActionMaxStreamDuration
+    max_stream_duration: ComputeUrlMapDefaultRouteActionMaxStreamDuration | None
     "Specifies the maximum duration (timeout) for streams on the selected route. Unlike the 'Timeout' field where the timeout duration starts from the time the request has been fully processed (known as end-of-stream), the duration in this fi..."
-    request_mirror_policy: ComputeUrlMapDefaultRouteActionRequestMirrorPolicy
+    request_mirror_policy: ComputeUrlMapDefaultRouteActionRequestMirrorPolicy | None
     "Specifies the policy on how requests intended for the route's backends are shadowed to a separate mirrored backend service. Loadbalancer does not wait for responses from the shadow service. Prior to sending traffic to the shadow service,..."
-    retry_policy: ComputeUrlMapDefaultRouteActionRetryPolicy
+    retry_policy: ComputeUrlMapDefaultRouteActionRetryPolicy | None
     'Specifies the retry policy associated with this route.'
-    timeout: ComputeUrlMapDefaultRouteActionTimeout
+    timeout: ComputeUrlMapDefaultRouteActionTimeout | None
     'Specifies the timeout for the selected route. Timeout is computed from the time the request has been fully processed (i.e. end-of-stream) up until the response has been completely processed. Timeout includes all retries. If not specified...'
-    url_rewrite: ComputeUrlMapDefaultRouteActionUrlRewrite
+    url_rewrite: ComputeUrlMapDefaultRouteActionUrlRewrite | None
     'The spec to modify the URL of the request, prior to forwarding the request to the matched service.'
-    weighted_backend_services: Sequence[ComputeUrlMapDefaultRouteActionWeightedBackendServices]
+    weighted_backend_services: Sequence[ComputeUrlMapDefaultRouteActionWeightedBackendServices] | None
     'A list of weighted backend services to send traffic to when a route match occurs. The weights determine the fraction of traffic that flows to their corresponding backend service. If all traffic needs to go to a single backend service, th...'
 
 class ComputeUrlMapDefaultRouteActionCorsPolicy(TypedDict, total=False):
     'The specification for allowing client side cross-origin requests. Please see [W3C Recommendation for Cross Origin Resource Sharing](https://www.w3.org/TR/cors/)'
-    allow_credentials: bool | str | IResolvable
+    allow_credentials: bool | str | IResolvable | None
     'In response to a preflight request, setting this to true indicates that the actual request can include user credentials. This translates to the Access-Control-Allow-Credentials header.'
-    allow_headers: Sequence[str | float] | IResolvable | NestedReference
+    allow_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Headers header.'
-    allow_methods: Sequence[str | float] | IResolvable | NestedReference
+    allow_methods: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Methods header.'
-    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference
+    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the regular expression patterns that match allowed origins. For regular expression grammar please see en.cppreference.com/w/cpp/regex/ecmascript An origin is allowed if it matches either an item in allowOrigins or an item in al...'
-    allow_origins: Sequence[str | float] | IResolvable | NestedReference
+    allow_origins: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the list of origins that will be allowed to do CORS requests. An origin is allowed if it matches either an item in allowOrigins or an item in allowOriginRegexes.'
-    disabled: bool | str | IResolvable
+    disabled: bool | str | IResolvable | None
     'If true, specifies the CORS policy is disabled. The default value is false, which indicates that the CORS policy is in effect.'
-    expose_headers: Sequence[str | float] | IResolvable | NestedReference
+    expose_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Expose-Headers header.'
-    max_age: float | str
+    max_age: float | str | None
     'Specifies how long results of a preflight request can be cached in seconds. This translates to the Access-Control-Max-Age header.'
 
 class ComputeUrlMapDefaultRouteActionFaultInjectionPolicy(TypedDict, total=False):
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by Loadbala...'
-    abort: ComputeUrlMapDefaultRouteActionFaultInjectionPolicyAbort
+    abort: ComputeUrlMapDefaultRouteActionFaultInjectionPolicyAbort | None
     'The specification for how client requests are aborted as part of fault injection.'
-    delay: ComputeUrlMapDefaultRouteActionFaultInjectionPolicyDelay
+    delay: ComputeUrlMapDefaultRouteActionFaultInjectionPolicyDelay | None
     'The specification for how client requests are delayed as part of fault injection, before being sent to a backend service.'
 
 class ComputeUrlMapDefaultRouteActionFaultInjectionPolicyAbort(TypedDict, total=False):
     'The specification for how client requests are aborted as part of fault injection.'
-    http_status: float | str
+    http_status: float | str | None
     'The HTTP status code used to abort the request. The value must be between 200 and 599 inclusive.'
-    percentage: float | str
+    percentage: float | str | None
     'The percentage of traffic (connections/operations/requests) which will be aborted as part of fault injection. The value must be between 0.0 and 100.0 inclusive.'
 
 class ComputeUrlMapDefaultRouteActionFaultInjectionPolicyDelay(TypedDict, total=False):
     'The specification for how client requests are delayed as part of fault injection, before being sent to a backend service.'
-    percentage: float | str
+    percentage: float | str | None
     'The percentage of traffic (connections/operations/requests) on which delay will be introduced as part of fault injection. The value must be between 0.0 and 100.0 inclusive.'
-    fixed_delay: ComputeUrlMapDefaultRouteActionFaultInjectionPolicyDelayFixedDelay
+    fixed_delay: ComputeUrlMapDefaultRouteActionFaultInjectionPolicyDelayFixedDelay | None
     'Specifies the value of the fixed delay interval.'
 
 class ComputeUrlMapDefaultRouteActionFaultInjectionPolicyDelayFixedDelay(TypedDict, total=False):
     'Specifies the value of the fixed delay interval.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
-    seconds: str | float
+    seconds: str | float | None
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. Note: these bounds are computed from: 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years'
 
 class ComputeUrlMapDefaultRouteActionMaxStreamDuration(TypedDict, total=False):
     "Specifies the maximum duration (timeout) for streams on the selected route. Unlike the 'Timeout' field where the timeout duration starts from the time the request has been fully processed (known as end-of-stream), the duration in this fi..."
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. Note: these bounds are computed from: 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years'
@@ -7917,96 +7917,96 @@ class ComputeUrlMapDefaultRouteActionRequestMirrorPolicy(TypedDict, total=False)
 
 class ComputeUrlMapDefaultRouteActionRetryPolicy(TypedDict, total=False):
     'Specifies the retry policy associated with this route.'
-    num_retries: float | str
+    num_retries: float | str | None
     'Specifies the allowed number retries. This number must be > 0. If not specified, defaults to 1.'
-    retry_conditions: Sequence[str | float] | IResolvable | NestedReference
+    retry_conditions: Sequence[str | float] | IResolvable | NestedReference | None
     'Specfies one or more conditions when this retry rule applies. Valid values are: * 5xx: Loadbalancer will attempt a retry if the backend service responds with any 5xx response code, or if the backend service does not respond at all, examp...'
-    per_try_timeout: ComputeUrlMapDefaultRouteActionRetryPolicyPerTryTimeout
+    per_try_timeout: ComputeUrlMapDefaultRouteActionRetryPolicyPerTryTimeout | None
     'Specifies a non-zero timeout per retry attempt. If not specified, will use the timeout set in HttpRouteAction. If timeout in HttpRouteAction is not set, will use the largest timeout among all backend services associated with the route.'
 
 class ComputeUrlMapDefaultRouteActionRetryPolicyPerTryTimeout(TypedDict, total=False):
     'Specifies a non-zero timeout per retry attempt. If not specified, will use the timeout set in HttpRouteAction. If timeout in HttpRouteAction is not set, will use the largest timeout among all backend services associated with the route.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
-    seconds: str | float
+    seconds: str | float | None
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. Note: these bounds are computed from: 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years'
 
 class ComputeUrlMapDefaultRouteActionTimeout(TypedDict, total=False):
     'Specifies the timeout for the selected route. Timeout is computed from the time the request has been fully processed (i.e. end-of-stream) up until the response has been completely processed. Timeout includes all retries. If not specified...'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
-    seconds: str | float
+    seconds: str | float | None
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. Note: these bounds are computed from: 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years'
 
 class ComputeUrlMapDefaultRouteActionUrlRewrite(TypedDict, total=False):
     'The spec to modify the URL of the request, prior to forwarding the request to the matched service.'
-    host_rewrite: str | float
+    host_rewrite: str | float | None
     "Prior to forwarding the request to the selected service, the request's host header is replaced with contents of hostRewrite. The value must be between 1 and 255 characters."
-    path_prefix_rewrite: str | float
+    path_prefix_rewrite: str | float | None
     "Prior to forwarding the request to the selected backend service, the matching portion of the request's path is replaced by pathPrefixRewrite. The value must be between 1 and 1024 characters."
 
 class ComputeUrlMapDefaultRouteActionWeightedBackendServices(TypedDict, total=False):
     'A list of weighted backend services to send traffic to when a route match occurs. The weights determine the fraction of traffic that flows to their corresponding backend service. If all traffic needs to go to a single backend service, th...'
-    backend_service: str | float
+    backend_service: str | float | None
     'The full or partial URL to the default BackendService resource. Before forwarding the request to backendService, the loadbalancer applies any relevant headerActions specified as part of this backendServiceWeight.'
-    weight: float | str
+    weight: float | str | None
     "Specifies the fraction of traffic sent to backendService, computed as weight / (sum of all weightedBackendService weights in routeAction) . The selection of a backend service is determined only for new traffic. Once a user's request has..."
-    header_action: ComputeUrlMapDefaultRouteActionWeightedBackendServicesHeaderAction
+    header_action: ComputeUrlMapDefaultRouteActionWeightedBackendServicesHeaderAction | None
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap.'
 
 class ComputeUrlMapDefaultRouteActionWeightedBackendServicesHeaderAction(TypedDict, total=False):
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap.'
-    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the request prior to forwarding the request to the backendService.'
-    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the response prior to sending the response back to the client.'
-    request_headers_to_add: Sequence[ComputeUrlMapDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd]
+    request_headers_to_add: Sequence[ComputeUrlMapDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd] | None
     'Headers to add to a matching request prior to forwarding the request to the backendService.'
-    response_headers_to_add: Sequence[ComputeUrlMapDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd]
+    response_headers_to_add: Sequence[ComputeUrlMapDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd] | None
     'Headers to add the response prior to sending the response back to the client.'
 
 class ComputeUrlMapDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd(TypedDict, total=False):
     'Headers to add to a matching request prior to forwarding the request to the backendService.'
-    header_name: str | float
+    header_name: str | float | None
     'The name of the header to add.'
-    header_value: str | float
+    header_value: str | float | None
     'The value of the header to add.'
-    replace: bool | str | IResolvable
+    replace: bool | str | IResolvable | None
     'If false, headerValue is appended to any values that already exist for the header. If true, headerValue is set for the header, discarding any values that were set for that header.'
 
 class ComputeUrlMapDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd(TypedDict, total=False):
     'Headers to add the response prior to sending the response back to the client.'
-    header_name: str | float
+    header_name: str | float | None
     'The name of the header to add.'
-    header_value: str | float
+    header_value: str | float | None
     'The value of the header to add.'
-    replace: bool | str | IResolvable
+    replace: bool | str | IResolvable | None
     'If false, headerValue is appended to any values that already exist for the header. If true, headerValue is set for the header, discarding any values that were set for that header.'
 
 class ComputeUrlMapDefaultUrlRedirect(TypedDict, total=False):
     'When none of the specified hostRules match, the request is redirected to a URL specified by defaultUrlRedirect. If defaultUrlRedirect is specified, defaultService or defaultRouteAction must not be set.'
-    host_redirect: str | float
+    host_redirect: str | float | None
     'The host that will be used in the redirect response instead of the one that was supplied in the request. The value must be between 1 and 255 characters.'
-    https_redirect: bool | str | IResolvable
+    https_redirect: bool | str | IResolvable | None
     'If set to true, the URL scheme in the redirected request is set to https. If set to false, the URL scheme of the redirected request will remain the same as that of the request. This must only be set for UrlMaps used in TargetHttpProxys....'
-    path_redirect: str | float
+    path_redirect: str | float | None
     'The path that will be used in the redirect response instead of the one that was supplied in the request. pathRedirect cannot be supplied together with prefixRedirect. Supply one alone or neither. If neither is supplied, the path of the o...'
-    prefix_redirect: str | float
+    prefix_redirect: str | float | None
     'The prefix that replaces the prefixMatch specified in the HttpRouteRuleMatch, retaining the remaining portion of the URL before redirecting the request. prefixRedirect cannot be supplied together with pathRedirect. Supply one alone or ne...'
-    redirect_response_code: str | float
+    redirect_response_code: str | float | None
     'The HTTP Status code to use for this RedirectAction. Supported values are: * MOVED_PERMANENTLY_DEFAULT, which is the default value and corresponds to 301. * FOUND, which corresponds to 302. * SEE_OTHER which corresponds to 303. * TEMPORA...'
     strip_query: Required[bool | str | IResolvable]
     'If set to true, any accompanying query portion of the original URL is removed prior to redirecting the request. If set to false, the query portion of the original URL is retained. The default is set to false. This field is required to en...'
 
 class ComputeUrlMapHeaderAction(TypedDict, total=False):
     'Specifies changes to request and response headers that need to take effect for the selected backendService. The headerAction specified here take effect after headerAction specified under pathMatcher.'
-    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the request prior to forwarding the request to the backendService.'
-    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the response prior to sending the response back to the client.'
-    request_headers_to_add: Sequence[ComputeUrlMapHeaderActionRequestHeadersToAdd]
+    request_headers_to_add: Sequence[ComputeUrlMapHeaderActionRequestHeadersToAdd] | None
     'Headers to add to a matching request prior to forwarding the request to the backendService.'
-    response_headers_to_add: Sequence[ComputeUrlMapHeaderActionResponseHeadersToAdd]
+    response_headers_to_add: Sequence[ComputeUrlMapHeaderActionResponseHeadersToAdd] | None
     'Headers to add the response prior to sending the response back to the client.'
 
 class ComputeUrlMapHeaderActionRequestHeadersToAdd(TypedDict, total=False):
@@ -8029,7 +8029,7 @@ class ComputeUrlMapHeaderActionResponseHeadersToAdd(TypedDict, total=False):
 
 class ComputeUrlMapHostRule(TypedDict, total=False):
     'The list of HostRules to use against the URL.'
-    description: str | float
+    description: str | float | None
     'An optional description of this resource. Provide this property when you create the resource.'
     hosts: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
     'The list of host patterns to match. They must be valid hostnames, except * will match any string of ([a-z0-9-.]*). In that case, * must be the first character and must be followed in the pattern by either - or ..'
@@ -8038,110 +8038,110 @@ class ComputeUrlMapHostRule(TypedDict, total=False):
 
 class ComputeUrlMapPathMatcher(TypedDict, total=False):
     'The list of named PathMatchers to use against the URL.'
-    default_service: str | float
+    default_service: str | float | None
     'The backend service or backend bucket to use when none of the given paths match.'
-    description: str | float
+    description: str | float | None
     'An optional description of this resource. Provide this property when you create the resource.'
     name: Required[str | float]
     'The name to which this PathMatcher is referred by the HostRule.'
-    default_custom_error_response_policy: ComputeUrlMapPathMatcherDefaultCustomErrorResponsePolicy
+    default_custom_error_response_policy: ComputeUrlMapPathMatcherDefaultCustomErrorResponsePolicy | None
     'defaultCustomErrorResponsePolicy specifies how the Load Balancer returns error responses when BackendService or BackendBucket responds with an error. This policy takes effect at the PathMatcher level and applies only when no policy has b...'
-    default_route_action: ComputeUrlMapPathMatcherDefaultRouteAction
+    default_route_action: ComputeUrlMapPathMatcherDefaultRouteAction | None
     'defaultRouteAction takes effect when none of the pathRules or routeRules match. The load balancer performs advanced routing actions like URL rewrites, header transformations, etc. prior to forwarding the request to the selected backend....'
-    default_url_redirect: ComputeUrlMapPathMatcherDefaultUrlRedirect
+    default_url_redirect: ComputeUrlMapPathMatcherDefaultUrlRedirect | None
     'When none of the specified hostRules match, the request is redirected to a URL specified by defaultUrlRedirect. If defaultUrlRedirect is specified, defaultService or defaultRouteAction must not be set.'
-    header_action: ComputeUrlMapPathMatcherHeaderAction
+    header_action: ComputeUrlMapPathMatcherHeaderAction | None
     'Specifies changes to request and response headers that need to take effect for the selected backendService. HeaderAction specified here are applied after the matching HttpRouteRule HeaderAction and before the HeaderAction in the UrlMap'
-    path_rule: Sequence[ComputeUrlMapPathMatcherPathRule]
+    path_rule: Sequence[ComputeUrlMapPathMatcherPathRule] | None
     "The list of path rules. Use this list instead of routeRules when routing based on simple path matching is all that's required. The order by which path rules are specified does not matter. Matches are always done on the longest-path-first..."
-    route_rules: Sequence[ComputeUrlMapPathMatcherRouteRules]
+    route_rules: Sequence[ComputeUrlMapPathMatcherRouteRules] | None
     'The list of ordered HTTP route rules. Use this list instead of pathRules when advanced route matching and routing actions are desired. The order of specifying routeRules matters: the first rule that matches will cause its specified routi...'
 
 class ComputeUrlMapPathMatcherDefaultCustomErrorResponsePolicy(TypedDict, total=False):
     'defaultCustomErrorResponsePolicy specifies how the Load Balancer returns error responses when BackendService or BackendBucket responds with an error. This policy takes effect at the PathMatcher level and applies only when no policy has b...'
-    error_service: str | float
+    error_service: str | float | None
     'The full or partial URL to the BackendBucket resource that contains the custom error content. Examples are: https://www.googleapis.com/compute/v1/projects/project/global/backendBuckets/myBackendBucket compute/v1/projects/project/global/b...'
-    error_response_rule: Sequence[ComputeUrlMapPathMatcherDefaultCustomErrorResponsePolicyErrorResponseRule]
+    error_response_rule: Sequence[ComputeUrlMapPathMatcherDefaultCustomErrorResponsePolicyErrorResponseRule] | None
     'Specifies rules for returning error responses. In a given policy, if you specify rules for both a range of error codes as well as rules for specific error codes then rules with specific error codes have a higher priority. For example, as...'
 
 class ComputeUrlMapPathMatcherDefaultCustomErrorResponsePolicyErrorResponseRule(TypedDict, total=False):
     'Specifies rules for returning error responses. In a given policy, if you specify rules for both a range of error codes as well as rules for specific error codes then rules with specific error codes have a higher priority. For example, as...'
-    match_response_codes: Sequence[str | float] | IResolvable | NestedReference
+    match_response_codes: Sequence[str | float] | IResolvable | NestedReference | None
     'Valid values include: - A number between 400 and 599: For example 401 or 503, in which case the load balancer applies the policy if the error code exactly matches this value. - 5xx: Load Balancer will apply the policy if the backend serv...'
-    override_response_code: float | str
+    override_response_code: float | str | None
     'The HTTP status code returned with the response containing the custom error content. If overrideResponseCode is not supplied, the same response code returned by the original backend bucket or backend service is returned to the client.'
-    path: str | float
+    path: str | float | None
     'The full path to a file within backendBucket . For example: /errors/defaultError.html path must start with a leading slash. path cannot have trailing slashes. If the file is not available in backendBucket or the load balancer cannot reac...'
 
 class ComputeUrlMapPathMatcherDefaultRouteAction(TypedDict, total=False):
     'defaultRouteAction takes effect when none of the pathRules or routeRules match. The load balancer performs advanced routing actions like URL rewrites, header transformations, etc. prior to forwarding the request to the selected backend....'
-    cors_policy: ComputeUrlMapPathMatcherDefaultRouteActionCorsPolicy
+    cors_policy: ComputeUrlMapPathMatcherDefaultRouteActionCorsPolicy | None
     'The specification for allowing client side cross-origin requests. Please see [W3C Recommendation for Cross Origin Resource Sharing](https://www.w3.org/TR/cors/)'
-    fault_injection_policy: ComputeUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicy
+    fault_injection_policy: ComputeUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicy | None
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by Loadbala...'
-    max_stream_duration: ComputeUrlMapPathMatcherDefaultRouteActionMaxStreamDuration
+    max_stream_duration: ComputeUrlMapPathMatcherDefaultRouteActionMaxStreamDuration | None
     "Specifies the maximum duration (timeout) for streams on the selected route. Unlike the 'Timeout' field where the timeout duration starts from the time the request has been fully processed (known as end-of-stream), the duration in this fi..."
-    request_mirror_policy: ComputeUrlMapPathMatcherDefaultRouteActionRequestMirrorPolicy
+    request_mirror_policy: ComputeUrlMapPathMatcherDefaultRouteActionRequestMirrorPolicy | None
     "Specifies the policy on how requests intended for the route's backends are shadowed to a separate mirrored backend service. Loadbalancer does not wait for responses from the shadow service. Prior to sending traffic to the shadow service,..."
-    retry_policy: ComputeUrlMapPathMatcherDefaultRouteActionRetryPolicy
+    retry_policy: ComputeUrlMapPathMatcherDefaultRouteActionRetryPolicy | None
     'Specifies the retry policy associated with this route.'
-    timeout: ComputeUrlMapPathMatcherDefaultRouteActionTimeout
+    timeout: ComputeUrlMapPathMatcherDefaultRouteActionTimeout | None
     'Specifies the timeout for the selected route. Timeout is computed from the time the request has been fully processed (i.e. end-of-stream) up until the response has been completely processed. Timeout includes all retries. If not specified...'
-    url_rewrite: ComputeUrlMapPathMatcherDefaultRouteActionUrlRewrite
+    url_rewrite: ComputeUrlMapPathMatcherDefaultRouteActionUrlRewrite | None
     'The spec to modify the URL of the request, prior to forwarding the request to the matched service.'
-    weighted_backend_services: Sequence[ComputeUrlMapPathMatcherDefaultRouteActionWeightedBackendServices]
+    weighted_backend_services: Sequence[ComputeUrlMapPathMatcherDefaultRouteActionWeightedBackendServices] | None
     'A list of weighted backend services to send traffic to when a route match occurs. The weights determine the fraction of traffic that flows to their corresponding backend service. If all traffic needs to go to a single backend service, th...'
 
 class ComputeUrlMapPathMatcherDefaultRouteActionCorsPolicy(TypedDict, total=False):
     'The specification for allowing client side cross-origin requests. Please see [W3C Recommendation for Cross Origin Resource Sharing](https://www.w3.org/TR/cors/)'
-    allow_credentials: bool | str | IResolvable
+    allow_credentials: bool | str | IResolvable | None
     'In response to a preflight request, setting this to true indicates that the actual request can include user credentials. This translates to the Access-Control-Allow-Credentials header.'
-    allow_headers: Sequence[str | float] | IResolvable | NestedReference
+    allow_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Headers header.'
-    allow_methods: Sequence[str | float] | IResolvable | NestedReference
+    allow_methods: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Methods header.'
-    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference
+    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the regular expression patterns that match allowed origins. For regular expression grammar please see en.cppreference.com/w/cpp/regex/ecmascript An origin is allowed if it matches either an item in allowOrigins or an item in al...'
-    allow_origins: Sequence[str | float] | IResolvable | NestedReference
+    allow_origins: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the list of origins that will be allowed to do CORS requests. An origin is allowed if it matches either an item in allowOrigins or an item in allowOriginRegexes.'
-    disabled: bool | str | IResolvable
+    disabled: bool | str | IResolvable | None
     'If true, specifies the CORS policy is disabled. The default value is false, which indicates that the CORS policy is in effect.'
-    expose_headers: Sequence[str | float] | IResolvable | NestedReference
+    expose_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Expose-Headers header.'
-    max_age: float | str
+    max_age: float | str | None
     'Specifies how long results of a preflight request can be cached in seconds. This translates to the Access-Control-Max-Age header.'
 
 class ComputeUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicy(TypedDict, total=False):
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by Loadbala...'
-    abort: ComputeUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyAbort
+    abort: ComputeUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyAbort | None
     'The specification for how client requests are aborted as part of fault injection.'
-    delay: ComputeUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyDelay
+    delay: ComputeUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyDelay | None
     'The specification for how client requests are delayed as part of fault injection, before being sent to a backend service.'
 
 class ComputeUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyAbort(TypedDict, total=False):
     'The specification for how client requests are aborted as part of fault injection.'
-    http_status: float | str
+    http_status: float | str | None
     'The HTTP status code used to abort the request. The value must be between 200 and 599 inclusive.'
-    percentage: float | str
+    percentage: float | str | None
     'The percentage of traffic (connections/operations/requests) which will be aborted as part of fault injection. The value must be between 0.0 and 100.0 inclusive.'
 
 class ComputeUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyDelay(TypedDict, total=False):
     'The specification for how client requests are delayed as part of fault injection, before being sent to a backend service.'
-    percentage: float | str
+    percentage: float | str | None
     'The percentage of traffic (connections/operations/requests) on which delay will be introduced as part of fault injection. The value must be between 0.0 and 100.0 inclusive.'
-    fixed_delay: ComputeUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyDelayFixedDelay
+    fixed_delay: ComputeUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyDelayFixedDelay | None
     'Specifies the value of the fixed delay interval.'
 
 class ComputeUrlMapPathMatcherDefaultRouteActionFaultInjectionPolicyDelayFixedDelay(TypedDict, total=False):
     'Specifies the value of the fixed delay interval.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
-    seconds: str | float
+    seconds: str | float | None
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. Note: these bounds are computed from: 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years'
 
 class ComputeUrlMapPathMatcherDefaultRouteActionMaxStreamDuration(TypedDict, total=False):
     "Specifies the maximum duration (timeout) for streams on the selected route. Unlike the 'Timeout' field where the timeout duration starts from the time the request has been fully processed (known as end-of-stream), the duration in this fi..."
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. Note: these bounds are computed from: 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years'
@@ -8153,96 +8153,96 @@ class ComputeUrlMapPathMatcherDefaultRouteActionRequestMirrorPolicy(TypedDict, t
 
 class ComputeUrlMapPathMatcherDefaultRouteActionRetryPolicy(TypedDict, total=False):
     'Specifies the retry policy associated with this route.'
-    num_retries: float | str
+    num_retries: float | str | None
     'Specifies the allowed number retries. This number must be > 0. If not specified, defaults to 1.'
-    retry_conditions: Sequence[str | float] | IResolvable | NestedReference
+    retry_conditions: Sequence[str | float] | IResolvable | NestedReference | None
     'Specfies one or more conditions when this retry rule applies. Valid values are: * 5xx: Loadbalancer will attempt a retry if the backend service responds with any 5xx response code, or if the backend service does not respond at all, examp...'
-    per_try_timeout: ComputeUrlMapPathMatcherDefaultRouteActionRetryPolicyPerTryTimeout
+    per_try_timeout: ComputeUrlMapPathMatcherDefaultRouteActionRetryPolicyPerTryTimeout | None
     'Specifies a non-zero timeout per retry attempt. If not specified, will use the timeout set in HttpRouteAction. If timeout in HttpRouteAction is not set, will use the largest timeout among all backend services associated with the route.'
 
 class ComputeUrlMapPathMatcherDefaultRouteActionRetryPolicyPerTryTimeout(TypedDict, total=False):
     'Specifies a non-zero timeout per retry attempt. If not specified, will use the timeout set in HttpRouteAction. If timeout in HttpRouteAction is not set, will use the largest timeout among all backend services associated with the route.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
-    seconds: str | float
+    seconds: str | float | None
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. Note: these bounds are computed from: 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years'
 
 class ComputeUrlMapPathMatcherDefaultRouteActionTimeout(TypedDict, total=False):
     'Specifies the timeout for the selected route. Timeout is computed from the time the request has been fully processed (i.e. end-of-stream) up until the response has been completely processed. Timeout includes all retries. If not specified...'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 seconds field and a positive nanos field. Must be from 0 to 999,999,999 inclusive."
-    seconds: str | float
+    seconds: str | float | None
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive. Note: these bounds are computed from: 60 sec/min * 60 min/hr * 24 hr/day * 365.25 days/year * 10000 years'
 
 class ComputeUrlMapPathMatcherDefaultRouteActionUrlRewrite(TypedDict, total=False):
     'The spec to modify the URL of the request, prior to forwarding the request to the matched service.'
-    host_rewrite: str | float
+    host_rewrite: str | float | None
     "Prior to forwarding the request to the selected service, the request's host header is replaced with contents of hostRewrite. The value must be between 1 and 255 characters."
-    path_prefix_rewrite: str | float
+    path_prefix_rewrite: str | float | None
     "Prior to forwarding the request to the selected backend service, the matching portion of the request's path is replaced by pathPrefixRewrite. The value must be between 1 and 1024 characters."
 
 class ComputeUrlMapPathMatcherDefaultRouteActionWeightedBackendServices(TypedDict, total=False):
     'A list of weighted backend services to send traffic to when a route match occurs. The weights determine the fraction of traffic that flows to their corresponding backend service. If all traffic needs to go to a single backend service, th...'
-    backend_service: str | float
+    backend_service: str | float | None
     'The full or partial URL to the default BackendService resource. Before forwarding the request to backendService, the loadbalancer applies any relevant headerActions specified as part of this backendServiceWeight.'
-    weight: float | str
+    weight: float | str | None
     "Specifies the fraction of traffic sent to backendService, computed as weight / (sum of all weightedBackendService weights in routeAction) . The selection of a backend service is determined only for new traffic. Once a user's request has..."
-    header_action: ComputeUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderAction
+    header_action: ComputeUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderAction | None
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap.'
 
 class ComputeUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderAction(TypedDict, total=False):
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap.'
-    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the request prior to forwarding the request to the backendService.'
-    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the response prior to sending the response back to the client.'
-    request_headers_to_add: Sequence[ComputeUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd]
+    request_headers_to_add: Sequence[ComputeUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd] | None
     'Headers to add to a matching request prior to forwarding the request to the backendService.'
-    response_headers_to_add: Sequence[ComputeUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd]
+    response_headers_to_add: Sequence[ComputeUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd] | None
     'Headers to add the response prior to sending the response back to the client.'
 
 class ComputeUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd(TypedDict, total=False):
     'Headers to add to a matching request prior to forwarding the request to the backendService.'
-    header_name: str | float
+    header_name: str | float | None
     'The name of the header to add.'
-    header_value: str | float
+    header_value: str | float | None
     'The value of the header to add.'
-    replace: bool | str | IResolvable
+    replace: bool | str | IResolvable | None
     'If false, headerValue is appended to any values that already exist for the header. If true, headerValue is set for the header, discarding any values that were set for that header.'
 
 class ComputeUrlMapPathMatcherDefaultRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd(TypedDict, total=False):
     'Headers to add the response prior to sending the response back to the client.'
-    header_name: str | float
+    header_name: str | float | None
     'The name of the header to add.'
-    header_value: str | float
+    header_value: str | float | None
     'The value of the header to add.'
-    replace: bool | str | IResolvable
+    replace: bool | str | IResolvable | None
     'If false, headerValue is appended to any values that already exist for the header. If true, headerValue is set for the header, discarding any values that were set for that header.'
 
 class ComputeUrlMapPathMatcherDefaultUrlRedirect(TypedDict, total=False):
     'When none of the specified hostRules match, the request is redirected to a URL specified by defaultUrlRedirect. If defaultUrlRedirect is specified, defaultService or defaultRouteAction must not be set.'
-    host_redirect: str | float
+    host_redirect: str | float | None
     'The host that will be used in the redirect response instead of the one that was supplied in the request. The value must be between 1 and 255 characters.'
-    https_redirect: bool | str | IResolvable
+    https_redirect: bool | str | IResolvable | None
     'If set to true, the URL scheme in the redirected request is set to https. If set to false, the URL scheme of the redirected request will remain the same as that of the request. This must only be set for UrlMaps used in TargetHttpProxys....'
-    path_redirect: str | float
+    path_redirect: str | float | None
     'The path that will be used in the redirect response instead of the one that was supplied in the request. pathRedirect cannot be supplied together with prefixRedirect. Supply one alone or neither. If neither is supplied, the path of the o...'
-    prefix_redirect: str | float
+    prefix_redirect: str | float | None
     'The prefix that replaces the prefixMatch specified in the HttpRouteRuleMatch, retaining the remaining portion of the URL before redirecting the request. prefixRedirect cannot be supplied together with pathRedirect. Supply one alone or ne...'
-    redirect_response_code: str | float
+    redirect_response_code: str | float | None
     'The HTTP Status code to use for this RedirectAction. Supported values are: * MOVED_PERMANENTLY_DEFAULT, which is the default value and corresponds to 301. * FOUND, which corresponds to 302. * SEE_OTHER which corresponds to 303. * TEMPORA...'
     strip_query: Required[bool | str | IResolvable]
     'If set to true, any accompanying query portion of the original URL is removed prior to redirecting the request. If set to false, the query portion of the original URL is retained. This field is required to ensure an empty block is not se...'
 
 class ComputeUrlMapPathMatcherHeaderAction(TypedDict, total=False):
     'Specifies changes to request and response headers that need to take effect for the selected backendService. HeaderAction specified here are applied after the matching HttpRouteRule HeaderAction and before the HeaderAction in the UrlMap'
-    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the request prior to forwarding the request to the backendService.'
-    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the response prior to sending the response back to the client.'
-    request_headers_to_add: Sequence[ComputeUrlMapPathMatcherHeaderActionRequestHeadersToAdd]
+    request_headers_to_add: Sequence[ComputeUrlMapPathMatcherHeaderActionRequestHeadersToAdd] | None
     'Headers to add to a matching request prior to forwarding the request to the backendService.'
-    response_headers_to_add: Sequence[ComputeUrlMapPathMatcherHeaderActionResponseHeadersToAdd]
+    response_headers_to_add: Sequence[ComputeUrlMapPathMatcherHeaderActionResponseHeadersToAdd] | None
     'Headers to add the response prior to sending the response back to the client.'
 
 class ComputeUrlMapPathMatcherHeaderActionRequestHeadersToAdd(TypedDict, total=False):
@@ -8267,74 +8267,74 @@ class ComputeUrlMapPathMatcherPathRule(TypedDict, total=False):
     "The list of path rules. Use this list instead of routeRules when routing based on simple path matching is all that's required. The order by which path rules are specified does not matter. Matches are always done on the longest-path-first..."
     paths: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
     'The list of path patterns to match. Each must start with / and the only place a \\* is allowed is at the end following a /. The string fed to the path matcher does not include any text after the first ? or #, and those chars are not allow...'
-    service: str | float
+    service: str | float | None
     'The backend service or backend bucket to use if any of the given paths match.'
-    custom_error_response_policy: ComputeUrlMapPathMatcherPathRuleCustomErrorResponsePolicy
+    custom_error_response_policy: ComputeUrlMapPathMatcherPathRuleCustomErrorResponsePolicy | None
     'customErrorResponsePolicy specifies how the Load Balancer returns error responses when BackendService or BackendBucket responds with an error. If a policy for an error code is not configured for the PathRule, a policy for the error code...'
-    route_action: ComputeUrlMapPathMatcherPathRuleRouteAction
+    route_action: ComputeUrlMapPathMatcherPathRuleRouteAction | None
     'In response to a matching path, the load balancer performs advanced routing actions like URL rewrites, header transformations, etc. prior to forwarding the request to the selected backend. If routeAction specifies any weightedBackendServ...'
-    url_redirect: ComputeUrlMapPathMatcherPathRuleUrlRedirect
+    url_redirect: ComputeUrlMapPathMatcherPathRuleUrlRedirect | None
     'When a path pattern is matched, the request is redirected to a URL specified by urlRedirect. If urlRedirect is specified, service or routeAction must not be set.'
 
 class ComputeUrlMapPathMatcherPathRuleCustomErrorResponsePolicy(TypedDict, total=False):
     'customErrorResponsePolicy specifies how the Load Balancer returns error responses when BackendService or BackendBucket responds with an error. If a policy for an error code is not configured for the PathRule, a policy for the error code...'
-    error_service: str | float
+    error_service: str | float | None
     'The full or partial URL to the BackendBucket resource that contains the custom error content. Examples are: https://www.googleapis.com/compute/v1/projects/project/global/backendBuckets/myBackendBucket compute/v1/projects/project/global/b...'
-    error_response_rule: Sequence[ComputeUrlMapPathMatcherPathRuleCustomErrorResponsePolicyErrorResponseRule]
+    error_response_rule: Sequence[ComputeUrlMapPathMatcherPathRuleCustomErrorResponsePolicyErrorResponseRule] | None
     'Specifies rules for returning error responses. In a given policy, if you specify rules for both a range of error codes as well as rules for specific error codes then rules with specific error codes have a higher priority. For example, as...'
 
 class ComputeUrlMapPathMatcherPathRuleCustomErrorResponsePolicyErrorResponseRule(TypedDict, total=False):
     'Specifies rules for returning error responses. In a given policy, if you specify rules for both a range of error codes as well as rules for specific error codes then rules with specific error codes have a higher priority. For example, as...'
-    match_response_codes: Sequence[str | float] | IResolvable | NestedReference
+    match_response_codes: Sequence[str | float] | IResolvable | NestedReference | None
     'Valid values include: - A number between 400 and 599: For example 401 or 503, in which case the load balancer applies the policy if the error code exactly matches this value. - 5xx: Load Balancer will apply the policy if the backend serv...'
-    override_response_code: float | str
+    override_response_code: float | str | None
     'The HTTP status code returned with the response containing the custom error content. If overrideResponseCode is not supplied, the same response code returned by the original backend bucket or backend service is returned to the client.'
-    path: str | float
+    path: str | float | None
     'The full path to a file within backendBucket . For example: /errors/defaultError.html path must start with a leading slash. path cannot have trailing slashes. If the file is not available in backendBucket or the load balancer cannot reac...'
 
 class ComputeUrlMapPathMatcherPathRuleRouteAction(TypedDict, total=False):
     'In response to a matching path, the load balancer performs advanced routing actions like URL rewrites, header transformations, etc. prior to forwarding the request to the selected backend. If routeAction specifies any weightedBackendServ...'
-    cors_policy: ComputeUrlMapPathMatcherPathRuleRouteActionCorsPolicy
+    cors_policy: ComputeUrlMapPathMatcherPathRuleRouteActionCorsPolicy | None
     'The specification for allowing client side cross-origin requests. Please see W3C Recommendation for Cross Origin Resource Sharing'
-    fault_injection_policy: ComputeUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicy
+    fault_injection_policy: ComputeUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicy | None
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by Loadbala...'
-    max_stream_duration: ComputeUrlMapPathMatcherPathRuleRouteActionMaxStreamDuration
+    max_stream_duration: ComputeUrlMapPathMatcherPathRuleRouteActionMaxStreamDuration | None
     "Specifies the maximum duration (timeout) for streams on the selected route. Unlike the 'Timeout' field where the timeout duration starts from the time the request has been fully processed (known as end-of-stream), the duration in this fi..."
-    request_mirror_policy: ComputeUrlMapPathMatcherPathRuleRouteActionRequestMirrorPolicy
+    request_mirror_policy: ComputeUrlMapPathMatcherPathRuleRouteActionRequestMirrorPolicy | None
     "Specifies the policy on how requests intended for the route's backends are shadowed to a separate mirrored backend service. Loadbalancer does not wait for responses from the shadow service. Prior to sending traffic to the shadow service,..."
-    retry_policy: ComputeUrlMapPathMatcherPathRuleRouteActionRetryPolicy
+    retry_policy: ComputeUrlMapPathMatcherPathRuleRouteActionRetryPolicy | None
     'Specifies the retry policy associated with this route.'
-    timeout: ComputeUrlMapPathMatcherPathRuleRouteActionTimeout
+    timeout: ComputeUrlMapPathMatcherPathRuleRouteActionTimeout | None
     'Specifies the timeout for the selected route. Timeout is computed from the time the request is has been fully processed (i.e. end-of-stream) up until the response has been completely processed. Timeout includes all retries. If not specif...'
-    url_rewrite: ComputeUrlMapPathMatcherPathRuleRouteActionUrlRewrite
+    url_rewrite: ComputeUrlMapPathMatcherPathRuleRouteActionUrlRewrite | None
     'The spec to modify the URL of the request, prior to forwarding the request to the matched service'
-    weighted_backend_services: Sequence[ComputeUrlMapPathMatcherPathRuleRouteActionWeightedBackendServices]
+    weighted_backend_services: Sequence[ComputeUrlMapPathMatcherPathRuleRouteActionWeightedBackendServices] | None
     'A list of weighted backend services to send traffic to when a route match occurs. The weights determine the fraction of traffic that flows to their corresponding backend service. If all traffic needs to go to a single backend service, th...'
 
 class ComputeUrlMapPathMatcherPathRuleRouteActionCorsPolicy(TypedDict, total=False):
     'The specification for allowing client side cross-origin requests. Please see W3C Recommendation for Cross Origin Resource Sharing'
-    allow_credentials: bool | str | IResolvable
+    allow_credentials: bool | str | IResolvable | None
     'In response to a preflight request, setting this to true indicates that the actual request can include user credentials. This translates to the Access- Control-Allow-Credentials header. Defaults to false.'
-    allow_headers: Sequence[str | float] | IResolvable | NestedReference
+    allow_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Headers header.'
-    allow_methods: Sequence[str | float] | IResolvable | NestedReference
+    allow_methods: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Methods header.'
-    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference
+    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the regular expression patterns that match allowed origins. For regular expression grammar please see en.cppreference.com/w/cpp/regex/ecmascript An origin is allowed if it matches either allow_origins or allow_origin_regex.'
-    allow_origins: Sequence[str | float] | IResolvable | NestedReference
+    allow_origins: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the list of origins that will be allowed to do CORS requests. An origin is allowed if it matches either allow_origins or allow_origin_regex.'
     disabled: Required[bool | str | IResolvable]
     'If true, specifies the CORS policy is disabled.'
-    expose_headers: Sequence[str | float] | IResolvable | NestedReference
+    expose_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Expose-Headers header.'
-    max_age: float | str
+    max_age: float | str | None
     'Specifies how long the results of a preflight request can be cached. This translates to the content for the Access-Control-Max-Age header.'
 
 class ComputeUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicy(TypedDict, total=False):
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by Loadbala...'
-    abort: ComputeUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicyAbort
+    abort: ComputeUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicyAbort | None
     'The specification for how client requests are aborted as part of fault injection.'
-    delay: ComputeUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicyDelay
+    delay: ComputeUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicyDelay | None
     'The specification for how client requests are delayed as part of fault injection, before being sent to a backend service.'
 
 class ComputeUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicyAbort(TypedDict, total=False):
@@ -8353,14 +8353,14 @@ class ComputeUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicyDelay(Typed
 
 class ComputeUrlMapPathMatcherPathRuleRouteActionFaultInjectionPolicyDelayFixedDelay(TypedDict, total=False):
     'Specifies the value of the fixed delay interval.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeUrlMapPathMatcherPathRuleRouteActionMaxStreamDuration(TypedDict, total=False):
     "Specifies the maximum duration (timeout) for streams on the selected route. Unlike the 'Timeout' field where the timeout duration starts from the time the request has been fully processed (known as end-of-stream), the duration in this fi..."
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
@@ -8372,32 +8372,32 @@ class ComputeUrlMapPathMatcherPathRuleRouteActionRequestMirrorPolicy(TypedDict, 
 
 class ComputeUrlMapPathMatcherPathRuleRouteActionRetryPolicy(TypedDict, total=False):
     'Specifies the retry policy associated with this route.'
-    num_retries: float | str
+    num_retries: float | str | None
     'Specifies the allowed number retries. This number must be > 0.'
-    retry_conditions: Sequence[str | float] | IResolvable | NestedReference
+    retry_conditions: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies one or more conditions when this retry rule applies. Valid values are: * 5xx: Loadbalancer will attempt a retry if the backend service responds with any 5xx response code, or if the backend service does not respond at all, for...'
-    per_try_timeout: ComputeUrlMapPathMatcherPathRuleRouteActionRetryPolicyPerTryTimeout
+    per_try_timeout: ComputeUrlMapPathMatcherPathRuleRouteActionRetryPolicyPerTryTimeout | None
     'Specifies a non-zero timeout per retry attempt.'
 
 class ComputeUrlMapPathMatcherPathRuleRouteActionRetryPolicyPerTryTimeout(TypedDict, total=False):
     'Specifies a non-zero timeout per retry attempt.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeUrlMapPathMatcherPathRuleRouteActionTimeout(TypedDict, total=False):
     'Specifies the timeout for the selected route. Timeout is computed from the time the request is has been fully processed (i.e. end-of-stream) up until the response has been completely processed. Timeout includes all retries. If not specif...'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeUrlMapPathMatcherPathRuleRouteActionUrlRewrite(TypedDict, total=False):
     'The spec to modify the URL of the request, prior to forwarding the request to the matched service'
-    host_rewrite: str | float
+    host_rewrite: str | float | None
     "Prior to forwarding the request to the selected service, the request's host header is replaced with contents of hostRewrite. The value must be between 1 and 255 characters."
-    path_prefix_rewrite: str | float
+    path_prefix_rewrite: str | float | None
     "Prior to forwarding the request to the selected backend service, the matching portion of the request's path is replaced by pathPrefixRewrite. The value must be between 1 and 1024 characters."
 
 class ComputeUrlMapPathMatcherPathRuleRouteActionWeightedBackendServices(TypedDict, total=False):
@@ -8406,18 +8406,18 @@ class ComputeUrlMapPathMatcherPathRuleRouteActionWeightedBackendServices(TypedDi
     'The default BackendService resource. Before forwarding the request to backendService, the loadbalancer applies any relevant headerActions specified as part of this backendServiceWeight.'
     weight: Required[float | str]
     "Specifies the fraction of traffic sent to backendService, computed as weight / (sum of all weightedBackendService weights in routeAction) . The selection of a backend service is determined only for new traffic. Once a user's request has..."
-    header_action: ComputeUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderAction
+    header_action: ComputeUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderAction | None
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap.'
 
 class ComputeUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderAction(TypedDict, total=False):
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap.'
-    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the request prior to forwarding the request to the backendService.'
-    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the response prior to sending the response back to the client.'
-    request_headers_to_add: Sequence[ComputeUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd]
+    request_headers_to_add: Sequence[ComputeUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd] | None
     'Headers to add to a matching request prior to forwarding the request to the backendService.'
-    response_headers_to_add: Sequence[ComputeUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd]
+    response_headers_to_add: Sequence[ComputeUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd] | None
     'Headers to add the response prior to sending the response back to the client.'
 
 class ComputeUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd(TypedDict, total=False):
@@ -8440,15 +8440,15 @@ class ComputeUrlMapPathMatcherPathRuleRouteActionWeightedBackendServicesHeaderAc
 
 class ComputeUrlMapPathMatcherPathRuleUrlRedirect(TypedDict, total=False):
     'When a path pattern is matched, the request is redirected to a URL specified by urlRedirect. If urlRedirect is specified, service or routeAction must not be set.'
-    host_redirect: str | float
+    host_redirect: str | float | None
     'The host that will be used in the redirect response instead of the one that was supplied in the request. The value must be between 1 and 255 characters.'
-    https_redirect: bool | str | IResolvable
+    https_redirect: bool | str | IResolvable | None
     'If set to true, the URL scheme in the redirected request is set to https. If set to false, the URL scheme of the redirected request will remain the same as that of the request. This must only be set for UrlMaps used in TargetHttpProxys....'
-    path_redirect: str | float
+    path_redirect: str | float | None
     'The path that will be used in the redirect response instead of the one that was supplied in the request. pathRedirect cannot be supplied together with prefixRedirect. Supply one alone or neither. If neither is supplied, the path of the o...'
-    prefix_redirect: str | float
+    prefix_redirect: str | float | None
     'The prefix that replaces the prefixMatch specified in the HttpRouteRuleMatch, retaining the remaining portion of the URL before redirecting the request. prefixRedirect cannot be supplied together with pathRedirect. Supply one alone or ne...'
-    redirect_response_code: str | float
+    redirect_response_code: str | float | None
     'The HTTP Status code to use for this RedirectAction. Supported values are: * MOVED_PERMANENTLY_DEFAULT, which is the default value and corresponds to 301. * FOUND, which corresponds to 302. * SEE_OTHER which corresponds to 303. * TEMPORA...'
     strip_query: Required[bool | str | IResolvable]
     'If set to true, any accompanying query portion of the original URL is removed prior to redirecting the request. If set to false, the query portion of the original URL is retained. This field is required to ensure an empty block is not se...'
@@ -8457,44 +8457,44 @@ class ComputeUrlMapPathMatcherRouteRules(TypedDict, total=False):
     'The list of ordered HTTP route rules. Use this list instead of pathRules when advanced route matching and routing actions are desired. The order of specifying routeRules matters: the first rule that matches will cause its specified routi...'
     priority: Required[float | str]
     'For routeRules within a given pathMatcher, priority determines the order in which load balancer will interpret routeRules. RouteRules are evaluated in order of priority, from the lowest to highest number. The priority of a rule decreases...'
-    service: str | float
+    service: str | float | None
     'The backend service resource to which traffic is directed if this rule is matched. If routeAction is additionally specified, advanced routing actions like URL Rewrites, etc. take effect prior to sending the request to the backend. Howeve...'
-    custom_error_response_policy: ComputeUrlMapPathMatcherRouteRulesCustomErrorResponsePolicy
+    custom_error_response_policy: ComputeUrlMapPathMatcherRouteRulesCustomErrorResponsePolicy | None
     'customErrorResponsePolicy specifies how the Load Balancer returns error responses when BackendService or BackendBucket responds with an error.'
-    header_action: ComputeUrlMapPathMatcherRouteRulesHeaderAction
+    header_action: ComputeUrlMapPathMatcherRouteRulesHeaderAction | None
     'Specifies changes to request and response headers that need to take effect for the selected backendService. The headerAction specified here are applied before the matching pathMatchers[].headerAction and after pathMatchers[].routeRules[]...'
-    match_rules: Sequence[ComputeUrlMapPathMatcherRouteRulesMatchRules]
+    match_rules: Sequence[ComputeUrlMapPathMatcherRouteRulesMatchRules] | None
     'The rules for determining a match.'
-    route_action: ComputeUrlMapPathMatcherRouteRulesRouteAction
+    route_action: ComputeUrlMapPathMatcherRouteRulesRouteAction | None
     'In response to a matching matchRule, the load balancer performs advanced routing actions like URL rewrites, header transformations, etc. prior to forwarding the request to the selected backend. If routeAction specifies any weightedBacken...'
-    url_redirect: ComputeUrlMapPathMatcherRouteRulesUrlRedirect
+    url_redirect: ComputeUrlMapPathMatcherRouteRulesUrlRedirect | None
     'When this rule is matched, the request is redirected to a URL specified by urlRedirect. If urlRedirect is specified, service or routeAction must not be set.'
 
 class ComputeUrlMapPathMatcherRouteRulesCustomErrorResponsePolicy(TypedDict, total=False):
     'customErrorResponsePolicy specifies how the Load Balancer returns error responses when BackendService or BackendBucket responds with an error.'
-    error_service: str | float
+    error_service: str | float | None
     'The full or partial URL to the BackendBucket resource that contains the custom error content. Examples are: https://www.googleapis.com/compute/v1/projects/project/global/backendBuckets/myBackendBucket compute/v1/projects/project/global/b...'
-    error_response_rule: Sequence[ComputeUrlMapPathMatcherRouteRulesCustomErrorResponsePolicyErrorResponseRule]
+    error_response_rule: Sequence[ComputeUrlMapPathMatcherRouteRulesCustomErrorResponsePolicyErrorResponseRule] | None
     'Specifies rules for returning error responses. In a given policy, if you specify rules for both a range of error codes as well as rules for specific error codes then rules with specific error codes have a higher priority. For example, as...'
 
 class ComputeUrlMapPathMatcherRouteRulesCustomErrorResponsePolicyErrorResponseRule(TypedDict, total=False):
     'Specifies rules for returning error responses. In a given policy, if you specify rules for both a range of error codes as well as rules for specific error codes then rules with specific error codes have a higher priority. For example, as...'
-    match_response_codes: Sequence[str | float] | IResolvable | NestedReference
+    match_response_codes: Sequence[str | float] | IResolvable | NestedReference | None
     'Valid values include: - A number between 400 and 599: For example 401 or 503, in which case the load balancer applies the policy if the error code exactly matches this value. - 5xx: Load Balancer will apply the policy if the backend serv...'
-    override_response_code: float | str
+    override_response_code: float | str | None
     'The HTTP status code returned with the response containing the custom error content. If overrideResponseCode is not supplied, the same response code returned by the original backend bucket or backend service is returned to the client.'
-    path: str | float
+    path: str | float | None
     'The full path to a file within backendBucket . For example: /errors/defaultError.html path must start with a leading slash. path cannot have trailing slashes. If the file is not available in backendBucket or the load balancer cannot reac...'
 
 class ComputeUrlMapPathMatcherRouteRulesHeaderAction(TypedDict, total=False):
     'Specifies changes to request and response headers that need to take effect for the selected backendService. The headerAction specified here are applied before the matching pathMatchers[].headerAction and after pathMatchers[].routeRules[]...'
-    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the request prior to forwarding the request to the backendService.'
-    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the response prior to sending the response back to the client.'
-    request_headers_to_add: Sequence[ComputeUrlMapPathMatcherRouteRulesHeaderActionRequestHeadersToAdd]
+    request_headers_to_add: Sequence[ComputeUrlMapPathMatcherRouteRulesHeaderActionRequestHeadersToAdd] | None
     'Headers to add to a matching request prior to forwarding the request to the backendService.'
-    response_headers_to_add: Sequence[ComputeUrlMapPathMatcherRouteRulesHeaderActionResponseHeadersToAdd]
+    response_headers_to_add: Sequence[ComputeUrlMapPathMatcherRouteRulesHeaderActionResponseHeadersToAdd] | None
     'Headers to add the response prior to sending the response back to the client.'
 
 class ComputeUrlMapPathMatcherRouteRulesHeaderActionRequestHeadersToAdd(TypedDict, total=False):
@@ -8517,40 +8517,40 @@ class ComputeUrlMapPathMatcherRouteRulesHeaderActionResponseHeadersToAdd(TypedDi
 
 class ComputeUrlMapPathMatcherRouteRulesMatchRules(TypedDict, total=False):
     'The rules for determining a match.'
-    full_path_match: str | float
+    full_path_match: str | float | None
     'For satisfying the matchRule condition, the path of the request must exactly match the value specified in fullPathMatch after removing any query parameters and anchor that may be part of the original URL. FullPathMatch must be between 1...'
-    ignore_case: bool | str | IResolvable
+    ignore_case: bool | str | IResolvable | None
     'Specifies that prefixMatch and fullPathMatch matches are case sensitive. Defaults to false.'
-    path_template_match: str | float
+    path_template_match: str | float | None
     'For satisfying the matchRule condition, the path of the request must match the wildcard pattern specified in pathTemplateMatch after removing any query parameters and anchor that may be part of the original URL. pathTemplateMatch must be...'
-    prefix_match: str | float
+    prefix_match: str | float | None
     "For satisfying the matchRule condition, the request's path must begin with the specified prefixMatch. prefixMatch must begin with a /. The value must be between 1 and 1024 characters. Only one of prefixMatch, fullPathMatch or regexMatch..."
-    regex_match: str | float
+    regex_match: str | float | None
     'For satisfying the matchRule condition, the path of the request must satisfy the regular expression specified in regexMatch after removing any query parameters and anchor supplied with the original URL. For regular expression grammar ple...'
-    header_matches: Sequence[ComputeUrlMapPathMatcherRouteRulesMatchRulesHeaderMatches]
+    header_matches: Sequence[ComputeUrlMapPathMatcherRouteRulesMatchRulesHeaderMatches] | None
     'Specifies a list of header match criteria, all of which must match corresponding headers in the request.'
-    metadata_filters: Sequence[ComputeUrlMapPathMatcherRouteRulesMatchRulesMetadataFilters]
+    metadata_filters: Sequence[ComputeUrlMapPathMatcherRouteRulesMatchRulesMetadataFilters] | None
     'Opaque filter criteria used by Loadbalancer to restrict routing configuration to a limited set xDS compliant clients. In their xDS requests to Loadbalancer, xDS clients present node metadata. If a match takes place, the relevant routing...'
-    query_parameter_matches: Sequence[ComputeUrlMapPathMatcherRouteRulesMatchRulesQueryParameterMatches]
+    query_parameter_matches: Sequence[ComputeUrlMapPathMatcherRouteRulesMatchRulesQueryParameterMatches] | None
     'Specifies a list of query parameter match criteria, all of which must match corresponding query parameters in the request.'
 
 class ComputeUrlMapPathMatcherRouteRulesMatchRulesHeaderMatches(TypedDict, total=False):
     'Specifies a list of header match criteria, all of which must match corresponding headers in the request.'
-    exact_match: str | float
+    exact_match: str | float | None
     'The value should exactly match contents of exactMatch. Only one of exactMatch, prefixMatch, suffixMatch, regexMatch, presentMatch or rangeMatch must be set.'
     header_name: Required[str | float]
     'The name of the HTTP header to match. For matching against the HTTP request\'s authority, use a headerMatch with the header name ":authority". For matching a request\'s method, use the headerName ":method".'
-    invert_match: bool | str | IResolvable
+    invert_match: bool | str | IResolvable | None
     'If set to false, the headerMatch is considered a match if the match criteria above are met. If set to true, the headerMatch is considered a match if the match criteria above are NOT met. Defaults to false.'
-    prefix_match: str | float
+    prefix_match: str | float | None
     'The value of the header must start with the contents of prefixMatch. Only one of exactMatch, prefixMatch, suffixMatch, regexMatch, presentMatch or rangeMatch must be set.'
-    present_match: bool | str | IResolvable
+    present_match: bool | str | IResolvable | None
     "A header with the contents of headerName must exist. The match takes place whether or not the request's header has a value or not. Only one of exactMatch, prefixMatch, suffixMatch, regexMatch, presentMatch or rangeMatch must be set."
-    regex_match: str | float
+    regex_match: str | float | None
     'The value of the header must match the regular expression specified in regexMatch. For regular expression grammar, please see: en.cppreference.com/w/cpp/regex/ecmascript For matching against a port specified in the HTTP request, use a he...'
-    suffix_match: str | float
+    suffix_match: str | float | None
     'The value of the header must end with the contents of suffixMatch. Only one of exactMatch, prefixMatch, suffixMatch, regexMatch, presentMatch or rangeMatch must be set.'
-    range_match: ComputeUrlMapPathMatcherRouteRulesMatchRulesHeaderMatchesRangeMatch
+    range_match: ComputeUrlMapPathMatcherRouteRulesMatchRulesHeaderMatchesRangeMatch | None
     'The header value must be an integer and its value must be in the range specified in rangeMatch. If the header does not contain an integer, number or is empty, the match fails. For example for a range [-5, 0] - -3 will match. - 0 will not...'
 
 class ComputeUrlMapPathMatcherRouteRulesMatchRulesHeaderMatchesRangeMatch(TypedDict, total=False):
@@ -8576,84 +8576,84 @@ class ComputeUrlMapPathMatcherRouteRulesMatchRulesMetadataFiltersFilterLabels(Ty
 
 class ComputeUrlMapPathMatcherRouteRulesMatchRulesQueryParameterMatches(TypedDict, total=False):
     'Specifies a list of query parameter match criteria, all of which must match corresponding query parameters in the request.'
-    exact_match: str | float
+    exact_match: str | float | None
     'The queryParameterMatch matches if the value of the parameter exactly matches the contents of exactMatch. Only one of presentMatch, exactMatch and regexMatch must be set.'
     name: Required[str | float]
     'The name of the query parameter to match. The query parameter must exist in the request, in the absence of which the request match fails.'
-    present_match: bool | str | IResolvable
+    present_match: bool | str | IResolvable | None
     'Specifies that the queryParameterMatch matches if the request contains the query parameter, irrespective of whether the parameter has a value or not. Only one of presentMatch, exactMatch and regexMatch must be set.'
-    regex_match: str | float
+    regex_match: str | float | None
     'The queryParameterMatch matches if the value of the parameter matches the regular expression specified by regexMatch. For the regular expression grammar, please see en.cppreference.com/w/cpp/regex/ecmascript Only one of presentMatch, exa...'
 
 class ComputeUrlMapPathMatcherRouteRulesRouteAction(TypedDict, total=False):
     'In response to a matching matchRule, the load balancer performs advanced routing actions like URL rewrites, header transformations, etc. prior to forwarding the request to the selected backend. If routeAction specifies any weightedBacken...'
-    cors_policy: ComputeUrlMapPathMatcherRouteRulesRouteActionCorsPolicy
+    cors_policy: ComputeUrlMapPathMatcherRouteRulesRouteActionCorsPolicy | None
     'The specification for allowing client side cross-origin requests. Please see W3C Recommendation for Cross Origin Resource Sharing'
-    fault_injection_policy: ComputeUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicy
+    fault_injection_policy: ComputeUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicy | None
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by Loadbala...'
-    max_stream_duration: ComputeUrlMapPathMatcherRouteRulesRouteActionMaxStreamDuration
+    max_stream_duration: ComputeUrlMapPathMatcherRouteRulesRouteActionMaxStreamDuration | None
     "Specifies the maximum duration (timeout) for streams on the selected route. Unlike the 'Timeout' field where the timeout duration starts from the time the request has been fully processed (known as end-of-stream), the duration in this fi..."
-    request_mirror_policy: ComputeUrlMapPathMatcherRouteRulesRouteActionRequestMirrorPolicy
+    request_mirror_policy: ComputeUrlMapPathMatcherRouteRulesRouteActionRequestMirrorPolicy | None
     "Specifies the policy on how requests intended for the route's backends are shadowed to a separate mirrored backend service. Loadbalancer does not wait for responses from the shadow service. Prior to sending traffic to the shadow service,..."
-    retry_policy: ComputeUrlMapPathMatcherRouteRulesRouteActionRetryPolicy
+    retry_policy: ComputeUrlMapPathMatcherRouteRulesRouteActionRetryPolicy | None
     'Specifies the retry policy associated with this route.'
-    timeout: ComputeUrlMapPathMatcherRouteRulesRouteActionTimeout
+    timeout: ComputeUrlMapPathMatcherRouteRulesRouteActionTimeout | None
     'Specifies the timeout for the selected route. Timeout is computed from the time the request is has been fully processed (i.e. end-of-stream) up until the response has been completely processed. Timeout includes all retries. If not specif...'
-    url_rewrite: ComputeUrlMapPathMatcherRouteRulesRouteActionUrlRewrite
+    url_rewrite: ComputeUrlMapPathMatcherRouteRulesRouteActionUrlRewrite | None
     'The spec to modify the URL of the request, prior to forwarding the request to the matched service'
-    weighted_backend_services: Sequence[ComputeUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServices]
+    weighted_backend_services: Sequence[ComputeUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServices] | None
     'A list of weighted backend services to send traffic to when a route match occurs. The weights determine the fraction of traffic that flows to their corresponding backend service. If all traffic needs to go to a single backend service, th...'
 
 class ComputeUrlMapPathMatcherRouteRulesRouteActionCorsPolicy(TypedDict, total=False):
     'The specification for allowing client side cross-origin requests. Please see W3C Recommendation for Cross Origin Resource Sharing'
-    allow_credentials: bool | str | IResolvable
+    allow_credentials: bool | str | IResolvable | None
     'In response to a preflight request, setting this to true indicates that the actual request can include user credentials. This translates to the Access- Control-Allow-Credentials header. Defaults to false.'
-    allow_headers: Sequence[str | float] | IResolvable | NestedReference
+    allow_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Headers header.'
-    allow_methods: Sequence[str | float] | IResolvable | NestedReference
+    allow_methods: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Allow-Methods header.'
-    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference
+    allow_origin_regexes: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the regular expression patterns that match allowed origins. For regular expression grammar please see en.cppreference.com/w/cpp/regex/ecmascript An origin is allowed if it matches either allow_origins or allow_origin_regex.'
-    allow_origins: Sequence[str | float] | IResolvable | NestedReference
+    allow_origins: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the list of origins that will be allowed to do CORS requests. An origin is allowed if it matches either allow_origins or allow_origin_regex.'
-    disabled: bool | str | IResolvable
+    disabled: bool | str | IResolvable | None
     'If true, specifies the CORS policy is disabled. which indicates that the CORS policy is in effect. Defaults to false.'
-    expose_headers: Sequence[str | float] | IResolvable | NestedReference
+    expose_headers: Sequence[str | float] | IResolvable | NestedReference | None
     'Specifies the content for the Access-Control-Expose-Headers header.'
-    max_age: float | str
+    max_age: float | str | None
     'Specifies how long the results of a preflight request can be cached. This translates to the content for the Access-Control-Max-Age header.'
 
 class ComputeUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicy(TypedDict, total=False):
     'The specification for fault injection introduced into traffic to test the resiliency of clients to backend service failure. As part of fault injection, when clients send requests to a backend service, delays can be introduced by Loadbala...'
-    abort: ComputeUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyAbort
+    abort: ComputeUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyAbort | None
     'The specification for how client requests are aborted as part of fault injection.'
-    delay: ComputeUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyDelay
+    delay: ComputeUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyDelay | None
     'The specification for how client requests are delayed as part of fault injection, before being sent to a backend service.'
 
 class ComputeUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyAbort(TypedDict, total=False):
     'The specification for how client requests are aborted as part of fault injection.'
-    http_status: float | str
+    http_status: float | str | None
     'The HTTP status code used to abort the request. The value must be between 200 and 599 inclusive.'
-    percentage: float | str
+    percentage: float | str | None
     'The percentage of traffic (connections/operations/requests) which will be aborted as part of fault injection. The value must be between 0.0 and 100.0 inclusive.'
 
 class ComputeUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyDelay(TypedDict, total=False):
     'The specification for how client requests are delayed as part of fault injection, before being sent to a backend service.'
-    percentage: float | str
+    percentage: float | str | None
     'The percentage of traffic (connections/operations/requests) on which delay will be introduced as part of fault injection. The value must be between 0.0 and 100.0 inclusive.'
-    fixed_delay: ComputeUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayFixedDelay
+    fixed_delay: ComputeUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayFixedDelay | None
     'Specifies the value of the fixed delay interval.'
 
 class ComputeUrlMapPathMatcherRouteRulesRouteActionFaultInjectionPolicyDelayFixedDelay(TypedDict, total=False):
     'Specifies the value of the fixed delay interval.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeUrlMapPathMatcherRouteRulesRouteActionMaxStreamDuration(TypedDict, total=False):
     "Specifies the maximum duration (timeout) for streams on the selected route. Unlike the 'Timeout' field where the timeout duration starts from the time the request has been fully processed (known as end-of-stream), the duration in this fi..."
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
@@ -8667,32 +8667,32 @@ class ComputeUrlMapPathMatcherRouteRulesRouteActionRetryPolicy(TypedDict, total=
     'Specifies the retry policy associated with this route.'
     num_retries: Required[float | str]
     'Specifies the allowed number retries. This number must be > 0.'
-    retry_conditions: Sequence[str | float] | IResolvable | NestedReference
+    retry_conditions: Sequence[str | float] | IResolvable | NestedReference | None
     'Specfies one or more conditions when this retry rule applies. Valid values are: * 5xx: Loadbalancer will attempt a retry if the backend service responds with any 5xx response code, or if the backend service does not respond at all, for e...'
-    per_try_timeout: ComputeUrlMapPathMatcherRouteRulesRouteActionRetryPolicyPerTryTimeout
+    per_try_timeout: ComputeUrlMapPathMatcherRouteRulesRouteActionRetryPolicyPerTryTimeout | None
     'Specifies a non-zero timeout per retry attempt. If not specified, will use the timeout set in HttpRouteAction. If timeout in HttpRouteAction is not set, will use the largest timeout among all backend services associated with the route.'
 
 class ComputeUrlMapPathMatcherRouteRulesRouteActionRetryPolicyPerTryTimeout(TypedDict, total=False):
     'Specifies a non-zero timeout per retry attempt. If not specified, will use the timeout set in HttpRouteAction. If timeout in HttpRouteAction is not set, will use the largest timeout among all backend services associated with the route.'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeUrlMapPathMatcherRouteRulesRouteActionTimeout(TypedDict, total=False):
     'Specifies the timeout for the selected route. Timeout is computed from the time the request is has been fully processed (i.e. end-of-stream) up until the response has been completely processed. Timeout includes all retries. If not specif...'
-    nanos: float | str
+    nanos: float | str | None
     "Span of time that's a fraction of a second at nanosecond resolution. Durations less than one second are represented with a 0 'seconds' field and a positive 'nanos' field. Must be from 0 to 999,999,999 inclusive."
     seconds: Required[str | float]
     'Span of time at a resolution of a second. Must be from 0 to 315,576,000,000 inclusive.'
 
 class ComputeUrlMapPathMatcherRouteRulesRouteActionUrlRewrite(TypedDict, total=False):
     'The spec to modify the URL of the request, prior to forwarding the request to the matched service'
-    host_rewrite: str | float
+    host_rewrite: str | float | None
     "Prior to forwarding the request to the selected service, the request's host header is replaced with contents of hostRewrite. The value must be between 1 and 255 characters."
-    path_prefix_rewrite: str | float
+    path_prefix_rewrite: str | float | None
     "Prior to forwarding the request to the selected backend service, the matching portion of the request's path is replaced by pathPrefixRewrite. The value must be between 1 and 1024 characters."
-    path_template_rewrite: str | float
+    path_template_rewrite: str | float | None
     "Prior to forwarding the request to the selected origin, if the request matched a pathTemplateMatch, the matching portion of the request's path is replaced re-written using the pattern specified by pathTemplateRewrite. pathTemplateRewrite..."
 
 class ComputeUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServices(TypedDict, total=False):
@@ -8701,18 +8701,18 @@ class ComputeUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServices(Typed
     'The default BackendService resource. Before forwarding the request to backendService, the loadbalancer applies any relevant headerActions specified as part of this backendServiceWeight.'
     weight: Required[float | str]
     "Specifies the fraction of traffic sent to backendService, computed as weight / (sum of all weightedBackendService weights in routeAction) . The selection of a backend service is determined only for new traffic. Once a user's request has..."
-    header_action: ComputeUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderAction
+    header_action: ComputeUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderAction | None
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap.'
 
 class ComputeUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderAction(TypedDict, total=False):
     'Specifies changes to request and response headers that need to take effect for the selected backendService. headerAction specified here take effect before headerAction in the enclosing HttpRouteRule, PathMatcher and UrlMap.'
-    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    request_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the request prior to forwarding the request to the backendService.'
-    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference
+    response_headers_to_remove: Sequence[str | float] | IResolvable | NestedReference | None
     'A list of header names for headers that need to be removed from the response prior to sending the response back to the client.'
-    request_headers_to_add: Sequence[ComputeUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd]
+    request_headers_to_add: Sequence[ComputeUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd] | None
     'Headers to add to a matching request prior to forwarding the request to the backendService.'
-    response_headers_to_add: Sequence[ComputeUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd]
+    response_headers_to_add: Sequence[ComputeUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionResponseHeadersToAdd] | None
     'Headers to add the response prior to sending the response back to the client.'
 
 class ComputeUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeaderActionRequestHeadersToAdd(TypedDict, total=False):
@@ -8735,34 +8735,34 @@ class ComputeUrlMapPathMatcherRouteRulesRouteActionWeightedBackendServicesHeader
 
 class ComputeUrlMapPathMatcherRouteRulesUrlRedirect(TypedDict, total=False):
     'When this rule is matched, the request is redirected to a URL specified by urlRedirect. If urlRedirect is specified, service or routeAction must not be set.'
-    host_redirect: str | float
+    host_redirect: str | float | None
     'The host that will be used in the redirect response instead of the one that was supplied in the request. The value must be between 1 and 255 characters.'
-    https_redirect: bool | str | IResolvable
+    https_redirect: bool | str | IResolvable | None
     'If set to true, the URL scheme in the redirected request is set to https. If set to false, the URL scheme of the redirected request will remain the same as that of the request. This must only be set for UrlMaps used in TargetHttpProxys....'
-    path_redirect: str | float
+    path_redirect: str | float | None
     'The path that will be used in the redirect response instead of the one that was supplied in the request. Only one of pathRedirect or prefixRedirect must be specified. The value must be between 1 and 1024 characters.'
-    prefix_redirect: str | float
+    prefix_redirect: str | float | None
     'The prefix that replaces the prefixMatch specified in the HttpRouteRuleMatch, retaining the remaining portion of the URL before redirecting the request.'
-    redirect_response_code: str | float
+    redirect_response_code: str | float | None
     'The HTTP Status code to use for this RedirectAction. Supported values are: * MOVED_PERMANENTLY_DEFAULT, which is the default value and corresponds to 301. * FOUND, which corresponds to 302. * SEE_OTHER which corresponds to 303. * TEMPORA...'
-    strip_query: bool | str | IResolvable
+    strip_query: bool | str | IResolvable | None
     'If set to true, any accompanying query portion of the original URL is removed prior to redirecting the request. If set to false, the query portion of the original URL is retained. Defaults to false.'
 
 class ComputeUrlMapTest(TypedDict, total=False):
     'The list of expected URL mapping tests. Request to update this UrlMap will succeed only if all of the test cases pass. You can specify a maximum of 100 tests per UrlMap.'
-    description: str | float
+    description: str | float | None
     'Description of this test case.'
-    expected_output_url: str | float
+    expected_output_url: str | float | None
     'The expected output URL evaluated by the load balancer containing the scheme, host, path and query parameters. For rules that forward requests to backends, the test passes only when expectedOutputUrl matches the request forwarded by the...'
-    expected_redirect_response_code: float | str
+    expected_redirect_response_code: float | str | None
     "For rules with urlRedirect, the test passes only if expectedRedirectResponseCode matches the HTTP status code in load balancer's redirect response. expectedRedirectResponseCode cannot be set when service is set."
     host: Required[str | float]
     'Host portion of the URL.'
     path: Required[str | float]
     'Path portion of the URL.'
-    service: str | float
+    service: str | float | None
     'The backend service or backend bucket link that should be matched by this test.'
-    headers: Sequence[ComputeUrlMapTestHeaders]
+    headers: Sequence[ComputeUrlMapTestHeaders] | None
     'HTTP headers for this request.'
 
 class ComputeUrlMapTestHeaders(TypedDict, total=False):
@@ -8774,9 +8774,9 @@ class ComputeUrlMapTestHeaders(TypedDict, total=False):
 
 class ComputeUrlMapTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class ComputeUrlMap(Resource):
     """``google_compute_url_map`` (resource), checked against the pinned schema when constructed.
@@ -8884,29 +8884,29 @@ class FilestoreInstanceFileShares(TypedDict, total=False):
     'File share capacity in GiB. This must be at least 1024 GiB for the standard tier, or 2560 GiB for the premium tier.'
     name: Required[str | float]
     'The name of the fileshare (16 characters or less)'
-    source_backup: str | float
+    source_backup: str | float | None
     'The resource name of the backup, in the format projects/{projectId}/locations/{locationId}/backups/{backupId}, that this file share has been restored from.'
-    nfs_export_options: Sequence[FilestoreInstanceFileSharesNfsExportOptions]
+    nfs_export_options: Sequence[FilestoreInstanceFileSharesNfsExportOptions] | None
     'Nfs Export Options. There is a limit of 10 export options per file share.'
 
 class FilestoreInstanceFileSharesNfsExportOptions(TypedDict, total=False):
     'Nfs Export Options. There is a limit of 10 export options per file share.'
-    access_mode: str | float
+    access_mode: str | float | None
     'Either READ_ONLY, for allowing only read requests on the exported directory, or READ_WRITE, for allowing both read and write requests. The default is READ_WRITE. Default value: "READ_WRITE" Possible values: ["READ_ONLY", "READ_WRITE"]'
-    anon_gid: float | str
+    anon_gid: float | str | None
     'An integer representing the anonymous group id with a default value of 65534. Anon_gid may only be set with squashMode of ROOT_SQUASH. An error will be returned if this field is specified for other squashMode settings.'
-    anon_uid: float | str
+    anon_uid: float | str | None
     'An integer representing the anonymous user id with a default value of 65534. Anon_uid may only be set with squashMode of ROOT_SQUASH. An error will be returned if this field is specified for other squashMode settings.'
-    ip_ranges: Sequence[str | float] | IResolvable | NestedReference
+    ip_ranges: Sequence[str | float] | IResolvable | NestedReference | None
     'List of either IPv4 addresses, or ranges in CIDR notation which may mount the file share. Overlapping IP ranges are not allowed, both within and across NfsExportOptions. An error will be returned. The limit is 64 IP ranges/addresses for...'
-    squash_mode: str | float
+    squash_mode: str | float | None
     'Either NO_ROOT_SQUASH, for allowing root access on the exported directory, or ROOT_SQUASH, for not allowing root access. The default is NO_ROOT_SQUASH. Default value: "NO_ROOT_SQUASH" Possible values: ["NO_ROOT_SQUASH", "ROOT_SQUASH"]'
 
 class FilestoreInstanceInitialReplication(TypedDict, total=False):
     'Replication configuration, once set, this cannot be updated. Additionally this should be specified on the replica instance only, indicating the active as the peer_instance'
-    role: str | float
+    role: str | float | None
     'The replication role. Default value: "STANDBY" Possible values: ["ROLE_UNSPECIFIED", "ACTIVE", "STANDBY"]'
-    replicas: Sequence[FilestoreInstanceInitialReplicationReplicas]
+    replicas: Sequence[FilestoreInstanceInitialReplicationReplicas] | None
     'The replication role.'
 
 class FilestoreInstanceInitialReplicationReplicas(TypedDict, total=False):
@@ -8916,37 +8916,37 @@ class FilestoreInstanceInitialReplicationReplicas(TypedDict, total=False):
 
 class FilestoreInstanceNetworks(TypedDict, total=False):
     'VPC networks to which the instance is connected. For this version, only a single network is supported.'
-    connect_mode: str | float
+    connect_mode: str | float | None
     'The network connect mode of the Filestore instance. If not provided, the connect mode defaults to DIRECT_PEERING. Default value: "DIRECT_PEERING" Possible values: ["DIRECT_PEERING", "PRIVATE_SERVICE_ACCESS", "PRIVATE_SERVICE_CONNECT"]'
     modes: Required[Sequence[str | float] | IResolvable | NestedReference]
     'IP versions for which the instance has IP addresses assigned. Possible values: ["ADDRESS_MODE_UNSPECIFIED", "MODE_IPV4", "MODE_IPV6"]'
     network: Required[str | float]
     'The name of the GCE VPC network to which the instance is connected.'
-    reserved_ip_range: str | float
+    reserved_ip_range: str | float | None
     'A /29 CIDR block that identifies the range of IP addresses reserved for this instance.'
 
 class FilestoreInstancePerformanceConfig(TypedDict, total=False):
     'Performance configuration for the instance. If not provided, the default performance settings will be used.'
-    fixed_iops: FilestoreInstancePerformanceConfigFixedIops
+    fixed_iops: FilestoreInstancePerformanceConfigFixedIops | None
     'The instance will have a fixed provisioned IOPS value, which will remain constant regardless of instance capacity.'
-    iops_per_tb: FilestoreInstancePerformanceConfigIopsPerTb
+    iops_per_tb: FilestoreInstancePerformanceConfigIopsPerTb | None
     'The instance provisioned IOPS will change dynamically based on the capacity of the instance.'
 
 class FilestoreInstancePerformanceConfigFixedIops(TypedDict, total=False):
     'The instance will have a fixed provisioned IOPS value, which will remain constant regardless of instance capacity.'
-    max_iops: float | str
+    max_iops: float | str | None
     'The number of IOPS to provision for the instance. max_iops must be in multiple of 1000.'
 
 class FilestoreInstancePerformanceConfigIopsPerTb(TypedDict, total=False):
     'The instance provisioned IOPS will change dynamically based on the capacity of the instance.'
-    max_iops_per_tb: float | str
+    max_iops_per_tb: float | str | None
     'The instance max IOPS will be calculated by multiplying the capacity of the instance (TB) by max_iops_per_tb, and rounding to the nearest 1000. The instance max IOPS will be changed dynamically based on the instance capacity.'
 
 class FilestoreInstanceTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class FilestoreInstance(Resource):
     """``google_filestore_instance`` (resource), checked against the pinned schema when constructed.
@@ -9073,7 +9073,7 @@ class FilestoreInstance(Resource):
 
 class IapWebBackendServiceIamMemberCondition(TypedDict, total=False):
     'One ``condition`` block.'
-    description: str | float
+    description: str | float | None
     expression: Required[str | float]
     title: Required[str | float]
 
@@ -9126,7 +9126,7 @@ class IapWebBackendServiceIamMember(Resource):
 
 class IapWebRegionBackendServiceIamMemberCondition(TypedDict, total=False):
     'One ``condition`` block.'
-    description: str | float
+    description: str | float | None
     expression: Required[str | float]
     title: Required[str | float]
 
@@ -9183,15 +9183,15 @@ class IapWebRegionBackendServiceIamMember(Resource):
 
 class KmsCryptoKeyTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class KmsCryptoKeyVersionTemplate(TypedDict, total=False):
     'A template describing settings for new crypto key versions.'
     algorithm: Required[str | float]
     'The algorithm to use when creating a version based on this template. See the [algorithm reference](https://cloud.google.com/kms/docs/reference/rest/v1/CryptoKeyVersionAlgorithm) for possible inputs.'
-    protection_level: str | float
+    protection_level: str | float | None
     'The protection level to use when creating a version based on this template. Possible values include "SOFTWARE", "HSM", "EXTERNAL", "EXTERNAL_VPC". Defaults to "SOFTWARE".'
 
 class KmsCryptoKey(Resource):
@@ -9291,7 +9291,7 @@ class KmsCryptoKey(Resource):
 
 class KmsCryptoKeyIamMemberCondition(TypedDict, total=False):
     'One ``condition`` block.'
-    description: str | float
+    description: str | float | None
     expression: Required[str | float]
     title: Required[str | float]
 
@@ -9340,8 +9340,8 @@ class KmsCryptoKeyIamMember(Resource):
 
 class KmsKeyRingTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
+    create: str | float | None
+    delete: str | float | None
 
 class KmsKeyRing(Resource):
     """``google_kms_key_ring`` (resource), checked against the pinned schema when constructed.
@@ -9516,9 +9516,9 @@ class LoggingProjectSinkBigqueryOptions(TypedDict, total=False):
 
 class LoggingProjectSinkExclusions(TypedDict, total=False):
     "Log entries that match any of the exclusion filters will not be exported. If a log entry is matched by both filter and one of exclusion's filters, it will not be exported."
-    description: str | float
+    description: str | float | None
     'A description of this exclusion.'
-    disabled: bool | str | IResolvable
+    disabled: bool | str | IResolvable | None
     'If set to True, then this exclusion is disabled and it does not exclude any log entries'
     filter: Required[str | float]
     'An advanced logs filter that matches the log entries to be excluded. By using the sample function, you can exclude less than 100% of the matching log entries'
@@ -9608,128 +9608,128 @@ class LoggingProjectSink(Resource):
 
 class MonitoringAlertPolicyAlertStrategy(TypedDict, total=False):
     "Control over how this alert policy's notification channels are notified."
-    auto_close: str | float
+    auto_close: str | float | None
     'If an alert policy that was active has no data for this long, any open incidents will close.'
-    notification_prompts: Sequence[str | float] | IResolvable | NestedReference
+    notification_prompts: Sequence[str | float] | IResolvable | NestedReference | None
     'Control when notifications will be sent out. Possible values: ["NOTIFICATION_PROMPT_UNSPECIFIED", "OPENED", "CLOSED"]'
-    notification_channel_strategy: Sequence[MonitoringAlertPolicyAlertStrategyNotificationChannelStrategy]
+    notification_channel_strategy: Sequence[MonitoringAlertPolicyAlertStrategyNotificationChannelStrategy] | None
     "Control over how the notification channels in 'notification_channels' are notified when this alert fires, on a per-channel basis."
-    notification_rate_limit: MonitoringAlertPolicyAlertStrategyNotificationRateLimit
+    notification_rate_limit: MonitoringAlertPolicyAlertStrategyNotificationRateLimit | None
     'Required for alert policies with a LogMatch condition. This limit is not implemented for alert policies that are not log-based.'
 
 class MonitoringAlertPolicyAlertStrategyNotificationChannelStrategy(TypedDict, total=False):
     "Control over how the notification channels in 'notification_channels' are notified when this alert fires, on a per-channel basis."
-    notification_channel_names: Sequence[str | float] | IResolvable | NestedReference
+    notification_channel_names: Sequence[str | float] | IResolvable | NestedReference | None
     "The notification channels that these settings apply to. Each of these correspond to the name field in one of the NotificationChannel objects referenced in the notification_channels field of this AlertPolicy. The format is 'projects/[PROJ..."
-    renotify_interval: str | float
+    renotify_interval: str | float | None
     'The frequency at which to send reminder notifications for open incidents.'
 
 class MonitoringAlertPolicyAlertStrategyNotificationRateLimit(TypedDict, total=False):
     'Required for alert policies with a LogMatch condition. This limit is not implemented for alert policies that are not log-based.'
-    period: str | float
+    period: str | float | None
     'Not more than one notification per period. A duration in seconds with up to nine fractional digits, terminated by \'s\'. Example "60.5s".'
 
 class MonitoringAlertPolicyConditions(TypedDict, total=False):
     'A list of conditions for the policy. The conditions are combined by AND or OR according to the combiner field. If the combined conditions evaluate to true, then an incident is created. A policy can have from one to six conditions.'
     display_name: Required[str | float]
     "A short name or phrase used to identify the condition in dashboards, notifications, and incidents. To avoid confusion, don't use the same display name for multiple conditions in the same policy."
-    condition_absent: MonitoringAlertPolicyConditionsConditionAbsent
+    condition_absent: MonitoringAlertPolicyConditionsConditionAbsent | None
     'A condition that checks that a time series continues to receive new data points.'
-    condition_matched_log: MonitoringAlertPolicyConditionsConditionMatchedLog
+    condition_matched_log: MonitoringAlertPolicyConditionsConditionMatchedLog | None
     'A condition that checks for log messages matching given constraints. If set, no other conditions can be present.'
-    condition_monitoring_query_language: MonitoringAlertPolicyConditionsConditionMonitoringQueryLanguage
+    condition_monitoring_query_language: MonitoringAlertPolicyConditionsConditionMonitoringQueryLanguage | None
     'A Monitoring Query Language query that outputs a boolean stream'
-    condition_prometheus_query_language: MonitoringAlertPolicyConditionsConditionPrometheusQueryLanguage
+    condition_prometheus_query_language: MonitoringAlertPolicyConditionsConditionPrometheusQueryLanguage | None
     'A condition type that allows alert policies to be defined using Prometheus Query Language (PromQL). The PrometheusQueryLanguageCondition message contains information from a Prometheus alerting rule and its associated rule group.'
-    condition_sql: MonitoringAlertPolicyConditionsConditionSql
+    condition_sql: MonitoringAlertPolicyConditionsConditionSql | None
     'A condition that allows alerting policies to be defined using GoogleSQL. SQL conditions examine a sliding window of logs using GoogleSQL. Alert policies with SQL conditions may incur additional billing.'
-    condition_threshold: MonitoringAlertPolicyConditionsConditionThreshold
+    condition_threshold: MonitoringAlertPolicyConditionsConditionThreshold | None
     'A condition that compares a time series against a threshold.'
 
 class MonitoringAlertPolicyConditionsConditionAbsent(TypedDict, total=False):
     'A condition that checks that a time series continues to receive new data points.'
     duration: Required[str | float]
     'The amount of time that a time series must fail to report new data to be considered failing. Currently, only values that are a multiple of a minute--e.g. 60s, 120s, or 300s --are supported.'
-    filter: str | float
+    filter: str | float | None
     'A filter that identifies which time series should be compared with the threshold.The filter is similar to the one that is specified in the MetricService.ListTimeSeries request (that call is useful to verify the time series that will be r...'
-    aggregations: Sequence[MonitoringAlertPolicyConditionsConditionAbsentAggregations]
+    aggregations: Sequence[MonitoringAlertPolicyConditionsConditionAbsentAggregations] | None
     'Specifies the alignment of data points in individual time series as well as how to combine the retrieved time series together (such as when aggregating multiple streams on each resource to a single stream for each resource or when aggreg...'
-    trigger: MonitoringAlertPolicyConditionsConditionAbsentTrigger
+    trigger: MonitoringAlertPolicyConditionsConditionAbsentTrigger | None
     'The number/percent of time series for which the comparison must hold in order for the condition to trigger. If unspecified, then the condition will trigger if the comparison is true for any of the time series that have been identified by...'
 
 class MonitoringAlertPolicyConditionsConditionAbsentAggregations(TypedDict, total=False):
     'Specifies the alignment of data points in individual time series as well as how to combine the retrieved time series together (such as when aggregating multiple streams on each resource to a single stream for each resource or when aggreg...'
-    alignment_period: str | float
+    alignment_period: str | float | None
     'The alignment period for per-time series alignment. If present, alignmentPeriod must be at least 60 seconds. After per-time series alignment, each time series will contain data points only on the period boundaries. If perSeriesAligner is...'
-    cross_series_reducer: str | float
+    cross_series_reducer: str | float | None
     'The approach to be used to combine time series. Not all reducer functions may be applied to all time series, depending on the metric type and the value type of the original time series. Reduction may change the metric type of value type...'
-    group_by_fields: Sequence[str | float] | IResolvable | NestedReference
+    group_by_fields: Sequence[str | float] | IResolvable | NestedReference | None
     'The set of fields to preserve when crossSeriesReducer is specified. The groupByFields determine how the time series are partitioned into subsets prior to applying the aggregation function. Each subset contains time series that have the s...'
-    per_series_aligner: str | float
+    per_series_aligner: str | float | None
     'The approach to be used to align individual time series. Not all alignment functions may be applied to all time series, depending on the metric type and value type of the original time series. Alignment may change the metric type or the...'
 
 class MonitoringAlertPolicyConditionsConditionAbsentTrigger(TypedDict, total=False):
     'The number/percent of time series for which the comparison must hold in order for the condition to trigger. If unspecified, then the condition will trigger if the comparison is true for any of the time series that have been identified by...'
-    count: float | str
+    count: float | str | None
     'The absolute number of time series that must fail the predicate for the condition to be triggered.'
-    percent: float | str
+    percent: float | str | None
     'The percentage of time series that must fail the predicate for the condition to be triggered.'
 
 class MonitoringAlertPolicyConditionsConditionMatchedLog(TypedDict, total=False):
     'A condition that checks for log messages matching given constraints. If set, no other conditions can be present.'
     filter: Required[str | float]
     'A logs-based filter.'
-    label_extractors: Mapping[str, str | float] | IResolvable | NestedReference
+    label_extractors: Mapping[str, str | float] | IResolvable | NestedReference | None
     'A map from a label key to an extractor expression, which is used to extract the value for this label key. Each entry in this map is a specification for how data should be extracted from log entries that match filter. Each combination of...'
 
 class MonitoringAlertPolicyConditionsConditionMonitoringQueryLanguage(TypedDict, total=False):
     'A Monitoring Query Language query that outputs a boolean stream'
     duration: Required[str | float]
     'The amount of time that a time series must violate the threshold to be considered failing. Currently, only values that are a multiple of a minute--e.g., 0, 60, 120, or 300 seconds--are supported. If an invalid value is given, an error wi...'
-    evaluation_missing_data: str | float
+    evaluation_missing_data: str | float | None
     'A condition control that determines how metric-threshold conditions are evaluated when data stops arriving. Possible values: ["EVALUATION_MISSING_DATA_INACTIVE", "EVALUATION_MISSING_DATA_ACTIVE", "EVALUATION_MISSING_DATA_NO_OP"]'
     query: Required[str | float]
     'Monitoring Query Language query that outputs a boolean stream.'
-    trigger: MonitoringAlertPolicyConditionsConditionMonitoringQueryLanguageTrigger
+    trigger: MonitoringAlertPolicyConditionsConditionMonitoringQueryLanguageTrigger | None
     'The number/percent of time series for which the comparison must hold in order for the condition to trigger. If unspecified, then the condition will trigger if the comparison is true for any of the time series that have been identified by...'
 
 class MonitoringAlertPolicyConditionsConditionMonitoringQueryLanguageTrigger(TypedDict, total=False):
     'The number/percent of time series for which the comparison must hold in order for the condition to trigger. If unspecified, then the condition will trigger if the comparison is true for any of the time series that have been identified by...'
-    count: float | str
+    count: float | str | None
     'The absolute number of time series that must fail the predicate for the condition to be triggered.'
-    percent: float | str
+    percent: float | str | None
     'The percentage of time series that must fail the predicate for the condition to be triggered.'
 
 class MonitoringAlertPolicyConditionsConditionPrometheusQueryLanguage(TypedDict, total=False):
     'A condition type that allows alert policies to be defined using Prometheus Query Language (PromQL). The PrometheusQueryLanguageCondition message contains information from a Prometheus alerting rule and its associated rule group.'
-    alert_rule: str | float
+    alert_rule: str | float | None
     'The alerting rule name of this alert in the corresponding Prometheus configuration file. Some external tools may require this field to be populated correctly in order to refer to the original Prometheus configuration file. The rule group...'
-    disable_metric_validation: bool | str | IResolvable
+    disable_metric_validation: bool | str | IResolvable | None
     'Whether to disable metric existence validation for this condition. This allows alerting policies to be defined on metrics that do not yet exist, improving advanced customer workflows such as configuring alerting policies using Terraform....'
-    duration: str | float
+    duration: str | float | None
     'Alerts are considered firing once their PromQL expression evaluated to be "true" for this long. Alerts whose PromQL expression was not evaluated to be "true" for long enough are considered pending. The default value is zero. Must be zero...'
-    evaluation_interval: str | float
+    evaluation_interval: str | float | None
     'How often this rule should be evaluated. Must be a positive multiple of 30 seconds or missing. The default value is 30 seconds. If this PrometheusQueryLanguageCondition was generated from a Prometheus alerting rule, then this value shoul...'
-    labels: Mapping[str, str | float] | IResolvable | NestedReference
+    labels: Mapping[str, str | float] | IResolvable | NestedReference | None
     'Labels to add to or overwrite in the PromQL query result. Label names must be valid. Label values can be templatized by using variables. The only available variable names are the names of the labels in the PromQL result, although label n...'
     query: Required[str | float]
     'The PromQL expression to evaluate. Every evaluation cycle this expression is evaluated at the current time, and all resultant time series become pending/firing alerts. This field must not be empty.'
-    rule_group: str | float
+    rule_group: str | float | None
     'The rule group name of this alert in the corresponding Prometheus configuration file. Some external tools may require this field to be populated correctly in order to refer to the original Prometheus configuration file. The rule group na...'
 
 class MonitoringAlertPolicyConditionsConditionSql(TypedDict, total=False):
     'A condition that allows alerting policies to be defined using GoogleSQL. SQL conditions examine a sliding window of logs using GoogleSQL. Alert policies with SQL conditions may incur additional billing.'
     query: Required[str | float]
     'The Log Analytics SQL query to run, as a string. The query must conform to the required shape. Specifically, the query must not try to filter the input by time. A filter will automatically be applied to filter the input so that the query...'
-    boolean_test: MonitoringAlertPolicyConditionsConditionSqlBooleanTest
+    boolean_test: MonitoringAlertPolicyConditionsConditionSqlBooleanTest | None
     'A test that uses an alerting result in a boolean column produced by the SQL query.'
-    daily: MonitoringAlertPolicyConditionsConditionSqlDaily
+    daily: MonitoringAlertPolicyConditionsConditionSqlDaily | None
     'Used to schedule the query to run every so many days.'
-    hourly: MonitoringAlertPolicyConditionsConditionSqlHourly
+    hourly: MonitoringAlertPolicyConditionsConditionSqlHourly | None
     'Used to schedule the query to run every so many hours.'
-    minutes: MonitoringAlertPolicyConditionsConditionSqlMinutes
+    minutes: MonitoringAlertPolicyConditionsConditionSqlMinutes | None
     'Used to schedule the query to run every so many minutes.'
-    row_count_test: MonitoringAlertPolicyConditionsConditionSqlRowCountTest
+    row_count_test: MonitoringAlertPolicyConditionsConditionSqlRowCountTest | None
     'A test that checks if the number of rows in the result set violates some threshold.'
 
 class MonitoringAlertPolicyConditionsConditionSqlBooleanTest(TypedDict, total=False):
@@ -9741,23 +9741,23 @@ class MonitoringAlertPolicyConditionsConditionSqlDaily(TypedDict, total=False):
     'Used to schedule the query to run every so many days.'
     periodicity: Required[float | str]
     'The number of days between runs. Must be greater than or equal to 1 day and less than or equal to 30 days.'
-    execution_time: MonitoringAlertPolicyConditionsConditionSqlDailyExecutionTime
+    execution_time: MonitoringAlertPolicyConditionsConditionSqlDailyExecutionTime | None
     'The time of day (in UTC) at which the query should run. If left unspecified, the server picks an arbitrary time of day and runs the query at the same time each day.'
 
 class MonitoringAlertPolicyConditionsConditionSqlDailyExecutionTime(TypedDict, total=False):
     'The time of day (in UTC) at which the query should run. If left unspecified, the server picks an arbitrary time of day and runs the query at the same time each day.'
-    hours: float | str
+    hours: float | str | None
     'Hours of a day in 24 hour format. Must be greater than or equal to 0 and typically must be less than or equal to 23. An API may choose to allow the value "24:00:00" for scenarios like business closing time.'
-    minutes: float | str
+    minutes: float | str | None
     'Minutes of an hour. Must be greater than or equal to 0 and less than or equal to 59.'
-    nanos: float | str
+    nanos: float | str | None
     'Fractions of seconds, in nanoseconds. Must be greater than or equal to 0 and less than or equal to 999,999,999.'
-    seconds: float | str
+    seconds: float | str | None
     'Seconds of a minute. Must be greater than or equal to 0 and typically must be less than or equal to 59. An API may allow the value 60 if it allows leap-seconds.'
 
 class MonitoringAlertPolicyConditionsConditionSqlHourly(TypedDict, total=False):
     'Used to schedule the query to run every so many hours.'
-    minute_offset: float | str
+    minute_offset: float | str | None
     'The number of minutes after the hour (in UTC) to run the query. Must be greater than or equal to 0 minutes and less than or equal to 59 minutes. If left unspecified, then an arbitrary offset is used.'
     periodicity: Required[float | str]
     'Number of hours between runs. The interval must be greater than or equal to 1 hour and less than or equal to 48 hours.'
@@ -9778,45 +9778,45 @@ class MonitoringAlertPolicyConditionsConditionThreshold(TypedDict, total=False):
     'A condition that compares a time series against a threshold.'
     comparison: Required[str | float]
     'The comparison to apply between the time series (indicated by filter and aggregation) and the threshold (indicated by threshold_value). The comparison is applied on each time series, with the time series on the left-hand side and the thr...'
-    denominator_filter: str | float
+    denominator_filter: str | float | None
     'A filter that identifies a time series that should be used as the denominator of a ratio that will be compared with the threshold. If a denominator_filter is specified, the time series specified by the filter field will be used as the nu...'
     duration: Required[str | float]
     'The amount of time that a time series must violate the threshold to be considered failing. Currently, only values that are a multiple of a minute--e.g., 0, 60, 120, or 300 seconds--are supported. If an invalid value is given, an error wi...'
-    evaluation_missing_data: str | float
+    evaluation_missing_data: str | float | None
     'A condition control that determines how metric-threshold conditions are evaluated when data stops arriving. Possible values: ["EVALUATION_MISSING_DATA_INACTIVE", "EVALUATION_MISSING_DATA_ACTIVE", "EVALUATION_MISSING_DATA_NO_OP"]'
-    filter: str | float
+    filter: str | float | None
     'A filter that identifies which time series should be compared with the threshold.The filter is similar to the one that is specified in the MetricService.ListTimeSeries request (that call is useful to verify the time series that will be r...'
-    threshold_value: float | str
+    threshold_value: float | str | None
     'A value against which to compare the time series.'
-    aggregations: Sequence[MonitoringAlertPolicyConditionsConditionThresholdAggregations]
+    aggregations: Sequence[MonitoringAlertPolicyConditionsConditionThresholdAggregations] | None
     'Specifies the alignment of data points in individual time series as well as how to combine the retrieved time series together (such as when aggregating multiple streams on each resource to a single stream for each resource or when aggreg...'
-    denominator_aggregations: Sequence[MonitoringAlertPolicyConditionsConditionThresholdDenominatorAggregations]
+    denominator_aggregations: Sequence[MonitoringAlertPolicyConditionsConditionThresholdDenominatorAggregations] | None
     'Specifies the alignment of data points in individual time series selected by denominatorFilter as well as how to combine the retrieved time series together (such as when aggregating multiple streams on each resource to a single stream fo...'
-    forecast_options: MonitoringAlertPolicyConditionsConditionThresholdForecastOptions
+    forecast_options: MonitoringAlertPolicyConditionsConditionThresholdForecastOptions | None
     "When this field is present, the 'MetricThreshold' condition forecasts whether the time series is predicted to violate the threshold within the 'forecastHorizon'. When this field is not set, the 'MetricThreshold' tests the current value o..."
-    trigger: MonitoringAlertPolicyConditionsConditionThresholdTrigger
+    trigger: MonitoringAlertPolicyConditionsConditionThresholdTrigger | None
     'The number/percent of time series for which the comparison must hold in order for the condition to trigger. If unspecified, then the condition will trigger if the comparison is true for any of the time series that have been identified by...'
 
 class MonitoringAlertPolicyConditionsConditionThresholdAggregations(TypedDict, total=False):
     'Specifies the alignment of data points in individual time series as well as how to combine the retrieved time series together (such as when aggregating multiple streams on each resource to a single stream for each resource or when aggreg...'
-    alignment_period: str | float
+    alignment_period: str | float | None
     'The alignment period for per-time series alignment. If present, alignmentPeriod must be at least 60 seconds. After per-time series alignment, each time series will contain data points only on the period boundaries. If perSeriesAligner is...'
-    cross_series_reducer: str | float
+    cross_series_reducer: str | float | None
     'The approach to be used to combine time series. Not all reducer functions may be applied to all time series, depending on the metric type and the value type of the original time series. Reduction may change the metric type of value type...'
-    group_by_fields: Sequence[str | float] | IResolvable | NestedReference
+    group_by_fields: Sequence[str | float] | IResolvable | NestedReference | None
     'The set of fields to preserve when crossSeriesReducer is specified. The groupByFields determine how the time series are partitioned into subsets prior to applying the aggregation function. Each subset contains time series that have the s...'
-    per_series_aligner: str | float
+    per_series_aligner: str | float | None
     'The approach to be used to align individual time series. Not all alignment functions may be applied to all time series, depending on the metric type and value type of the original time series. Alignment may change the metric type or the...'
 
 class MonitoringAlertPolicyConditionsConditionThresholdDenominatorAggregations(TypedDict, total=False):
     'Specifies the alignment of data points in individual time series selected by denominatorFilter as well as how to combine the retrieved time series together (such as when aggregating multiple streams on each resource to a single stream fo...'
-    alignment_period: str | float
+    alignment_period: str | float | None
     'The alignment period for per-time series alignment. If present, alignmentPeriod must be at least 60 seconds. After per-time series alignment, each time series will contain data points only on the period boundaries. If perSeriesAligner is...'
-    cross_series_reducer: str | float
+    cross_series_reducer: str | float | None
     'The approach to be used to combine time series. Not all reducer functions may be applied to all time series, depending on the metric type and the value type of the original time series. Reduction may change the metric type of value type...'
-    group_by_fields: Sequence[str | float] | IResolvable | NestedReference
+    group_by_fields: Sequence[str | float] | IResolvable | NestedReference | None
     'The set of fields to preserve when crossSeriesReducer is specified. The groupByFields determine how the time series are partitioned into subsets prior to applying the aggregation function. Each subset contains time series that have the s...'
-    per_series_aligner: str | float
+    per_series_aligner: str | float | None
     'The approach to be used to align individual time series. Not all alignment functions may be applied to all time series, depending on the metric type and value type of the original time series. Alignment may change the metric type or the...'
 
 class MonitoringAlertPolicyConditionsConditionThresholdForecastOptions(TypedDict, total=False):
@@ -9826,34 +9826,34 @@ class MonitoringAlertPolicyConditionsConditionThresholdForecastOptions(TypedDict
 
 class MonitoringAlertPolicyConditionsConditionThresholdTrigger(TypedDict, total=False):
     'The number/percent of time series for which the comparison must hold in order for the condition to trigger. If unspecified, then the condition will trigger if the comparison is true for any of the time series that have been identified by...'
-    count: float | str
+    count: float | str | None
     'The absolute number of time series that must fail the predicate for the condition to be triggered.'
-    percent: float | str
+    percent: float | str | None
     'The percentage of time series that must fail the predicate for the condition to be triggered.'
 
 class MonitoringAlertPolicyDocumentation(TypedDict, total=False):
     'Documentation that is included with notifications and incidents related to this policy. Best practice is for the documentation to include information to help responders understand, mitigate, escalate, and correct the underlying problems...'
-    content: str | float
+    content: str | float | None
     'The text of the documentation, interpreted according to mimeType. The content may not exceed 8,192 Unicode characters and may not exceed more than 10,240 bytes when encoded in UTF-8 format, whichever is smaller.'
-    mime_type: str | float
+    mime_type: str | float | None
     'The format of the content field. Presently, only the value "text/markdown" is supported.'
-    subject: str | float
+    subject: str | float | None
     'The subject line of the notification. The subject line may not exceed 10,240 bytes. In notifications generated by this policy the contents of the subject line after variable expansion will be truncated to 255 bytes or shorter at the late...'
-    links: Sequence[MonitoringAlertPolicyDocumentationLinks]
+    links: Sequence[MonitoringAlertPolicyDocumentationLinks] | None
     'Links to content such as playbooks, repositories, and other resources. This field can contain up to 3 entries.'
 
 class MonitoringAlertPolicyDocumentationLinks(TypedDict, total=False):
     'Links to content such as playbooks, repositories, and other resources. This field can contain up to 3 entries.'
-    display_name: str | float
+    display_name: str | float | None
     'A short display name for the link. The display name must not be empty or exceed 63 characters. Example: "playbook".'
-    url: str | float
+    url: str | float | None
     'The url of a webpage. A url can be templatized by using variables in the path or the query parameters. The total length of a URL should not exceed 2083 characters before and after variable expansion. Example: "https://my_domain.com/playb...'
 
 class MonitoringAlertPolicyTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class MonitoringAlertPolicy(Resource):
     """``google_monitoring_alert_policy`` (resource), checked against the pinned schema when constructed.
@@ -9947,25 +9947,25 @@ class MonitoringAlertPolicy(Resource):
 
 class MonitoringMetricDescriptorLabels(TypedDict, total=False):
     'The set of labels that can be used to describe a specific instance of this metric type. In order to delete a label, the entire resource must be deleted, then created with the desired labels.'
-    description: str | float
+    description: str | float | None
     'A human-readable description for the label.'
     key: Required[str | float]
     'The key for this label. The key must not exceed 100 characters. The first character of the key must be an upper- or lower-case letter, the remaining characters must be letters, digits or underscores, and the key must match the regular ex...'
-    value_type: str | float
+    value_type: str | float | None
     'The type of data that can be assigned to the label. Default value: "STRING" Possible values: ["STRING", "BOOL", "INT64"]'
 
 class MonitoringMetricDescriptorMetadata(TypedDict, total=False):
     'Metadata which can be used to guide usage of the metric.'
-    ingest_delay: str | float
+    ingest_delay: str | float | None
     "The delay of data points caused by ingestion. Data points older than this age are guaranteed to be ingested and available to be read, excluding data loss due to errors. In '[duration format](https://developers.google.com/protocol-buffers..."
-    sample_period: str | float
+    sample_period: str | float | None
     'The sampling period of metric data points. For metrics which are written periodically, consecutive data points are stored at this time interval, excluding data loss due to errors. Metrics with a higher granularity have a smaller sampling...'
 
 class MonitoringMetricDescriptorTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class MonitoringMetricDescriptor(Resource):
     """``google_monitoring_metric_descriptor`` (resource), checked against the pinned schema when constructed.
@@ -10058,7 +10058,7 @@ class MonitoringMetricDescriptor(Resource):
 
 class ProjectIamMemberCondition(TypedDict, total=False):
     'One ``condition`` block.'
-    description: str | float
+    description: str | float | None
     expression: Required[str | float]
     title: Required[str | float]
 
@@ -10107,10 +10107,10 @@ class ProjectIamMember(Resource):
 
 class ProjectServiceTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    read: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    read: str | float | None
+    update: str | float | None
 
 class ProjectService(Resource):
     """``google_project_service`` (resource), checked against the pinned schema when constructed.
@@ -10156,52 +10156,52 @@ class ProjectService(Resource):
 
 class PubsubSubscriptionBigqueryConfig(TypedDict, total=False):
     'If delivery to BigQuery is used with this subscription, this field is used to configure it. Either pushConfig, bigQueryConfig or cloudStorageConfig can be set, but not combined. If all three are empty, then the subscriber will pull and a...'
-    drop_unknown_fields: bool | str | IResolvable
+    drop_unknown_fields: bool | str | IResolvable | None
     'When true and use_topic_schema or use_table_schema is true, any fields that are a part of the topic schema or message schema that are not part of the BigQuery table schema are dropped when writing to BigQuery. Otherwise, the schemas must...'
-    service_account_email: str | float
+    service_account_email: str | float | None
     'The service account to use to write to BigQuery. If not specified, the Pub/Sub [service agent](https://cloud.google.com/iam/docs/service-agents), service-{project_number}@gcp-sa-pubsub.iam.gserviceaccount.com, is used.'
     table: Required[str | float]
     'The name of the table to which to write data, of the form {projectId}.{datasetId}.{tableId}'
-    use_table_schema: bool | str | IResolvable
+    use_table_schema: bool | str | IResolvable | None
     "When true, use the BigQuery table's schema as the columns to write to in BigQuery. Messages must be published in JSON format. Only one of use_topic_schema and use_table_schema can be set."
-    use_topic_schema: bool | str | IResolvable
+    use_topic_schema: bool | str | IResolvable | None
     "When true, use the topic's schema as the columns to write to in BigQuery, if it exists. Only one of use_topic_schema and use_table_schema can be set."
-    write_metadata: bool | str | IResolvable
+    write_metadata: bool | str | IResolvable | None
     'When true, write the subscription name, messageId, publishTime, attributes, and orderingKey to additional columns in the table. The subscription name, messageId, and publishTime fields are put in their own columns while all other message...'
 
 class PubsubSubscriptionCloudStorageConfig(TypedDict, total=False):
     'If delivery to Cloud Storage is used with this subscription, this field is used to configure it. Either pushConfig, bigQueryConfig or cloudStorageConfig can be set, but not combined. If all three are empty, then the subscriber will pull...'
     bucket: Required[str | float]
     'User-provided name for the Cloud Storage bucket. The bucket must be created by the user. The bucket name must be without any prefix like "gs://".'
-    filename_datetime_format: str | float
+    filename_datetime_format: str | float | None
     'User-provided format string specifying how to represent datetimes in Cloud Storage filenames.'
-    filename_prefix: str | float
+    filename_prefix: str | float | None
     'User-provided prefix for Cloud Storage filename.'
-    filename_suffix: str | float
+    filename_suffix: str | float | None
     'User-provided suffix for Cloud Storage filename. Must not end in "/".'
-    max_bytes: float | str
+    max_bytes: float | str | None
     'The maximum bytes that can be written to a Cloud Storage file before a new file is created. Min 1 KB, max 10 GiB. The maxBytes limit may be exceeded in cases where messages are larger than the limit.'
-    max_duration: str | float
+    max_duration: str | float | None
     "The maximum duration that can elapse before a new Cloud Storage file is created. Min 1 minute, max 10 minutes, default 5 minutes. May not exceed the subscription's acknowledgement deadline. A duration in seconds with up to nine fractiona..."
-    max_messages: float | str
+    max_messages: float | str | None
     'The maximum messages that can be written to a Cloud Storage file before a new file is created. Min 1000 messages.'
-    service_account_email: str | float
+    service_account_email: str | float | None
     'The service account to use to write to Cloud Storage. If not specified, the Pub/Sub [service agent](https://cloud.google.com/iam/docs/service-agents), service-{project_number}@gcp-sa-pubsub.iam.gserviceaccount.com, is used.'
-    avro_config: PubsubSubscriptionCloudStorageConfigAvroConfig
+    avro_config: PubsubSubscriptionCloudStorageConfigAvroConfig | None
     'If set, message data will be written to Cloud Storage in Avro format.'
 
 class PubsubSubscriptionCloudStorageConfigAvroConfig(TypedDict, total=False):
     'If set, message data will be written to Cloud Storage in Avro format.'
-    use_topic_schema: bool | str | IResolvable
+    use_topic_schema: bool | str | IResolvable | None
     'When true, the output Cloud Storage file will be serialized using the topic schema, if it exists.'
-    write_metadata: bool | str | IResolvable
+    write_metadata: bool | str | IResolvable | None
     'When true, write the subscription name, messageId, publishTime, attributes, and orderingKey as additional fields in the output.'
 
 class PubsubSubscriptionDeadLetterPolicy(TypedDict, total=False):
     "A policy that specifies the conditions for dead lettering messages in this subscription. If dead_letter_policy is not set, dead lettering is disabled. The Cloud Pub/Sub service account associated with this subscription's parent project (..."
-    dead_letter_topic: str | float
+    dead_letter_topic: str | float | None
     "The name of the topic to which dead letter messages should be published. Format is 'projects/{project}/topics/{topic}'. The Cloud Pub/Sub service account associated with the enclosing subscription's parent project (i.e., service-{project..."
-    max_delivery_attempts: float | str
+    max_delivery_attempts: float | str | None
     'The maximum number of delivery attempts for any message. The value must be between 5 and 100. The number of delivery attempts is defined as 1 + (the sum of number of NACKs and number of times the acknowledgement deadline has been exceede...'
 
 class PubsubSubscriptionExpirationPolicy(TypedDict, total=False):
@@ -10211,9 +10211,9 @@ class PubsubSubscriptionExpirationPolicy(TypedDict, total=False):
 
 class PubsubSubscriptionMessageTransforms(TypedDict, total=False):
     'Transforms to be applied to messages published to the topic. Transforms are applied in the order specified.'
-    disabled: bool | str | IResolvable
+    disabled: bool | str | IResolvable | None
     "Controls whether or not to use this transform. If not set or 'false', the transform will be applied to messages. Default: 'true'."
-    javascript_udf: PubsubSubscriptionMessageTransformsJavascriptUdf
+    javascript_udf: PubsubSubscriptionMessageTransformsJavascriptUdf | None
     "Javascript User Defined Function. If multiple Javascript UDFs are specified on a resource, each one must have a unique 'function_name'."
 
 class PubsubSubscriptionMessageTransformsJavascriptUdf(TypedDict, total=False):
@@ -10225,13 +10225,13 @@ class PubsubSubscriptionMessageTransformsJavascriptUdf(TypedDict, total=False):
 
 class PubsubSubscriptionPushConfig(TypedDict, total=False):
     'If push delivery is used with this subscription, this field is used to configure it. An empty pushConfig signifies that the subscriber will pull and ack messages using API methods.'
-    attributes: Mapping[str, str | float] | IResolvable | NestedReference
+    attributes: Mapping[str, str | float] | IResolvable | NestedReference | None
     'Endpoint configuration attributes. Every endpoint has a set of API supported attributes that can be used to control different aspects of the message delivery. The currently supported attribute is x-goog-version, which you can use to chan...'
     push_endpoint: Required[str | float]
     'A URL locating the endpoint to which messages should be pushed. For example, a Webhook endpoint might use "https://example.com/push".'
-    no_wrapper: PubsubSubscriptionPushConfigNoWrapper
+    no_wrapper: PubsubSubscriptionPushConfigNoWrapper | None
     "When set, the payload to the push endpoint is not wrapped.Sets the 'data' field as the HTTP body for delivery."
-    oidc_token: PubsubSubscriptionPushConfigOidcToken
+    oidc_token: PubsubSubscriptionPushConfigOidcToken | None
     'If specified, Pub/Sub will generate and attach an OIDC JWT token as an Authorization header in the HTTP request for every pushed message.'
 
 class PubsubSubscriptionPushConfigNoWrapper(TypedDict, total=False):
@@ -10241,23 +10241,23 @@ class PubsubSubscriptionPushConfigNoWrapper(TypedDict, total=False):
 
 class PubsubSubscriptionPushConfigOidcToken(TypedDict, total=False):
     'If specified, Pub/Sub will generate and attach an OIDC JWT token as an Authorization header in the HTTP request for every pushed message.'
-    audience: str | float
+    audience: str | float | None
     'Audience to be used when generating OIDC token. The audience claim identifies the recipients that the JWT is intended for. The audience value is a single case-sensitive string. Having multiple values (array) for the audience field is not...'
     service_account_email: Required[str | float]
     'Service account email to be used for generating the OIDC token. The caller (for subscriptions.create, subscriptions.patch, and subscriptions.modifyPushConfig RPCs) must have the iam.serviceAccounts.actAs permission for the service account.'
 
 class PubsubSubscriptionRetryPolicy(TypedDict, total=False):
     'A policy that specifies how Pub/Sub retries message delivery for this subscription. If not set, the default retry policy is applied. This generally implies that messages will be retried as soon as possible for healthy subscribers. RetryP...'
-    maximum_backoff: str | float
+    maximum_backoff: str | float | None
     'The maximum delay between consecutive deliveries of a given message. Value should be between 0 and 600 seconds. Defaults to 600 seconds. A duration in seconds with up to nine fractional digits, terminated by \'s\'. Example: "3.5s".'
-    minimum_backoff: str | float
+    minimum_backoff: str | float | None
     'The minimum delay between consecutive deliveries of a given message. Value should be between 0 and 600 seconds. Defaults to 10 seconds. A duration in seconds with up to nine fractional digits, terminated by \'s\'. Example: "3.5s".'
 
 class PubsubSubscriptionTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class PubsubSubscription(Resource):
     """``google_pubsub_subscription`` (resource), checked against the pinned schema when constructed.
@@ -10396,17 +10396,17 @@ class PubsubSubscription(Resource):
 
 class PubsubTopicIngestionDataSourceSettings(TypedDict, total=False):
     'Settings for ingestion from a data source into this topic.'
-    aws_kinesis: PubsubTopicIngestionDataSourceSettingsAwsKinesis
+    aws_kinesis: PubsubTopicIngestionDataSourceSettingsAwsKinesis | None
     'Settings for ingestion from Amazon Kinesis Data Streams.'
-    aws_msk: PubsubTopicIngestionDataSourceSettingsAwsMsk
+    aws_msk: PubsubTopicIngestionDataSourceSettingsAwsMsk | None
     'Settings for ingestion from Amazon Managed Streaming for Apache Kafka.'
-    azure_event_hubs: PubsubTopicIngestionDataSourceSettingsAzureEventHubs
+    azure_event_hubs: PubsubTopicIngestionDataSourceSettingsAzureEventHubs | None
     'Settings for ingestion from Azure Event Hubs.'
-    cloud_storage: PubsubTopicIngestionDataSourceSettingsCloudStorage
+    cloud_storage: PubsubTopicIngestionDataSourceSettingsCloudStorage | None
     'Settings for ingestion from Cloud Storage.'
-    confluent_cloud: PubsubTopicIngestionDataSourceSettingsConfluentCloud
+    confluent_cloud: PubsubTopicIngestionDataSourceSettingsConfluentCloud | None
     'Settings for ingestion from Confluent Cloud.'
-    platform_logs_settings: PubsubTopicIngestionDataSourceSettingsPlatformLogsSettings
+    platform_logs_settings: PubsubTopicIngestionDataSourceSettingsPlatformLogsSettings | None
     "Settings for Platform Logs regarding ingestion to Pub/Sub. If unset, no Platform Logs will be generated.'"
 
 class PubsubTopicIngestionDataSourceSettingsAwsKinesis(TypedDict, total=False):
@@ -10433,34 +10433,34 @@ class PubsubTopicIngestionDataSourceSettingsAwsMsk(TypedDict, total=False):
 
 class PubsubTopicIngestionDataSourceSettingsAzureEventHubs(TypedDict, total=False):
     'Settings for ingestion from Azure Event Hubs.'
-    client_id: str | float
+    client_id: str | float | None
     'The Azure event hub client ID to use for ingestion.'
-    event_hub: str | float
+    event_hub: str | float | None
     'The Azure event hub to ingest data from.'
-    gcp_service_account: str | float
+    gcp_service_account: str | float | None
     "The GCP service account to be used for Federated Identity authentication with Azure (via a 'AssumeRoleWithWebIdentity' call for the provided role)."
-    namespace: str | float
+    namespace: str | float | None
     'The Azure event hub namespace to ingest data from.'
-    resource_group: str | float
+    resource_group: str | float | None
     'The name of the resource group within an Azure subscription.'
-    subscription_id: str | float
+    subscription_id: str | float | None
     'The Azure event hub subscription ID to use for ingestion.'
-    tenant_id: str | float
+    tenant_id: str | float | None
     'The Azure event hub tenant ID to use for ingestion.'
 
 class PubsubTopicIngestionDataSourceSettingsCloudStorage(TypedDict, total=False):
     'Settings for ingestion from Cloud Storage.'
     bucket: Required[str | float]
     'Cloud Storage bucket. The bucket name must be without any prefix like "gs://". See the bucket naming requirements: https://cloud.google.com/storage/docs/buckets#naming.'
-    match_glob: str | float
+    match_glob: str | float | None
     'Glob pattern used to match objects that will be ingested. If unset, all objects will be ingested. See the supported patterns: https://cloud.google.com/storage/docs/json_api/v1/objects/list#list-objects-and-prefixes-using-glob'
-    minimum_object_create_time: str | float
+    minimum_object_create_time: str | float | None
     'The timestamp set in RFC3339 text format. If set, only objects with a larger or equal timestamp will be ingested. Unset by default, meaning all objects will be ingested.'
-    avro_format: PubsubTopicIngestionDataSourceSettingsCloudStorageAvroFormat
+    avro_format: PubsubTopicIngestionDataSourceSettingsCloudStorageAvroFormat | None
     "Configuration for reading Cloud Storage data in Avro binary format. The bytes of each object will be set to the 'data' field of a Pub/Sub message."
-    pubsub_avro_format: PubsubTopicIngestionDataSourceSettingsCloudStoragePubsubAvroFormat
+    pubsub_avro_format: PubsubTopicIngestionDataSourceSettingsCloudStoragePubsubAvroFormat | None
     'Configuration for reading Cloud Storage data written via Cloud Storage subscriptions(See https://cloud.google.com/pubsub/docs/cloudstorage). The data and attributes fields of the originally exported Pub/Sub message will be restored when...'
-    text_format: PubsubTopicIngestionDataSourceSettingsCloudStorageTextFormat
+    text_format: PubsubTopicIngestionDataSourceSettingsCloudStorageTextFormat | None
     "Configuration for reading Cloud Storage data in text format. Each line of text as specified by the delimiter will be set to the 'data' field of a Pub/Sub message."
 
 class PubsubTopicIngestionDataSourceSettingsCloudStorageAvroFormat(TypedDict, total=False):
@@ -10471,14 +10471,14 @@ class PubsubTopicIngestionDataSourceSettingsCloudStoragePubsubAvroFormat(TypedDi
 
 class PubsubTopicIngestionDataSourceSettingsCloudStorageTextFormat(TypedDict, total=False):
     "Configuration for reading Cloud Storage data in text format. Each line of text as specified by the delimiter will be set to the 'data' field of a Pub/Sub message."
-    delimiter: str | float
+    delimiter: str | float | None
     "The delimiter to use when using the 'text' format. Each line of text as specified by the delimiter will be set to the 'data' field of a Pub/Sub message. When unset, '\\n' is used."
 
 class PubsubTopicIngestionDataSourceSettingsConfluentCloud(TypedDict, total=False):
     'Settings for ingestion from Confluent Cloud.'
     bootstrap_server: Required[str | float]
     'The Confluent Cloud bootstrap server. The format is url:port.'
-    cluster_id: str | float
+    cluster_id: str | float | None
     'The Confluent Cloud cluster ID.'
     gcp_service_account: Required[str | float]
     'The GCP service account to be used for Federated Identity authentication with Confluent Cloud.'
@@ -10489,21 +10489,21 @@ class PubsubTopicIngestionDataSourceSettingsConfluentCloud(TypedDict, total=Fals
 
 class PubsubTopicIngestionDataSourceSettingsPlatformLogsSettings(TypedDict, total=False):
     "Settings for Platform Logs regarding ingestion to Pub/Sub. If unset, no Platform Logs will be generated.'"
-    severity: str | float
+    severity: str | float | None
     'The minimum severity level of Platform Logs that will be written. If unspecified, no Platform Logs will be written. Default value: "SEVERITY_UNSPECIFIED" Possible values: ["SEVERITY_UNSPECIFIED", "DISABLED", "DEBUG", "INFO", "WARNING", "...'
 
 class PubsubTopicMessageStoragePolicy(TypedDict, total=False):
     'Policy constraining the set of Google Cloud Platform regions where messages published to the topic may be stored. If not present, then no constraints are in effect.'
     allowed_persistence_regions: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
     'A list of IDs of GCP regions where messages that are published to the topic may be persisted in storage. Messages published by publishers running in non-allowed GCP regions (or running outside of GCP altogether) will be routed for storag...'
-    enforce_in_transit: bool | str | IResolvable
+    enforce_in_transit: bool | str | IResolvable | None
     "If true, 'allowedPersistenceRegions' is also used to enforce in-transit guarantees for messages. That is, Pub/Sub will fail topics.publish operations on this topic and subscribe operations on any subscription attached to this topic in an..."
 
 class PubsubTopicMessageTransforms(TypedDict, total=False):
     'Transforms to be applied to messages published to the topic. Transforms are applied in the order specified.'
-    disabled: bool | str | IResolvable
+    disabled: bool | str | IResolvable | None
     "Controls whether or not to use this transform. If not set or 'false', the transform will be applied to messages. Default: 'true'."
-    javascript_udf: PubsubTopicMessageTransformsJavascriptUdf
+    javascript_udf: PubsubTopicMessageTransformsJavascriptUdf | None
     "Javascript User Defined Function. If multiple Javascript UDFs are specified on a resource, each one must have a unique 'function_name'."
 
 class PubsubTopicMessageTransformsJavascriptUdf(TypedDict, total=False):
@@ -10515,16 +10515,16 @@ class PubsubTopicMessageTransformsJavascriptUdf(TypedDict, total=False):
 
 class PubsubTopicSchemaSettings(TypedDict, total=False):
     'Settings for validating messages published against a schema.'
-    encoding: str | float
+    encoding: str | float | None
     'The encoding of messages validated against schema. Default value: "ENCODING_UNSPECIFIED" Possible values: ["ENCODING_UNSPECIFIED", "JSON", "BINARY"]'
     schema: Required[str | float]
     'The name of the schema that messages published should be validated against. Format is projects/{project}/schemas/{schema}. The value of this field will be _deleted-schema_ if the schema has been deleted.'
 
 class PubsubTopicTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class PubsubTopic(Resource):
     """``google_pubsub_topic`` (resource), checked against the pinned schema when constructed.
@@ -10611,7 +10611,7 @@ class PubsubTopic(Resource):
 
 class PubsubTopicIamMemberCondition(TypedDict, total=False):
     'One ``condition`` block.'
-    description: str | float
+    description: str | float | None
     expression: Required[str | float]
     title: Required[str | float]
 
@@ -10664,14 +10664,14 @@ class PubsubTopicIamMember(Resource):
 
 class SecretManagerSecretReplication(TypedDict, total=False):
     'The replication policy of the secret data attached to the Secret. It cannot be changed after the Secret has been created.'
-    auto: SecretManagerSecretReplicationAuto
+    auto: SecretManagerSecretReplicationAuto | None
     'The Secret will automatically be replicated without any restrictions.'
-    user_managed: SecretManagerSecretReplicationUserManaged
+    user_managed: SecretManagerSecretReplicationUserManaged | None
     'The Secret will be replicated to the regions specified by the user.'
 
 class SecretManagerSecretReplicationAuto(TypedDict, total=False):
     'The Secret will automatically be replicated without any restrictions.'
-    customer_managed_encryption: SecretManagerSecretReplicationAutoCustomerManagedEncryption
+    customer_managed_encryption: SecretManagerSecretReplicationAutoCustomerManagedEncryption | None
     'The customer-managed encryption configuration of the Secret. If no configuration is provided, Google-managed default encryption is used.'
 
 class SecretManagerSecretReplicationAutoCustomerManagedEncryption(TypedDict, total=False):
@@ -10688,7 +10688,7 @@ class SecretManagerSecretReplicationUserManagedReplicas(TypedDict, total=False):
     'The list of Replicas for this Secret. Cannot be empty.'
     location: Required[str | float]
     'The canonical IDs of the location to replicate data. For example: "us-east1".'
-    customer_managed_encryption: SecretManagerSecretReplicationUserManagedReplicasCustomerManagedEncryption
+    customer_managed_encryption: SecretManagerSecretReplicationUserManagedReplicasCustomerManagedEncryption | None
     'Customer Managed Encryption for the secret.'
 
 class SecretManagerSecretReplicationUserManagedReplicasCustomerManagedEncryption(TypedDict, total=False):
@@ -10698,16 +10698,16 @@ class SecretManagerSecretReplicationUserManagedReplicasCustomerManagedEncryption
 
 class SecretManagerSecretRotation(TypedDict, total=False):
     "The rotation time and period for a Secret. At 'next_rotation_time', Secret Manager will send a Pub/Sub notification to the topics configured on the Secret. 'topics' must be set to configure rotation."
-    next_rotation_time: str | float
+    next_rotation_time: str | float | None
     'Timestamp in UTC at which the Secret is scheduled to rotate. A timestamp in RFC3339 UTC "Zulu" format, with nanosecond resolution and up to nine fractional digits. Examples: "2014-10-02T15:01:23Z" and "2014-10-02T15:01:23.045123456Z".'
-    rotation_period: str | float
+    rotation_period: str | float | None
     "The Duration between rotation notifications. Must be in seconds and at least 3600s (1h) and at most 3153600000s (100 years). If rotationPeriod is set, 'next_rotation_time' must be set. 'next_rotation_time' will be advanced by this period..."
 
 class SecretManagerSecretTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class SecretManagerSecretTopics(TypedDict, total=False):
     'A list of up to 10 Pub/Sub topics to which messages are published when control plane operations are called on the secret or its versions.'
@@ -10833,7 +10833,7 @@ class SecretManagerSecret(Resource):
 
 class SecretManagerSecretIamMemberCondition(TypedDict, total=False):
     'One ``condition`` block.'
-    description: str | float
+    description: str | float | None
     expression: Required[str | float]
     title: Required[str | float]
 
@@ -10886,9 +10886,9 @@ class SecretManagerSecretIamMember(Resource):
 
 class SecretManagerSecretVersionTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class SecretManagerSecretVersion(Resource):
     """``google_secret_manager_secret_version`` (resource), checked against the pinned schema when constructed.
@@ -10971,7 +10971,7 @@ class SecretManagerSecretVersion(Resource):
 
 class ServiceAccountTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
+    create: str | float | None
 
 class ServiceAccount(Resource):
     """``google_service_account`` (resource), checked against the pinned schema when constructed.
@@ -11047,7 +11047,7 @@ class ServiceAccount(Resource):
 
 class ServiceAccountIamMemberCondition(TypedDict, total=False):
     'One ``condition`` block.'
-    description: str | float
+    description: str | float | None
     expression: Required[str | float]
     title: Required[str | float]
 
@@ -11098,18 +11098,18 @@ class StorageBucketAutoclass(TypedDict, total=False):
     "The bucket's autoclass configuration."
     enabled: Required[bool | str | IResolvable]
     "While set to true, autoclass automatically transitions objects in your bucket to appropriate storage classes based on each object's access pattern."
-    terminal_storage_class: str | float
+    terminal_storage_class: str | float | None
     'The storage class that objects in the bucket eventually transition to if they are not read for a certain length of time. Supported values include: NEARLINE, ARCHIVE.'
 
 class StorageBucketCors(TypedDict, total=False):
     "The bucket's Cross-Origin Resource Sharing (CORS) configuration."
-    max_age_seconds: float | str
+    max_age_seconds: float | str | None
     'The value, in seconds, to return in the Access-Control-Max-Age header used in preflight responses.'
-    method: Sequence[str | float] | IResolvable | NestedReference
+    method: Sequence[str | float] | IResolvable | NestedReference | None
     'The list of HTTP methods on which to include CORS response headers, (GET, OPTIONS, POST, etc) Note: "*" is permitted in the list of methods, and means "any method".'
-    origin: Sequence[str | float] | IResolvable | NestedReference
+    origin: Sequence[str | float] | IResolvable | NestedReference | None
     'The list of Origins eligible to receive CORS response headers. Note: "*" is permitted in the list of origins, and means "any Origin".'
-    response_header: Sequence[str | float] | IResolvable | NestedReference
+    response_header: Sequence[str | float] | IResolvable | NestedReference | None
     'The list of HTTP headers other than the simple response headers to give permission for the user-agent to share across domains.'
 
 class StorageBucketCustomPlacementConfig(TypedDict, total=False):
@@ -11129,15 +11129,15 @@ class StorageBucketHierarchicalNamespace(TypedDict, total=False):
 
 class StorageBucketIpFilter(TypedDict, total=False):
     'The bucket IP filtering configuration.'
-    allow_all_service_agent_access: bool | str | IResolvable
+    allow_all_service_agent_access: bool | str | IResolvable | None
     'Whether to allow all service agents to access the bucket regardless of the IP filter configuration.'
-    allow_cross_org_vpcs: bool | str | IResolvable
+    allow_cross_org_vpcs: bool | str | IResolvable | None
     "Whether to allow cross-org VPCs in the bucket's IP filter configuration."
     mode: Required[str | float]
     "The mode of the IP filter. Valid values are 'Enabled' and 'Disabled'."
-    public_network_source: StorageBucketIpFilterPublicNetworkSource
+    public_network_source: StorageBucketIpFilterPublicNetworkSource | None
     'The public network IP address ranges that can access the bucket and its data.'
-    vpc_network_sources: Sequence[StorageBucketIpFilterVpcNetworkSources]
+    vpc_network_sources: Sequence[StorageBucketIpFilterVpcNetworkSources] | None
     'The list of VPC networks that can access the bucket.'
 
 class StorageBucketIpFilterPublicNetworkSource(TypedDict, total=False):
@@ -11161,68 +11161,68 @@ class StorageBucketLifecycleRule(TypedDict, total=False):
 
 class StorageBucketLifecycleRuleAction(TypedDict, total=False):
     "The Lifecycle Rule's action configuration. A single block of this type is supported."
-    storage_class: str | float
+    storage_class: str | float | None
     'The target Storage Class of objects affected by this Lifecycle Rule. Supported values include: MULTI_REGIONAL, REGIONAL, NEARLINE, COLDLINE, ARCHIVE.'
     type: Required[str | float]
     'The type of the action of this Lifecycle Rule. Supported values include: Delete, SetStorageClass and AbortIncompleteMultipartUpload.'
 
 class StorageBucketLifecycleRuleCondition(TypedDict, total=False):
     "The Lifecycle Rule's condition configuration."
-    age: float | str
+    age: float | str | None
     'Minimum age of an object in days to satisfy this condition.'
-    created_before: str | float
+    created_before: str | float | None
     'Creation date of an object in RFC 3339 (e.g. 2017-06-13) to satisfy this condition.'
-    custom_time_before: str | float
+    custom_time_before: str | float | None
     'Creation date of an object in RFC 3339 (e.g. 2017-06-13) to satisfy this condition.'
-    days_since_custom_time: float | str
+    days_since_custom_time: float | str | None
     'Number of days elapsed since the user-specified timestamp set on an object.'
-    days_since_noncurrent_time: float | str
+    days_since_noncurrent_time: float | str | None
     'Number of days elapsed since the noncurrent timestamp of an object. This condition is relevant only for versioned objects.'
-    matches_prefix: Sequence[str | float] | IResolvable | NestedReference
+    matches_prefix: Sequence[str | float] | IResolvable | NestedReference | None
     'One or more matching name prefixes to satisfy this condition.'
-    matches_storage_class: Sequence[str | float] | IResolvable | NestedReference
+    matches_storage_class: Sequence[str | float] | IResolvable | NestedReference | None
     'Storage Class of objects to satisfy this condition. Supported values include: MULTI_REGIONAL, REGIONAL, NEARLINE, COLDLINE, ARCHIVE, STANDARD, DURABLE_REDUCED_AVAILABILITY.'
-    matches_suffix: Sequence[str | float] | IResolvable | NestedReference
+    matches_suffix: Sequence[str | float] | IResolvable | NestedReference | None
     'One or more matching name suffixes to satisfy this condition.'
-    noncurrent_time_before: str | float
+    noncurrent_time_before: str | float | None
     'Creation date of an object in RFC 3339 (e.g. 2017-06-13) to satisfy this condition.'
-    num_newer_versions: float | str
+    num_newer_versions: float | str | None
     'Relevant only for versioned objects. The number of newer versions of an object to satisfy this condition.'
-    send_age_if_zero: bool | str | IResolvable
+    send_age_if_zero: bool | str | IResolvable | None
     'While set true, age value will be sent in the request even for zero value of the field. This field is only useful for setting 0 value to the age field. It can be used alone or together with age.'
-    send_days_since_custom_time_if_zero: bool | str | IResolvable
+    send_days_since_custom_time_if_zero: bool | str | IResolvable | None
     'While set true, days_since_custom_time value will be sent in the request even for zero value of the field. This field is only useful for setting 0 value to the days_since_custom_time field. It can be used alone or together with days_sinc...'
-    send_days_since_noncurrent_time_if_zero: bool | str | IResolvable
+    send_days_since_noncurrent_time_if_zero: bool | str | IResolvable | None
     'While set true, days_since_noncurrent_time value will be sent in the request even for zero value of the field. This field is only useful for setting 0 value to the days_since_noncurrent_time field. It can be used alone or together with d...'
-    send_num_newer_versions_if_zero: bool | str | IResolvable
+    send_num_newer_versions_if_zero: bool | str | IResolvable | None
     'While set true, num_newer_versions value will be sent in the request even for zero value of the field. This field is only useful for setting 0 value to the num_newer_versions field. It can be used alone or together with num_newer_versions.'
-    with_state: str | float
+    with_state: str | float | None
     'Match to live and/or archived objects. Unversioned buckets have only live objects. Supported values include: "LIVE", "ARCHIVED", "ANY".'
 
 class StorageBucketLogging(TypedDict, total=False):
     "The bucket's Access & Storage Logs configuration."
     log_bucket: Required[str | float]
     'The bucket that will receive log objects.'
-    log_object_prefix: str | float
+    log_object_prefix: str | float | None
     "The object prefix for log objects. If it's not provided, by default Google Cloud Storage sets this to this bucket's name."
 
 class StorageBucketRetentionPolicy(TypedDict, total=False):
     "Configuration of the bucket's data retention policy for how long objects in the bucket should be retained."
-    is_locked: bool | str | IResolvable
+    is_locked: bool | str | IResolvable | None
     "If set to true, the bucket will be locked and permanently restrict edits to the bucket's retention policy. Caution: Locking a bucket is an irreversible action."
     retention_period: Required[float | str]
     'The period of time, in seconds, that objects in the bucket must be retained and cannot be deleted, overwritten, or archived. The value must be less than 3,155,760,000 seconds.'
 
 class StorageBucketSoftDeletePolicy(TypedDict, total=False):
     "The bucket's soft delete policy, which defines the period of time that soft-deleted objects will be retained, and cannot be permanently deleted. If it is not provided, by default Google Cloud Storage sets this to default soft delete policy"
-    retention_duration_seconds: float | str
+    retention_duration_seconds: float | str | None
     'The duration in seconds that soft-deleted objects in the bucket will be retained and cannot be permanently deleted. Default value is 604800.'
 
 class StorageBucketTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    read: str | float
-    update: str | float
+    create: str | float | None
+    read: str | float | None
+    update: str | float | None
 
 class StorageBucketVersioning(TypedDict, total=False):
     "The bucket's Versioning configuration."
@@ -11231,9 +11231,9 @@ class StorageBucketVersioning(TypedDict, total=False):
 
 class StorageBucketWebsite(TypedDict, total=False):
     'Configuration if the bucket acts as a website.'
-    main_page_suffix: str | float
+    main_page_suffix: str | float | None
     "Behaves as the bucket's directory index where missing objects are treated as potential directories."
-    not_found_page: str | float
+    not_found_page: str | float | None
     'The custom object to return when a requested resource is not found.'
 
 class StorageBucket(Resource):
@@ -11400,7 +11400,7 @@ class StorageBucket(Resource):
 
 class StorageBucketIamMemberCondition(TypedDict, total=False):
     'One ``condition`` block.'
-    description: str | float
+    description: str | float | None
     expression: Required[str | float]
     title: Required[str | float]
 
@@ -11449,7 +11449,7 @@ class StorageBucketIamMember(Resource):
 
 class StorageBucketObjectCustomerEncryption(TypedDict, total=False):
     'Encryption key; encoded using base64.'
-    encryption_algorithm: str | float
+    encryption_algorithm: str | float | None
     'The encryption algorithm. Default: AES256'
     encryption_key: Required[str | float]
     'Base64 encoded customer supplied encryption key.'
@@ -11463,9 +11463,9 @@ class StorageBucketObjectRetention(TypedDict, total=False):
 
 class StorageBucketObjectTimeouts(TypedDict, total=False):
     'One ``timeouts`` block.'
-    create: str | float
-    delete: str | float
-    update: str | float
+    create: str | float | None
+    delete: str | float | None
+    update: str | float | None
 
 class StorageBucketObject(Resource):
     """``google_storage_bucket_object`` (resource), checked against the pinned schema when constructed.

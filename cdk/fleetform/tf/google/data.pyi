@@ -394,18 +394,18 @@ class IamPolicyAuditConfig(TypedDict, total=False):
 
 class IamPolicyAuditConfigAuditLogConfigs(TypedDict, total=False):
     'One ``audit_log_configs`` block.'
-    exempted_members: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference
+    exempted_members: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
     log_type: Required[str | float]
 
 class IamPolicyBinding(TypedDict, total=False):
     'One ``binding`` block.'
     members: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
     role: Required[str | float]
-    condition: IamPolicyBindingCondition
+    condition: IamPolicyBindingCondition | None
 
 class IamPolicyBindingCondition(TypedDict, total=False):
     'One ``condition`` block.'
-    description: str | float
+    description: str | float | None
     expression: Required[str | float]
     title: Required[str | float]
 
