@@ -1,4 +1,3 @@
-
 [tool.fleetform.aws]
 # Refuse to run against any other AWS account, e.g. ["111111111111"].
 allowed_account_ids = []

@@ -1,4 +1,3 @@
-
 [tool.fleetform.gcp]
 # The GCP project that runs the apps (required with "gcp" in clouds): replace it with yours.
 project = "$gcp_project"

@@ -47,6 +47,7 @@ backend = "local"
 # use_lockfile = true          # s3: native locking (Terraform >= 1.10)
 # dynamodb_table = "..."       # s3: legacy lock table, instead of use_lockfile
 # kms_key_id = "..."           # s3: KMS key that encrypts the state
+
 $aws_section
 $gcp_section
 # Who may call `auth = "shared"` apps: any user the platform's identity provider signed in.
