@@ -24,7 +24,8 @@ def test_valid_stack_exits_0_and_writes_plan_json(tmp_path: Path, run_cli) -> No
             "file": str(out_dir / "stacks" / AWS_STACK / "cdk.tf.json"),
             "resources": 4,
             "diagnostics": [],
-        }]
+        }],
+        "totals": {"stacks": 1, "ok": 1, "failed": 0},
     }
     plan = json.loads((tmp_path / "plans" / f"{AWS_STACK}.plan.json").read_text(encoding="utf-8"))
     assert plan["complete"] is True and plan["errored"] is False
@@ -34,11 +35,13 @@ def test_valid_stack_exits_0_and_writes_plan_json(tmp_path: Path, run_cli) -> No
 @pytest.mark.terraform
 def test_default_folder_and_human_output(tmp_path: Path, run_cli) -> None:
     write_out_dir(tmp_path / "cdktf.out", {AWS_STACK: aws_stack(), "broken": unknown_attribute()})
-    result = run_cli("check", cwd=tmp_path)
+    result = run_cli("check", "--jobs", "1", cwd=tmp_path)
     assert result.code == 1
-    ok_line, fail_line, *findings = result.out.splitlines()
+    ok_line, fail_line, *findings, total = result.out.splitlines()
     assert re.fullmatch(rf"ok  {AWS_STACK} \(4 resources, validate \d+\.\ds, plan \d+\.\ds\)", ok_line)
     assert re.fullmatch(r"FAIL  broken \(1 error; 4 resources, validate \d+\.\ds\)", fail_line)
+    assert re.fullmatch(r"2 stacks: 1 ok, 1 failed in \d+\.\d s", total)
+    assert "\x1b" not in result.out + result.err  # no status line when not on a terminal
     assert findings == [
         "  error   cdktf.out/stacks/broken/cdk.tf.json:188:9  "
         "aws_launch_template.Gpu_LaunchTemplate_3B2A1C0D (aws-us-east-1/Gpu/LaunchTemplate)",

@@ -92,8 +92,11 @@ def test_report_rendering_and_json() -> None:
         "    Argument is deprecated: use x\n"
         "FAIL  c (1 error; 3 resources, validate 0.8s)\n"
         "  error   out/stacks/c/cdk.tf.json:9:7\n"
-        "    Missing required argument"
+        "    Missing required argument\n"
+        "3 stacks: 2 ok, 1 failed"
     )
+    assert CheckReport((_stack("a"),), seconds=18.25).summary() == "1 stack: 1 ok, 0 failed in 18.2 s"
+    assert report.to_json()["totals"] == {"stacks": 3, "ok": 2, "failed": 1}
     assert report.to_json()["stacks"][1] == {
         "name": "b", "ok": True, "file": "out/stacks/b/cdk.tf.json", "resources": 3,
         "diagnostics": [{"severity": "warning", "summary": "Argument is deprecated", "detail": "use x",

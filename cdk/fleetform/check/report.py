@@ -1,7 +1,7 @@
 """What ``fleetform check`` found: per stack, diagnostics placed in the stack file and the construct tree.
 
 The JSON form is deterministic (no timings) so it can be diffed or asserted on; the human form
-adds timings.
+adds timings. Both end with the totals: ``12 stacks: 12 ok, 0 failed in 18.2 s``.
 """
 
 from __future__ import annotations
@@ -105,19 +105,33 @@ class StackResult:
 
 @dataclass(frozen=True)
 class CheckReport:
-    """Every checked stack, in stack-name order."""
+    """Every checked stack, in stack-name order, and how long the whole check took (wall clock)."""
 
     stacks: tuple[StackResult, ...]
+    seconds: float | None = None
 
     @property
     def ok(self) -> bool:
         return all(stack.ok for stack in self.stacks)
 
+    @property
+    def failed(self) -> tuple[StackResult, ...]:
+        return tuple(stack for stack in self.stacks if not stack.ok)
+
     def to_json(self) -> dict[str, Any]:
-        return {"stacks": [stack.to_json() for stack in self.stacks]}
+        failed = len(self.failed)
+        totals = {"stacks": len(self.stacks), "ok": len(self.stacks) - failed, "failed": failed}
+        return {"stacks": [stack.to_json() for stack in self.stacks], "totals": totals}
+
+    def summary(self) -> str:
+        """The one-line total: ``12 stacks: 11 ok, 1 failed in 18.2 s``."""
+        failed = len(self.failed)
+        took = f" in {self.seconds:.1f} s" if self.seconds is not None else ""
+        return f"{_plural(len(self.stacks), 'stack')}: {len(self.stacks) - failed} ok, {failed} failed{took}"
 
     def render(self) -> str:
-        return "\n".join(stack.render() for stack in self.stacks)
+        """Every stack by name, then the total line."""
+        return "\n".join([*(stack.render() for stack in self.stacks), self.summary()])
 
 
 def _plural(count: int, noun: str) -> str:

@@ -5,7 +5,8 @@ out (so no remote state is touched and no ``init`` is needed: Terraform uses the
 backend in the scratch folder; every byte offset is kept, so Terraform's positions are positions
 in the stack file), a link to the stack's ``assets/`` if it has one, and one worker process running
 ``validate`` and, when that passes, ``plan -refresh=false`` (and ``show -json`` of the saved plan
-when asked). Stacks are independent and run side by side, one per core.
+when asked). Stacks are independent and run side by side, one per core; a ``CheckListener``
+hears of each as it starts and finishes, so a caller can report progress while the others still run.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+import time
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fleetform.check import offline_terraform
 from fleetform.check.placement import placed_diagnostics
@@ -42,15 +44,41 @@ ASSETS_DIR = "assets"
 STACK_TIMEOUT_SECONDS = 900
 
 
-def check_stacks(out_dir: Path, *, plan_json_dir: Path | None = None, jobs: int | None = None) -> CheckReport:
+class CheckListener(Protocol):
+    """Hears how a check goes, stack by stack.
+
+    ``stack_started`` and ``stack_finished`` are called from the worker threads (a worker reports a
+    stack finished before it starts its next one), so an implementation that keeps state locks it.
+    """
+
+    def checking(self, stack_names: Sequence[str]) -> None:
+        """The stacks about to be checked, in stack-name order (before any starts)."""
+
+    def stack_started(self, name: str) -> None:
+        """Terraform starts on the stack ``name``."""
+
+    def stack_finished(self, result: StackResult) -> None:
+        """One stack is done (in the order stacks finish, not by name)."""
+
+
+def check_stacks(
+    out_dir: Path,
+    *,
+    plan_json_dir: Path | None = None,
+    jobs: int | None = None,
+    listener: CheckListener | None = None,
+) -> CheckReport:
     """Validate and plan every stack of a cdktf output folder (``cdktf.out``) or one stack folder.
 
     Raises ``FleetformError`` for bad input: a missing folder, no stacks, malformed JSON.
     ``plan_json_dir`` receives ``<stack>.plan.json`` (``terraform show -json`` of the saved plan)
     for every stack that planned. ``jobs`` caps how many stacks run at once (default: one per core).
+    ``listener`` hears of each stack as it starts and finishes. The report lists stacks by name.
     """
+    started = time.perf_counter()
     stacks = load_stacks(find_stack_files(out_dir))
-    return CheckReport(tuple(_check(stacks, plan_json_dir, jobs)))
+    results = _check(stacks, plan_json_dir, jobs, listener)
+    return CheckReport(tuple(results), seconds=time.perf_counter() - started)
 
 
 def check_terraform_json(
@@ -61,20 +89,32 @@ def check_terraform_json(
     Positions in diagnostics refer to ``<name>/cdk.tf.json`` as ``json.dumps(config, indent=2)``.
     """
     stack = parse_stack(name, Path(name) / STACK_FILE, json.dumps(config, indent=2))
-    return _check([stack], plan_json_dir, jobs=1)[0]
+    return _check([stack], plan_json_dir, 1, None)[0]
 
 
-def _check(stacks: list[Stack], plan_json_dir: Path | None, jobs: int | None) -> list[StackResult]:
+def _check(
+    stacks: list[Stack], plan_json_dir: Path | None, jobs: int | None, listener: CheckListener | None
+) -> list[StackResult]:
+    """Check ``stacks`` side by side; the results in the order of ``stacks``."""
     if plan_json_dir is not None:
         plan_json_dir.mkdir(parents=True, exist_ok=True)
+    if listener is not None:
+        listener.checking([stack.name for stack in stacks])
     workers = max(1, min(len(stacks), jobs or os.cpu_count() or 1))
     with tempfile.TemporaryDirectory(prefix="fleetform-check-") as scratch:
         root = Path(scratch)
         env = offline_terraform.prepare(root / "terraform")
+
+        def check_one(index: int, stack: Stack) -> StackResult:
+            if listener is not None:
+                listener.stack_started(stack.name)
+            result = _check_stack(stack, root / "stacks" / f"{index}-{_safe_name(stack.name)}", env, plan_json_dir)
+            if listener is not None:
+                listener.stack_finished(result)
+            return result
+
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            workdirs = [root / "stacks" / f"{index}-{_safe_name(stack.name)}" for index, stack in enumerate(stacks)]
-            return list(pool.map(lambda stack, workdir: _check_stack(stack, workdir, env, plan_json_dir),
-                                 stacks, workdirs))
+            return list(pool.map(check_one, range(len(stacks)), stacks))
 
 
 def _check_stack(stack: Stack, workdir: Path, env: dict[str, str], plan_json_dir: Path | None) -> StackResult:

@@ -25,8 +25,10 @@ EXIT_INTERNAL = 3
 # command name -> module under fleetform.cli that defines a click command called `command`.
 COMMANDS = {
     "catalog": "catalog",
+    "cdktf": "cdktf",
     "check": "check",
     "explain": "explain",
+    "init": "init",
     "review": "review",
     "simulate": "simulate",
     "synth": "synth",

@@ -57,6 +57,7 @@ def show(machines: tuple[str, ...], regions: tuple[str, ...], clouds: tuple[str,
         click.echo(json.dumps({"machine_types": rows}, indent=2))
     else:
         click.echo("\n\n".join(_machine_text(machine, table[machine.name], regions) for machine in selected))
+        click.echo(f"{len(selected)} machine type(s) on {', '.join(clouds or CLOUDS)}", err=True)
     return 0
 
 
@@ -86,9 +87,12 @@ def resolve_command(
     else:
         title = " > ".join(names) + (f" × {gpus} GPU(s)" if gpus else "")
         click.echo("\n".join([title] + [_outcome_text(cloud, outcome, regions) for cloud, outcome in outcomes.items()]))
-    if not any(_runs_somewhere(outcome) for outcome in outcomes.values()):
+    running = [cloud for cloud, outcome in outcomes.items() if _runs_somewhere(outcome)]
+    if not running:
         click.echo(f"error: no cloud can run {', '.join(names)} in {', '.join(regions)}", err=True)
         return 2
+    if not as_json:
+        click.echo(f"{', '.join(names)} runs on {', '.join(running)}", err=True)
     return 0
 
 

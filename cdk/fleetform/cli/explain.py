@@ -36,5 +36,9 @@ def command(app: str, config: Path, as_json: bool) -> int:
         click.echo("\n\n".join(group_text(group) for group in groups))
         for problem in warnings:
             click.echo(f"warning[{problem.code}] {problem.where}\n  {problem.message}", err=True)
+        clouds = ", ".join(sorted({group.cloud for group in groups}))
+        regions = len({group.fal_region for group in groups})
+        click.echo(f"{app}: {len(groups)} group(s) on {clouds} in {regions} fal region(s), "
+                   f"{len(warnings)} warning(s)", err=True)
     return 0
 

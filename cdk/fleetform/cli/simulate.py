@@ -47,7 +47,13 @@ def command(app: str, config: Path, trace_file: Path, cloud: str, as_json: bool,
         click.echo(json.dumps(simulation_json(simulation, app, trace_file), indent=2, sort_keys=True))
     else:
         click.echo(simulation_text(simulation, app, trace_file))
+        ratios = ", ".join(f"{run.group.cloud} {_ratio(simulation.gpu_hours_ratio(run))}" for run in simulation.clouds)
+        click.echo(f"{app}: GPU-hours over fal's: {ratios}", err=True)
     return 0
+
+
+def _ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def _groups(groups: tuple[GroupPlan, ...], app: str, known: set[str], cloud: str, config: Path) -> list[GroupPlan]:

@@ -1,0 +1,10 @@
+[tool.fleetform.gcp]
+# The GCP project that runs the apps (required with "gcp" in clouds): replace it with yours.
+project = "$gcp_project"
+# Region of the gcp-shared stack's regional resources; default: the first region used.
+# home_region = "us-east4"
+
+# Regional SSL certificate (name or self link) per region: HTTPS on the external load balancer.
+# `public` and `shared` apps need one in every region they run in.
+# [tool.fleetform.gcp.certificates]
+# us-east4 = "projects/$gcp_project/regions/us-east4/sslCertificates/apps"
