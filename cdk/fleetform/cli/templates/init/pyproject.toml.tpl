@@ -19,6 +19,11 @@ clouds = $clouds
 apps = ["apps/*/pyproject.toml"]
 # fal regions (us-west, us-central, us-east, eu-north, eu-west) of apps that set no `regions`.
 default_regions = ["us-east"]
+# The fal regions app teams may ask for in their `regions`; any other is an error (default: default_regions
+# plus the fal regions under [tool.fleetform.regions]).
+# served_regions = ["us-east"]
+# Serve `public` apps over plain HTTP in regions without a certificate: for trying fleetform out only.
+# allow_plain_http = false
 # Tags (AWS) / labels (GCP) on every resource.
 tags = { managed-by = "fleetform" }
 
