@@ -33,7 +33,7 @@ def test_the_written_repo_validates(run_cli, tmp_path: Path) -> None:
     assert run_cli("init", tmp_path / "platform", "--name", "acme").code == 0
     result = run_cli("validate", tmp_path / "platform")
     assert result.code == 0, result.err
-    assert result.out.splitlines()[-1] == "1 app(s) valid, 0 error(s)"
+    assert result.out.splitlines()[-1] == "1 of 1 app(s) valid, 0 error(s)"
     assert result.out.startswith("hello  (")
 
 

@@ -61,7 +61,7 @@ def test_init_then_validate_synth_and_check_from_a_wheel(tmp_path: Path) -> None
     _run([fleetform, "init", "acme-platform"], cwd=tmp_path, env=env)
     repo = tmp_path / "acme-platform"
     validate = _run([fleetform, "validate"], cwd=repo, env=env)
-    assert validate.stdout.splitlines()[-1] == "1 app(s) valid, 0 error(s)"
+    assert validate.stdout.splitlines()[-1] == "1 of 1 app(s) valid, 0 error(s)"
 
     _run([fleetform, "synth"], cwd=repo, env=env)
     stacks = sorted(path.parent.name for path in (repo / "cdktf.out" / "stacks").glob("*/cdk.tf.json"))
