@@ -13,7 +13,7 @@ SPIKE = REPO / "examples" / "traces" / "spike_then_idle.csv"
 
 
 @pytest.mark.parametrize(("args", "stream", "summary"), [
-    (["validate", EXAMPLES / "apps" / "speech"], "out", r"2 app\(s\) valid, 0 error\(s\)"),
+    (["validate", EXAMPLES / "apps" / "speech"], "out", r"2 of 2 app\(s\) valid, 0 error\(s\)"),
     (["explain", "transcriber", "--config", PLATFORM], "err",
      r"transcriber: \d+ group\(s\) on aws, gcp in \d+ fal region\(s\), \d+ warning\(s\)"),
     (["simulate", "batch-zero", "--config", REPO / "examples" / "traces", "--trace", SPIKE], "err",
