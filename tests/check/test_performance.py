@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -56,4 +57,13 @@ def test_200_resources_check_within_budget(tmp_path: Path) -> None:
     assert stack.resource_count == 200
     print(f"\n200 resources: {elapsed:.1f} s "
           f"(validate {stack.validate_seconds:.1f} s, plan {stack.plan_seconds:.1f} s)")
-    assert elapsed < BUDGET_SECONDS
+    assert elapsed < BUDGET_SECONDS * _contention()
+
+
+def _contention() -> float:
+    """How many times over the machine's cores are busy (1 on a quiet machine such as CI's).
+
+    The budget is wall time on an idle machine; when other work already keeps every core busy, the check
+    gets its share of the CPU only, so the budget grows by that factor instead of failing by chance.
+    """
+    return max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
