@@ -65,7 +65,7 @@ def _plain(value: Any) -> Any:
 
 
 def load(key: str) -> dict[str, Any]:
-    from fal.api.api import FAL_SERVERLESS_DEFAULT_MACHINE_TYPE, FalServerlessHost, _image_uses_isolate
+    from fal.api.api import FAL_SERVERLESS_DEFAULT_MACHINE_TYPE, SERVE_REQUIREMENTS, FalServerlessHost, _image_uses_isolate
     from fal.api.deploy import _resolve_deployment_reference
     from fal.file_sync import FileSyncOptions
     from fal.sdk import FAL_SERVERLESS_DEFAULT_KEEP_ALIVE, Credentials
@@ -88,6 +88,7 @@ def load(key: str) -> dict[str, Any]:
         "scale": app_data.reset_scale,
         "entrypoint": loaded.function.run_entrypoint,
         "class_name": loaded.class_name,
+        "app_file": file_path,
         "host": _plain(options.host),
         "environment": _plain(environment),
         "gateway": _plain(options.gateway),
@@ -96,6 +97,7 @@ def load(key: str) -> dict[str, Any]:
         "exposed_port": options.get_exposed_port(),
         "metrics_port": options.get_metrics_port(),
         "uses_isolate": _image_uses_isolate(options),
+        "serve_requirements": list(SERVE_REQUIREMENTS),
         "files": {"list": list(files.files_list), "ignore": [p.pattern for p in files.files_ignore],
                   "context_dir": files.files_context_dir},
     }

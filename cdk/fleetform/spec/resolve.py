@@ -28,7 +28,7 @@ from fleetform.errors import (
 )
 from fleetform.spec.app import DEFAULT_METRICS_PORT, AppSpec
 from fleetform.spec.class_reader import StaticFunction, Target, read_entry_point_class, read_target
-from fleetform.spec.fal_rules import FUNCTION_DEFAULTS, LoadedApp, image_table, load_target
+from fleetform.spec.fal_rules import APP_HOST_KWARGS, FUNCTION_DEFAULTS, LoadedApp, image_table, load_target
 from fleetform.spec.health_check import HealthCheckSpec
 from fleetform.spec.image import ContainerImageSpec
 from fleetform.catalog.machines import parse_machine_name
@@ -283,7 +283,7 @@ class _AppBuilder:
                               fix="pass image=ContainerImage.from_dockerfile_str(...) (or set [tool.fal.apps.<app>.image])")
         for key in UNSUPPORTED_CLASS_OPTIONS:
             entry = loaded.host.get(key)
-            if entry is not None and not entry.is_default and entry.value is not None:
+            if entry is not None and entry.value is not None and entry.value != APP_HOST_KWARGS.get(key):
                 self.problems.add("spec/unsupported-key", entry.where,
                                   f"{key} is not supported by fleetform yet: {UNSUPPORTED_CLASS_OPTIONS[key]}",
                                   fix=f"remove {key}")

@@ -166,7 +166,8 @@ class Evaluator:
         except _NotStaticError as error:
             failing = error.node if isinstance(error.node, ast.expr) else node
             text = ast.unparse(node)
-            reason = error.reason if failing is node else f"uses {ast.unparse(failing)}, which {error.reason}"
+            named = failing is not node or isinstance(node, ast.Name)
+            reason = f"uses {ast.unparse(failing)}, which {error.reason}" if named else error.reason
             return NotStatic(self.module.file, node.lineno, text if len(text) <= 60 else text[:57] + "...", reason)
 
     def resolve_name(self, name: str) -> tuple[Evaluator, str] | None:
