@@ -131,10 +131,13 @@ def test_listener_priority_is_stable_when_apps_come_and_go(tmp_path):
 
 
 def test_image_tag_follows_build_inputs_only(tmp_path):
-    apps = '[tool.fal.apps.gen]\nref = "app.py::Generator"\nrequirements = ["torch==2.5.0"]\n'
-    tag = only_group(plan_of(tmp_path / "a", 'clouds = ["aws"]\n', apps), "gen").image.tag
-    again = only_group(plan_of(tmp_path / "b", 'clouds = ["aws"]\n', apps), "gen").image.tag
-    changed = only_group(plan_of(tmp_path / "c", 'clouds = ["aws"]\n', apps.replace("2.5.0", "2.5.1")), "gen").image.tag
+    apps = '[tool.fal.apps.gen]\nref = "app.py::Generator"\n'
+    code = {"app.py": APP_FILE.replace('machine_type = "GPU-H100"\n',
+                                        'machine_type = "GPU-H100"\n    requirements = ["torch==2.5.0"]\n')}
+    changed_code = {"app.py": code["app.py"].replace("2.5.0", "2.5.1")}
+    tag = only_group(plan_of(tmp_path / "a", 'clouds = ["aws"]\n', apps, code), "gen").image.tag
+    again = only_group(plan_of(tmp_path / "b", 'clouds = ["aws"]\n', apps, code), "gen").image.tag
+    changed = only_group(plan_of(tmp_path / "c", 'clouds = ["aws"]\n', apps, changed_code), "gen").image.tag
     assert tag == again and tag.startswith("in-") and changed != tag
 
 

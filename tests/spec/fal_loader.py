@@ -65,7 +65,12 @@ def _plain(value: Any) -> Any:
 
 
 def load(key: str) -> dict[str, Any]:
-    from fal.api.api import FAL_SERVERLESS_DEFAULT_MACHINE_TYPE, SERVE_REQUIREMENTS, FalServerlessHost, _image_uses_isolate
+    from fal.api.api import (
+        FAL_SERVERLESS_DEFAULT_MACHINE_TYPE,
+        SERVE_REQUIREMENTS,
+        FalServerlessHost,
+        _image_uses_isolate,
+    )
     from fal.api.deploy import _resolve_deployment_reference
     from fal.file_sync import FileSyncOptions
     from fal.sdk import FAL_SERVERLESS_DEFAULT_KEEP_ALIVE, Credentials

@@ -199,7 +199,8 @@ def _fleetform_image(app: ResolvedApp) -> dict[str, Any] | None:
     if image.image is not None:
         out: dict[str, Any] = {"image": image.image}
     else:
-        text = image.dockerfile_str if image.dockerfile_str is not None else image.dockerfile.read_text()  # type: ignore[union-attr]
+        dockerfile = image.dockerfile
+        text = image.dockerfile_str if dockerfile is None else dockerfile.read_text()
         out = {"dockerfile_str": text, "context_dir": str(image.context_dir)}
         for key in ("build_args", "secrets"):
             if getattr(image, key):

@@ -65,7 +65,8 @@ CASES = [
     pytest.param('def reqs():\n    return ["torch"]\n', "requirements = reqs()",
                  "app.py:7", "requirements = reqs() is a function call", id="computed-requirements"),
     pytest.param('VERSION = 2\n', 'requirements = ["torch==" + VERSION]',
-                 "app.py:6", "requirements = ['torch==' + VERSION] uses 'torch==' + VERSION, which adds values of different types", id="bad-concat"),
+                 "app.py:6", "requirements = ['torch==' + VERSION] uses 'torch==' + VERSION, which adds values of "
+                 "different types", id="bad-concat"),
 ]
 
 

@@ -123,7 +123,8 @@ def read_target(project: Project, file: Path, name: str | None, *, where: str) -
         raise FleetformError.single(
             "spec/ref-class-ambiguous", where,
             f"{file.name} defines {len(candidates)} {kind}, so the ref must name one" if candidates else
-            f"{file.name} defines no fal.App or fal.function (fal: \"No fal.App or fal.function found in the module.\")",
+            f"{file.name} defines no fal.App or fal.function "
+            "(fal: \"No fal.App or fal.function found in the module.\")",
             allowed=", ".join(sorted(app.name for app in candidates)) or None,
             fix=f'write ref = "{file.name}::Name"',
         )

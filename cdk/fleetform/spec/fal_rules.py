@@ -26,10 +26,9 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from fleetform.errors import Problem, did_you_mean
+from fleetform.spec.app import DEFAULT_APP_FILES_IGNORE
 from fleetform.spec.class_reader import FAL_APP, Endpoint, Entry, StaticClass, StaticFunction, Target
 from fleetform.spec.static_values import NotStatic, StaticImage
-
-DEFAULT_APP_FILES_IGNORE = [r"\.pyc$", r"__pycache__/", r"\.git/", r"\.DS_Store$"]
 
 APP_HOST_KWARGS: dict[str, object] = {
     "_scheduler": "nomad", "_scheduler_options": {"storage_region": "us-east"}, "resolver": "uv", "keep_alive": 60,
@@ -39,7 +38,7 @@ APP_HOST_KWARGS: dict[str, object] = {
 APP_ATTRIBUTES: dict[str, object] = {
     "requirements": [], "requirements_context_dir": None, "local_python_modules": [], "machine_type": "S",
     "num_gpus": None, "regions": None, "app_name": None, "app_auth": None, "app_files": [],
-    "app_files_ignore": DEFAULT_APP_FILES_IGNORE, "app_files_context_dir": None, "request_timeout": None,
+    "app_files_ignore": list(DEFAULT_APP_FILES_IGNORE), "app_files_context_dir": None, "request_timeout": None,
     "request_start_timeout": None, "startup_timeout": None, "metrics_port": None, "min_concurrency": None,
     "max_concurrency": None, "concurrency_buffer": None, "concurrency_buffer_perc": None, "scaling_delay": None,
     "max_multiplexing": None, "kind": None, "image": None, "local_file_path": None, "skip_retry_conditions": None,
@@ -247,7 +246,8 @@ class _ClassRules:
         for owner in reversed(self.mro(cls)):
             if isinstance(owner, StaticClass):
                 methods.update(owner.methods)
-        checks = [endpoint for endpoint in methods.values() if endpoint is not None and endpoint.health_check is not None]
+        checks = [endpoint for endpoint in methods.values()
+                  if endpoint is not None and endpoint.health_check is not None]
         if not checks:
             return Entry(None, None, 0)
         for extra in checks[1:]:
@@ -305,7 +305,8 @@ class _ClassRules:
 
     def _function(self, kind: Any, kind_entry: Entry, config: dict[str, Entry], loaded: LoadedApp, *,
                   serve: bool) -> None:
-        """``fal.function(kind, **config)`` and ``Host.parse_options``: where each option lands, or why fal refuses it."""
+        """``fal.function(kind, **config)`` and ``Host.parse_options``: where each option lands, or why fal
+        refuses it."""
         requirements = self.value(config.get("requirements"), "requirements") if "requirements" in config else None
         if requirements is not None and not _is_requirement_list(requirements):
             self._problem("spec/wrong-type", config["requirements"].where,
@@ -320,7 +321,8 @@ class _ClassRules:
             supported = "virtualenv, container" + ("" if kind == "conda" else ", conda")
             self._problem("spec/unsupported-kind" if kind == "conda" else "spec/not-allowed", kind_entry.where,
                           f"environment kind {kind!r} is not supported" +
-                          (" by fleetform yet" if kind == "conda" else f" (fal: \"Unrecognised environment kind {kind!r}\")"),
+                          (" by fleetform yet" if kind == "conda" else
+                           f" (fal: \"Unrecognised environment kind {kind!r}\")"),
                           allowed=supported)
             return
         loaded.environment["kind"] = Entry(kind, kind_entry.file, kind_entry.line)

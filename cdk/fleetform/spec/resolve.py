@@ -47,9 +47,10 @@ UNSUPPORTED_TOML_KEYS = {
     "_scheduler_options": "fal's internal scheduler options have no meaning on fleetform's instance groups",
 }
 PLATFORM_FILLED = ("max_concurrency", "request_timeout", "python_version", "regions")
-UNSUPPORTED_CLASS_OPTIONS = {**UNSUPPORTED_TOML_KEYS,
-                             "_base_image": "fal's internal base image selection", "setup_function": "fal functions only",
-                             "machine_types": "write machine_type as a list instead"}
+UNSUPPORTED_CLASS_OPTIONS = {
+    **UNSUPPORTED_TOML_KEYS, "_base_image": "fal's internal base image selection",
+    "setup_function": "fal functions only", "machine_types": "write machine_type as a list instead",
+}
 
 FAL_OPTION_OF_FIELD: dict[str, tuple[str, str]] = {
     **{name: ("host", name) for name in (
@@ -280,7 +281,8 @@ class _AppBuilder:
         if kind is not None and kind.value == "container" and "image" not in self.values:
             self.problems.add("spec/container-without-image", kind.where,
                               "kind = \"container\" but the app has no image",
-                              fix="pass image=ContainerImage.from_dockerfile_str(...) (or set [tool.fal.apps.<app>.image])")
+                              fix="pass image=ContainerImage.from_dockerfile_str(...), or set "
+                                  "[tool.fal.apps.<app>.image]")
         for key in UNSUPPORTED_CLASS_OPTIONS:
             entry = loaded.host.get(key)
             if entry is not None and entry.value is not None and entry.value != APP_HOST_KWARGS.get(key):
@@ -332,7 +334,7 @@ class _AppBuilder:
             del self.values["requirements"]
             return
         layered = raw and isinstance(raw[0], list)
-        layers = raw if layered else [raw]
+        layers = [layer for layer in (raw if layered else [raw]) if layer]  # an empty layer installs nothing
         context_dir = self._context_dir()
         requirements, errors = parse_requirement_layers(layers, context_dir)
         for layer, index, error in errors:
@@ -395,7 +397,8 @@ class _AppBuilder:
     def _fill_defaults(self) -> None:
         self.values.setdefault("name", self.key)
         self.sources.setdefault("name", "default")
-        if "requirements" in self.values and "requirements_context_dir" not in self.values:
+        requirements = self.values.get("requirements")
+        if getattr(requirements, "entries", None) and "requirements_context_dir" not in self.values:
             self.values["requirements_context_dir"] = self._context_dir()
             self.sources["requirements_context_dir"] = "default"
         if self.values.get("app_files") and "app_files_context_dir" not in self.values:

@@ -190,7 +190,8 @@ class Evaluator:
         if isinstance(node, ast.Dict):
             if any(key is None for key in node.keys):
                 raise _NotStaticError(node, "unpacks a dict (**)")
-            return {self._eval(key): self._eval(item) for key, item in zip(node.keys, node.values)}  # type: ignore[arg-type]
+            pairs = zip(node.keys, node.values)
+            return {self._eval(key): self._eval(item) for key, item in pairs}  # type: ignore[arg-type]
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             operand = self._eval(node.operand)
             if isinstance(operand, (int, float)) and not isinstance(operand, bool):
