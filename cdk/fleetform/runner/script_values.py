@@ -55,9 +55,11 @@ def script_values(group: GroupPlan, platform: str) -> dict[str, str]:
     arrays = {
         "entrypoint_options": command.options,
         "container_args": command.arguments,
-        "registry_hosts": [login.host for login in image.registries],
-        "registry_usernames": [login.username for login in image.registries],
-        "registry_password_secret_ids": [secret_id(group.cloud, platform, login.password_secret) for login in image.registries],
+        "registry_hosts": [login.host for login in image.runtime_registries],
+        "registry_usernames": [login.username for login in image.runtime_registries],
+        "registry_password_secret_ids": [
+            secret_id(group.cloud, platform, login.password_secret) for login in image.runtime_registries
+        ],
         "app_secret_names": runner.secrets,
         "app_secret_ids": [secret_id(group.cloud, platform, name) for name in runner.secrets],
         "data_mounts": _data_mounts(group),
