@@ -301,7 +301,7 @@ def test_configured_network_is_looked_up_not_created(us_central):
 @pytest.mark.parametrize(("app", "secrets"), [
     ("captioner", []),  # its Docker Hub login serves its build (base image), not its runners
     ("image-generator", []),
-    ("upscaler", ["EXAMPLE_REGISTRY_TOKEN"]),
+    ("upscaler", []),  # its registry login serves its build too
 ])
 def test_runners_read_only_their_own_secrets(us_east, app, secrets):
     bindings = {path: binding for path, binding in us_east.resources("google_secret_manager_secret_iam_member").items()
