@@ -31,8 +31,8 @@ from tf.gen import tfplugin_pb2 as pb
 from tf.gen import tfplugin_pb2_grpc as rpc
 from tf.utils import read_dynamic_value, to_dynamic_value
 
-from fleetform.check.aws_fakes import AWS, PolicyDocumentError
-from fleetform.check.data_sources import CloudFakes
+from fleetform.check.aws_fakes import AWS
+from fleetform.check.data_sources import CloudFakes, ReadError
 from fleetform.check.fake_values import FakeValues
 from fleetform.check.google_fakes import GOOGLE
 from fleetform.check.protocol_schema import schema_message
@@ -154,8 +154,8 @@ class OfflineProviderServicer(rpc.ProviderServicer):
         config = read_dynamic_value(request.config)
         try:
             state = self._cloud.read(request.type_name, block, config, self._settings)
-        except PolicyDocumentError as error:
-            failure = _diagnostic(pb.Diagnostic.ERROR, "Invalid policy document", str(error), ())
+        except ReadError as error:
+            failure = _diagnostic(pb.Diagnostic.ERROR, error.summary, str(error), ())
             return pb.ReadDataSource.Response(diagnostics=[failure])
         return pb.ReadDataSource.Response(state=to_dynamic_value(state))
 

@@ -15,7 +15,9 @@ from fleetform.plan.model import DATA_VOLUME_PATH, GroupPlan
 from fleetform.plan.names import group_name, log_name, secret_id
 from fleetform.runner.container_command import container_command
 from fleetform.runner.contract import (
+    AWS_IMAGE_DIGEST_TAG,
     FILESTORE_SHARE_NAME,
+    GCP_IMAGE_METADATA_KEY,
     GCP_LOG_NAME_LABEL,
     artifact_registry_host,
     data_volume_name,
@@ -51,6 +53,9 @@ def script_values(group: GroupPlan, platform: str) -> dict[str, str]:
     }
     if group.cloud == "gcp":
         values["platform_registry_host"] = artifact_registry_host(group.cloud_region)
+        values["image_metadata_key"] = GCP_IMAGE_METADATA_KEY
+    else:
+        values["image_digest_tag"] = AWS_IMAGE_DIGEST_TAG
     words = {name: shlex.quote(value) for name, value in values.items()}
     arrays = {
         "entrypoint_options": command.options,
