@@ -3,7 +3,8 @@
 CodeBuild (its buildspec) and Cloud Build (a ``docker`` step) run the same bash, so a build does the
 same thing on either cloud. The cloud's part is only how the environment below gets there:
 
-- ``IMAGE``: the reference to push, ``<registry>/<platform>/<app>:<tag>``.
+- ``IMAGE``: the references to push, ``<registry>/<platform>/<app>:<tag>``, space-separated (one per
+  Artifact Registry multi-region on GCP; ECR replicates one push).
 - ``CONTEXT``: a directory holding the build context, or ``-`` for ``context.tar.gz`` in the working
   directory (BuildKit reads a tarball context from stdin).
 - ``DOCKERFILE``: the Dockerfile's path inside the context.
@@ -32,7 +33,10 @@ for login in ${REGISTRY_LOGINS:-}; do
   IFS='|' read -r host user secret <<< "$login"
   printf '%s' "${!secret}" | docker login "$host" --username "$user" --password-stdin
 done
-options=(--progress=plain --file "$DOCKERFILE" --tag "$IMAGE" --push)
+options=(--progress=plain --file "$DOCKERFILE" --push)
+for image in $IMAGE; do
+  options+=(--tag "$image")
+done
 for pair in ${BUILD_SECRETS:-}; do
   options+=(--secret "id=${pair%%=*},env=${pair#*=}")
 done

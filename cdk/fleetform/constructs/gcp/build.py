@@ -10,8 +10,9 @@ in Docker with BuildKit.
   access prevented, contexts deleted after a week and incomplete uploads after a day.
 - **Service account** ``<platform>-image-build``, granted per resource: read the bucket's objects,
   write to the platform's Artifact Registry repositories (each multi-region's), access exactly the
-  secrets builds name, and write logs (``roles/logging.logWriter`` exists per project only; a build
-  run as a user-specified account must log to Cloud Logging).
+  secrets builds name, and create objects in the bucket: a build run as a user-specified account
+  must name where it logs, and its log goes to ``logs/`` there (``fleetform build`` streams it), so no
+  project-wide logging role is needed.
 
 Whoever runs ``fleetform build`` needs ``roles/iam.serviceAccountUser`` on this account and
 ``roles/cloudbuild.builds.editor``: those are the deployer's grants, not the platform's.
@@ -32,7 +33,7 @@ from fleetform.tf import Construct, google
 OBJECT_VIEWER = "roles/storage.objectViewer"
 REGISTRY_WRITER = "roles/artifactregistry.writer"
 SECRET_ACCESSOR = "roles/secretmanager.secretAccessor"
-LOG_WRITER = "roles/logging.logWriter"
+OBJECT_CREATOR = "roles/storage.objectCreator"
 ABORT_UPLOAD_DAYS = 1
 
 
@@ -65,5 +66,5 @@ class GcpBuildPipeline(Construct):
         for name in shared.build_secrets:
             google.SecretManagerSecretIamMember(self, f"Secret-{name}", secret_id=secret_ids[name],
                                                 role=SECRET_ACCESSOR, member=member)
-        google.ProjectIamMember(self, "WriteLogs", project=project, role=LOG_WRITER, member=member)
+        google.StorageBucketIamMember(self, "WriteLogs", bucket=bucket.name, role=OBJECT_CREATOR, member=member)
         self.service_account_email: str = account.email
