@@ -135,7 +135,8 @@ def docker_image(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
     digest_value = image_digest(f"{repository}/{image}", tag)
     return {
         "project": project,
-        "name": f"projects/{project}/locations/{location}/repositories/{repository}/dockerImages/{image}@{digest_value}",
+        "name": (f"projects/{project}/locations/{location}/repositories/{repository}/dockerImages/"
+                 f"{image}@{digest_value}"),
         "self_link": f"{location}-docker.pkg.dev/{project}/{repository}/{image}@{digest_value}",
         "tags": [tag],
         "media_type": "application/vnd.oci.image.manifest.v1+json",

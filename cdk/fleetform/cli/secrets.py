@@ -90,8 +90,10 @@ def _row(use: SecretUse, states: dict[str, str]) -> str:
 @click.option("--config", default=".", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @click.option("--cloud", type=click.Choice(CLOUD_CHOICES), default=None,
               help="Set it on this cloud only (default: every cloud that holds the secret).")
-@click.option("--from-env", "from_env", metavar="VAR", default=None, help="Read the value from environment variable VAR.")
-@click.option("--stdin", "from_stdin", is_flag=True, help="Read the value from standard input (one trailing newline is dropped).")
+@click.option("--from-env", "from_env", metavar="VAR", default=None,
+              help="Read the value from environment variable VAR.")
+@click.option("--stdin", "from_stdin", is_flag=True,
+              help="Read the value from standard input (one trailing newline is dropped).")
 def set_command(name: str, config: Path, cloud: str | None, from_env: str | None, from_stdin: bool) -> int:
     """Set secret NAME's value (a new version) in the platform's secret stores."""
     plan = plan_workspace(open_workspace(config))

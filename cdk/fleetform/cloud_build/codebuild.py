@@ -57,7 +57,7 @@ class CodeBuildBuilder:
         return f"{self.registry_host(self._region)}/{request.repository}:{request.tag}"
 
     def tag_exists(self, request: BuildRequest, region: str | None = None) -> bool:
-        """True when the tag is in the repository of ``region`` (default: home); a missing home repository is an error."""
+        """True when the tag is in ``region``'s repository (default: home); a missing home repository is an error."""
         ecr = boto3.client("ecr", region_name=region or self._region)
         try:
             found = ecr.describe_images(repositoryName=request.repository, imageIds=[{"imageTag": request.tag}])

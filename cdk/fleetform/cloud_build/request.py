@@ -36,7 +36,7 @@ class BuildOutcome:
     cloud: str
     image: str
     status: str
-    """``skipped`` (tag exists), ``built``, or the builder's failure state (``FAILED``, ``TIMED_OUT``, ``FAILURE``...)."""
+    """``skipped`` (tag exists), ``built``, or the failure state (``FAILED``, ``TIMED_OUT``, ``FAILURE``...)."""
     build_id: str | None = None
     failed_step: str | None = None
     log_tail: tuple[str, ...] = ()

@@ -256,7 +256,8 @@ class GroupPlan:
     @property
     def secrets_read(self) -> tuple[str, ...]:
         """Every secret a runner of this group reads: the app's and its runtime registry passwords, sorted."""
-        return tuple(sorted({*self.runner.secrets, *(login.password_secret for login in self.image.runtime_registries)}))
+        registries = (login.password_secret for login in self.image.runtime_registries)
+        return tuple(sorted({*self.runner.secrets, *registries}))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from fleetform.tf import Construct, aws
 
 
 def pinned_image_tag(scope: Construct, group: GroupPlan) -> dict[str, str]:
-    """``{fleetform:image-digest: <digest>}`` for a built image (read under ``scope`` as ``Image``); {} for ``image``."""
+    """``{fleetform:image-digest: <digest>}`` for a built image (read under ``scope`` as ``Image``); else {}."""
     if group.image.source == "image":
         return {}
     image = aws.data.EcrImage(scope, "Image", repository_name=group.image.repository, image_tag=group.image.tag)
