@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -29,16 +30,24 @@ class ScriptedBuild:
 
 
 class CodeBuildServer(LoopbackServer):
-    def __init__(self, scripts: list[list[tuple[str, list[str]]]]) -> None:
+    """``on_success(started_with)`` runs when a build reaches SUCCEEDED: a test pushes the image there."""
+
+    def __init__(self, scripts: list[list[tuple[str, list[str]]]],
+                 on_success: Callable[[dict[str, Any]], None] | None = None) -> None:
         self._scripts = list(scripts)
+        self._on_success = on_success
         self.builds: dict[str, ScriptedBuild] = {}
         self._lock = threading.Lock()
         super().__init__(self._handler())
 
+    def _next_script(self) -> list[tuple[str, list[str]]]:
+        """The next build's script; the last one plays again for every further build."""
+        return self._scripts.pop(0) if len(self._scripts) > 1 else list(self._scripts[0])
+
     def _start(self, body: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             build_id = f"{body['projectName']}:{len(self.builds) + 1:08d}"
-            self.builds[build_id] = ScriptedBuild(self._scripts.pop(0), started_with=body)
+            self.builds[build_id] = ScriptedBuild(self._next_script(), started_with=body)
         return {"build": {"id": build_id, "buildStatus": "IN_PROGRESS"}}
 
     def _describe(self, build_id: str) -> dict[str, Any]:
@@ -47,6 +56,8 @@ class CodeBuildServer(LoopbackServer):
             status, lines = build.steps[min(build.polls, len(build.steps) - 1)]
             if build.polls < len(build.steps):
                 build.log += lines
+                if status == "SUCCEEDED" and self._on_success is not None:
+                    self._on_success(build.started_with)
             build.polls += 1
         described: dict[str, Any] = {"id": build_id, "buildStatus": status,
                                      "logs": {"groupName": LOG_GROUP, "streamName": build_id.split(":")[1]}}

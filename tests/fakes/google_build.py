@@ -49,6 +49,10 @@ class GoogleBuildServer(LoopbackServer):
         self._lock = threading.Lock()
         super().__init__(self._handler())
 
+    def _next_script(self) -> list[tuple[str, list[str]]]:
+        """The next build's script; the last one plays again for every further build."""
+        return self._scripts.pop(0) if len(self._scripts) > 1 else list(self._scripts[0])
+
     def push(self, image: str) -> None:
         match = PUSHED_IMAGE.match(image)
         assert match, image
@@ -58,7 +62,7 @@ class GoogleBuildServer(LoopbackServer):
     def _create(self, project: str, spec: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             build_id = f"b{len(self.builds) + 1:04d}"
-            self.builds[build_id] = ScriptedBuild(spec, self._scripts.pop(0))
+            self.builds[build_id] = ScriptedBuild(spec, self._next_script())
         return {"name": f"operations/build/{project}/{build_id}",
                 "metadata": {"@type": "type.googleapis.com/google.devtools.cloudbuild.v1.BuildOperationMetadata",
                              "build": {"id": build_id, "projectId": project, "status": "QUEUED"}}}
