@@ -83,7 +83,7 @@ def push(region: str, tag: str, app: str = "captioner") -> None:
 
 def test_aws_builds_what_changed_waits_for_replication_and_skips_what_did_not(aws, context):
     lines: list[str] = []
-    builder = CodeBuildBuilder("acme", HOME, poll_seconds=0.1, replication_timeout_seconds=20, echo=lines.append)
+    builder = CodeBuildBuilder("acme", HOME, poll_seconds=0.1, replication_timeout_seconds=120, echo=lines.append)
     replicated = threading.Timer(1.0, push, ("us-west-2", "in-0123456789abcdef"))  # ECR replicates later
     replicated.start()
     (outcome,) = submit_builds({"aws": [request(context)]}, {"aws": builder}, jobs=1)

@@ -13,6 +13,7 @@ elsewhere (moto, or a local server answering like CodeBuild in the failure tests
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -49,6 +50,8 @@ class CodeBuildBuilder:
         self._s3 = boto3.client("s3", region_name=home_region)
         self._codebuild = boto3.client("codebuild", region_name=home_region)
         self._logs = boto3.client("logs", region_name=home_region)
+        self._ecr: dict[str, Any] = {}
+        self._ecr_lock = threading.Lock()
 
     def registry_host(self, region: str) -> str:
         return f"{self._account}.dkr.ecr.{region}.amazonaws.com"
@@ -58,7 +61,7 @@ class CodeBuildBuilder:
 
     def tag_exists(self, request: BuildRequest, region: str | None = None) -> bool:
         """True when the tag is in ``region``'s repository (default: home); a missing home repository is an error."""
-        ecr = boto3.client("ecr", region_name=region or self._region)
+        ecr = self._ecr_client(region or self._region)
         try:
             found = ecr.describe_images(repositoryName=request.repository, imageIds=[{"imageTag": request.tag}])
         except ClientError as error:
@@ -70,6 +73,13 @@ class CodeBuildBuilder:
                 return False
             raise
         return bool(found.get("imageDetails"))
+
+    def _ecr_client(self, region: str) -> Any:
+        """One ECR client per region, made once (builds poll replicas from several threads)."""
+        with self._ecr_lock:
+            if region not in self._ecr:
+                self._ecr[region] = boto3.client("ecr", region_name=region)
+            return self._ecr[region]
 
     def build(self, request: BuildRequest) -> BuildOutcome:
         seconds: dict[str, float] = {}
