@@ -73,6 +73,31 @@ ACCEPTED_FINDINGS: tuple[AcceptedFinding, ...] = (
     AcceptedFinding("CKV2_AWS_57", "shared/Secrets/*",
                     "values are third-party tokens (Hugging Face, registries) set outside Terraform; Secrets "
                     "Manager cannot rotate them"),
+    AcceptedFinding("CKV_AWS_316", "shared/Build/Project",
+                    "BuildKit builds run Docker inside the build container, which CodeBuild allows only privileged; "
+                    "the project builds only contexts fleetform uploads, with a role that can push to the "
+                    "platform's repositories and nothing else"),
+    AcceptedFinding("CKV_AWS_18", "shared/Build/Contexts/Bucket",
+                    "build contexts are transient inputs (expired after a week) written only by `fleetform build`; "
+                    "the builds that read them are logged in CloudWatch and CloudTrail"),
+    AcceptedFinding("CKV_AWS_21", "shared/Build/Contexts/Bucket",
+                    "objects are content-addressed (key = sha256 of the tarball) and never overwritten, so "
+                    "versions would only keep expired contexts"),
+    AcceptedFinding("CKV_AWS_144", "shared/Build/Contexts/Bucket",
+                    "a context is rebuilt from the app's source on demand; builds run in the home region only"),
+    AcceptedFinding("CKV2_AWS_62", "shared/Build/Contexts/Bucket",
+                    "nothing reacts to an upload: `fleetform build` starts the build itself right after it"),
+    AcceptedFinding("CKV_AWS_158", "shared/Build/Logs",
+                    "CloudWatch Logs encrypts every group at rest; build logs hold no secret values (BuildKit "
+                    "mounts secrets, CodeBuild masks secrets-manager variables)"),
+    AcceptedFinding("CKV_AWS_338", "shared/Build/Logs",
+                    "build logs serve debugging a build; 30 days, like the app logs"),
+    AcceptedFinding("CKV_GCP_62", "shared/Build/Contexts",
+                    "build contexts are transient inputs (deleted after a week) written only by `fleetform build`; "
+                    "Cloud Audit Logs record who wrote and the builds that read them"),
+    AcceptedFinding("CKV_GCP_78", "shared/Build/Contexts",
+                    "objects are content-addressed (name = sha256 of the tarball) and never overwritten, so "
+                    "versions would only keep deleted contexts"),
     AcceptedFinding("CKV_GCP_84", "shared/Registry/*",
                     "images are encrypted with Google-managed keys; they hold no secrets (build secrets are mounted, "
                     "never layered)"),

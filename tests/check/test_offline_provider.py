@@ -255,6 +255,72 @@ def test_other_data_sources_get_typed_fakes_and_keep_their_configuration(aws: Of
     assert _read(aws, "aws_vpc", cidr_block="10.0.0.0/16")[0] == vpc
 
 
-def test_the_offline_provider_refuses_to_apply(aws: OfflineProviderServicer) -> None:
-    response = aws.ApplyResourceChange(pb.ApplyResourceChange.Request(type_name="aws_eip"), None)
-    assert [d.summary for d in response.diagnostics] == ["The offline check provider only plans"]
+def _apply(provider: OfflineProviderServicer, type_name: str, planned: Any, config: Any) -> Any:
+    request = pb.ApplyResourceChange.Request(
+        type_name=type_name, planned_state=to_dynamic_value(planned), config=to_dynamic_value(config)
+    )
+    response = provider.ApplyResourceChange(request, None)
+    assert not response.diagnostics
+    return read_dynamic_value(response.new_state)
+
+
+def test_apply_fills_unknowns_from_the_configuration_else_with_fakes(aws: OfflineProviderServicer) -> None:
+    block = _resource_block("aws_security_group")
+    rule = _null_object(block["attributes"]["ingress"]["type"][1][1], from_port=443, to_port=443, protocol="tcp",
+                        cidr_blocks=["10.0.0.0/8"])
+    config = _null_object(block, name="web", vpc_id="vpc-1", ingress=[rule])
+    planned = config | {"vpc_id": Unknown, "arn": Unknown, "id": Unknown, "owner_id": Unknown}
+    applied = _apply(aws, "aws_security_group", planned, config)
+    assert applied["vpc_id"] == "vpc-1"  # unknown at plan time, known in the configuration now
+    assert applied["arn"].startswith("arn:aws:fake:us-east-1:123456789012:")
+    assert applied["owner_id"] == "123456789012"
+    assert applied["ingress"] == [rule] and applied["name"] == "web"
+    assert _apply(aws, "aws_security_group", planned, config) == applied  # deterministic
+
+
+def test_apply_pairs_set_block_elements_with_their_configuration(google: OfflineProviderServicer) -> None:
+    block = _resource_block("google_compute_instance_template")
+    disk_block = block["block_types"]["disk"]["block"]
+    interface_block = block["block_types"]["network_interface"]["block"]
+    disk = _null_object(disk_block, boot=True, source_image="projects/p/global/images/i")
+    interface = _null_object(interface_block, network="default")
+    config = _null_object(block, machine_type="g2-standard-8", disk=[disk], network_interface=[interface])
+    planned_disk = disk | {"source_image": Unknown, "device_name": Unknown}
+    planned = config | {"disk": [planned_disk], "self_link": Unknown, "id": Unknown}
+    applied = _apply(google, "google_compute_instance_template", planned, config)
+    assert applied["disk"][0]["source_image"] == "projects/p/global/images/i"
+    assert isinstance(applied["disk"][0]["device_name"], str)
+    assert applied["self_link"].startswith("https://www.googleapis.com/compute/v1/projects/")
+
+
+def test_a_destroy_applies_to_nothing(aws: OfflineProviderServicer) -> None:
+    request = pb.ApplyResourceChange.Request(type_name="aws_eip", prior_state=to_dynamic_value({"id": "eip-1"}))
+    response = aws.ApplyResourceChange(request, None)
+    assert read_dynamic_value(response.new_state) is None and not response.diagnostics
+
+
+def test_state_reads_back_as_stored(aws: OfflineProviderServicer) -> None:
+    stored = {"id": "eip-1", "domain": "vpc", "not_in_schema": 1}
+    upgraded = aws.UpgradeResourceState(
+        pb.UpgradeResourceState.Request(type_name="aws_eip", raw_state=pb.RawState(json=json.dumps(stored).encode())),
+        None,
+    )
+    assert read_dynamic_value(upgraded.upgraded_state) == {"id": "eip-1", "domain": "vpc"}
+    current = to_dynamic_value({"id": "eip-1", "domain": "vpc"})
+    refreshed = aws.ReadResource(pb.ReadResource.Request(type_name="aws_eip", current_state=current), None)
+    assert read_dynamic_value(refreshed.new_state) == {"id": "eip-1", "domain": "vpc"}
+
+
+def test_import_knows_the_id_and_move_keeps_shared_attributes(aws: OfflineProviderServicer) -> None:
+    imported = aws.ImportResourceState(pb.ImportResourceState.Request(type_name="aws_eip", id="eip-9"), None)
+    (resource,) = imported.imported_resources
+    assert (resource.type_name, read_dynamic_value(resource.state)) == ("aws_eip", {"id": "eip-9"})
+    moved = aws.MoveResourceState(pb.MoveResourceState.Request(
+        source_type_name="aws_instance", target_type_name="aws_eip",
+        source_state=pb.RawState(json=json.dumps({"id": "i-1", "instance_type": "g5.xlarge"}).encode()),
+    ), None)
+    assert read_dynamic_value(moved.target_state) == {"id": "i-1"} and not moved.diagnostics
+    refused = aws.MoveResourceState(pb.MoveResourceState.Request(
+        source_type_name="aws_instance", target_type_name="aws_no_such_type", source_state=pb.RawState(json=b"{}"),
+    ), None)
+    assert [d.summary for d in refused.diagnostics] == ["Unsupported resource move"]

@@ -79,8 +79,14 @@ def test_example_groups_carry_their_spec(example_plan):
     captioner = example_plan.groups("captioner")[0]
     assert captioner.image.source == "dockerfile"
     assert [login.password_secret for login in captioner.image.registries] == ["DOCKERHUB_TOKEN"]
-    assert captioner.secrets_read == ("DOCKERHUB_TOKEN",)
+    # The Dockerfile's base-image registry is the build's login, not the runner's (its image is in the platform's).
+    assert captioner.secrets_read == ()
+    assert captioner.image.runtime_registries == ()
     assert captioner.image.build_secrets == ("PIP_TOKEN",)
+    assert captioner.image.build_secrets_read == ("DOCKERHUB_TOKEN", "PIP_TOKEN")
+    shared = {plan.cloud: plan for plan in example_plan.shared}
+    assert shared["aws"].build_secrets == ("DOCKERHUB_TOKEN", "EXAMPLE_REGISTRY_TOKEN", "GH_TOKEN", "PIP_TOKEN")
+    assert "DOCKERHUB_TOKEN" in shared["aws"].secrets
 
 
 def test_costs_follow_min_and_max(example_plan):
@@ -131,10 +137,13 @@ def test_listener_priority_is_stable_when_apps_come_and_go(tmp_path):
 
 
 def test_image_tag_follows_build_inputs_only(tmp_path):
-    apps = '[tool.fal.apps.gen]\nref = "app.py::Generator"\nrequirements = ["torch==2.5.0"]\n'
-    tag = only_group(plan_of(tmp_path / "a", 'clouds = ["aws"]\n', apps), "gen").image.tag
-    again = only_group(plan_of(tmp_path / "b", 'clouds = ["aws"]\n', apps), "gen").image.tag
-    changed = only_group(plan_of(tmp_path / "c", 'clouds = ["aws"]\n', apps.replace("2.5.0", "2.5.1")), "gen").image.tag
+    apps = '[tool.fal.apps.gen]\nref = "app.py::Generator"\n'
+    code = {"app.py": APP_FILE.replace('machine_type = "GPU-H100"\n',
+                                        'machine_type = "GPU-H100"\n    requirements = ["torch==2.5.0"]\n')}
+    changed_code = {"app.py": code["app.py"].replace("2.5.0", "2.5.1")}
+    tag = only_group(plan_of(tmp_path / "a", 'clouds = ["aws"]\n', apps, code), "gen").image.tag
+    again = only_group(plan_of(tmp_path / "b", 'clouds = ["aws"]\n', apps, code), "gen").image.tag
+    changed = only_group(plan_of(tmp_path / "c", 'clouds = ["aws"]\n', apps, changed_code), "gen").image.tag
     assert tag == again and tag.startswith("in-") and changed != tag
 
 
@@ -207,3 +216,20 @@ def test_two_projects_may_not_deploy_the_same_app_name(tmp_path):
     with pytest.raises(FleetformError) as caught:
         plan_workspace(open_workspace(root))
     assert [p.code for p in caught.value.problems] == ["plan/duplicate-app"]
+
+
+@pytest.mark.parametrize("reference, hosts, logged_in", [
+    ("registry.example.com:5000/ml/mirror:2", ["registry.example.com:5000", "ghcr.io"], ["registry.example.com:5000"]),
+    ("python:3.12", ["https://index.docker.io/v1/", "ghcr.io"], ["https://index.docker.io/v1/"]),
+    ("library/python:3.12", ["docker.io"], ["docker.io"]),
+    ("ghcr.io/org/app:1", ["https://ghcr.io"], ["https://ghcr.io"]),
+    ("localhost/app:1", ["localhost"], ["localhost"]),
+])
+def test_a_runner_logs_in_only_where_its_image_is(reference, hosts, logged_in):
+    from fleetform.plan.model import ImagePlan, RegistryLogin
+
+    plan = ImagePlan(source="image", reference=reference, repository="acme/x", tag="",
+                     registries=tuple(RegistryLogin(host, "bot", f"T{i}") for i, host in enumerate(hosts)),
+                     entrypoint=None, cmd=None, build_secrets=())
+    assert [login.host for login in plan.runtime_registries] == logged_in
+    assert plan.build_registries == ()

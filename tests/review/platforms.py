@@ -42,13 +42,12 @@ us-west1 = "projects/acme-test/regions/us-west1/sslCertificates/acme"
 
 APP = """\
 [tool.fal.apps.{name}]
-ref = "app.py::Server"
+ref = "{module}.py::Server"
 machine_type = "{machine}"
 min_concurrency = {min}
 max_concurrency = {max}
 auth = "{auth}"
 deployment_strategy = "{strategy}"
-requirements = {requirements}
 app_scale_settings = {scale_settings}
 keep_alive = {keep_alive}
 """
@@ -58,9 +57,11 @@ import fal
 
 
 class Server(fal.App):
+    requirements = {requirements}
+
     @fal.endpoint("/")
     def run(self) -> dict:
-        return {}
+        return {{}}
 """
 
 
@@ -68,9 +69,26 @@ def app_toml(name: str, *, machine: str = "GPU-H100", min: int = 1, max: int = 4
              strategy: str = "rolling", requirements: str = '["torch==2.5.0"]', scale_settings: bool = True,
              keep_alive: int = 60, extra: str = "") -> str:
     """One app's ``[tool.fal.apps.NAME]`` table, fal's fields as a pull request would edit them."""
-    return APP.format(name=name, machine=machine, min=min, max=max, auth=auth, strategy=strategy,
-                      requirements=requirements, scale_settings=str(scale_settings).lower(),
-                      keep_alive=keep_alive) + textwrap.dedent(extra)
+    module = _module(name)
+    table = APP.format(name=name, module=module, machine=machine, min=min, max=max, auth=auth, strategy=strategy,
+                       scale_settings=str(scale_settings).lower(), keep_alive=keep_alive) + textwrap.dedent(extra)
+    return f"# {module}.py requirements = {requirements}\n" + table
+
+
+def _module(name: str) -> str:
+    """The app's own class file: fal reads a ref app's requirements from its class, never from the TOML."""
+    return "app_" + name.replace("-", "_")
+
+
+def _app_files(apps: list[str]) -> dict[str, str]:
+    """``{module}.py`` for every app, from the ``# module.py requirements = [...]`` line app_toml writes."""
+    files = {}
+    for table in apps:
+        for line in table.splitlines():
+            if line.startswith("# app_") and ".py requirements = " in line:
+                module, _, requirements = line[2:].partition(".py requirements = ")
+                files[f"{module}.py"] = APP_FILE.format(requirements=requirements)
+    return files
 
 
 def platform_repo(root: Path, apps: list[str], *, clouds: str = '["aws"]', regions: str = '["us-east"]') -> Path:
@@ -79,7 +97,8 @@ def platform_repo(root: Path, apps: list[str], *, clouds: str = '["aws"]', regio
     (root / "apps" / "team").mkdir(parents=True, exist_ok=True)
     (root / "platform" / "pyproject.toml").write_text(PLATFORM.format(clouds=clouds, regions=regions))
     (root / "apps" / "team" / "pyproject.toml").write_text("\n".join(apps))
-    (root / "apps" / "team" / "app.py").write_text(APP_FILE)
+    for name, text in _app_files(apps).items():
+        (root / "apps" / "team" / name).write_text(text)
     return root / "platform"
 
 

@@ -12,13 +12,22 @@ import pytest
 from fleetform.runner import boot_script
 from fleetform.runner.agent_config import agent_config
 from fleetform.runner.contract import AWS_RUNNER_IAM_ACTIONS
-from tests.runner.fake_clouds import ACCOUNT, AWS_RULES, GCP_RULES, INSTANCE_ID, PROJECT, SECRET_VALUES
+from tests.runner.fake_clouds import (
+    ACCOUNT,
+    AR_PINNED_IMAGE,
+    AWS_RULES,
+    GCP_RULES,
+    IMAGE_DIGEST,
+    INSTANCE_ID,
+    PROJECT,
+    SECRET_VALUES,
+)
 from tests.runner.groups import PLATFORM, cpu_image_app, group
 from tests.runner.sandbox import Rule, Run, Sandbox, iam_actions
 
 AGENT_SOURCE = (Path(__file__).parents[2] / "cdk/fleetform/runner/agent.py").read_text(encoding="utf-8")
-ECR_IMAGE = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/acme/image-gen:in-0123456789abcdef"
-AR_IMAGE = f"us-docker.pkg.dev/{PROJECT}/acme/image-gen:in-0123456789abcdef"
+ECR_IMAGE = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/acme/image-gen@{IMAGE_DIGEST}"
+AR_IMAGE = AR_PINNED_IMAGE
 
 
 def docker_run(run: Run) -> tuple[str, ...]:
@@ -103,9 +112,9 @@ def test_aws_gpu_runner(aws_sandbox: Sandbox) -> None:
 def test_gcp_gpu_runner(gcp_sandbox: Sandbox) -> None:
     run = gcp_sandbox.run(boot_script(group("gcp"), PLATFORM))
     assert run.returncode == 0, run.stderr
-    metadata = run.one("curl")
-    assert metadata.argv == ("curl", "-fsS", "-H", "Metadata-Flavor: Google",
-                             "http://metadata.google.internal/computeMetadata/v1/project/project-id")
+    assert [call.argv for call in run.of("curl")] == [
+        ("curl", "-fsS", "-H", "Metadata-Flavor: Google", f"http://metadata.google.internal/computeMetadata/v1/{item}")
+        for item in ("project/project-id", "instance/attributes/fleetform-image")]  # the pinned image
     assert run.one("gcloud", "auth").argv == ("gcloud", "auth", "configure-docker", "us-docker.pkg.dev", "--quiet")
     assert run.one("docker", "pull").argv == ("docker", "pull", "--quiet", AR_IMAGE)
     assert [call.argv for call in run.of("gcloud", "secrets")] == [

@@ -401,7 +401,7 @@ CASES = [
         {'app.py': APP},
         'spec/ref-class-missing',
         'pyproject.toml: tool.fal.apps.a.ref',
-        "class 'MyAp' is not defined in app.py; did you mean 'MyApp'?",
+        "'MyAp' is not defined in app.py; did you mean 'MyApp'?",
         id='ref-class-missing',
     ),
     pytest.param(
@@ -417,7 +417,7 @@ CASES = [
         {'app.py': 'import fal\n\ndef wheels():\n    return []\n\nclass MyApp(fal.App):\n    requirements = wheels()\n'},
         'spec/class-non-literal',
         'app.py:7',
-        'requirements = wheels() is not a literal value, so fleetform cannot read it without running your code',
+        'requirements = wheels() is a function call, so fleetform cannot read it without running your code',
         id='class-non-literal',
     ),
     pytest.param(
@@ -425,7 +425,7 @@ CASES = [
         {'app.py': "import fal, os\n\nclass MyApp(fal.App, keep_alive=int(os.environ['K'])):\n    pass\n"},
         'spec/class-non-literal',
         'app.py:3',
-        "keep_alive = int(os.environ['K']) is not a literal value, so fleetform cannot read it without running your code",
+        "keep_alive = int(os.environ['K']) is a function call, so fleetform cannot read it without running your code",
         id='class-kw-non-literal',
     ),
     pytest.param(
@@ -433,7 +433,8 @@ CASES = [
         {'app.py': 'import fal\n\nclass MyApp(fal.App, keep_alvie=3):\n    pass\n'},
         'spec/class-unknown-keyword',
         'app.py:3',
-        "unknown class keyword 'keep_alvie'; did you mean 'keep_alive'?",
+        "unknown option 'keep_alvie'; did you mean 'keep_alive'? (fal refuses it: \"Unrecognised option 'keep_alvie'. "
+        "Did you mean 'keep_alive'?\")",
         id='class-unknown-kw',
     ),
     pytest.param(
@@ -441,7 +442,8 @@ CASES = [
         {'app.py': 'import fal\n\nclass MyApp(fal.App, exposed_port=8000):\n    pass\n'},
         'spec/class-exposed-port',
         'app.py:3',
-        "fal does not accept exposed_port as a class keyword (TypeError: multiple values for keyword argument 'exposed_port')",
+        "fal refuses exposed_port as a class keyword: wrap_app passes exposed_port itself, so fal raises TypeError: "
+        "function() got multiple values for keyword argument 'exposed_port'",
         id='class-exposed-port',
     ),
     pytest.param(

@@ -23,7 +23,7 @@ def test_class_configured_example_reads_kwargs_and_attributes(run_cli):
     assert settings["max_multiplexing"] == 2 and settings["startup_timeout"] == 900
     assert settings["requirements"][4] == "--extra-index-url=https://download.pytorch.org/whl/cu124"
     assert settings["health_check"] == {"path": "/healthz", "start_period_seconds": 120, "timeout_seconds": 10,
-                                        "failure_threshold": 3, "call_regularly": True}
+                                        "failure_threshold": 3, "call_regularly": True, "method": "POST"}
     assert settings["auth"] == "private" and sources["auth"] == "toml"
     assert settings["team"] == "imaging" and sources["team"] == "toml"
     assert settings["concurrency_buffer_perc"] == 0 and sources["concurrency_buffer_perc"] == "default"

@@ -55,14 +55,17 @@ def test_class_values_win_over_toml(run_cli, make_project):
     assert tuned["settings"]["min_concurrency"] == 1
     assert tuned["settings"]["requirements"] == ["numpy==2.1.0"]
     assert tuned["settings"]["max_concurrency"] == 5 and tuned["sources"]["max_concurrency"] == "toml"
-    assert any("ignored, the class declares requirements" in warning for warning in tuned["warnings"])
+    assert any("not installed: fal 1.83 ignores TOML requirements" in warning for warning in tuned["warnings"])
 
 
-def test_toml_requirements_of_a_plain_ref_app_are_installed_with_a_warning(run_cli, make_project):
+def test_toml_requirements_of_a_plain_ref_app_are_not_installed_as_on_fal(run_cli, make_project):
     plain = _settings(run_cli, make_project)["plain"]
 
-    assert plain["settings"]["requirements"] == ["scipy"]
-    assert any("fal 1.83 ignores TOML requirements" in warning for warning in plain["warnings"])
+    assert plain["settings"]["requirements"] == []
+    warning = next(warning for warning in plain["warnings"] if "requirements" in warning)
+    assert warning == ("pyproject.toml: tool.fal.apps.plain.requirements: not installed: fal 1.83 ignores TOML "
+                       "requirements for a ref app, so fleetform does too; write them in the class body: "
+                       "requirements = [...] (a module constant works too)")
 
 
 def test_entry_point_apps_take_settings_from_toml_only(run_cli, make_project):

@@ -10,16 +10,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fleetform.check.data_sources import CloudFakes, Settings, known
+from fleetform.check.data_sources import CloudFakes, ReadError, Settings, known
 from fleetform.check.fake_values import NamedString, digest
+from fleetform.check.registry_images import image_digest, require_image
 
 ACCOUNT_ID = "123456789012"
 ZONE_LETTERS = ("a", "b", "c")
 POLICY_VERSION = "2012-10-17"
 
 
-class PolicyDocumentError(ValueError):
+class PolicyDocumentError(ReadError):
     """A source or override policy document that is not a JSON IAM policy."""
+
+    summary = "Invalid policy document"
 
 
 def named_string(settings: Settings) -> NamedString:
@@ -188,6 +191,24 @@ def _one_or_sorted(values: list[str]) -> Any:
     return unique[0] if len(unique) == 1 else unique
 
 
+def ecr_image(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """An image of the offline registry (``fleetform.check.registry_images``): its digest, or the provider's error."""
+    repository, tag = known(config, "repository_name", ""), known(config, "image_tag")
+    region = known(config, "region", settings["region"])
+    if tag is None:
+        return {}
+    require_image(repository, tag, f"ECR repository {repository} in {region}")
+    digest_value = image_digest(repository, tag)
+    return {
+        "id": digest_value,
+        "image_digest": digest_value,
+        "image_tags": [tag],
+        "image_uri": f"{settings['account_id']}.dkr.ecr.{region}.amazonaws.com/{repository}@{digest_value}",
+        "registry_id": settings["account_id"],
+        "region": region,
+    }
+
+
 def _stable_id(text: str) -> int:
     return int(digest(text, length=8), 16)
 
@@ -199,6 +220,7 @@ AWS = CloudFakes(
         "aws_ami": ami,
         "aws_availability_zones": availability_zones,
         "aws_caller_identity": caller_identity,
+        "aws_ecr_image": ecr_image,
         "aws_iam_policy_document": policy_document,
         "aws_partition": partition,
         "aws_region": region,

@@ -18,6 +18,12 @@ from fleetform.check.fake_values import FakeValues, NamedString
 from fleetform.check.schema_values import Block, is_unknown, with_computed_filled
 
 Settings = Mapping[str, str]
+
+
+class ReadError(ValueError):
+    """A data source read the real provider would fail: ``summary`` is its diagnostic's summary."""
+
+    summary = "Error reading data source"
 # (data source configuration, provider settings) -> values for some of its computed attributes.
 Reader = Callable[[dict[str, Any], Settings], dict[str, Any]]
 

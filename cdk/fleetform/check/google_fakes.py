@@ -7,6 +7,7 @@ from typing import Any
 
 from fleetform.check.data_sources import CloudFakes, Settings, known
 from fleetform.check.fake_values import NamedString, digest
+from fleetform.check.registry_images import image_digest, require_image
 
 PROJECT_NUMBER = "123456789012"
 COMPUTE_API = "https://www.googleapis.com/compute/v1"
@@ -122,6 +123,26 @@ def iam_policy(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
     return {"id": str(int(digest(policy_data, length=8), 16)), "policy_data": policy_data}
 
 
+def docker_image(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """An image of the offline registry (``fleetform.check.registry_images``): its pinned reference, or an error."""
+    project = known(config, "project", settings["project"])
+    location, repository = known(config, "location", ""), known(config, "repository_id", "")
+    image_name = known(config, "image_name")
+    if image_name is None or ":" not in image_name:
+        return {}
+    image, tag = image_name.split(":", 1)
+    require_image(f"{repository}/{image}", tag, f"Artifact Registry repository {repository} in {location}")
+    digest_value = image_digest(f"{repository}/{image}", tag)
+    return {
+        "project": project,
+        "name": (f"projects/{project}/locations/{location}/repositories/{repository}/dockerImages/"
+                 f"{image}@{digest_value}"),
+        "self_link": f"{location}-docker.pkg.dev/{project}/{repository}/{image}@{digest_value}",
+        "tags": [tag],
+        "media_type": "application/vnd.oci.image.manifest.v1+json",
+    }
+
+
 def _condition(block: dict[str, Any]) -> dict[str, Any]:
     return {key: block[key] for key in ("description", "expression", "title") if known(block, key)}
 
@@ -130,6 +151,7 @@ GOOGLE = CloudFakes(
     defaults={"project": "fleetform-offline", "region": "us-central1", "zone": "us-central1-a"},
     named_string=named_string,
     readers={
+        "google_artifact_registry_docker_image": docker_image,
         "google_client_config": client_config,
         "google_compute_default_service_account": default_service_account,
         "google_compute_image": compute_image,

@@ -6,7 +6,14 @@ the configuration against the served schemas (unknown arguments, wrong types, mi
 arguments, block counts) and evaluates every reference. The provider adds what only a provider
 can: it rejects read-only attributes that are set, warns on deprecated ones, plans unset computed
 attributes as unknown (inside nested blocks too), and answers data source reads with
-deterministic fakes. It plans only; it never applies.
+deterministic fakes.
+
+It also applies, into local state only: an apply makes every unknown known (from the now-known
+configuration, else a deterministic fake of the attribute's type, seeded by the resource type,
+its configuration and the attribute path), a refresh reads state back unchanged, and an update
+plans exactly the proposed state, so a plan right after an apply plans no change and a changed
+argument plans an in-place update. The pinned JSON schemas carry no ForceNew, so the provider
+never asks for a replacement; Terraform still replaces for ``replace_triggered_by`` and ``-replace``.
 
 Run as ``python -m fleetform.check.provider aws|google``; ``tf.runner`` does the go-plugin
 handshake, TLS and gRPC serving.
@@ -14,6 +21,7 @@ handshake, TLS and gRPC serving.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -23,18 +31,25 @@ from tf.gen import tfplugin_pb2 as pb
 from tf.gen import tfplugin_pb2_grpc as rpc
 from tf.utils import read_dynamic_value, to_dynamic_value
 
-from fleetform.check.aws_fakes import AWS, PolicyDocumentError
-from fleetform.check.data_sources import CloudFakes
+from fleetform.check.aws_fakes import AWS
+from fleetform.check.data_sources import CloudFakes, ReadError
+from fleetform.check.fake_values import FakeValues
 from fleetform.check.google_fakes import GOOGLE
 from fleetform.check.protocol_schema import schema_message
-from fleetform.check.schema_values import AttributePath, Block, is_read_only, set_attributes, with_computed_unknown
+from fleetform.check.schema_values import (
+    AttributePath,
+    Block,
+    is_read_only,
+    set_attributes,
+    with_computed_unknown,
+    with_unknowns_resolved,
+)
 from fleetform.provider_schemas import PROVIDER_SOURCES, PROVIDER_VERSIONS, load_provider_schema, registry_address
 
 CLOUDS: dict[str, CloudFakes] = {"aws": AWS, "google": GOOGLE}
 
 READ_ONLY_SUMMARY = "Invalid Configuration for Read-Only Attribute"
 DEPRECATED_SUMMARY = "Argument is deprecated"
-PLAN_ONLY_SUMMARY = "The offline check provider only plans"
 
 
 class OfflineProviderServicer(rpc.ProviderServicer):
@@ -75,7 +90,7 @@ class OfflineProviderServicer(rpc.ProviderServicer):
 
     @staticmethod
     def _capabilities() -> pb.ServerCapabilities:
-        return pb.ServerCapabilities(get_provider_schema_optional=True)
+        return pb.ServerCapabilities(get_provider_schema_optional=True, move_resource_state=True)
 
     # --- validation and configuration ---------------------------------------------------------
     def ValidateProviderConfig(self, request: pb.ValidateProviderConfig.Request, context: grpc.ServicerContext) -> Any:
@@ -130,41 +145,76 @@ class OfflineProviderServicer(rpc.ProviderServicer):
         proposed = read_dynamic_value(request.proposed_new_state)
         if prior is None and proposed is not None:
             proposed = with_computed_unknown(self._resources[request.type_name]["block"], proposed)
-        return pb.PlanResourceChange.Response(planned_state=to_dynamic_value(proposed))
+        return pb.PlanResourceChange.Response(
+            planned_state=to_dynamic_value(proposed), planned_private=request.prior_private
+        )
 
     def ReadDataSource(self, request: pb.ReadDataSource.Request, context: grpc.ServicerContext) -> Any:
         block = self._data_sources[request.type_name]["block"]
         config = read_dynamic_value(request.config)
         try:
             state = self._cloud.read(request.type_name, block, config, self._settings)
-        except PolicyDocumentError as error:
-            failure = _diagnostic(pb.Diagnostic.ERROR, "Invalid policy document", str(error), ())
+        except ReadError as error:
+            failure = _diagnostic(pb.Diagnostic.ERROR, error.summary, str(error), ())
             return pb.ReadDataSource.Response(diagnostics=[failure])
         return pb.ReadDataSource.Response(state=to_dynamic_value(state))
 
-    # --- what an offline check never does -----------------------------------------------------
+    # --- applying into local state -------------------------------------------------------------
     def ApplyResourceChange(self, request: pb.ApplyResourceChange.Request, context: grpc.ServicerContext) -> Any:
-        return pb.ApplyResourceChange.Response(diagnostics=[_plan_only("apply")])
+        """The planned state with every unknown made known: from the configuration, else a fake."""
+        planned = read_dynamic_value(request.planned_state)
+        if planned is None:  # a destroy: nothing remains
+            return pb.ApplyResourceChange.Response(new_state=to_dynamic_value(None))
+        config = read_dynamic_value(request.config)
+        fake = FakeValues(request.type_name, config, self._cloud.named_string(self._settings))
+        new_state = with_unknowns_resolved(self._resources[request.type_name]["block"], planned, config, fake)
+        return pb.ApplyResourceChange.Response(new_state=to_dynamic_value(new_state), private=request.planned_private)
 
     def ReadResource(self, request: pb.ReadResource.Request, context: grpc.ServicerContext) -> Any:
-        return pb.ReadResource.Response(diagnostics=[_plan_only("refresh existing state")])
+        """A refresh: nothing changes outside Terraform in an offline cloud, so the state reads back as it is."""
+        return pb.ReadResource.Response(new_state=request.current_state, private=request.private)
 
     def UpgradeResourceState(self, request: pb.UpgradeResourceState.Request, context: grpc.ServicerContext) -> Any:
-        return pb.UpgradeResourceState.Response(diagnostics=[_plan_only("read existing state")])
+        """Stored state, passed through: the schemas are pinned, so state written with them needs no upgrade."""
+        if not request.raw_state.json:
+            return pb.UpgradeResourceState.Response(diagnostics=[_legacy_state(request.type_name)])
+        state = self._conformed(request.type_name, json.loads(request.raw_state.json))
+        return pb.UpgradeResourceState.Response(upgraded_state=pb.DynamicValue(json=json.dumps(state).encode()))
 
     def ImportResourceState(self, request: pb.ImportResourceState.Request, context: grpc.ServicerContext) -> Any:
-        return pb.ImportResourceState.Response(diagnostics=[_plan_only("import")])
+        """An import knows only the id; the following plan shows every configured argument as an update."""
+        imported = pb.ImportResourceState.ImportedResource(
+            type_name=request.type_name, state=pb.DynamicValue(json=json.dumps({"id": request.id}).encode())
+        )
+        return pb.ImportResourceState.Response(imported_resources=[imported])
+
+    def MoveResourceState(self, request: pb.MoveResourceState.Request, context: grpc.ServicerContext) -> Any:
+        """A ``moved`` block across resource types: the attributes both types share carry over."""
+        if request.target_type_name not in self._resources or not request.source_state.json:
+            detail = f"cannot move {request.source_type_name} state into {request.target_type_name}"
+            error = _diagnostic(pb.Diagnostic.ERROR, "Unsupported resource move", detail, ())
+            return pb.MoveResourceState.Response(diagnostics=[error])
+        state = self._conformed(request.target_type_name, json.loads(request.source_state.json))
+        return pb.MoveResourceState.Response(
+            target_state=pb.DynamicValue(json=json.dumps(state).encode()), target_private=request.source_private
+        )
 
     def StopProvider(self, request: pb.StopProvider.Request, context: grpc.ServicerContext) -> Any:
         return pb.StopProvider.Response()
 
+    def _conformed(self, type_name: str, state: dict[str, Any]) -> dict[str, Any]:
+        """``state`` with only the top-level attributes and blocks the type's schema declares."""
+        block = self._resources[type_name]["block"]
+        names = set(block.get("attributes", {})) | set(block.get("block_types", {}))
+        return {name: value for name, value in state.items() if name in names}
 
-def _plan_only(action: str) -> pb.Diagnostic:
+
+def _legacy_state(type_name: str) -> pb.Diagnostic:
     return _diagnostic(
         pb.Diagnostic.ERROR,
-        PLAN_ONLY_SUMMARY,
-        f"It cannot {action}: it serves pinned schemas for `fleetform check` and knows no real cloud. "
-        "Run the real provider for that.",
+        "Unsupported state format",
+        f"The {type_name} state is in the legacy flatmap format, which only Terraform 0.11 wrote; "
+        "the offline provider reads JSON state.",
         (),
     )
 

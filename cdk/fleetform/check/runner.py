@@ -108,7 +108,7 @@ def _check(
         def check_one(index: int, stack: Stack) -> StackResult:
             if listener is not None:
                 listener.stack_started(stack.name)
-            result = _check_stack(stack, root / "stacks" / f"{index}-{_safe_name(stack.name)}", env, plan_json_dir)
+            result = _check_stack(stack, root / "stacks" / f"{index}-{safe_name(stack.name)}", env, plan_json_dir)
             if listener is not None:
                 listener.stack_finished(result)
             return result
@@ -117,12 +117,22 @@ def _check(
             return list(pool.map(check_one, range(len(stacks)), stacks))
 
 
-def _check_stack(stack: Stack, workdir: Path, env: dict[str, str], plan_json_dir: Path | None) -> StackResult:
+def write_workdir(stack: Stack, workdir: Path) -> None:
+    """A scratch Terraform working directory for ``stack``: its file, backend blanked, and its assets."""
     workdir.mkdir(parents=True)
     (workdir / STACK_FILE).write_text(without_remote_settings(stack.text), encoding="utf-8")
     assets = stack.file.parent / ASSETS_DIR
     if assets.is_dir():  # cdktf's TerraformAsset paths are relative to the stack folder
         (workdir / ASSETS_DIR).symlink_to(assets.resolve(), target_is_directory=True)
+
+
+def safe_name(name: str) -> str:
+    """``name`` as a file name."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "stack"
+
+
+def _check_stack(stack: Stack, workdir: Path, env: dict[str, str], plan_json_dir: Path | None) -> StackResult:
+    write_workdir(stack, workdir)
     commands = [VALIDATE, PLAN] + ([SHOW] if plan_json_dir is not None else [])
     outcomes = run_worker(workdir, commands, env)
 
@@ -185,7 +195,3 @@ def _failed_outcome(args: list[str], message: str) -> dict[str, Any]:
 def _resource_count(config: Mapping[str, Any]) -> int:
     resources = config.get("resource", {})
     return sum(len(by_name) for by_name in resources.values() if isinstance(by_name, dict))
-
-
-def _safe_name(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "stack"

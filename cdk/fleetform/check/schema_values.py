@@ -115,3 +115,115 @@ def set_attributes(
         for step, item in nested_items(nested["nesting_mode"], obj.get(name)):
             item_path = (*path, name) if step is None else (*path, name, step)
             yield from set_attributes(nested["block"], item, item_path)
+
+
+def contains_unknown(value: Any) -> bool:
+    """True when ``value`` or anything inside it is unknown."""
+    if is_unknown(value):
+        return True
+    if isinstance(value, dict):
+        return any(contains_unknown(item) for item in value.values())
+    if isinstance(value, list):
+        return any(contains_unknown(item) for item in value)
+    return False
+
+
+Fake = Callable[[AttributePath, Any], Any]
+
+
+def with_unknowns_resolved(block: Block, planned: Any, config: Any, fake: Fake, path: AttributePath = ()) -> Any:
+    """An apply result: ``planned`` with every unknown replaced, the way a real provider's apply would.
+
+    An unknown the configuration now knows (it referenced something that was unknown at plan time)
+    takes the configuration's value; one it leaves null (a computed attribute) gets
+    ``fake(path, cty_type)``. Known planned values are kept as they are, so the result always
+    agrees with the plan.
+    """
+    if planned is None:
+        return None
+    if is_unknown(planned):
+        planned = config if isinstance(config, dict) else {}
+    config = config if isinstance(config, dict) else {}
+    resolved = dict(planned)
+    for name, attr in block.get("attributes", {}).items():
+        value = planned.get(name)
+        if not contains_unknown(value):
+            continue
+        step_path = (*path, name)
+        if "nested_type" in attr:
+            nested = attr["nested_type"]
+            resolved[name] = _resolve_nested(nested["nesting_mode"], nested, value, config.get(name), fake, step_path)
+        elif config.get(name) is not None and not contains_unknown(config.get(name)):
+            resolved[name] = config[name]
+        else:
+            resolved[name] = _faked(value, attribute_type(attr), fake, step_path)
+    for name, nested in block.get("block_types", {}).items():
+        value = planned.get(name)
+        if contains_unknown(value):
+            resolved[name] = _resolve_nested(
+                nested["nesting_mode"], nested["block"], value, config.get(name), fake, (*path, name)
+            )
+    return resolved
+
+
+def _resolve_nested(mode: str, block: Block, planned: Any, config: Any, fake: Fake, path: AttributePath) -> Any:
+    """``with_unknowns_resolved`` for each object of a nested block (or nested attribute) value."""
+    if is_unknown(planned):
+        planned = config
+    if planned is None:
+        return None
+    if mode in ("single", "group"):
+        return with_unknowns_resolved(block, planned, config, fake, path)
+    if mode == "map":
+        configured = config if isinstance(config, dict) else {}
+        return {
+            key: with_unknowns_resolved(block, item, configured.get(key), fake, (*path, (key,)))
+            for key, item in planned.items()
+        }
+    configured_items = list(config) if isinstance(config, list) else []
+    if mode == "list":
+        return [
+            with_unknowns_resolved(block, item,
+                                   configured_items[index] if index < len(configured_items) else None, fake,
+                                   (*path, index))
+            for index, item in enumerate(planned)
+        ]
+    # A set element has no address: pair each planned element with a configured one that agrees with it.
+    unused = configured_items
+    resolved = []
+    for index, item in enumerate(planned):
+        match = next((candidate for candidate in unused if _agrees(item, candidate)), None)
+        if match is not None:
+            unused = [candidate for candidate in unused if candidate is not match]
+        resolved.append(with_unknowns_resolved(block, item, match, fake, (*path, index)))
+    return resolved
+
+
+def _agrees(planned: Any, configured: Any) -> bool:
+    """Every value both know (known in the plan, set in the configuration) is equal."""
+    if not isinstance(planned, dict) or not isinstance(configured, dict):
+        return planned == configured
+    return all(
+        _agrees(value, configured[name])
+        for name, value in planned.items()
+        if configured.get(name) is not None and not contains_unknown(value)
+    )
+
+
+def _faked(value: Any, cty: Any, fake: Fake, path: AttributePath) -> Any:
+    """``value`` with every unknown inside it replaced by a fake of its type."""
+    if is_unknown(value):
+        return fake(path, cty)
+    if value is None or not isinstance(cty, list):
+        return value
+    kind = cty[0]
+    if kind in ("list", "set"):
+        return [_faked(item, cty[1], fake, (*path, index)) for index, item in enumerate(value)]
+    if kind == "map":
+        return {key: _faked(item, cty[1], fake, (*path, (key,))) for key, item in value.items()}
+    if kind == "object":
+        return {name: _faked(value.get(name), inner, fake, (*path, name)) for name, inner in cty[1].items()}
+    if kind == "tuple":
+        pairs = enumerate(zip(value, cty[1], strict=False))
+        return [_faked(item, inner, fake, (*path, index)) for index, (item, inner) in pairs]
+    return value

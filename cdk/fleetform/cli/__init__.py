@@ -30,6 +30,7 @@ COMMANDS = {
     "explain": "explain",
     "init": "init",
     "review": "review",
+    "secrets": "secrets",
     "simulate": "simulate",
     "synth": "synth",
     "validate": "validate",

@@ -158,6 +158,48 @@ class ImagePlan:
     build_secrets: tuple[str, ...]
     """Secrets the build reads (``${NAME}`` in requirements, Dockerfile build secrets); never the runner."""
 
+    @property
+    def runtime_registries(self) -> tuple[RegistryLogin, ...]:
+        """The logins a runner does before it pulls: only for the registry the app's own ``image`` lives on.
+
+        A built image lives in the platform's registry, which runners reach with their own cloud
+        identity; ``image.registries`` then serve the build only (base images), so an unreachable
+        build-time registry or an unset build credential never stops a runner's boot.
+        """
+        if self.source != "image" or self.reference is None:
+            return ()
+        host = registry_host(self.reference)
+        return tuple(login for login in self.registries if normalized_host(login.host) == host)
+
+    @property
+    def build_registries(self) -> tuple[RegistryLogin, ...]:
+        """The logins a build does before it pulls base images: all of ``image.registries``; none for ``image``."""
+        return () if self.source == "image" else self.registries
+
+    @property
+    def build_secrets_read(self) -> tuple[str, ...]:
+        """Every secret a build of this image reads: its build secrets and its registries' passwords, sorted."""
+        return tuple(sorted({*self.build_secrets, *(login.password_secret for login in self.build_registries)}))
+
+
+DOCKER_HUB = "docker.io"
+_DOCKER_HUB_ALIASES = ("index.docker.io", "registry-1.docker.io", "registry.hub.docker.com")
+
+
+def normalized_host(host: str) -> str:
+    """A registry login host as Docker compares it: no scheme or path, Docker Hub's aliases as ``docker.io``."""
+    bare = host.split("://", 1)[-1].split("/", 1)[0].lower()
+    return DOCKER_HUB if bare in _DOCKER_HUB_ALIASES else bare
+
+
+def registry_host(reference: str) -> str:
+    """The registry an image reference pulls from (Docker's rule: a first component with ``.`` or ``:``, or
+    ``localhost``, is a host; anything else is on Docker Hub)."""
+    first, _, rest = reference.partition("/")
+    if rest and ("." in first or ":" in first or first == "localhost"):
+        return normalized_host(first)
+    return DOCKER_HUB
+
 
 @dataclass(frozen=True)
 class RoutePlan:
@@ -228,8 +270,9 @@ class GroupPlan:
 
     @property
     def secrets_read(self) -> tuple[str, ...]:
-        """Every secret a runner of this group reads: the app's and its registry passwords, sorted."""
-        return tuple(sorted({*self.runner.secrets, *(login.password_secret for login in self.image.registries)}))
+        """Every secret a runner of this group reads: the app's and its runtime registry passwords, sorted."""
+        registries = (login.password_secret for login in self.image.runtime_registries)
+        return tuple(sorted({*self.runner.secrets, *registries}))
 
 
 @dataclass(frozen=True)
@@ -296,6 +339,8 @@ class SharedPlan:
     """Every secret name any app or build reads (values are set outside Terraform)."""
     repositories: tuple[str, ...]
     """Image repositories of the apps whose image the platform builds."""
+    build_secrets: tuple[str, ...]
+    """The secrets builds read (build secrets, base-image registry passwords): the build role may read these only."""
     private_log_apps: tuple[str, ...]
 
     @property

@@ -51,3 +51,34 @@ def log_name(platform: str, app: str, private: bool) -> str:
 def gcp_label(value: str) -> str:
     """A GCP label value: lowercase letters, digits, ``-`` and ``_``, at most 63 characters."""
     return fit(re.sub(r"[^a-z0-9_-]", "-", value.lower()), GCP_NAME_LIMIT)
+
+
+GCP_SERVICE_ACCOUNT_ID_LIMIT = 30
+
+
+def build_project_name(platform: str) -> str:
+    """The image build project: ``acme-image-build`` (CodeBuild project, Cloud Build's service account id)."""
+    return fit(f"{platform}-image-build", GCP_SERVICE_ACCOUNT_ID_LIMIT)
+
+
+def build_log_name(platform: str) -> str:
+    """Where builds log: ``/acme/builds`` (CloudWatch log group; Cloud Build writes to Cloud Logging)."""
+    return f"/{platform}/builds"
+
+
+def build_contexts_bucket(cloud: str, platform: str, owner: str, region: str) -> str:
+    """The bucket build contexts are uploaded to; bucket names are global, so the owner is in it.
+
+    AWS: ``acme-build-contexts-123456789012-us-east-1`` (account and region; at most 20 + 16 + 12 +
+    1 + 14 = 63 characters, S3's limit). GCP: ``<project>-acme-builds`` (at most 30 + 1 + 20 + 7 =
+    58, within Cloud Storage's 63). ``owner`` may be a Terraform reference, so nothing is shortened.
+    """
+    if cloud == "aws":
+        return f"{platform}-build-contexts-{owner}-{region}"
+    return f"{owner}-{platform}-builds"
+
+
+BUILD_CONTEXT_PREFIX = "contexts/"
+"""Context objects are ``contexts/<sha256 of the tarball>.tar.gz``: content-addressed, never overwritten."""
+BUILD_CONTEXT_EXPIRY_DAYS = 7
+"""A context is read once by its build; a week leaves time to re-run a failed build from the same object."""

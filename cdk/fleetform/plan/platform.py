@@ -294,12 +294,14 @@ def _shared_auth_problems(rules: CloudRules, region: str, groups: list[GroupPlan
 
 def _shared(cloud: Cloud, regions: list[RegionPlan], settings: PlatformSettings) -> SharedPlan:
     groups = [group for region in regions for group in region.groups]
-    secrets = {name for group in groups for name in (*group.secrets_read, *group.image.build_secrets)}
+    build_secrets = {name for group in groups for name in group.image.build_secrets_read}
+    secrets = {name for group in groups for name in group.secrets_read} | build_secrets
     return SharedPlan(
         cloud=cloud,
         home_region=settings.account(cloud).home_region or regions[0].cloud_region,
         regions=tuple(region.cloud_region for region in regions),
         secrets=tuple(sorted(secrets)),
         repositories=tuple(sorted({g.image.repository for g in groups if g.image.source != "image"})),
+        build_secrets=tuple(sorted(build_secrets)),
         private_log_apps=tuple(sorted({g.app for g in groups if g.runner.private_logs})),
     )

@@ -32,6 +32,14 @@ from __future__ import annotations
 from fleetform.errors import FleetformError, format_choices
 from fleetform.plan.names import GCP_NAME_LIMIT, fit, log_name
 
+AWS_IMAGE_DIGEST_TAG = "fleetform:image-digest"
+"""Instance tag (launch template) holding the built image's digest; the runner reads it from IMDS.
+
+The digest comes from an ``aws_ecr_image`` read at plan time, so the launch template changes exactly
+when the image does, and a plan fails before any group changes when the image was never built."""
+GCP_IMAGE_METADATA_KEY = "fleetform-image"
+"""Instance template metadata holding the built image's pinned reference (``...@sha256:...``), read at boot."""
+
 DRAIN_HOOK_NAME = "fleetform-drain"
 """The ASG termination lifecycle hook the runner agent completes after draining the app."""
 

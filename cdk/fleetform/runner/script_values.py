@@ -13,7 +13,9 @@ from fleetform.plan.model import GroupPlan
 from fleetform.plan.names import group_name, log_name, secret_id
 from fleetform.runner.container_command import container_command
 from fleetform.runner.contract import (
+    AWS_IMAGE_DIGEST_TAG,
     FILESTORE_SHARE_NAME,
+    GCP_IMAGE_METADATA_KEY,
     GCP_LOG_NAME_LABEL,
     artifact_registry_host,
     data_volume_name,
@@ -53,10 +55,11 @@ def script_values(group: GroupPlan, platform: str) -> dict[str, str]:
     arrays = {
         "entrypoint_options": command.options,
         "container_args": command.arguments,
-        "registry_hosts": [login.host for login in image.registries],
-        "registry_usernames": [login.username for login in image.registries],
-        "registry_password_secret_ids": [secret_id(group.cloud, platform, login.password_secret)
-                                         for login in image.registries],
+        "registry_hosts": [login.host for login in image.runtime_registries],
+        "registry_usernames": [login.username for login in image.runtime_registries],
+        "registry_password_secret_ids": [
+            secret_id(group.cloud, platform, login.password_secret) for login in image.runtime_registries
+        ],
         "app_secret_names": runner.secrets,
         "app_secret_ids": [secret_id(group.cloud, platform, name) for name in runner.secrets],
         "data_mounts": group.runner.data_mounts,
@@ -69,7 +72,9 @@ def _array(items: Iterable[str]) -> str:
 
 
 _CLOUD_VALUES: dict[str, Callable[[GroupPlan], dict[str, str]]] = {
-    "aws": lambda group: {},
-    "gcp": lambda group: {"platform_registry_host": artifact_registry_host(group.cloud_region)},
+    "aws": lambda group: {"image_digest_tag": AWS_IMAGE_DIGEST_TAG},
+    "gcp": lambda group: {"platform_registry_host": artifact_registry_host(group.cloud_region),
+                          "image_metadata_key": GCP_IMAGE_METADATA_KEY},
 }
-"""Per cloud, the values only its boot script reads (GCP logs Docker in to Artifact Registry's regional host)."""
+"""Per cloud, the values only its boot script reads (GCP: Artifact Registry's regional host and the image
+digest's metadata key; AWS: the launch template tag that carries the image digest)."""

@@ -25,18 +25,19 @@ from fleetform.errors import (
     did_you_mean,
     display_path,
     format_choices,
-    where_python,
     where_toml,
 )
 from fleetform.spec.app import DEFAULT_METRICS_PORT, AppSpec
-from fleetform.spec.class_reader import ClassSettings, find_class, read_app_class
+from fleetform.spec.class_reader import StaticFunction, Target, read_entry_point_class, read_target
 from fleetform.spec.control_characters import control_character_problems
+from fleetform.spec.fal_rules import APP_HOST_KWARGS, FUNCTION_DEFAULTS, LoadedApp, image_table, load_target
 from fleetform.spec.health_check import HealthCheckSpec
 from fleetform.spec.image import ContainerImageSpec
 from fleetform.spec.platform import PlatformSettings
 from fleetform.spec.problems import problems_from_validation_error, toml_type_name, unknown_key_problems
 from fleetform.spec.pyproject import Pyproject
 from fleetform.spec.requirements import LocalRequirement, parse_requirement_layers
+from fleetform.spec.static_values import NotStatic, Project
 
 Source = Literal["class", "toml", "default", "platform"]
 
@@ -54,6 +55,23 @@ UNSUPPORTED_FIELDS = {
 }
 """fal fields fleetform reads but cannot honour yet, from any source (TOML or class): (why, fix)."""
 PLATFORM_FILLED = ("max_concurrency", "request_timeout", "python_version", "regions")
+UNSUPPORTED_CLASS_OPTIONS = {
+    **UNSUPPORTED_TOML_KEYS, "_base_image": "fal's internal base image selection",
+    "setup_function": "fal functions only", "machine_types": "write machine_type as a list instead",
+}
+
+FAL_OPTION_OF_FIELD: dict[str, tuple[str, str]] = {
+    **{name: ("host", name) for name in (
+        "machine_type", "num_gpus", "regions", "keep_alive", "min_concurrency", "max_concurrency", "max_multiplexing",
+        "concurrency_buffer", "concurrency_buffer_perc", "scaling_delay", "request_timeout", "request_start_timeout",
+        "startup_timeout", "metrics_port", "private_logs", "app_files", "app_files_ignore", "app_files_context_dir",
+        "skip_retry_conditions", "retry_config", "termination_grace_period_seconds", "secrets", "data_mounts",
+        "requirements_context_dir")},
+    "health_check": ("host", "health_check_config"),
+    "requirements": ("environment", "requirements"), "python_version": ("environment", "python_version"),
+    "image": ("environment", "image"), "exposed_port": ("gateway", "exposed_port"),
+}
+"""Each AppSpec field fal reads from the code, as (options section, fal's option name)."""
 
 
 @dataclass(frozen=True)
@@ -128,7 +146,9 @@ class _AppBuilder:
         self.wheres: dict[str, tuple[str, bool]] = {}  # field -> (location, is_toml)
         self.warnings: list[str] = []
         self.problems = ProblemCollector()
-        self.cls: ClassSettings | None = None
+        self.python = Project(project.folder)
+        self.target: Target | None = None
+        self.loaded: LoadedApp | None = None
 
     def toml_where(self, *loc: str | int) -> str:
         return where_toml(self.project.path, "tool", "fal", "apps", self.key, *loc)
@@ -157,7 +177,7 @@ class _AppBuilder:
         self.problems.raise_if_any()
         return ResolvedApp(
             key=self.key, spec=spec, sources=dict(sorted(self.sources.items())), pyproject=self.project.path,
-            class_location=where_python(self.cls.file, self.cls.line) if self.cls else None,
+            class_location=self.target.where if self.target else None,
             warnings=tuple(self.warnings),
         )
 
@@ -193,38 +213,96 @@ class _AppBuilder:
         ref = self.table.get("ref")
         if not isinstance(ref, str) or "python_entry_point" in self.table:
             return
-        path, _, class_name = ref.partition("::")
+        path, _, name = ref.partition("::")
         file = (self.project.folder / path).resolve()
         try:
-            self.cls = read_app_class(file, class_name or None, where=self.toml_where("ref"))
+            target = read_target(self.python, file, name or None, where=self.toml_where("ref"))
         except FleetformError as error:
             self.problems.extend(error)
             return
-        self.warnings.extend(self.cls.warnings)
+        self.target, self.loaded = target, load_target(target)
+        for problem in self.loaded.problems:
+            self.problems.problems.append(problem)
+        self.warnings.extend(self.loaded.warnings)
 
     def _merge(self) -> None:
-        """class > toml > default, with fal's exceptions for name, requirements and exposed_port."""
+        """fal's ``load_function_from``: TOML fills what the code left at fal's default (see fal_rules)."""
         toml = dict(self.table)
         if "no_scale" in toml:
             self._map_no_scale(toml)
-        for name, value in toml.items():
-            self._set(name, value, "toml", self.toml_where(name), True)
-        if self.cls is None:
+        loaded = self.loaded
+        if loaded is None:
+            for name, value in toml.items():
+                self._set(name, value, "toml", self.toml_where(name), True)
             return
-        for name, class_value in self.cls.values.items():
-            where = where_python(self.cls.file, class_value.line)
-            if name == "name":
-                if "name" not in self.table and class_value.value != self.key:
-                    self.warnings.append(f"{where}: the app is deployed by its table key {self.key!r}; fal ignores "
-                                         f"the class name {class_value.value!r} there, and so does fleetform")
+        toml_files = "app_files" in toml and not loaded.class_app_files
+        for name, value in toml.items():
+            if self._toml_applies(name, loaded, toml_files):
+                self._set(name, value, "toml", self.toml_where(name), True)
+        for name, (section, key) in FAL_OPTION_OF_FIELD.items():
+            entry = getattr(loaded, section).get(key)
+            if name in self.sources or entry is None or entry.value is None:
                 continue
-            if name == "requirements" and "requirements" in self.table:
-                self.warnings.append(f"{self.toml_where('requirements')}: ignored, the class declares requirements "
-                                     "(class values win)")
-            self._set(name, class_value.value, "class", where, False)
-        if "requirements" in self.table and "requirements" not in self.cls.values:
-            self.warnings.append(f"{self.toml_where('requirements')}: fal 1.83 ignores TOML requirements for ref apps; "
-                                 "fleetform installs them, so declare them in the class to behave the same on fal")
+            if name in ("app_files_ignore", "app_files_context_dir") and toml_files and name in toml:
+                continue
+            value = image_table(entry) if name == "image" else entry.value
+            self._set(name, value, "default" if entry.is_default else "class", entry.where, False)
+        modules = loaded.local_python_modules
+        if modules is not None and modules.value and not isinstance(modules.value, NotStatic):
+            self._set("local_python_modules", modules.value, "class", modules.where, False)
+        if "auth" not in self.sources and loaded.app_auth is not None and loaded.app_auth.value is not None:
+            self._set("auth", loaded.app_auth.value, "class", loaded.app_auth.where, False)
+        self._check_class_kind(loaded)
+        if "requirements" in toml and "requirements_context_dir" not in self.sources:
+            self._set("requirements_context_dir", self.project.folder, "default", self.toml_where("requirements"), True)
+        if isinstance(self.target, StaticFunction):
+            for name, value in FUNCTION_DEFAULTS.items():
+                if self.sources.get(name) == "default":
+                    self.values[name] = value
+
+    def _toml_applies(self, name: str, loaded: LoadedApp, toml_files: bool) -> bool:
+        """Whether fal uses this TOML key for a ref app; a warning says so when it does not."""
+        if name in ("app_files_ignore", "app_files_context_dir") and toml_files:
+            return True
+        if name not in FAL_OPTION_OF_FIELD:
+            return True
+        section, key = FAL_OPTION_OF_FIELD[name]
+        where = self.toml_where(name)
+        code = "the decorator" if loaded.is_function else "the class"
+        if section == "host":
+            if name == "app_files" and toml_files:
+                return True
+            if loaded.toml_wins(key):
+                return True
+            self.warnings.append(f"{where}: ignored, {code} sets {name} at {loaded.host[key].where} (fal keeps the "
+                                 "value from the code)")
+            return False
+        if section == "gateway":
+            return not loaded.is_function or key not in loaded.gateway
+        if key not in loaded.environment:
+            return True
+        if name == "requirements":
+            self.warnings.append(
+                f"{where}: not installed: fal 1.83 ignores TOML requirements for a ref app, so fleetform does too; "
+                + ("pass them to the decorator: @fal.function(..., requirements=[...])" if loaded.is_function else
+                   "write them in the class body: requirements = [...] (a module constant works too)"))
+        else:
+            self.warnings.append(f"{where}: ignored, {code} sets {name} at {loaded.environment[key].where}")
+        return False
+
+    def _check_class_kind(self, loaded: LoadedApp) -> None:
+        kind = loaded.environment.get("kind")
+        if kind is not None and kind.value == "container" and "image" not in self.values:
+            self.problems.add("spec/container-without-image", kind.where,
+                              "kind = \"container\" but the app has no image",
+                              fix="pass image=ContainerImage.from_dockerfile_str(...), or set "
+                                  "[tool.fal.apps.<app>.image]")
+        for key in UNSUPPORTED_CLASS_OPTIONS:
+            entry = loaded.host.get(key)
+            if entry is not None and entry.value is not None and entry.value != APP_HOST_KWARGS.get(key):
+                self.problems.add("spec/unsupported-key", entry.where,
+                                  f"{key} is not supported by fleetform yet: {UNSUPPORTED_CLASS_OPTIONS[key]}",
+                                  fix=f"remove {key}")
 
     def _map_no_scale(self, toml: dict[str, Any]) -> None:
         no_scale = toml.pop("no_scale")
@@ -249,9 +327,13 @@ class _AppBuilder:
 
     # -- shaping values for the model ------------------------------------------------------------------------
     def _base_dir(self, name: str) -> Path:
-        """Relative paths resolve from the pyproject folder (TOML) or the app file's folder (class)."""
-        if self.sources.get(name) == "class" and self.cls is not None:
-            return self.cls.file.parent
+        """Relative paths resolve from the pyproject folder (TOML) or the app file's folder (class).
+
+        A class image is the exception: fal opens ``ContainerImage.from_dockerfile(path)`` and takes the
+        build context from the working directory of ``fal deploy``, which is the project root.
+        """
+        if name != "image" and self.sources.get(name) in ("class", "default") and self.target is not None:
+            return self.target.file.parent
         return self.project.folder
 
     def _prepare_requirements(self) -> None:
@@ -267,7 +349,7 @@ class _AppBuilder:
             del self.values["requirements"]
             return
         layered = raw and isinstance(raw[0], list)
-        layers = raw if layered else [raw]
+        layers = [layer for layer in (raw if layered else [raw]) if layer]  # an empty layer installs nothing
         context_dir = self._context_dir()
         requirements, errors = parse_requirement_layers(layers, context_dir)
         for layer, index, error in errors:
@@ -284,6 +366,8 @@ class _AppBuilder:
     def _context_dir(self) -> Path:
         raw = self.values.get("requirements_context_dir")
         base = self._base_dir("requirements")
+        if isinstance(raw, Path):
+            return raw
         if isinstance(raw, str):
             return (self._base_dir("requirements_context_dir") / raw).resolve()
         return base
@@ -329,7 +413,8 @@ class _AppBuilder:
     def _fill_defaults(self) -> None:
         self.values.setdefault("name", self.key)
         self.sources.setdefault("name", "default")
-        if "requirements" in self.values and "requirements_context_dir" not in self.values:
+        requirements = self.values.get("requirements")
+        if getattr(requirements, "entries", None) and "requirements_context_dir" not in self.values:
             self.values["requirements_context_dir"] = self._context_dir()
             self.sources["requirements_context_dir"] = "default"
         if self.values.get("app_files") and "app_files_context_dir" not in self.values:
@@ -433,7 +518,7 @@ class _AppBuilder:
                               fix="fix python_entry_point or requirements_context_dir (the project holding the module)")
             return
         try:
-            find_class(file, symbol.split(".")[0], where=where)
+            read_entry_point_class(self.python, file, symbol.split(".")[0], where=where)
         except FleetformError as error:
             self.problems.extend(error)
 

@@ -85,7 +85,10 @@ def image(reference: str | None, *hosts: str) -> ImagePlan:
     (image(None), []),
     (image("python:3.12"), []),
     (image("registry.example.com:5000/ml/app:1"), [5000]),
-    (image("registry.example.com/ml/app:1", "registry.example.com:8443", "https://index.docker.io/v1/"), [8443]),
+    (image("registry.example.com:8443/ml/app:1", "registry.example.com:8443", "https://index.docker.io/v1/"), [8443]),
+    # Only the registry the runtime image lives on is reached at boot; base-image registries serve builds.
+    (image("registry.example.com/ml/app:1", "registry.example.com:8443"), []),
+    (image(None, "registry.example.com:5000"), []),
     (image("ghcr.io/org/app:1", "https://ghcr.io:443"), []),
 ])
 def test_registry_ports_beyond_http_and_https(plan, ports):

@@ -115,7 +115,8 @@ def test_template_boots_the_deep_learning_image_shielded_without_external_addres
 
 def test_template_metadata_runs_the_groups_boot_script(us_east):
     metadata = us_east.resource("google_compute_instance_template", "region/captioner/Template")["metadata"]
-    assert sorted(metadata) == ["block-project-ssh-keys", "enable-oslogin", "install-nvidia-driver", "startup-script"]
+    assert sorted(metadata) == ["block-project-ssh-keys", "enable-oslogin", "fleetform-image", "install-nvidia-driver",
+                                "startup-script"]  # fleetform-image: the digest-pinned reference
     assert (metadata["enable-oslogin"], metadata["block-project-ssh-keys"]) == ("TRUE", "true")
     script = metadata["startup-script"]
     assert script.startswith("#!/bin/bash")
@@ -299,9 +300,9 @@ def test_configured_network_is_looked_up_not_created(us_central):
 
 
 @pytest.mark.parametrize(("app", "secrets"), [
-    ("captioner", ["DOCKERHUB_TOKEN"]),
+    ("captioner", []),  # its Docker Hub login serves its build (base image), not its runners
     ("image-generator", []),
-    ("upscaler", ["EXAMPLE_REGISTRY_TOKEN"]),
+    ("upscaler", []),  # its registry login serves its build too
 ])
 def test_runners_read_only_their_own_secrets(us_east, app, secrets):
     bindings = {path: binding for path, binding in us_east.resources("google_secret_manager_secret_iam_member").items()

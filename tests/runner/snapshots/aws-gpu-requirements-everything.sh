@@ -189,6 +189,7 @@ run_container() {
 # --- AWS --------------------------------------------------------------------------------------
 readonly IMDS_URL=http://169.254.169.254
 readonly PER_BOOT_SCRIPT="$ROOT/var/lib/cloud/scripts/per-boot/fleetform-runner.sh"
+readonly IMAGE_DIGEST_TAG=fleetform:image-digest
 readonly ECR_HOST_PATTERN='^[0-9]{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$'
 ACCOUNT_ID=
 INSTANCE_ID=
@@ -218,13 +219,17 @@ ecr_login() {
   aws ecr get-login-password --region "$2" | docker login --username AWS --password-stdin "$1" >/dev/null
 }
 
-# The platform's ECR repository in this region, or the app's own image (with an ECR login when
+# The platform's ECR repository in this region, pinned to the digest the launch template carries
+# (as instance tag IMAGE_DIGEST_TAG), or the app's own image (with an ECR login when
 # it lives in ECR; other private registries log in with their declared credentials).
 cloud_login_platform_registry() {
   local host
   if [[ -z $IMAGE_REFERENCE ]]; then
+    local digest
     host="$ACCOUNT_ID.dkr.ecr.$CLOUD_REGION.amazonaws.com"
-    IMAGE="$host/$IMAGE_REPOSITORY:$IMAGE_TAG"
+    digest="$(retry 10 3 imds "meta-data/tags/instance/$IMAGE_DIGEST_TAG")" ||
+      die "cannot read the image digest (instance tag $IMAGE_DIGEST_TAG) of $IMAGE_REPOSITORY:$IMAGE_TAG"
+    IMAGE="$host/$IMAGE_REPOSITORY@$digest"
     retry 5 5 ecr_login "$host" "$CLOUD_REGION" || die "cannot log in to $host"
     return 0
   fi

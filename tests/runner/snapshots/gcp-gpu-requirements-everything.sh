@@ -189,6 +189,7 @@ run_container() {
 # --- GCP --------------------------------------------------------------------------------------
 readonly METADATA_URL=http://metadata.google.internal/computeMetadata/v1
 readonly PLATFORM_REGISTRY_HOST=us-docker.pkg.dev
+readonly IMAGE_METADATA_KEY=fleetform-image
 readonly GOOGLE_REGISTRY_PATTERN='^([a-z0-9-]+-docker\.pkg\.dev|([a-z]+\.)?gcr\.io)$'
 readonly FILESTORE_SHARE=data
 readonly LOG_NAME_LABEL=fleetform_log
@@ -211,12 +212,14 @@ configure_docker() {
   gcloud auth configure-docker "$1" --quiet >/dev/null 2>&1
 }
 
-# The platform's Artifact Registry repository, or the app's own image (with the service account's
+# The platform's Artifact Registry image pinned by digest (instance metadata IMAGE_METADATA_KEY,
+# which the instance template carries), or the app's own image (with the service account's
 # login when it lives in Artifact Registry or Container Registry).
 cloud_login_platform_registry() {
   local host=$PLATFORM_REGISTRY_HOST
   if [[ -z $IMAGE_REFERENCE ]]; then
-    IMAGE="$host/$PROJECT_ID/$IMAGE_REPOSITORY:$IMAGE_TAG"
+    IMAGE="$(retry 10 3 metadata "instance/attributes/$IMAGE_METADATA_KEY")" ||
+      die "cannot read the pinned image (metadata $IMAGE_METADATA_KEY) of $IMAGE_REPOSITORY:$IMAGE_TAG"
   else
     IMAGE=$IMAGE_REFERENCE
     host=${IMAGE_REFERENCE%%/*}

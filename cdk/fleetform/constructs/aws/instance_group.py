@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fleetform.constructs.aws.machine_image import MachineImage
+from fleetform.constructs.aws.pinned_image import pinned_image_tag
 from fleetform.constructs.aws.scaling import add_aws_scaling_policies, aws_group_scaling_arguments
 from fleetform.constructs.aws.tags import launched_tags
 from fleetform.plan.model import GroupPlan, PlatformPlan, RolloutPlan, ScalingPlan
@@ -98,6 +99,7 @@ class InstanceGroup(Construct):
         super().__init__(scope, construct_id)
         name = group_name(platform.name, group.app)
         tags = launched_tags(platform, group, name)
+        instance_tags = {**tags, **pinned_image_tag(self, group)}
         template = aws.LaunchTemplate(
             self, "LaunchTemplate",
             name_prefix=f"{name}-",
@@ -108,10 +110,12 @@ class InstanceGroup(Construct):
             iam_instance_profile={"arn": instance_profile_arn},
             vpc_security_group_ids=[security_group_id],
             metadata_options={"http_endpoint": "enabled", "http_tokens": "required",
-                              "http_put_response_hop_limit": METADATA_HOP_LIMIT, "instance_metadata_tags": "disabled"},
+                              "http_put_response_hop_limit": METADATA_HOP_LIMIT,
+                              "instance_metadata_tags": "enabled" if group.image.source != "image" else "disabled"},
             block_device_mappings=[root_volume(group, image)],
             instance_initiated_shutdown_behavior="terminate",
-            tag_specifications=[{"resource_type": kind, "tags": tags} for kind in ("instance", "volume")],
+            tag_specifications=[{"resource_type": "instance", "tags": instance_tags},
+                                {"resource_type": "volume", "tags": tags}],
             update_default_version=True,
         )
         scaling_arguments = {"min_size": group.scaling.min_runners, "max_size": group.scaling.max_runners,

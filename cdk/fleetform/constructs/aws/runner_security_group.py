@@ -29,8 +29,8 @@ HTTP_PORT = 80
 
 
 def registry_ports(image: ImagePlan) -> list[int]:
-    """Ports other than 80/443 that the image's registries name (``registry.example.com:5000``)."""
-    hosts = [login.host for login in image.registries]
+    """Ports other than 80/443 that the registries a runner pulls from name (``registry.example.com:5000``)."""
+    hosts = [login.host for login in image.runtime_registries]
     if image.reference is not None and "/" in image.reference:
         hosts.append(image.reference.split("/", 1)[0])
     ports = {urlsplit(host if "//" in host else f"//{host}").port for host in hosts}

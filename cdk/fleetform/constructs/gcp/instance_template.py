@@ -28,6 +28,7 @@ from __future__ import annotations
 from fleetform.constructs.gcp.boot_image import boot_image, image_family
 from fleetform.constructs.gcp.labels import group_labels
 from fleetform.constructs.gcp.naming import template_name_prefix
+from fleetform.constructs.gcp.pinned_image import pinned_image_metadata
 from fleetform.plan.model import GroupPlan
 from fleetform.runner import boot_script, terraform_literal
 from fleetform.tf import Construct, google
@@ -58,7 +59,7 @@ def runner_template(scope: Construct, group: GroupPlan, *, platform: str, subnet
         service_account={"email": service_account_email, "scopes": [CLOUD_PLATFORM_SCOPE]},
         shielded_instance_config={"enable_secure_boot": image.secure_boot, "enable_vtpm": True,
                                   "enable_integrity_monitoring": True},
-        metadata=_metadata(group, platform),
+        metadata={**_metadata(group, platform), **pinned_image_metadata(scope, group, platform)},
         tags=[RUNNER_NETWORK_TAG],
         labels=labels,
         lifecycle={"create_before_destroy": True},

@@ -18,6 +18,9 @@ from fleetform.tf import Construct, google
 class SecretContainers(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, platform: str, secrets: Sequence[str]) -> None:
         super().__init__(scope, construct_id)
+        self.secret_ids: dict[str, str] = {}
+        """Secret name -> its Secret Manager id, as a reference (grants on it then wait for it)."""
         for name in secrets:
-            google.SecretManagerSecret(self, name, secret_id=secret_id("gcp", platform, name),
-                                       replication={"auto": {}}, deletion_protection=True)
+            secret = google.SecretManagerSecret(self, name, secret_id=secret_id("gcp", platform, name),
+                                                replication={"auto": {}}, deletion_protection=True)
+            self.secret_ids[name] = secret.secret_id

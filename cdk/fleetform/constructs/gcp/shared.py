@@ -1,6 +1,6 @@
 """The GCP shared stack: what the platform holds once per project, in its home region.
 
-Construct ids (public API) under the stack's ``shared``: ``Secrets``, ``Registry``, ``PrivateLogs``,
+Construct ids (public API) under the stack's ``shared``: ``Secrets``, ``Registry``, ``Build``, ``PrivateLogs``,
 ``InFlightMetric``, and ``Project`` when the platform names no project. Region stacks find these by
 their deterministic names (:mod:`fleetform.plan.names`, :mod:`fleetform.runner.contract`), never
 through references, so each stack plans and applies alone.
@@ -8,6 +8,7 @@ through references, so each stack plans and applies alone.
 
 from __future__ import annotations
 
+from fleetform.constructs.gcp.build import GcpBuildPipeline
 from fleetform.constructs.gcp.metric_descriptor import in_flight_metric_descriptor
 from fleetform.constructs.gcp.private_logs import PrivateLogs
 from fleetform.constructs.gcp.project import project_id
@@ -17,15 +18,18 @@ from fleetform.constructs.shared import SharedResources
 
 
 class GcpSharedResources(SharedResources):
-    """Secret containers, Artifact Registry repositories, the private-logs bucket and the in-flight metric."""
+    """Secret containers, Artifact Registry repositories and their build pipeline, the private-logs bucket and the
+    in-flight metric."""
 
     def build(self) -> None:
         shared, platform = self.shared, self.platform.name
-        if shared.secrets:
-            SecretContainers(self, "Secrets", platform=platform, secrets=shared.secrets)
+        project = project_id(self, self.platform) if shared.repositories or shared.private_log_apps else ""
+        secret_ids = SecretContainers(self, "Secrets", platform=platform, secrets=shared.secrets).secret_ids \
+            if shared.secrets else {}
         if shared.repositories:
-            ImageRegistry(self, "Registry", platform=platform, shared=shared)
+            registry = ImageRegistry(self, "Registry", platform=platform, shared=shared)
+            GcpBuildPipeline(self, "Build", platform=platform, shared=shared, project=project,
+                             repository_ids=registry.repository_ids, secret_ids=secret_ids)
         if shared.private_log_apps:
-            PrivateLogs(self, "PrivateLogs", platform=platform, project=project_id(self, self.platform),
-                        apps=shared.private_log_apps)
+            PrivateLogs(self, "PrivateLogs", platform=platform, project=project, apps=shared.private_log_apps)
         in_flight_metric_descriptor(self)

@@ -632,6 +632,68 @@ class Ec2InstanceTypes(DataSource):
     @property
     def timeouts(self) -> NestedReference: ...
 
+class EcrImage(DataSource):
+    """``aws_ecr_image`` (data source), checked against the pinned schema when constructed.
+
+    Args:
+        id
+        image_digest
+        image_tag
+        most_recent
+        region: Region where this resource will be
+            [managed](https://docs.aws.amazon.com/general/latest/gr/rande.html#regional-endpoints).
+            Defaults to the Region set in the [provider
+            configuration](https://registry.terraform.io/providers/hashicorp/aws/l...
+        registry_id
+        repository_name (required)
+
+    Attributes (set by the provider):
+        image_pushed_at
+        image_size_in_bytes
+        image_tags
+        image_uri
+    """
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        repository_name: str | float,
+        id: str | float | None = None,
+        image_digest: str | float | None = None,
+        image_tag: str | float | None = None,
+        most_recent: bool | str | IResolvable | None = None,
+        region: str | float | None = None,
+        registry_id: str | float | None = None,
+        depends_on: Sequence[TerraformElement] | None = None,
+        provider: Provider | None = None,
+        count: float | str | None = None,
+        for_each: TerraformIterator | None = None,
+    ) -> None: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def image_digest(self) -> str: ...
+    @property
+    def image_pushed_at(self) -> float: ...
+    @property
+    def image_size_in_bytes(self) -> float: ...
+    @property
+    def image_tag(self) -> str: ...
+    @property
+    def image_tags(self) -> list[str]: ...
+    @property
+    def image_uri(self) -> str: ...
+    @property
+    def most_recent(self) -> IResolvable: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def registry_id(self) -> str: ...
+    @property
+    def repository_name(self) -> str: ...
+
 class EcrRepository(DataSource):
     """``aws_ecr_repository`` (data source), checked against the pinned schema when constructed.
 

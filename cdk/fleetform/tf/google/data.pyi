@@ -15,6 +15,70 @@ from fleetform.tf.provider import Provider
 from fleetform.tf.references import NestedReference
 from fleetform.tf.resource import DataSource
 
+class ArtifactRegistryDockerImage(DataSource):
+    """``google_artifact_registry_docker_image`` (data source), checked against the pinned schema when constructed.
+
+    Args:
+        id
+        image_name (required): The image name to fetch.
+        location (required): The region of the artifact registry repository. For example, "us-
+            west1".
+        project: Project ID of the project.
+        repository_id (required): The last part of the repository name to fetch from.
+
+    Attributes (set by the provider):
+        build_time: The time, as a RFC 3339 string, this image was built.
+        image_size_bytes: Calculated size of the image in bytes.
+        media_type: Media type of this image.
+        name: The fully qualified name of the fetched image.
+        self_link: The URI to access the image.
+        tags: All tags associated with the image.
+        update_time: The time, as a RFC 3339 string, this image was updated.
+        upload_time: The time, as a RFC 3339 string, the image was uploaded.
+    """
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        image_name: str | float,
+        location: str | float,
+        repository_id: str | float,
+        id: str | float | None = None,
+        project: str | float | None = None,
+        depends_on: Sequence[TerraformElement] | None = None,
+        provider: Provider | None = None,
+        count: float | str | None = None,
+        for_each: TerraformIterator | None = None,
+    ) -> None: ...
+    @property
+    def build_time(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def image_name(self) -> str: ...
+    @property
+    def image_size_bytes(self) -> str: ...
+    @property
+    def location(self) -> str: ...
+    @property
+    def media_type(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def project(self) -> str: ...
+    @property
+    def repository_id(self) -> str: ...
+    @property
+    def self_link(self) -> str: ...
+    @property
+    def tags(self) -> list[str]: ...
+    @property
+    def update_time(self) -> str: ...
+    @property
+    def upload_time(self) -> str: ...
+
 class ClientConfig(DataSource):
     """``google_client_config`` (data source), checked against the pinned schema when constructed.
 
