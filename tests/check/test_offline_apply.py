@@ -69,14 +69,17 @@ def test_apply_is_deterministic(applied, tmp_path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("stack_name", "make", "address", "change"),
+    ("stack_name", "make", "address", "change", "actions"),
     [
-        (AWS_STACK, aws_stack, "aws_launch_template.Gpu_LaunchTemplate_3B2A1C0D", ("instance_type", "g6.xlarge")),
+        (AWS_STACK, aws_stack, "aws_launch_template.Gpu_LaunchTemplate_3B2A1C0D", ("instance_type", "g6.xlarge"),
+         ["update"]),
+        # GCP instance templates are immutable: the provider plans a replacement (fleetform.check.replacement).
         (GOOGLE_STACK, google_stack, "google_compute_instance_template.Gpu_Template_CCDDEEFF",
-         ("machine_type", "g2-standard-16")),
+         ("machine_type", "g2-standard-16"), ["create", "delete"]),  # create_before_destroy
     ],
 )
-def test_a_changed_argument_plans_an_update_of_that_resource(applied, tmp_path, stack_name, make, address, change):
+def test_a_changed_argument_plans_a_change_of_that_resource_only(applied, tmp_path, stack_name, make, address, change,
+                                                                 actions):
     _, state_dir, _ = applied
     config = make()
     type_name, name = address.split(".")
@@ -84,12 +87,20 @@ def test_a_changed_argument_plans_an_update_of_that_resource(applied, tmp_path, 
     stack = parse_stack(stack_name, tmp_path / stack_name / "cdk.tf.json", json.dumps(config, indent=2))
     result = plan_stack(stack, state_dir / f"{stack_name}.tfstate", plan_json=tmp_path / "plan.json")
     assert result.ok, result.render()
-    assert (result.changes.add, result.changes.change, result.changes.remove) == (0, 1, 0)
+    replaced = "create" in actions
     plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
-    changed = {c["address"]: c["change"] for c in plan["resource_changes"] if c["change"]["actions"] != ["no-op"]}
-    assert list(changed) == [address]
-    assert changed[address]["actions"] == ["update"]
-    assert changed[address]["after"][change[0]] == change[1]
+    changed = {c["address"]: c for c in plan["resource_changes"] if c["change"]["actions"] != ["no-op"]}
+    if replaced:  # the new template's id is unknown until applied: what references it updates too
+        assert (result.changes.add, result.changes.remove) == (1, 1), result.render()
+        assert {c["change"]["actions"][0] for a, c in changed.items() if a != address} == {"update"}
+    else:
+        assert (result.changes.add, result.changes.change, result.changes.remove) == (0, 1, 0)
+        assert list(changed) == [address]
+    assert changed[address]["change"]["actions"] == actions
+    assert changed[address]["change"]["after"][change[0]] == change[1]
+    if replaced:
+        assert changed[address]["action_reason"] == "replace_because_cannot_update"
+        assert changed[address]["change"]["replace_paths"] == [[change[0]]]
 
 
 def test_a_plan_without_state_plans_every_resource(tmp_path) -> None:

@@ -36,6 +36,7 @@ from fleetform.check.data_sources import CloudFakes, ReadError
 from fleetform.check.fake_values import FakeValues
 from fleetform.check.google_fakes import GOOGLE
 from fleetform.check.protocol_schema import schema_message
+from fleetform.check.replacement import forcing_attributes
 from fleetform.check.schema_values import (
     AttributePath,
     Block,
@@ -145,8 +146,10 @@ class OfflineProviderServicer(rpc.ProviderServicer):
         proposed = read_dynamic_value(request.proposed_new_state)
         if prior is None and proposed is not None:
             proposed = with_computed_unknown(self._resources[request.type_name]["block"], proposed)
+        forcing = forcing_attributes(request.type_name, prior, proposed, read_dynamic_value(request.config))
         return pb.PlanResourceChange.Response(
-            planned_state=to_dynamic_value(proposed), planned_private=request.prior_private
+            planned_state=to_dynamic_value(proposed), planned_private=request.prior_private,
+            requires_replace=[pb.AttributePath(steps=[pb.AttributePath.Step(attribute_name=name)]) for name in forcing],
         )
 
     def ReadDataSource(self, request: pb.ReadDataSource.Request, context: grpc.ServicerContext) -> Any:
