@@ -60,7 +60,7 @@ def problems_of(result) -> list[tuple[str, str, str]]:
 
 
 CASES = [
-    pytest.param(PLATFORM, APP_TOML + "request_start_timeout = 30\n", "spec/unsupported-field", id="unsupported"),
+    pytest.param(PLATFORM, APP_TOML + "request_start_timeout = 30\n", "plan/unsupported-field", id="unsupported"),
     pytest.param(PLATFORM, APP_TOML + 'data_mounts = ["/data/../etc"]\n', "spec/bad-data-mount", id="data-mount"),
     pytest.param(PLATFORM.replace('us-east-1 = "arn', 'us-west-2 = "arn'), APP_TOML, "plan/public-without-https",
                  id="public-no-certificate"),

@@ -165,7 +165,7 @@ def test_request_start_timeout_is_refused_where_it_is_written(tmp_path):
     with pytest.raises(FleetformError) as caught:
         plan_of(tmp_path, 'clouds = ["aws"]\n',
                 '[tool.fal.apps.gen]\nref = "app.py::Generator"\nrequest_start_timeout = 30\n')
-    assert problems(caught.value) == [("spec/unsupported-field", "tool.fal.apps.gen.request_start_timeout")]
+    assert problems(caught.value) == [("plan/unsupported-field", "tool.fal.apps.gen.request_start_timeout")]
     assert "not supported yet" in caught.value.problems[0].message
 
 

@@ -90,7 +90,7 @@ def rules(report, app: str | None = None) -> dict[str, list[dict]]:
 @pytest.fixture(scope="module")
 def pull_request(applied, tmp_path_factory):
     """The HEAD of a pull request touching six apps, planned against BASE's state."""
-    root, base_out, state = applied
+    _root, base_out, state = applied
     work = tmp_path_factory.mktemp("pull-request")
     head = platform_repo(work / "head", apps(PULL_REQUEST), clouds=CLOUDS)
     synth_platform(head, work / "head.out")
@@ -98,7 +98,7 @@ def pull_request(applied, tmp_path_factory):
 
 
 def test_no_op_plan_says_no_changes(applied, run_cli, tmp_path):
-    root, base_out, state = applied
+    _root, base_out, state = applied
     head = platform_repo(tmp_path / "head", apps({}), clouds=CLOUDS)
     synth_platform(head, tmp_path / "head.out")
     plans = plans_of(tmp_path / "head.out", state, tmp_path / "plans")
@@ -133,7 +133,7 @@ def test_min_max_change_updates_the_group_sizes(pull_request, run_cli):
 
 
 def test_removed_app_deletes_its_resources(pull_request, run_cli):
-    result, report, _ = review(run_cli, *pull_request)
+    _result, report, _ = review(run_cli, *pull_request)
     goner = changes(report, "goner")
     assert goner and all(actions == {"delete"} for actions in goner.values()), goner
     assert "aws_autoscaling_group" in goner and "google_compute_region_instance_group_manager" in goner
@@ -172,7 +172,7 @@ def test_no_secret_or_boot_script_is_printed(pull_request, run_cli):
 
 def test_renamed_construct_id_is_flagged_as_a_replacement(applied, run_cli, tmp_path):
     """Renaming a construct in code renames its Terraform address: a destroy and a create, paired as one."""
-    root, base_out, state = applied
+    _root, base_out, state = applied
     head_out = tmp_path / "head.out"
     shutil.copytree(base_out, head_out)
     stack_file = head_out / "stacks" / "aws-us-east" / "cdk.tf.json"
@@ -189,7 +189,7 @@ def test_renamed_construct_id_is_flagged_as_a_replacement(applied, run_cli, tmp_
 
 
 def test_added_region_plans_new_stacks(applied, run_cli, tmp_path):
-    root, base_out, state = applied
+    _root, base_out, state = applied
     head = platform_repo(tmp_path / "head", apps({}), clouds=CLOUDS, regions='["us-east", "us-west"]')
     synth_platform(head, tmp_path / "head.out")
     plans = plans_of(tmp_path / "head.out", state, tmp_path / "plans")

@@ -7,7 +7,7 @@ import math
 from fleetform.catalog.instance_types import instance_types
 from fleetform.catalog.prices import hourly_price, spot_price
 from fleetform.catalog.regions import region_offerings
-from fleetform.errors import Problem
+from fleetform.errors import FleetformError, Problem
 from fleetform.plan.capacity import Capacity, plan_capacity
 from fleetform.plan.health import plan_health
 from fleetform.plan.image import plan_image
@@ -33,6 +33,7 @@ def plan_app_groups(app: ResolvedApp, platform: PlatformSettings,
 
     ``listener_priority`` is the app's platform-wide ALB rule priority (see ``plan.platform``).
     """
+    _reject_unsupported(app)
     placement = place_app(app, platform)
     groups, warnings = [], list(placement.warnings)
     for region in placement.groups:
@@ -149,3 +150,20 @@ def _machine(placed: RegionPlacement, capacity: Capacity) -> MachinePlan:
         gpus_in_template=capacity.gpus_in_template,
     )
 
+
+UNSUPPORTED_FIELDS = {
+    "request_start_timeout": (
+        "fleetform's load balancers have no request queue, so a request never waits for a runner (it gets 503 at "
+        "once when none is up)",
+        "remove request_start_timeout; set min_concurrency or concurrency_buffer to keep runners warm"),
+}
+"""fal fields the spec reads as fal does but fleetform cannot honour yet: (why, fix). The spec keeps reading
+them (its job is to read a project as fal does); the plan, which decides what is built, refuses them."""
+
+
+def _reject_unsupported(app: ResolvedApp) -> None:
+    problems = [Problem("plan/unsupported-field", f"{app.where}.{name}", f"{name} is not supported yet: {why}",
+                        fix=fix)
+                for name, (why, fix) in UNSUPPORTED_FIELDS.items() if getattr(app.spec, name) is not None]
+    if problems:
+        raise FleetformError(problems)

@@ -47,13 +47,6 @@ UNSUPPORTED_TOML_KEYS = {
     "_scheduler": "fal's internal scheduler selection has no meaning on fleetform's instance groups",
     "_scheduler_options": "fal's internal scheduler options have no meaning on fleetform's instance groups",
 }
-UNSUPPORTED_FIELDS = {
-    "request_start_timeout": (
-        "fleetform's load balancers have no request queue, so a request never waits for a runner (it gets 503 at "
-        "once when none is up)",
-        "remove request_start_timeout; set min_concurrency or concurrency_buffer to keep runners warm"),
-}
-"""fal fields fleetform reads but cannot honour yet, from any source (TOML or class): (why, fix)."""
 PLATFORM_FILLED = ("max_concurrency", "request_timeout", "python_version", "regions")
 UNSUPPORTED_CLASS_OPTIONS = {
     **UNSUPPORTED_TOML_KEYS, "_base_image": "fal's internal base image selection",
@@ -173,7 +166,6 @@ class _AppBuilder:
         self._check_machine_types(spec)
         self._check_gpus(spec)
         self._check_entry_point(spec)
-        self._check_unsupported(spec)
         self.problems.raise_if_any()
         return ResolvedApp(
             key=self.key, spec=spec, sources=dict(sorted(self.sources.items())), pyproject=self.project.path,
@@ -492,13 +484,6 @@ class _AppBuilder:
             self.problems.add("spec/gpus-on-cpu-machine", self.where_for(("num_gpus",)),
                               f"num_gpus = {spec.num_gpus} but machine_type {list(spec.machine_type)} has no GPU",
                               fix="remove num_gpus or choose a GPU-* machine type")
-
-    def _check_unsupported(self, spec: AppSpec) -> None:
-        """Fields read from TOML or the class that fleetform cannot honour yet are refused where written."""
-        for name, (why, fix) in UNSUPPORTED_FIELDS.items():
-            if getattr(spec, name) is not None:
-                self.problems.add("spec/unsupported-field", self.where_for((name,)),
-                                  f"{name} is not supported yet: {why}", fix=fix)
 
     def _check_entry_point(self, spec: AppSpec) -> None:
         """A ``python_entry_point`` outside a container must name a class the project really has."""
