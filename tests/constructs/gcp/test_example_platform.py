@@ -132,7 +132,7 @@ def test_b200_boots_from_hyperdisk(us_east):
 @pytest.mark.parametrize(("stack", "app", "port", "path", "timeout"), [
     ("gcp-us-east", "image-generator", 8079, "/fleetform/health", 10),  # POST /healthz through the agent
     ("gcp-us-east", "captioner", 8000, "/health", 5),
-    ("gcp-us-central", "transcriber", 8079, "/fleetform/health", 5),
+    ("gcp-us-central", "transcriber", 8080, "/health", 5),  # fal's built-in GET /health, probed directly
 ])
 def test_health_check_probes_what_the_plan_says(stacks, stack, app, port, path, timeout):
     check = stacks[stack].resource("google_compute_region_health_check", f"region/{app}/HealthCheck")
