@@ -28,7 +28,7 @@ def test_explain_text_says_where_a_cloud_differs_from_fal(run_cli):
     result = run_cli("explain", "transcriber", "--config", EXAMPLES / "platform")
     assert result.code == 0, result.err
     assert "transcriber on gcp us-central1 (fal region us-central)" in result.out
-    assert "health:    POST /health (LB probes :8079/fleetform/health" in result.out
+    assert "health:    GET /health (LB probes :8080/health" in result.out
     assert "differs from fal:" in result.out
 
 
