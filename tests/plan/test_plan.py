@@ -69,7 +69,9 @@ def test_example_groups_carry_their_spec(example_plan):
     assert transcriber.route.auth == "public"
     assert transcriber.route.request_timeout_seconds == 120
     assert transcriber.route.retry_conditions == ("connection_error", "server_error")
-    assert transcriber.route.retries == 5
+    # retry_config: server_error 3, connection_error 5; one route count: the smaller, never the larger
+    assert transcriber.route.retries == 3
+    assert transcriber.route.retry_counts == (("timeout", 0), ("server_error", 3), ("connection_error", 5))
     assert transcriber.rollout.termination_grace_seconds == 25
     assert transcriber.runner.metrics_port == 9100
     assert transcriber.runner.data_mounts == ("/data/.cache",)
@@ -163,6 +165,27 @@ def test_a_served_function_has_no_builtin_health_route(tmp_path):
                 '[tool.fal.apps.gen]\nref = "app.py::generate"\n[tool.fal.apps.gen.health_check]\npath = "/health"\n',
                 {"app.py": function})
     assert raised.value.problems[0].allowed == "POST /"
+
+
+@pytest.mark.parametrize(
+    ("table", "counts", "conditions", "retries"),
+    [
+        # fal's defaults: a timed-out request reached the runner, so it is retried only when the app asks
+        ("", (("timeout", 0), ("server_error", 2), ("connection_error", 2)), ("connection_error", "server_error"), 2),
+        ('retry_config = { timeout = { retries = 1 } }\n', (("timeout", 1), ("server_error", 2), ("connection_error", 2)),
+         ("connection_error", "server_error", "timeout"), 1),
+        ('skip_retry_conditions = ["server_error", "connection_error"]\n', (("timeout", 0), ("server_error", 0),
+                                                                         ("connection_error", 0)), (), 0),
+        ('retry_config = { server_error = { retries = 0 }, connection_error = { retries = 4 } }\n',
+         (("timeout", 0), ("server_error", 0), ("connection_error", 4)), ("connection_error",), 4),
+        ('skip_retry_conditions = ["timeout"]\nretry_config = { timeout = { retries = 3 } }\n',
+         (("timeout", 0), ("server_error", 2), ("connection_error", 2)), ("connection_error", "server_error"), 2),
+    ],
+)
+def test_retries_follow_the_apps_fields(tmp_path, table, counts, conditions, retries):
+    plan = plan_of(tmp_path, "clouds = [\"aws\"]\n", f'[tool.fal.apps.gen]\nref = "app.py::Generator"\n{table}')
+    route = only_group(plan, "gen").route
+    assert (route.retry_counts, route.retry_conditions, route.retries) == (counts, conditions, retries)
 
 
 def test_image_only_app_is_probed_at_its_root(tmp_path):

@@ -255,9 +255,11 @@ def test_url_map_strips_the_prefix_retries_as_fal_and_answers_404_otherwise(us_c
     assert url_map["path_matcher"] == [{"name": "apps", "default_route_action": not_found, "path_rule": [{
         "paths": ["/transcriber", "/transcriber/*"], "service": backend,
         "route_action": {"url_rewrite": {"path_prefix_rewrite": "/"}, "timeout": {"seconds": "120"},
-                         # skip_retry_conditions = ["timeout"]; retry_config: at most 5 retries
-                         "retry_policy": {"num_retries": 5,
-                                          "retry_conditions": ["5xx", "connect-failure", "refused-stream"]}}}]}]
+                         # skip_retry_conditions = ["timeout"]; retry_config: server_error 3, connection_error 5:
+                         # 3 for both (never more than the app allows), and never GCP's 5xx (500s, broken streams)
+                         "retry_policy": {"num_retries": 3,
+                                          "retry_conditions": ["connect-failure", "gateway-error",
+                                                               "refused-stream"]}}}]}]
 
 
 def test_firewall_opens_only_the_groups_ports_to_proxies_and_health_checkers(us_east, us_central):
