@@ -32,6 +32,9 @@ class CloudRules:
     certificate_region: Callable[[str], str | None]
     """The region a configured certificate belongs to (``global`` for GCP global ones); None when it does not say."""
     network: Callable[[PlatformSettings, str], AwsNetworkPlan | GcpNetworkPlan]
+    load_balancer_retries: str | None
+    """How the cloud's load balancer retries a route (``plan.retries``), or None with :attr:`no_retries_reason`."""
+    no_retries_reason: str = ""
 
 
 def _acm_region(certificate: str) -> str | None:
@@ -63,10 +66,12 @@ CLOUD_RULES: Mapping[Cloud, CloudRules] = {
     "aws": CloudRules(
         cloud="aws", title="AWS", shared_auth_checker="the load balancer checks the caller's JWT",
         needs_jwt_issuer=True, certificate_example=lambda region: f"arn:aws:acm:{region}:<account>:certificate/<id>",
-        certificate_region=_acm_region, network=_aws_network),
+        certificate_region=_acm_region, network=_aws_network, load_balancer_retries=None,
+        no_retries_reason="the Application Load Balancer never retries a request"),
     "gcp": CloudRules(
         cloud="gcp", title="GCP", shared_auth_checker="Identity-Aware Proxy checks callers",
         needs_jwt_issuer=False,
         certificate_example=lambda region: f"projects/<project>/regions/{region}/sslCertificates/<name>",
-        certificate_region=_gcp_certificate_region, network=_gcp_network),
+        certificate_region=_gcp_certificate_region, network=_gcp_network,
+        load_balancer_retries="the URL map's retry_policy"),
 }

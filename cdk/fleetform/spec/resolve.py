@@ -77,6 +77,9 @@ class ResolvedApp:
     pyproject: Path
     class_location: str | None = None
     warnings: tuple[str, ...] = field(default=())
+    routes: DeclaredRoutes | None = None
+    """The routes the app's server answers, read from its class or function; None when they are not known
+    (an image's own server, a ``python_entry_point``, or a computed endpoint path)."""
 
     @property
     def where(self) -> str:
@@ -171,6 +174,7 @@ class _AppBuilder:
             key=self.key, spec=spec, sources=dict(sorted(self.sources.items())), pyproject=self.project.path,
             class_location=self.target.where if self.target else None,
             warnings=tuple(self.warnings),
+            routes=self.loaded.routes if self.loaded else None,
         )
 
     # -- reading -------------------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ def test_b200_boots_from_hyperdisk(us_east):
 @pytest.mark.parametrize(("stack", "app", "port", "path", "timeout"), [
     ("gcp-us-east", "image-generator", 8079, "/fleetform/health", 10),  # POST /healthz through the agent
     ("gcp-us-east", "captioner", 8000, "/health", 5),
-    ("gcp-us-central", "transcriber", 8079, "/fleetform/health", 5),
+    ("gcp-us-central", "transcriber", 8080, "/health", 5),  # fal's built-in GET /health, probed directly
 ])
 def test_health_check_probes_what_the_plan_says(stacks, stack, app, port, path, timeout):
     check = stacks[stack].resource("google_compute_region_health_check", f"region/{app}/HealthCheck")
@@ -255,9 +255,11 @@ def test_url_map_strips_the_prefix_retries_as_fal_and_answers_404_otherwise(us_c
     assert url_map["path_matcher"] == [{"name": "apps", "default_route_action": not_found, "path_rule": [{
         "paths": ["/transcriber", "/transcriber/*"], "service": backend,
         "route_action": {"url_rewrite": {"path_prefix_rewrite": "/"}, "timeout": {"seconds": "120"},
-                         # skip_retry_conditions = ["timeout"]; retry_config: at most 5 retries
-                         "retry_policy": {"num_retries": 5,
-                                          "retry_conditions": ["5xx", "connect-failure", "refused-stream"]}}}]}]
+                         # skip_retry_conditions = ["timeout"]; retry_config: server_error 3, connection_error 5:
+                         # 3 for both (never more than the app allows), and never GCP's 5xx (500s, broken streams)
+                         "retry_policy": {"num_retries": 3,
+                                          "retry_conditions": ["connect-failure", "gateway-error",
+                                                               "refused-stream"]}}}]}]
 
 
 def test_firewall_opens_only_the_groups_ports_to_proxies_and_health_checkers(us_east, us_central):
