@@ -338,6 +338,14 @@ class RegionPlan:
 
 
 @dataclass(frozen=True)
+class ProjectService:
+    """A cloud API the platform's project must have enabled (``compute.googleapis.com``), and why."""
+
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class SharedPlan:
     """What a cloud holds once for the platform: secret containers, image repositories, log buckets."""
 
@@ -352,6 +360,8 @@ class SharedPlan:
     build_secrets: tuple[str, ...]
     """The secrets builds read (build secrets, base-image registry passwords): the build role may read these only."""
     private_log_apps: tuple[str, ...]
+    project_services: tuple[ProjectService, ...] = ()
+    """APIs the shared stack enables in the project (:mod:`fleetform.plan.apis`); none on AWS."""
 
     @property
     def stack_name(self) -> str:

@@ -392,3 +392,20 @@ def test_autoscaler_limits_follow_app_scale_settings(stacks):
                                                     "autoscaling_policy[0].max_replicas"]}
     reset = stacks["gcp-us-central"].resource("google_compute_region_autoscaler", "region/transcriber/Autoscaler")
     assert "lifecycle" not in reset
+
+
+GCP_APIS = {"artifactregistry", "cloudbuild", "cloudresourcemanager", "compute", "file", "iam", "iap", "logging",
+            "monitoring", "secretmanager", "storage"}
+
+
+def test_shared_stack_enables_the_apis_the_platform_uses_and_every_shared_resource_waits_for_them(stacks):
+    """Issue 14.9: a fresh project has none of these on; disabling one on destroy would break other workloads."""
+    shared = stacks["gcp-shared"]
+    services = shared.resources("google_project_service")
+    assert services == {f"shared/Service-{api}": {"service": f"{api}.googleapis.com", "project": "acme-gpu-platform",
+                                                  "disable_on_destroy": False, "disable_dependent_services": False}
+                        for api in GCP_APIS}
+    addresses = sorted(shared.address("google_project_service", path) for path in services)
+    for type_name in shared.types() - {"google_project_service"}:
+        for path, body in shared.resources(type_name).items():
+            assert body["depends_on"] == addresses, f"{type_name} {path} does not wait for the project's APIs"
