@@ -78,7 +78,7 @@ def resources_by_app(out: Path) -> dict[str, dict[str, str]]:
         for kind in ("resource", "data"):
             for type_name, blocks in config.get(kind, {}).items():
                 for name, body in blocks.items():
-                    parts = body["//"]["metadata"]["path"].split("/")
+                    parts = body["//"]["metadata"]["path"].split("/")  # stack/region/app/...
                     owner = parts[2] if len(parts) > 3 and parts[1] == "region" else "(region)"
                     key = f"{file.parent.name}:{type_name}.{name}"
                     found.setdefault(owner, {})[key] = json.dumps(body, sort_keys=True)
