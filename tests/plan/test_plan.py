@@ -172,7 +172,8 @@ def test_a_served_function_has_no_builtin_health_route(tmp_path):
     [
         # fal's defaults: a timed-out request reached the runner, so it is retried only when the app asks
         ("", (("timeout", 0), ("server_error", 2), ("connection_error", 2)), ("connection_error", "server_error"), 2),
-        ('retry_config = { timeout = { retries = 1 } }\n', (("timeout", 1), ("server_error", 2), ("connection_error", 2)),
+        ('retry_config = { timeout = { retries = 1 } }\n',
+         (("timeout", 1), ("server_error", 2), ("connection_error", 2)),
          ("connection_error", "server_error", "timeout"), 1),
         ('skip_retry_conditions = ["server_error", "connection_error"]\n', (("timeout", 0), ("server_error", 0),
                                                                          ("connection_error", 0)), (), 0),

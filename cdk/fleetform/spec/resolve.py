@@ -37,6 +37,7 @@ from fleetform.spec.platform import PlatformSettings
 from fleetform.spec.problems import problems_from_validation_error, toml_type_name, unknown_key_problems
 from fleetform.spec.pyproject import Pyproject
 from fleetform.spec.requirements import LocalRequirement, parse_requirement_layers
+from fleetform.spec.routes import DeclaredRoutes
 from fleetform.spec.static_values import NotStatic, Project
 
 Source = Literal["class", "toml", "default", "platform"]

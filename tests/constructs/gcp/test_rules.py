@@ -48,7 +48,8 @@ def with_types(group: GroupPlan, *machine_types: str, gpus: int = 1,
                          "retry_conditions": ["connect-failure", "gateway-error", "refused-stream"]}}),
     (("connection_error", "server_error"), 5, {
         "url_rewrite": {"path_prefix_rewrite": "/"}, "timeout": {"seconds": "60"},
-        "retry_policy": {"num_retries": 5, "retry_conditions": ["connect-failure", "gateway-error", "refused-stream"]}}),
+        "retry_policy": {"num_retries": 5,
+                         "retry_conditions": ["connect-failure", "gateway-error", "refused-stream"]}}),
     (("timeout",), 1, {
         "url_rewrite": {"path_prefix_rewrite": "/"}, "timeout": {"seconds": "120"},
         "retry_policy": {"num_retries": 1, "per_try_timeout": {"seconds": "60"},
