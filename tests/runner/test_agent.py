@@ -137,46 +137,103 @@ def aws_config(app_url: str, **duties: Any) -> dict[str, Any]:
     """The config fleetform renders for the base AWS group, pointed at the fake app and made fast."""
     config = agent_config(group("aws"), PLATFORM)
     config["health_bridge"].update(listen_port=free_port(), app_url=f"{app_url}/health", timeout_seconds=0.5)
-    config["in_flight"].update(scrape_url=f"{app_url}/metrics", interval_seconds=0.1)
+    config["in_flight"].update(scrape_url=f"{app_url}/metrics", interval_seconds=0.1,
+                               app_port=int(app_url.rsplit(":", 1)[1]) if app_url else free_port())
     config["drain"].update(poll_seconds=0.1)
     config.update(duties)
     return config
 
 
-def published(running: RunningAgent) -> list[float]:
-    return [json.loads(call.argv[-1])[0]["Value"] for call in running.calls("aws", "cloudwatch")]
+def published(running: RunningAgent) -> list[dict[str, float]]:
+    """Per put-metric-data call, each datum's value by metric name."""
+    return [{datum["MetricName"]: datum["Value"] for datum in json.loads(call.argv[-1])}
+            for call in running.calls("aws", "cloudwatch")]
 
 
-def publish_after_change(running: RunningAgent) -> float:
-    """The value published once a scrape certainly started after the state change."""
+def publish_after_change(running: RunningAgent) -> dict[str, float]:
+    """What was published once a scrape certainly started after the state change."""
     seen = len(published(running))
     return wait_for(lambda: published(running)[seen + 1:], "two more publishes")[-1]
+
+
+def known(value: float) -> dict[str, float]:
+    return {"InFlightRequests": value, "InFlightGaugeMissing": 0.0}
+
+
+MISSING = {"InFlightGaugeMissing": 1.0}
+UNTOUCHED = "# HELP http_requests_in_progress Gauge of requests\n# TYPE http_requests_in_progress gauge\n"
+"""A labelled gauge no request has touched yet: declared, no sample."""
 
 
 def test_aws_agent_publishes_in_flight_requests_including_zero(tmp_path: Path) -> None:
     state = AppState()
     with (fake_app(state).running() as app,
           running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None)) as running):
-        assert wait_for(lambda: published(running), "a first publish")[0] == 3.0
+        assert wait_for(lambda: published(running), "a first publish")[0] == known(3.0)
         state.metrics = IDLE
-        assert publish_after_change(running) == 0.0
-        state.metrics = ABSENT
-        assert publish_after_change(running) == 0.0
+        assert publish_after_change(running) == known(0.0)
+        state.metrics = UNTOUCHED
+        assert publish_after_change(running) == known(0.0)
         state.metrics = BUSY.replace('app_name="fal",method="POST"} 3.0', 'app_name="fal",method="POST",pid="7"} 2.5\n'
                                      'http_requests_in_progress{method="POST",app_name="fal",pid="8"} 1.5')
-        assert publish_after_change(running) == 4.0
-        state.metrics = None
-        assert publish_after_change(running) == 0.0
+        assert publish_after_change(running) == known(4.0)
         call = running.calls("aws", "cloudwatch")[0]
         code, err = running.stop()
     assert iam_actions([call]) == {"cloudwatch:PutMetricData"} <= set(AWS_RUNNER_IAM_ACTIONS)
     assert call.argv[:-1] == ("aws", "cloudwatch", "put-metric-data", "--region", "us-east-1",
                               "--namespace", "Fleetform/Runners", "--metric-data")
-    assert json.loads(call.argv[-1]) == [{
+    datums = json.loads(call.argv[-1])
+    stamps = {datum.pop("Timestamp") for datum in datums}
+    assert datums == [{
         "Dimensions": [{"Name": "AutoScalingGroupName", "Value": "acme-image-gen"}],
-        "MetricName": "InFlightRequests", "StorageResolution": 1, "Unit": "Count", "Value": 3.0,
-    }]
+        "MetricName": name, "StorageResolution": 1, "Unit": "Count", "Value": value,
+    } for name, value in (("InFlightRequests", 3.0), ("InFlightGaugeMissing", 0.0))]
+    assert len(stamps) == 1, "both datums of a sample carry its boundary"
     assert (code, err.splitlines()[0]) == (0, "fleetform-agent: running: in_flight")
+
+
+def _stamps(running: RunningAgent) -> list[datetime]:
+    return [datetime.strptime(json.loads(call.argv[-1])[0]["Timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ")
+            for call in running.calls("aws", "cloudwatch")]
+
+
+def test_aws_samples_are_stamped_with_consecutive_wall_clock_boundaries(tmp_path: Path) -> None:
+    """Issue 14.4: a loop that sleeps after each slow CLI call drifts and leaves some periods without a runner's
+    sample; stamped boundaries put exactly one sample of each runner in each period."""
+    with (fake_app(AppState()).running() as app,
+          running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None)) as running):
+        stamps = wait_for(lambda: _stamps(running)[5:] and _stamps(running), "six publishes")
+        running.stop()
+    hundredths = [round(stamp.timestamp() * 10) for stamp in stamps]
+    assert all(stamp.microsecond % 100_000 == 0 for stamp in stamps), "on 0.1-s boundaries"
+    assert all(later > earlier for earlier, later in zip(hundredths, hundredths[1:])), "never a boundary twice"
+    assert agent.boundary_after(1_733_335_201.7, 10) == 1_733_335_210
+    assert agent.boundary_after(1_733_335_210.0, 10) == 1_733_335_220
+    assert agent.timestamp(1_733_335_210) == "2024-12-04T18:00:10.000Z"
+
+
+def test_an_app_serving_without_the_gauge_publishes_no_count_and_flags_it(tmp_path: Path) -> None:
+    """Issue 14.4: an absent gauge published as 0 makes a busy app look idle; 0 only when nothing can be in flight."""
+    state = AppState(metrics=ABSENT)
+    with (fake_app(state).running() as app,
+          running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None)) as running):
+        assert wait_for(lambda: published(running)[3:] and published(running)[:4], "four publishes") == [MISSING] * 4
+        state.metrics = None  # the app's port answers, its metrics do not
+        assert publish_after_change(running) == MISSING
+        state.metrics = BUSY
+        assert publish_after_change(running) == known(3.0)
+        _, err = running.stop()
+    unknown = [line for line in err.splitlines() if "in-flight count unknown" in line]
+    assert unknown == [f"fleetform-agent: in-flight count unknown, none published: {app.url}/metrics has no "
+                       "http_requests_in_progress gauge"], "logged when it starts, then rate-limited"
+    assert "fleetform-agent: in-flight gauge readable again" in err
+
+
+def test_a_runner_whose_app_is_not_listening_has_nothing_in_flight(tmp_path: Path) -> None:
+    """Starting or stopped: the app's port is closed, so 0 is the truth and is published."""
+    with running_agent(tmp_path, aws_config("", health_bridge=None, drain=None)) as running:
+        assert wait_for(lambda: published(running), "a first publish")[0] == known(0.0)
+        running.stop()
 
 
 def bridge_status(port: int) -> int:
@@ -310,15 +367,21 @@ def test_gcp_agent_writes_the_time_series(tmp_path: Path) -> None:
     config = agent_config(group("gcp"), PLATFORM)
     assert config["drain"] is None
     with fake_app(app_state).running() as app, fake_cloud(cloud_state).running() as cloud:
-        config["in_flight"].update(scrape_url=f"{app.url}/metrics", interval_seconds=0.1)
+        config["in_flight"].update(scrape_url=f"{app.url}/metrics", interval_seconds=0.1,
+                                   app_port=int(app.url.rsplit(":", 1)[1]))
         config["health_bridge"] = None
         urls = {"FLEETFORM_AGENT_GCP_METADATA_URL": cloud.url, "FLEETFORM_AGENT_GCP_MONITORING_URL": cloud.url}
         with running_agent(tmp_path, config, urls) as running:
             wait_for(lambda: cloud_state.series, "a first time series")
             app_state.metrics = ABSENT
+            time.sleep(0.3)
             seen = len(cloud_state.series)
+            time.sleep(0.5)
+            absent = len(cloud_state.series) - seen
+            app_state.metrics = IDLE
             wait_for(lambda: len(cloud_state.series) >= seen + 2, "two more time series")
             running.stop()
+    assert absent == 0, "no series while the app serves without the gauge"
     authorization, first = cloud_state.series[0]
     assert authorization == "Bearer ya29.test-token"
     assert cloud_state.token_requests == 1, "the token is reused until it expires"
@@ -329,7 +392,7 @@ def test_gcp_agent_writes_the_time_series(tmp_path: Path) -> None:
         "metricKind": "GAUGE",
         "points": [{"interval": {}, "value": {"doubleValue": 3.0}}],
         "resource": {"type": "generic_node", "labels": {
-            "location": "us-central1-b", "namespace": "acme-image-gen", "node_id": "acme-image-gen-x1z2",
+            "location": "us-central1", "namespace": "acme-image-gen", "node_id": "acme-image-gen-x1z2",
             "project_id": "acme-prod"}},
         "valueType": "DOUBLE",
     }]}

@@ -4,8 +4,13 @@ Duties, each enabled by /etc/fleetform/agent.json (rendered by fleetform from th
   health_bridge  answers the load balancer's GET on the agent port by calling the app's health
                  endpoint with its own method (POST with a {} body): 200 when the app answers
                  2xx/3xx, 503 otherwise.
-  in_flight      scrapes the app's Prometheus metrics, sums the in-flight request gauge and
-                 publishes it, 0 included, as the group's metric (CloudWatch or Cloud Monitoring).
+  in_flight      on every wall-clock boundary of its interval, scrapes the app's Prometheus
+                 metrics, sums the in-flight request gauge and publishes it stamped with that
+                 boundary, 0 included, as the group's metric (CloudWatch or Cloud Monitoring). 0 only
+                 when it is true: the app serves the gauge, or the app's port is closed (starting,
+                 stopped). When the app serves but the gauge is absent it publishes no count (an
+                 absent gauge is not an idle runner), logs why (rate-limited) and, on AWS, flags the
+                 group's gauge-missing metric, which an alarm watches.
   drain          (AWS) when the ASG moves the instance towards Terminated, stops the app (which
                  waits its stop timeout) and completes the termination lifecycle hook.
 
@@ -19,6 +24,7 @@ import json
 import math
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -132,15 +138,87 @@ def sample_value(text: str) -> float:
     return value if math.isfinite(value) else 0.0
 
 
-def scrape(in_flight: dict) -> float:
-    """The app's in-flight requests; 0 when the app does not answer (not started, or stopped)."""
+def declares(text: str, metric: str) -> bool:
+    """Whether Prometheus text has ``metric`` at all: its ``# TYPE`` line or a sample.
+
+    A labelled gauge no request has touched yet has its TYPE line and no sample: that is 0, not absent.
+    """
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("#"):
+            parts = line.split()
+            if len(parts) >= 3 and parts[1] == "TYPE" and parts[2] == metric:
+                return True
+            continue
+        match = SAMPLE.match(line)
+        if match is not None and match.group(1) == metric:
+            return True
+    return False
+
+
+def port_is_open(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:``port``."""
     try:
-        status, body = http(in_flight["scrape_url"], timeout=in_flight["scrape_timeout_seconds"])
-    except (OSError, ValueError):
-        return 0.0
-    if status != 200:
-        return 0.0
-    return sum_samples(body.decode("utf-8", "replace"), in_flight["metric"], in_flight["labels"])
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def read_in_flight(in_flight: dict) -> tuple[float | None, str]:
+    """The app's in-flight requests, or None and why when they cannot be known.
+
+    0 when the app serves the gauge at 0, or when the app's port is closed (not started, or stopped:
+    nothing can be in flight). None when the app serves but its metrics lack the gauge or do not answer.
+    """
+    url = in_flight["scrape_url"]
+    try:
+        status, body = http(url, timeout=in_flight["scrape_timeout_seconds"])
+        problem = f"HTTP {status}"
+    except (OSError, ValueError) as error:
+        status, body, problem = 0, b"", str(error)
+    if status == 200:
+        text = body.decode("utf-8", "replace")
+        if declares(text, in_flight["metric"]):
+            return sum_samples(text, in_flight["metric"], in_flight["labels"]), ""
+        return None, f"{url} has no {in_flight['metric']} gauge"
+    if not port_is_open(in_flight["app_port"]):
+        return 0.0, ""
+    return None, f"the app answers on port {in_flight['app_port']} but {url} does not ({problem})"
+
+
+class RateLimitedLog:
+    """Logs a repeating problem when it starts, then at most once per ``every`` seconds, and when it ends."""
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self.last = -math.inf
+        self.suppressed = 0
+        self.active = False
+
+    def problem(self, message: str) -> None:
+        now = time.monotonic()
+        if now - self.last < self.every:
+            self.suppressed += 1
+            return
+        repeats = f" ({self.suppressed} more times since the last report)" if self.suppressed else ""
+        log(message + repeats)
+        self.last, self.suppressed, self.active = now, 0, True
+
+    def resolved(self, message: str) -> None:
+        if self.active:
+            log(message)
+        self.last, self.suppressed, self.active = -math.inf, 0, False
+
+
+def boundary_after(now: float, interval: float) -> float:
+    """The first wall-clock multiple of ``interval`` after ``now`` (10-s boundaries: :00, :10, ...)."""
+    return (math.floor(now / interval) + 1) * interval
+
+
+def timestamp(when: float) -> str:
+    """``when`` (Unix seconds) as ISO 8601 UTC with milliseconds, as CloudWatch and Cloud Monitoring read it."""
+    return datetime.fromtimestamp(when, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def run_cli(*argv: str) -> str:
@@ -152,18 +230,25 @@ def run_cli(*argv: str) -> str:
 
 
 class CloudWatchPublisher:
-    """The group's metric in CloudWatch, through the AWS CLI and the instance role."""
+    """The group's metrics in CloudWatch, through the AWS CLI and the instance role: the in-flight count (when
+    known) and whether the gauge is missing (1) or not (0), both stamped with the sample's boundary."""
 
     def __init__(self, config: dict) -> None:
         self.config = config
         self.publish_config = config["in_flight"]["publish"]
 
-    def publish(self, value: float) -> None:
+    def publish(self, when: float, value: float | None) -> None:
         spec = self.publish_config
-        datum = {"MetricName": spec["metric_name"], "Dimensions": [{"Name": spec["dimension"], "Value": self.config["group"]}],
-                 "Value": value, "Unit": "Count", "StorageResolution": spec["storage_resolution"]}
+        datums = [] if value is None else [self._datum(spec["metric_name"], when, value)]
+        datums.append(self._datum(spec["missing_metric_name"], when, 1.0 if value is None else 0.0))
         run_cli("aws", "cloudwatch", "put-metric-data", "--region", self.config["region"],
-                "--namespace", spec["namespace"], "--metric-data", json.dumps([datum], sort_keys=True))
+                "--namespace", spec["namespace"], "--metric-data", json.dumps(datums, sort_keys=True))
+
+    def _datum(self, name: str, when: float, value: float) -> dict:
+        spec = self.publish_config
+        return {"MetricName": name, "Dimensions": [{"Name": spec["dimension"], "Value": self.config["group"]}],
+                "Timestamp": timestamp(when), "Value": value, "Unit": "Count",
+                "StorageResolution": spec["storage_resolution"]}
 
 
 class GcpMetadata:
@@ -188,27 +273,27 @@ class GcpMetadata:
 
 
 class CloudMonitoringPublisher:
-    """The group's metric in Cloud Monitoring, one ``generic_node`` series per runner in the group's namespace."""
+    """The group's metric in Cloud Monitoring, one ``generic_node`` series per runner, labelled with the group and
+    its region as the plan says (``resource_labels``), so each region's autoscaler sums only its own runners."""
 
     def __init__(self, config: dict) -> None:
         self.config = config
         self.publish_config = config["in_flight"]["publish"]
         self.metadata = GcpMetadata()
         self.project = self.metadata.get("project/project-id")
-        self.zone = self.metadata.get("instance/zone").rsplit("/", 1)[-1]
         self.instance = self.metadata.get("instance/name")
 
-    def publish(self, value: float) -> None:
+    def publish(self, when: float, value: float | None) -> None:
+        if value is None:
+            return
         spec = self.publish_config
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         series = {
             "metric": {"type": spec["metric_type"]},
             "resource": {"type": spec["resource_type"], "labels": {
-                "project_id": self.project, "location": self.zone,
-                spec["group_label"]: self.config["group"], "node_id": self.instance}},
+                **spec["resource_labels"], "project_id": self.project, "node_id": self.instance}},
             "metricKind": spec["metric_kind"],
             "valueType": spec["value_type"],
-            "points": [{"interval": {"endTime": now}, "value": {"doubleValue": value}}],
+            "points": [{"interval": {"endTime": timestamp(when)}, "value": {"doubleValue": value}}],
         }
         body = json.dumps({"timeSeries": [series]}, sort_keys=True).encode()
         headers = {"Authorization": f"Bearer {self.metadata.token()}", "Content-Type": "application/json"}
@@ -220,18 +305,34 @@ class CloudMonitoringPublisher:
 PUBLISHERS = {"aws": CloudWatchPublisher, "gcp": CloudMonitoringPublisher}
 
 
+ABSENT_LOG_SECONDS = 300
+"""How often a lasting absent gauge is logged again."""
+
+
 def publish_in_flight(config: dict, stop: threading.Event) -> None:
-    """Publishes the in-flight count every interval until stopped, through failures of either side."""
+    """Publishes the in-flight count on every wall-clock boundary of the interval until stopped.
+
+    Each sample is stamped with its boundary, so every runner's sample of a period lands in that
+    period's bucket however long the scrape or the CLI took; a boundary missed while publishing is
+    skipped, never published twice.
+    """
     in_flight = config["in_flight"]
+    interval = in_flight["interval_seconds"]
     publisher = None
-    while True:
+    absent = RateLimitedLog(ABSENT_LOG_SECONDS)
+    boundary = boundary_after(time.time(), interval)
+    while not stop.wait(max(0.0, boundary - time.time())):
+        value, why = read_in_flight(in_flight)
+        if value is None:
+            absent.problem(f"in-flight count unknown, none published: {why}")
+        else:
+            absent.resolved("in-flight gauge readable again")
         try:
             publisher = publisher or PUBLISHERS[config["cloud"]](config)
-            publisher.publish(scrape(in_flight))
+            publisher.publish(boundary, value)
         except Exception as error:  # noqa: BLE001 - the agent keeps publishing through transient failures
             log(f"in-flight metric not published: {error}")
-        if stop.wait(in_flight["interval_seconds"]):
-            return
+        boundary = boundary_after(max(time.time(), boundary), interval)
 
 
 # --- Drain on termination (AWS) --------------------------------------------------------------

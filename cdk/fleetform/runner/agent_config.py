@@ -32,7 +32,7 @@ def agent_config(group: GroupPlan, platform: str) -> dict[str, Any]:
         "group": group_name(platform, group.app),
         "container": CONTAINER_NAME,
         "health_bridge": _health_bridge(group),
-        "in_flight": _in_flight(group),
+        "in_flight": _in_flight(group, platform),
         "drain": _drain(group),
     }
 
@@ -55,35 +55,37 @@ def _health_bridge(group: GroupPlan) -> dict[str, Any] | None:
     }
 
 
-def _in_flight(group: GroupPlan) -> dict[str, Any] | None:
+def _in_flight(group: GroupPlan, platform: str) -> dict[str, Any] | None:
     if group.runner.metrics_port is None:
         return None
     return {
         "scrape_url": f"http://127.0.0.1:{group.runner.metrics_port}/metrics",
+        "app_port": group.runner.port,
         "scrape_timeout_seconds": SCRAPE_TIMEOUT_SECONDS,
         "metric": metrics.SCRAPED_METRIC,
         "labels": dict(metrics.SCRAPED_LABELS),
         "interval_seconds": metrics.PUBLISH_INTERVAL_SECONDS,
-        "publish": _PUBLISHERS[group.cloud](),
+        "publish": _PUBLISHERS[group.cloud](group, platform),
     }
 
 
-def _aws_publish() -> dict[str, Any]:
+def _aws_publish(group: GroupPlan, platform: str) -> dict[str, Any]:
     return {
         "namespace": metrics.AWS_NAMESPACE,
         "metric_name": metrics.AWS_METRIC_NAME,
+        "missing_metric_name": metrics.AWS_MISSING_METRIC_NAME,
         "dimension": metrics.AWS_GROUP_DIMENSION,
         "storage_resolution": metrics.AWS_STORAGE_RESOLUTION_SECONDS,
     }
 
 
-def _gcp_publish() -> dict[str, Any]:
+def _gcp_publish(group: GroupPlan, platform: str) -> dict[str, Any]:
     return {
         "metric_type": metrics.GCP_METRIC_TYPE,
         "metric_kind": GCP_METRIC_KIND,
         "value_type": GCP_METRIC_VALUE_TYPE,
         "resource_type": metrics.GCP_RESOURCE_TYPE,
-        "group_label": metrics.GCP_GROUP_LABEL,
+        "resource_labels": metrics.gcp_series_labels(group_name(platform, group.app), group.cloud_region),
     }
 
 
@@ -97,5 +99,5 @@ def _drain(group: GroupPlan) -> dict[str, Any] | None:
     }
 
 
-_PUBLISHERS: dict[str, Callable[[], dict[str, Any]]] = {"aws": _aws_publish, "gcp": _gcp_publish}
+_PUBLISHERS: dict[str, Callable[[GroupPlan, str], dict[str, Any]]] = {"aws": _aws_publish, "gcp": _gcp_publish}
 """Per cloud, where the agent publishes the in-flight metric."""

@@ -4,7 +4,7 @@ The metric math is the constructs' own (:mod:`fleetform.scaling.aws_policy`), ev
 :mod:`fleetform.scaling.metric_math`. Modelled behaviour, each stated in docs/scaling.md:
 
 * runners publish one in-flight sample per 10 s (their served requests; 0 while booting), summed
-  per period; group metrics (in service, desired) and the target group's healthy hosts are
+  per period; every runner's app serves the gauge (no gauge-missing points); group metrics (in service, desired) and the target group's healthy hosts are
   one-minute points; the load balancer's 503 count is a one-minute count of requests turned away
   while no runner is up;
 * target tracking scales out when its last 3 data points are above 1 and sets the capacity to
@@ -115,6 +115,7 @@ class AwsPolicy:
             "inflight": [self._period_sum(stamp, period) for stamp in stamps],
             "inservice": [float(self.minute_points[s][0]) if s in self.minute_points else None for s in stamps],
             "healthy": [float(self.minute_points[s][1]) if s in self.minute_points else None for s in stamps],
+            "missing": [None] * count,
         }
         for key, value in (extra or {}).items():
             series[key] = [*[None] * (count - 1), value]

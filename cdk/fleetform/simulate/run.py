@@ -24,6 +24,8 @@ from fleetform.simulate.trace import Trace
 
 SIMULATED_GROUP_NAME = "simulated"
 """Stands for the ASG, MIG, load balancer and backend service names the policies mention."""
+SIMULATED_REGION = "simulated-region"
+"""Stands for the region a policy's metric filters name."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def _aws_scaler(settings: ScaleSettings, boot: BootModel) -> Scaler:
 
 def _gcp_scaler(settings: ScaleSettings, boot: BootModel) -> Scaler:
     return GcpPolicy(settings, gcp_scaling_policy(settings, boot, group_name=SIMULATED_GROUP_NAME,
-                                                  backend_service=SIMULATED_GROUP_NAME))
+                                                  region=SIMULATED_REGION, backend_service=SIMULATED_GROUP_NAME))
 
 
 _SCALERS: dict[str, Callable[[ScaleSettings, BootModel], Scaler]] = {"aws": _aws_scaler, "gcp": _gcp_scaler}
