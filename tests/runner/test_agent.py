@@ -168,7 +168,7 @@ UNTOUCHED = "# HELP http_requests_in_progress Gauge of requests\n# TYPE http_req
 def test_aws_agent_publishes_in_flight_requests_including_zero(tmp_path: Path) -> None:
     state = AppState()
     with (fake_app(state).running() as app,
-          running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None)) as running):
+          running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None, protect=None)) as running):
         assert wait_for(lambda: published(running), "a first publish")[0] == known(3.0)
         state.metrics = IDLE
         assert publish_after_change(running) == known(0.0)
@@ -201,7 +201,7 @@ def test_aws_samples_are_stamped_with_consecutive_wall_clock_boundaries(tmp_path
     """Issue 14.4: a loop that sleeps after each slow CLI call drifts and leaves some periods without a runner's
     sample; stamped boundaries put exactly one sample of each runner in each period."""
     with (fake_app(AppState()).running() as app,
-          running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None)) as running):
+          running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None, protect=None)) as running):
         stamps = wait_for(lambda: _stamps(running)[5:] and _stamps(running), "six publishes")
         running.stop()
     hundredths = [round(stamp.timestamp() * 10) for stamp in stamps]
@@ -216,7 +216,7 @@ def test_an_app_serving_without_the_gauge_publishes_no_count_and_flags_it(tmp_pa
     """Issue 14.4: an absent gauge published as 0 makes a busy app look idle; 0 only when nothing can be in flight."""
     state = AppState(metrics=ABSENT)
     with (fake_app(state).running() as app,
-          running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None)) as running):
+          running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None, protect=None)) as running):
         assert wait_for(lambda: published(running)[3:] and published(running)[:4], "four publishes") == [MISSING] * 4
         state.metrics = None  # the app's port answers, its metrics do not
         assert publish_after_change(running) == MISSING
@@ -231,7 +231,7 @@ def test_an_app_serving_without_the_gauge_publishes_no_count_and_flags_it(tmp_pa
 
 def test_a_runner_whose_app_is_not_listening_has_nothing_in_flight(tmp_path: Path) -> None:
     """Starting or stopped: the app's port is closed, so 0 is the truth and is published."""
-    with running_agent(tmp_path, aws_config("", health_bridge=None, drain=None)) as running:
+    with running_agent(tmp_path, aws_config("", health_bridge=None, drain=None, protect=None)) as running:
         assert wait_for(lambda: published(running), "a first publish")[0] == known(0.0)
         running.stop()
 
@@ -247,7 +247,7 @@ def bridge_status(port: int) -> int:
 @pytest.mark.parametrize(("method", "body"), [("POST", b"{}"), ("GET", b"")])
 def test_health_bridge_answers_for_the_app(tmp_path: Path, method: str, body: bytes) -> None:
     state = AppState()
-    config = aws_config("", in_flight=None, drain=None)
+    config = aws_config("", in_flight=None, drain=None, protect=None)
     with fake_app(state).running() as app:
         config["health_bridge"].update(app_url=f"{app.url}/health", method=method)
         port = config["health_bridge"]["listen_port"]
@@ -264,7 +264,7 @@ def test_health_bridge_answers_for_the_app(tmp_path: Path, method: str, body: by
 
 
 def test_health_bridge_reports_a_stopped_app(tmp_path: Path) -> None:
-    config = aws_config("http://127.0.0.1:1", in_flight=None, drain=None)
+    config = aws_config("http://127.0.0.1:1", in_flight=None, drain=None, protect=None)
     with running_agent(tmp_path, config):
         port = config["health_bridge"]["listen_port"]
         assert wait_for(lambda: _answers(port), "the bridge to listen") == 503
@@ -342,7 +342,7 @@ def fake_cloud(state: CloudState) -> LoopbackServer:
 
 def test_aws_drain_stops_the_app_then_completes_the_lifecycle_hook(tmp_path: Path) -> None:
     cloud_state = CloudState()
-    config = aws_config("", health_bridge=None, in_flight=None)
+    config = aws_config("", health_bridge=None, in_flight=None, protect=None)
     with fake_cloud(cloud_state).running() as cloud, \
             running_agent(tmp_path, config, {"FLEETFORM_AGENT_AWS_IMDS_URL": cloud.url}) as running:
         wait_for(lambda: cloud_state.lifecycle_reads >= 3, "lifecycle polls")
@@ -362,10 +362,71 @@ def test_aws_drain_stops_the_app_then_completes_the_lifecycle_hook(tmp_path: Pat
     assert code == 0
 
 
+def test_aws_drain_lets_requests_in_flight_finish_before_it_stops_the_app(tmp_path: Path) -> None:
+    """Issue 14.3: docker stop's grace alone (5-20 s) cut requests of up to request_timeout."""
+    app_state, cloud_state = AppState(), CloudState()
+    with fake_app(app_state).running() as app, fake_cloud(cloud_state).running() as cloud:
+        config = aws_config(app.url, health_bridge=None, protect=None)
+        config["drain"].update(request_wait_seconds=30)
+        with running_agent(tmp_path, config, {"FLEETFORM_AGENT_AWS_IMDS_URL": cloud.url}) as running:
+            wait_for(lambda: cloud_state.lifecycle_reads >= 2, "lifecycle polls")
+            cloud_state.lifecycle = "Terminated"
+            time.sleep(1.0)
+            assert running.calls("docker") == [], "requests in flight: the app keeps running"
+            app_state.metrics = IDLE
+            wait_for(lambda: running.calls("aws", "autoscaling"), "complete-lifecycle-action")
+            recorded = [call.argv[:3] for call in read_calls(running.log) if call.argv[:2] != ("aws", "cloudwatch")]
+            running.stop()
+    assert recorded == [("docker", "stop", "app"), ("aws", "autoscaling", "complete-lifecycle-action")]
+
+
+def test_drain_stops_the_app_once_the_plans_wait_runs_out(tmp_path: Path) -> None:
+    """``agent.py CONFIG drain`` (the fleetform-drain unit's stop at shutdown, GCP's deletions): waits for
+    in-flight requests at most request_wait_seconds, then docker stop, then exits."""
+    config = agent_config(group("gcp"), PLATFORM)
+    with fake_app(AppState()).running() as app:
+        config["in_flight"].update(scrape_url=f"{app.url}/metrics", app_port=int(app.url.rsplit(":", 1)[1]))
+        config["drain"].update(request_wait_seconds=1, poll_seconds=0.1)
+        config_file = tmp_path / "agent.json"
+        config_file.write_text(json.dumps(config), encoding="utf-8")
+        bin_dir = install_fakes(tmp_path / "bin", ["docker"])
+        log = tmp_path / "calls.jsonl"
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, str(AGENT), str(config_file), "drain"], capture_output=True, text=True,
+                              env={"PATH": str(bin_dir), **fake_environment(log, tmp_path / "rules.json", [])},
+                              timeout=30)
+        elapsed = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert [call.argv for call in read_calls(log)] == [("docker", "stop", "app")]
+    assert elapsed >= 1.0
+    assert "drain: stopping with requests still in flight after 1 s (3)" in done.stderr
+
+
+def test_aws_agent_protects_a_busy_runner_from_scale_in_until_it_has_been_idle(tmp_path: Path) -> None:
+    """Issue 14.3: keep-alive's ExactCapacity lets AWS pick any runner; protected busy ones are skipped."""
+    app_state, cloud_state = AppState(), CloudState()
+    with fake_app(app_state).running() as app, fake_cloud(cloud_state).running() as cloud:
+        config = aws_config(app.url, health_bridge=None, drain=None, protect={"idle_seconds": 0.5})
+        with running_agent(tmp_path, config, {"FLEETFORM_AGENT_AWS_IMDS_URL": cloud.url}) as running:
+            wait_for(lambda: running.calls("aws", "autoscaling"), "protection")
+            app_state.metrics = IDLE
+            switched = time.monotonic()
+            wait_for(lambda: running.calls("aws", "autoscaling")[1:], "protection cleared")
+            idle_for = time.monotonic() - switched
+            calls = running.calls("aws", "autoscaling")
+            running.stop()
+    assert [call.argv for call in calls] == [
+        ("aws", "autoscaling", "set-instance-protection", "--region", "us-east-1", "--auto-scaling-group-name",
+         "acme-image-gen", "--instance-ids", "i-0abc1234def567890", flag) for flag in
+        ("--protected-from-scale-in", "--no-protected-from-scale-in")]
+    assert idle_for >= 0.5, "a short lull keeps the protection"
+    assert iam_actions(calls) == {"autoscaling:SetInstanceProtection"} <= set(AWS_RUNNER_IAM_ACTIONS)
+
+
 def test_gcp_agent_writes_the_time_series(tmp_path: Path) -> None:
     app_state, cloud_state = AppState(), CloudState()
     config = agent_config(group("gcp"), PLATFORM)
-    assert config["drain"] is None
+    assert config["drain"]["hook"] is None and config["protect"] is None, "no lifecycle hook or protection on GCP"
     with fake_app(app_state).running() as app, fake_cloud(cloud_state).running() as cloud:
         config["in_flight"].update(scrape_url=f"{app.url}/metrics", interval_seconds=0.1,
                                    app_port=int(app.url.rsplit(":", 1)[1]))

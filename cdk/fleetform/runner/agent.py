@@ -11,8 +11,12 @@ Duties, each enabled by /etc/fleetform/agent.json (rendered by fleetform from th
                  stopped). When the app serves but the gauge is absent it publishes no count (an
                  absent gauge is not an idle runner), logs why (rate-limited) and, on AWS, flags the
                  group's gauge-missing metric, which an alarm watches.
-  drain          (AWS) when the ASG moves the instance towards Terminated, stops the app (which
-                 waits its stop timeout) and completes the termination lifecycle hook.
+  protect        (AWS) sets the instance's scale-in protection while requests are in flight and
+                 clears it after a debounce of idleness, so the ASG removes idle runners first.
+  drain          waits until the app has no request in flight (up to the plan's bound), then
+                 stops it (docker stop: its grace period). On AWS when the ASG moves the instance
+                 towards Terminated (then completes the termination lifecycle hook); on every
+                 cloud as ``agent.py CONFIG drain``, the fleetform-drain unit's stop at shutdown.
 
 Python 3.8+ standard library only: it runs on the stock OS images. The *_URL environment
 variables exist for tests only.
@@ -319,6 +323,7 @@ def publish_in_flight(config: dict, stop: threading.Event) -> None:
     in_flight = config["in_flight"]
     interval = in_flight["interval_seconds"]
     publisher = None
+    protection = ScaleInProtection(config) if config.get("protect") else None
     absent = RateLimitedLog(ABSENT_LOG_SECONDS)
     boundary = boundary_after(time.time(), interval)
     while not stop.wait(max(0.0, boundary - time.time())):
@@ -332,10 +337,49 @@ def publish_in_flight(config: dict, stop: threading.Event) -> None:
             publisher.publish(boundary, value)
         except Exception as error:  # noqa: BLE001 - the agent keeps publishing through transient failures
             log(f"in-flight metric not published: {error}")
+        try:
+            if protection:
+                protection.update(boundary, value)
+        except Exception as error:  # noqa: BLE001 - retried on the next sample
+            log(f"scale-in protection not changed: {error}")
         boundary = boundary_after(max(time.time(), boundary), interval)
 
 
-# --- Drain on termination (AWS) --------------------------------------------------------------
+# --- Drain: a leaving runner finishes its requests ------------------------------------------
+
+def wait_until_idle(config: dict) -> None:
+    """Waits until the app has no request in flight, at most the drain's ``request_wait_seconds``.
+
+    Without the in-flight duty (no metrics port) nothing can be read: the load balancer's draining
+    (deregistration delay, connection draining) is then all a request gets.
+    """
+    drain, in_flight = config["drain"], config.get("in_flight")
+    if not in_flight:
+        return
+    deadline = time.monotonic() + drain["request_wait_seconds"]
+    while True:
+        value, why = read_in_flight(in_flight)
+        if value == 0:
+            return
+        if time.monotonic() >= deadline:
+            log(f"drain: stopping with requests still in flight after {drain['request_wait_seconds']} s "
+                f"({'unknown: ' + why if value is None else int(value)})")
+            return
+        time.sleep(min(drain["poll_seconds"], max(0.0, deadline - time.monotonic())))
+
+
+def drain_app(config: dict) -> None:
+    """Lets the app's requests finish, then stops it: ``docker stop`` gives it its grace period (SIGTERM, then
+    SIGKILL after ``termination_grace_period_seconds``)."""
+    drain = config["drain"]
+    wait_until_idle(config)
+    log(f"drain: stopping {config['container']}")
+    try:
+        subprocess.run(["docker", "stop", config["container"]], stdout=subprocess.DEVNULL,
+                       timeout=drain["stop_timeout_seconds"] + CLI_TIMEOUT_SECONDS)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        log(f"docker stop failed: {error}")
+
 
 class Imds:
     """EC2 instance metadata over IMDSv2."""
@@ -356,31 +400,27 @@ class Imds:
 
 
 def drain_when_terminating(config: dict, stop: threading.Event) -> None:
-    """Watches the instance's target lifecycle state until the ASG terminates it, then drains once."""
+    """(AWS) Watches the instance's target lifecycle state until the ASG terminates it, then drains once."""
     drain = config["drain"]
     imds = Imds()
     while not stop.wait(drain["poll_seconds"]):
         try:
             if imds.get("meta-data/autoscaling/target-lifecycle-state") == TERMINATING_STATE:
-                drain_and_continue(config, imds.get("meta-data/instance-id") or "")
+                instance_id = imds.get("meta-data/instance-id") or ""
+                log(f"instance {instance_id} is terminating")
+                drain_app(config)
+                complete_lifecycle_action(config, instance_id)
                 return
         except Exception as error:  # noqa: BLE001 - keep watching through transient failures
             log(f"lifecycle state not read: {error}")
 
 
-def drain_and_continue(config: dict, instance_id: str) -> None:
-    """Stops the app (in-flight requests get the stop timeout) and lets the termination go on."""
-    drain = config["drain"]
-    log(f"instance {instance_id} is terminating: stopping {config['container']}")
-    try:
-        subprocess.run(["docker", "stop", config["container"]], stdout=subprocess.DEVNULL,
-                       timeout=drain["stop_timeout_seconds"] + CLI_TIMEOUT_SECONDS)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        log(f"docker stop failed: {error}")
+def complete_lifecycle_action(config: dict, instance_id: str) -> None:
+    """Lets the termination go on; retried, and the hook's heartbeat timeout continues it anyway."""
     for attempt in range(1, 6):
         try:
             run_cli("aws", "autoscaling", "complete-lifecycle-action", "--region", config["region"],
-                    "--auto-scaling-group-name", config["group"], "--lifecycle-hook-name", drain["hook"],
+                    "--auto-scaling-group-name", config["group"], "--lifecycle-hook-name", config["drain"]["hook"],
                     "--lifecycle-action-result", "CONTINUE", "--instance-id", instance_id)
             log("lifecycle hook completed")
             return
@@ -389,26 +429,69 @@ def drain_and_continue(config: dict, instance_id: str) -> None:
             time.sleep(attempt)
 
 
+class ScaleInProtection:
+    """(AWS) Keeps a busy runner out of the ASG's scale-in choice: protected while requests are in flight,
+    unprotected once it has been idle for ``idle_seconds`` (so a lull between requests does not expose it)."""
+
+    def __init__(self, config: dict) -> None:
+        self.config = config
+        self.idle_seconds = config["protect"]["idle_seconds"]
+        self.imds = Imds()
+        self.instance_id = ""
+        self.protected: bool | None = None
+        """None until the agent has set it once (an agent restarted while protected must still clear it)."""
+        self.idle_since: float | None = None
+
+    def update(self, when: float, value: float | None) -> None:
+        """Follows one in-flight reading at ``when``; an unknown count changes nothing."""
+        if value is None:
+            return
+        if value > 0:
+            self.idle_since = None
+            wanted = True
+        else:
+            self.idle_since = when if self.idle_since is None else self.idle_since
+            wanted = bool(self.protected) and when - self.idle_since < self.idle_seconds
+        if wanted != self.protected:
+            self._set(wanted)
+
+    def _set(self, protected: bool) -> None:
+        self.instance_id = self.instance_id or self.imds.get("meta-data/instance-id") or ""
+        run_cli("aws", "autoscaling", "set-instance-protection", "--region", self.config["region"],
+                "--auto-scaling-group-name", self.config["group"], "--instance-ids", self.instance_id,
+                "--protected-from-scale-in" if protected else "--no-protected-from-scale-in")
+        self.protected = protected
+
+
 # --- Main ------------------------------------------------------------------------------------
 
 def main(argv: list) -> int:
-    """Runs the configured duties until SIGTERM (systemd stop)."""
+    """Runs the configured duties until SIGTERM (systemd stop); ``agent.py CONFIG drain`` drains once and exits
+    (the ``fleetform-drain`` unit's stop, before Docker stops at shutdown)."""
     with open(argv[1], encoding="utf-8") as file:
         config = json.load(file)
+    if argv[2:] == ["drain"]:
+        if config.get("drain"):
+            drain_app(config)
+        return 0
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     server = health_bridge_server(config["health_bridge"]) if config.get("health_bridge") else None
     workers = [threading.Thread(target=server.serve_forever, daemon=True)] if server else []
-    for duty, target in (("in_flight", publish_in_flight), ("drain", drain_when_terminating)):
-        if config.get(duty):
-            workers.append(threading.Thread(target=target, args=(config, stop), daemon=True))
+    if config.get("in_flight"):
+        workers.append(threading.Thread(target=publish_in_flight, args=(config, stop), daemon=True))
+    if (config.get("drain") or {}).get("hook"):
+        workers.append(threading.Thread(target=drain_when_terminating, args=(config, stop), daemon=True))
     if not workers:
         log("no duties for this runner")
         return 0
     for worker in workers:
         worker.start()
-    log("running: " + ", ".join(duty for duty in ("health_bridge", "in_flight", "drain") if config.get(duty)))
+    duties = {"health_bridge": config.get("health_bridge"), "in_flight": config.get("in_flight"),
+              "protect": config.get("protect") and config.get("in_flight"),
+              "drain": (config.get("drain") or {}).get("hook")}
+    log("running: " + ", ".join(duty for duty, on in duties.items() if on))
     while not stop.wait(1):
         pass
     if server:

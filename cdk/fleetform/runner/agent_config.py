@@ -2,7 +2,8 @@
 
 Each duty is present only when the group needs it: the health bridge when the load balancer
 probes the agent (a POST health check), the in-flight metric when the app serves Prometheus
-metrics, the drain on AWS (the ASG's termination lifecycle hook). Values known only on the
+metrics, scale-in protection on AWS when that metric exists, and the drain everywhere (with the
+ASG's termination lifecycle hook on AWS; timings from ``plan.rollout.draining``). Values known only on the
 runner (instance id, project, zone) the agent reads from the metadata service itself.
 """
 
@@ -16,7 +17,7 @@ from fleetform.plan import metrics
 from fleetform.plan.health import AGENT_HEALTH_PATH
 from fleetform.plan.model import RUNNER_AGENT_PORT, GroupPlan
 from fleetform.plan.names import group_name
-from fleetform.runner.contract import DRAIN_HOOK_NAME, GCP_METRIC_KIND, GCP_METRIC_VALUE_TYPE, LIFECYCLE_POLL_SECONDS
+from fleetform.runner.contract import DRAIN_HOOK_NAME, GCP_METRIC_KIND, GCP_METRIC_VALUE_TYPE
 
 CONTAINER_NAME = "app"
 """The app's container on every runner."""
@@ -34,6 +35,7 @@ def agent_config(group: GroupPlan, platform: str) -> dict[str, Any]:
         "health_bridge": _health_bridge(group),
         "in_flight": _in_flight(group, platform),
         "drain": _drain(group),
+        "protect": _protect(group),
     }
 
 
@@ -89,14 +91,21 @@ def _gcp_publish(group: GroupPlan, platform: str) -> dict[str, Any]:
     }
 
 
-def _drain(group: GroupPlan) -> dict[str, Any] | None:
-    if group.cloud != "aws":
-        return None
+def _drain(group: GroupPlan) -> dict[str, Any]:
+    draining = group.rollout.draining
     return {
-        "hook": DRAIN_HOOK_NAME,
-        "poll_seconds": LIFECYCLE_POLL_SECONDS,
-        "stop_timeout_seconds": group.rollout.termination_grace_seconds,
+        "hook": DRAIN_HOOK_NAME if draining.hook_heartbeat_seconds is not None else None,
+        "poll_seconds": draining.poll_seconds,
+        "request_wait_seconds": draining.request_wait_seconds,
+        "stop_timeout_seconds": draining.stop_timeout_seconds,
     }
+
+
+def _protect(group: GroupPlan) -> dict[str, Any] | None:
+    draining = group.rollout.draining
+    if not draining.protect_busy_runners or group.runner.metrics_port is None:
+        return None
+    return {"idle_seconds": draining.protection_idle_seconds}
 
 
 _PUBLISHERS: dict[str, Callable[[GroupPlan, str], dict[str, Any]]] = {"aws": _aws_publish, "gcp": _gcp_publish}

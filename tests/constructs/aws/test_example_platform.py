@@ -99,8 +99,12 @@ def test_rolling_launches_before_terminating_and_recreate_replaces_everything_at
         "skip_matching": True, "auto_rollback": True}}
 
 
-@pytest.mark.parametrize("app, grace, heartbeat", [("image-generator", 20, 85), ("captioner", 5, 70)])
-def test_terminating_runners_drain_for_their_grace_period(us_east, app, grace, heartbeat):
+@pytest.mark.parametrize("app, request_timeout, heartbeat", [
+    ("image-generator", 300, 300 + 20 + 65),  # request_timeout + grace + poll and margin
+    ("captioner", 3600, 3600 + 5 + 65),
+])
+def test_terminating_runners_finish_their_requests_before_they_stop(us_east, app, request_timeout, heartbeat):
+    """Issue 14.3: a 5-20 s deregistration delay and a hook of grace + 65 s cut requests of up to request_timeout."""
     hook = us_east.resource("aws_autoscaling_lifecycle_hook", f"region/{app}/InstanceGroup/DrainHook")
     assert hook == {
         "autoscaling_group_name": us_east.ref("aws_autoscaling_group", f"region/{app}/InstanceGroup/AutoScalingGroup",
@@ -111,7 +115,7 @@ def test_terminating_runners_drain_for_their_grace_period(us_east, app, grace, h
         "default_result": "CONTINUE",
     }
     target_group = us_east.resource("aws_lb_target_group", f"region/{app}/Route/TargetGroup")
-    assert target_group["deregistration_delay"] == str(grace)
+    assert target_group["deregistration_delay"] == str(request_timeout)
 
 
 @pytest.mark.parametrize("app, load_balancer", [

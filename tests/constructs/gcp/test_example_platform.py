@@ -176,9 +176,9 @@ def test_instance_group_follows_the_template_and_leaves_its_size_to_the_autoscal
 
 
 @pytest.mark.parametrize(("stack", "app", "scheme", "timeout", "draining"), [
-    ("gcp-us-east", "image-generator", "INTERNAL_MANAGED", 300, 20),
-    ("gcp-us-east", "upscaler", "EXTERNAL_MANAGED", 3600, 5),
-    ("gcp-us-central", "transcriber", "EXTERNAL_MANAGED", 120, 25),
+    ("gcp-us-east", "image-generator", "INTERNAL_MANAGED", 300, 300),  # draining = request_timeout (issue 14.3)
+    ("gcp-us-east", "upscaler", "EXTERNAL_MANAGED", 3600, 3600),
+    ("gcp-us-central", "transcriber", "EXTERNAL_MANAGED", 120, 120),
 ])
 def test_backend_service_times_out_and_drains_as_the_app_says(stacks, stack, app, scheme, timeout, draining):
     backend = stacks[stack].resource("google_compute_region_backend_service", f"region/{app}/BackendService")

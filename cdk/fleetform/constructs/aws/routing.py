@@ -75,7 +75,7 @@ class AppRoute(Construct):
             protocol="HTTP",
             target_type="instance",
             vpc_id=vpc_id,
-            deregistration_delay=str(group.rollout.termination_grace_seconds),
+            deregistration_delay=str(group.rollout.draining.load_balancer_draining_seconds),
             load_balancing_algorithm_type="least_outstanding_requests",
             health_check=target_health_check(group.health, group.runner.port),
             tags=group_tags(group),
