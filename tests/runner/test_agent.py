@@ -4,6 +4,7 @@ stand-ins for IMDS, the metadata server and Cloud Monitoring, and a recording ``
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import signal
 import socket
@@ -206,7 +207,7 @@ def test_aws_samples_are_stamped_with_consecutive_wall_clock_boundaries(tmp_path
         running.stop()
     hundredths = [round(stamp.timestamp() * 10) for stamp in stamps]
     assert all(stamp.microsecond % 100_000 == 0 for stamp in stamps), "on 0.1-s boundaries"
-    assert all(later > earlier for earlier, later in zip(hundredths, hundredths[1:])), "never a boundary twice"
+    assert all(later > earlier for earlier, later in itertools.pairwise(hundredths)), "never a boundary twice"
     assert agent.boundary_after(1_733_335_201.7, 10) == 1_733_335_210
     assert agent.boundary_after(1_733_335_210.0, 10) == 1_733_335_220
     assert agent.timestamp(1_733_335_210) == "2024-12-04T18:00:10.000Z"

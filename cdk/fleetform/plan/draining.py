@@ -32,7 +32,7 @@ from fleetform.plan.model import DrainPlan
 from fleetform.vocabulary import Cloud
 
 DRAIN_POLL_SECONDS = 5
-"""How often the agent looks for a termination (AWS lifecycle state) and for the app's in-flight count while it drains."""
+"""How often the agent looks for a termination (AWS lifecycle state) and, while it drains, at the in-flight count."""
 DRAIN_MARGIN_SECONDS = 60
 """Time the AWS hook's heartbeat leaves beyond the wait and the stop, for the agent to notice and call the API."""
 PROTECTION_IDLE_SECONDS = 30

@@ -4,10 +4,10 @@ A regional autoscaler recommends, per policy, the runners a signal needs and app
 recommendation (up to five Cloud Monitoring policies, plus schedules), clamped to min/max:
 
 * **In-flight requests** as a per-group metric (resource ``generic_node``, labels namespace = the
-  MIG name and location = its region, :mod:`fleetform.plan.metrics`; the autoscaler sums the runners' series) with ``single_instance_assignment =
-  max_multiplexing``: the recommendation is fal's demand. A percentage buffer is folded in by
-  assigning fewer requests per runner (``max_multiplexing × 100 / (100 + perc)``): bounded, at most
-  two runners below fal.
+  MIG name and location = its region, :mod:`fleetform.plan.metrics`; the autoscaler sums the
+  runners' series) with ``single_instance_assignment = max_multiplexing``: the recommendation is
+  fal's demand. A percentage buffer is folded in by assigning fewer requests per runner
+  (``max_multiplexing × 100 / (100 + perc)``): bounded, at most two runners below fal.
 * **Buffer floor**: the runners fal keeps at zero traffic (``concurrency_buffer`` above
   ``min_concurrency``) as an always-active scaling schedule, so ``min_replicas`` stays fal's
   ``min_concurrency``. Under load the autoscaler takes the larger of demand and this floor, not

@@ -248,6 +248,16 @@ def test_iam_policies_name_only_the_apps_own_secrets_and_repository(stacks, us_e
         {"test": "StringEquals", "variable": "cloudwatch:namespace", "values": ["Fleetform/Runners"]}]
 
 
+def test_runners_may_protect_only_their_own_group_from_scale_in(us_east):
+    """Issue 14.3: the agent protects its busy instance; least privilege: its own ASG, one action."""
+    for app in ("image-generator", "captioner"):
+        statements = policy_statements(us_east, app)
+        assert statements["ProtectOwnBusyRunner"]["actions"] == ["autoscaling:SetInstanceProtection"]
+        assert statements["ProtectOwnBusyRunner"]["resources"] == statements["CompleteOwnTerminationHook"][
+            "resources"]
+        assert statements["ProtectOwnBusyRunner"]["resources"][0].endswith(f":autoScalingGroupName/acme-{app}")
+
+
 def test_iam_uses_star_only_where_the_api_has_no_resource_level_permission(stacks):
     allowed = {"LogInToEcr", "PublishInFlightMetric", "SessionManagerShell"}
     documents = [document for stack in stacks.values()
