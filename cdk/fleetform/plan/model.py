@@ -19,6 +19,7 @@ from fleetform.vocabulary import (
     DeploymentStrategy,
     Exposure,
     ImageSource,
+    JwtClaimFormat,
     RetryCondition,
     StateBackendKind,
 )
@@ -333,6 +334,15 @@ class GcpNetworkPlan:
 
 
 @dataclass(frozen=True)
+class JwtClaimPlan:
+    """A claim the ALB's jwt-validation requires of every caller's token (``aud`` first)."""
+
+    name: str
+    format: JwtClaimFormat
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class IngressPlan:
     """A region's load balancers: one per auth mode its apps use."""
 
@@ -343,6 +353,8 @@ class IngressPlan:
     jwks_url: str | None
     shared_members: tuple[str, ...]
     """GCP IAP members allowed on ``shared`` apps."""
+    jwt_claims: tuple[JwtClaimPlan, ...] = ()
+    """AWS: the audience and membership claims a shared app's caller must carry."""
 
 
 @dataclass(frozen=True)

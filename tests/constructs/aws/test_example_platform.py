@@ -174,11 +174,16 @@ def test_without_a_certificate_the_load_balancer_speaks_http_and_warns(stacks, o
 
 
 def test_shared_apps_pass_jwt_validation_before_forward(us_east):
+    """Issue 14.6: issuer and JWKS alone admit any token of the identity provider, for any audience; the rule also
+    requires the platform's audience and its group membership claim."""
     rule = us_east.resource("aws_lb_listener_rule", "region/upscaler/Route/ListenerRule")
     assert rule["action"] == [
         {"type": "jwt-validation", "order": 1, "jwt_validation": {
             "issuer": "https://login.acme.example/oauth2/default",
-            "jwks_endpoint": "https://login.acme.example/oauth2/default/v1/keys"}},
+            "jwks_endpoint": "https://login.acme.example/oauth2/default/v1/keys",
+            "additional_claim": [
+                {"name": "aud", "format": "single-string", "values": ["api://acme-fleet"]},
+                {"name": "groups", "format": "string-array", "values": ["ml-platform"]}]}},
         {"type": "forward", "order": 2,
          "target_group_arn": us_east.ref("aws_lb_target_group", "region/upscaler/Route/TargetGroup", "arn")},
     ]
@@ -352,3 +357,14 @@ def test_no_secret_value_reaches_the_output(stacks, out):
     script = boot_script(stacks["aws-us-east"], "captioner")
     # The Docker Hub login is the build's (base image); the runner never reads it.
     assert "acme/DOCKERHUB_TOKEN" not in script and "$DOCKERHUB_TOKEN" not in script
+
+
+def test_eu_north_transcriber_runs_in_every_zone_offering_one_of_its_types(stacks):
+    """Issue 14.8: p4d.24xlarge and p5.48xlarge are offered together only in eun1-az3; a mixed-instances ASG
+    launches, per zone, a type that zone offers, so the group spans every zone offering either."""
+    eu_north = stacks["aws-eu-north"]
+    group = eu_north.resource("aws_autoscaling_group", "region/transcriber/InstanceGroup/AutoScalingGroup")
+    assert group["vpc_zone_identifier"] == [
+        eu_north.ref("aws_subnet", f"region/Network/DefaultSubnet-eun1-az{n}", "id", kind="data") for n in (1, 2, 3)]
+    overrides = group["mixed_instances_policy"]["launch_template"]["override"]
+    assert [override["instance_type"] for override in overrides] == ["p4d.24xlarge", "p5.48xlarge"]
