@@ -69,8 +69,8 @@ CASES = [
     pytest.param(PLATFORM.replace("[tool.fleetform.auth]\n    jwt_issuer", "[tool.fleetform.auth]\n    # jwt_issuer")
                  .replace("    jwks_url", "    # jwks_url"), APP_TOML.replace('"public"', '"shared"'),
                  "plan/shared-auth-unset", id="shared-no-issuer"),
-    pytest.param(PLATFORM.replace('    jwt_audience = ["api://acme-fleet"]\n', ""), APP_TOML.replace('"public"', '"shared"'),
-                 "plan/shared-auth-no-audience", id="shared-no-audience"),
+    pytest.param(PLATFORM.replace('    jwt_audience = ["api://acme-fleet"]\n', ""),
+                 APP_TOML.replace('"public"', '"shared"'), "plan/shared-auth-no-audience", id="shared-no-audience"),
     pytest.param(PLATFORM + '    jwt_claims = [{ name = "iss", format = "single-string", values = ["x"] }]\n',
                  APP_TOML, "platform/invalid", id="claim-the-alb-validates-itself"),
     pytest.param(PLATFORM.replace(

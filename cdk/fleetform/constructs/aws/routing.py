@@ -100,8 +100,9 @@ class AppRoute(Construct):
         actions: list[aws.LbListenerRuleAction] = []
         if group.route.auth == "shared":
             assert ingress.jwt_issuer is not None and ingress.jwks_url is not None, "the plan requires both"
-            claims = [{"name": claim.name, "format": claim.format, "values": list(claim.values)}
-                      for claim in ingress.jwt_claims]
+            claims: list[aws.LbListenerRuleActionJwtValidationAdditionalClaim] = [
+                {"name": claim.name, "format": claim.format, "values": list(claim.values)}
+                for claim in ingress.jwt_claims]
             actions.append({"type": "jwt-validation", "order": 1,
                             "jwt_validation": {"issuer": ingress.jwt_issuer, "jwks_endpoint": ingress.jwks_url,
                                                "additional_claim": claims}})
