@@ -2,7 +2,8 @@
 
 Stacks are independent: a region stack finds what the shared stack created by its deterministic name
 (secrets, image repositories), never through cross-stack references, so each stack plans and applies
-alone and a change to one region never touches another.
+alone and a change to one region never touches another. Each region stack depends on its cloud's shared
+stack in cdktf's manifest, so ``cdktf deploy '*'`` applies the shared stacks first.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fleetform.plan.platform import plan_platform, plan_workspace
 from fleetform.spec.platform import PlatformSettings
 from fleetform.spec.resolve import ResolvedApp
 from fleetform.spec.workspace import open_workspace
-from fleetform.tf import Construct, TerraformStack
+from fleetform.tf import App, Construct, TerraformStack
 
 
 class FleetPlatform(Construct):
@@ -41,9 +42,16 @@ class FleetPlatform(Construct):
         for region in self.plan.regions:
             stack = self._stack(region.stack_name, region.cloud, region.cloud_region)
             region_fleet_class(region.cloud)(stack, "region", platform=self.plan, region=region)
+            shared = self.plan.shared_for(region.cloud)
+            if shared is not None:
+                # Deploy order only (manifest.json): the region names the shared stack's secrets and
+                # repositories, so `cdktf deploy '*'` must apply the shared stack first.
+                stack.add_dependency(self.stacks[shared.stack_name])
 
     def _stack(self, name: str, cloud: str, cloud_region: str) -> TerraformStack:
-        stack = TerraformStack(self, name)
+        # A child of the app, not of this construct: cdktf's manifest writes a stack dependency as the
+        # other stack's construct path and cdktf-cli matches it against stack names, so the two must agree.
+        stack = TerraformStack(App.of(self), name)
         configure_backend(stack, name, self.plan.state)
         configure_provider(stack, cloud, cloud_region, self.plan)
         self.stacks[name] = stack

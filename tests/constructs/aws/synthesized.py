@@ -41,7 +41,7 @@ class Stack:
     def _blocks(self, kind: str, type_name: str) -> dict[str, tuple[str, dict[str, Any]]]:
         found = {}
         for name, body in self.config.get(kind, {}).get(type_name, {}).items():
-            path = body["//"]["metadata"]["path"].split(f"/{self.name}/", 1)[1]
+            path = body["//"]["metadata"]["path"].removeprefix(f"{self.name}/")
             found[path] = (name, {key: value for key, value in body.items() if key != "//"})
         return found
 
