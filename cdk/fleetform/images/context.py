@@ -24,6 +24,7 @@ from pathlib import Path
 from fleetform.errors import FleetformError, Problem, display_path, format_choices
 from fleetform.images.app_files import collect_app_files
 from fleetform.images.dockerfile import CA_BUNDLE, GeneratedImage, InstallToken, generate_dockerfile
+from fleetform.app_server import runtime_files
 from fleetform.images.runtime_files import (
     APP_DIR,
     ENV_APP_ENTRY_POINT,
@@ -32,7 +33,6 @@ from fleetform.images.runtime_files import (
     ENV_APP_REF,
     ENV_METRICS_PORT,
     RUNTIME_REQUIREMENTS,
-    app_server_files,
 )
 from fleetform.spec.app import DEFAULT_METRICS_PORT
 from fleetform.spec.image import secret_name
@@ -129,8 +129,8 @@ def _requirements_context(app: ResolvedApp, images: ImageSettings, *, accelerate
                 "or use a Python version listed")
     files: dict[str, ContextFile] = {}
     layers = _install_layers(app, files)
-    for name, content in app_server_files().items():
-        files[f"runtime/{name}"] = ContextFile(*content)
+    for name, source in runtime_files().items():
+        files[f"runtime/{name}"] = ContextFile(source)
     for name, content in _local_modules(app).items():
         files[f"local_modules/{name}"] = ContextFile(*content)
     if spec.app_files:
@@ -147,7 +147,7 @@ def _requirements_context(app: ResolvedApp, images: ImageSettings, *, accelerate
     env += ((ENV_APP_PORT, str(ports[0])), (ENV_METRICS_PORT, str(ports[1])))
     generated = GeneratedImage(
         base=base, python_version=spec.python_version, layers=layers, env=env, ports=tuple(dict.fromkeys(ports)),
-        has_ca_bundle=bool(images.ca_certificates), has_app_server=any(n.startswith("runtime/") for n in files),
+        has_ca_bundle=bool(images.ca_certificates),
         has_local_modules=any(n.startswith("local_modules/") for n in files),
         has_app_files=any(n.startswith("files/") for n in files),
         has_app_source=any(n.startswith("app/") for n in files))

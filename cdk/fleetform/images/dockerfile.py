@@ -59,7 +59,6 @@ class GeneratedImage:
     env: tuple[tuple[str, str], ...]
     ports: tuple[int, ...]
     has_ca_bundle: bool
-    has_app_server: bool
     has_local_modules: bool
     has_app_files: bool
     has_app_source: bool
@@ -76,8 +75,7 @@ def generate_dockerfile(image: GeneratedImage) -> str:
         f"RUN python{image.python_version} -m venv --system-site-packages {VENV_DIR}",
     ]
     lines += [_install_step(layer, image.has_ca_bundle) for layer in image.layers]
-    if image.has_app_server:
-        lines.append(f"COPY runtime/ {APP_SERVER_DIR}/{APP_SERVER_PACKAGE}/")
+    lines.append(f"COPY runtime/ {APP_SERVER_DIR}/{APP_SERVER_PACKAGE}/")
     if image.has_local_modules:
         lines.append(f"COPY local_modules/ {LOCAL_MODULES_DIR}/")
     env = {"PYTHONPATH": f"{APP_SERVER_DIR}:{LOCAL_MODULES_DIR}", **dict(image.env)}
@@ -132,10 +130,4 @@ def _env_value(value: str) -> str:
     if re.fullmatch(r"[A-Za-z0-9_./:,@+-]+", value):
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$") + '"'
-
-
-def secret_names(image: GeneratedImage) -> tuple[str, ...]:
-    """The BuildKit secret ids the Dockerfile mounts (the ``${NAME}`` placeholders), sorted."""
-    return tuple(sorted({name for layer in image.layers for token in layer
-                         for name in _PLACEHOLDER.findall(token.text)}))
 

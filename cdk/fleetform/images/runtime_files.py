@@ -8,7 +8,7 @@ One place to change when either side moves.
 
 from __future__ import annotations
 
-from pathlib import Path
+from fleetform.app_server import PACKAGE, settings
 
 FAL_VERSION = "1.83.0"
 """The fal SDK the runtime entry serves apps with: the version fleetform's fal semantics follow."""
@@ -36,36 +36,17 @@ APP_DIR = "/app"
 """fal's ``/app``: the working directory, holding the app source and its ``app_files``."""
 OPT_DIR = "/opt/fleetform"
 APP_SERVER_DIR = f"{OPT_DIR}/app_server"
-APP_SERVER_PACKAGE = "fleetform_app_server"
+APP_SERVER_PACKAGE = PACKAGE
 LOCAL_MODULES_DIR = f"{OPT_DIR}/local_modules"
 """Where ``local_python_modules`` go (on ``PYTHONPATH``)."""
 VENV_DIR = f"{OPT_DIR}/venv"
 COMMAND: tuple[str, ...] = ("python", "-m", APP_SERVER_PACKAGE)
 
-ENV_APP_FILE = "FLEETFORM_APP_FILE"
+ENV_APP_FILE = settings.APP_FILE
 """The app's Python file, relative to :data:`APP_DIR` (``ref`` apps)."""
-ENV_APP_REF = "FLEETFORM_APP_REF"
+ENV_APP_REF = settings.APP_REF
 """The ``fal.App`` class or ``@fal.function`` name in that file."""
-ENV_APP_ENTRY_POINT = "FLEETFORM_APP_ENTRY_POINT"
+ENV_APP_ENTRY_POINT = settings.APP_ENTRY_POINT
 """``module:Class`` of a ``python_entry_point`` app."""
-ENV_APP_PORT = "FLEETFORM_APP_PORT"
-ENV_METRICS_PORT = "FLEETFORM_METRICS_PORT"
-
-_SOURCE = Path(__file__).resolve().parent.parent / "app_server"
-
-
-def app_server_files() -> dict[str, tuple[bytes, bool]]:
-    """The runtime entry's files, ``path inside the package -> (content, executable)``, sorted.
-
-    They come from ``fleetform/app_server/`` (its ``fleetform_app_server`` folder when it has one).
-    Empty while the runtime entry is not part of this fleetform: the image then gets no entry to run.
-    """
-    root = _SOURCE / APP_SERVER_PACKAGE if (_SOURCE / APP_SERVER_PACKAGE).is_dir() else _SOURCE
-    if not root.is_dir():
-        return {}
-    files = {}
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if path.is_file() and "__pycache__" not in relative.parts and path.suffix not in (".pyc", ".pyo"):
-            files[relative.as_posix()] = (path.read_bytes(), bool(path.stat().st_mode & 0o111))
-    return files
+ENV_APP_PORT = settings.APP_PORT
+ENV_METRICS_PORT = settings.METRICS_PORT
