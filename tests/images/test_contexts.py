@@ -188,7 +188,7 @@ def test_context_out_writes_each_context_and_unknown_apps_are_bad_input(tmp_path
 
 
 def test_dockerfile_apps_send_their_context_with_build_args_and_secret_mounts():
-    context, tag = contexts(EXAMPLES / "platform")["captioner"]
+    context, _tag = contexts(EXAMPLES / "platform")["captioner"]
     assert context.kind == "dockerfile" and context.dockerfile == "captioner/Dockerfile"
     assert context.build_args == (("CUDA_VERSION", "12.4"),)
     assert [(s.id, s.secret) for s in context.secrets] == [("PIP_TOKEN", "PIP_TOKEN")]

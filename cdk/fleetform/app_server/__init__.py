@@ -3,9 +3,9 @@
 The package runs inside the app's image, on the image's Python and the fal SDK installed there, so it
 may import only the standard library, fal and what fal itself depends on (``tests/app_server`` checks
 this). fleetform imports only its ``settings`` module (standard library only) for the contract's
-variable names, so the image build and the entry cannot disagree on them; otherwise it ships its files: the image build copies
-:func:`runtime_files` to ``/opt/fleetform/app_server/fleetform_app_server/``, puts
-``/opt/fleetform/app_server`` on ``PYTHONPATH`` and runs ``python -m fleetform_app_server``.
+variable names, so the image build and the entry cannot disagree on them; otherwise it ships its
+files: the image build copies :func:`runtime_files` to ``/opt/fleetform/app_server/fleetform_app_server/``,
+puts ``/opt/fleetform/app_server`` on ``PYTHONPATH`` and runs ``python -m fleetform_app_server``.
 What the running container promises is in ``docs/container-contract.md``.
 """
 

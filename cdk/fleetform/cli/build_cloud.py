@@ -23,7 +23,6 @@ from fleetform.cloud_build.submit import submit_builds
 from fleetform.plan.model import PlatformPlan
 
 
-
 def chosen_clouds(option: str, plan: PlatformPlan) -> tuple[str, ...]:
     return tuple(shared.cloud for shared in plan.shared) if option == "both" else (option,)
 

@@ -21,10 +21,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fleetform.app_server import runtime_files
 from fleetform.errors import FleetformError, Problem, display_path, format_choices
 from fleetform.images.app_files import collect_app_files
 from fleetform.images.dockerfile import CA_BUNDLE, GeneratedImage, InstallToken, generate_dockerfile
-from fleetform.app_server import runtime_files
 from fleetform.images.runtime_files import (
     APP_DIR,
     ENV_APP_ENTRY_POINT,
