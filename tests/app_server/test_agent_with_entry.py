@@ -14,12 +14,11 @@ from fleetform.runner.agent_config import agent_config
 from tests.app_server.serving import (
     Answer,
     entry_command,
-    free_port,
     require_fal,
     running,
     started_in_background,
-    wait_for,
 )
+from tests.polling import free_port, wait_for
 from tests.runner.groups import PLATFORM, group
 from tests.runner.test_agent import CloudState, bridge_status, fake_cloud, running_agent
 

@@ -20,14 +20,13 @@ from tests.app_server.serving import (
     Answer,
     Server,
     entry_command,
-    free_port,
     refuses,
     require_fal,
     run_local_command,
     running,
     started_in_background,
-    wait_for,
 )
+from tests.polling import free_port, wait_for
 
 pytestmark = pytest.mark.slow
 

@@ -17,14 +17,11 @@ import os
 import sys
 from typing import Any
 
-from .settings import Settings, SettingsError, read_settings
+from .log import log, settings_or_log
+from .settings import Settings
 
 LOAD_FAILED = 2
 """Exit status when the app cannot be found or loaded (the supervisor passes it on)."""
-
-
-def log(message: str) -> None:
-    print(f"fleetform-app-server: {message}", file=sys.stderr, flush=True)
 
 
 def load(settings: Settings) -> Any:
@@ -39,11 +36,8 @@ def load(settings: Settings) -> Any:
 
 
 def main() -> int:
-    try:
-        settings = read_settings()
-    except SettingsError as error:
-        for problem in error.problems:
-            log(f"error: {problem}")
+    settings = settings_or_log()
+    if settings is None:
         return LOAD_FAILED
     if settings.app_file is not None and not os.path.isfile(settings.app_file):
         log(f"error: {settings.app_file}: no such file in {os.getcwd()} (FLEETFORM_APP_FILE)")

@@ -19,7 +19,7 @@ import signal
 import sys
 import time
 
-from .settings import SettingsError, read_settings
+from .log import log, settings_or_log
 
 POLL_SECONDS = 0.05
 KILL_MARGIN_SECONDS = 1.0
@@ -27,10 +27,6 @@ KILL_MARGIN_SECONDS = 1.0
 FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 SETTINGS_INVALID = 2
 KILLED = 128 + signal.SIGKILL
-
-
-def log(message: str) -> None:
-    print(f"fleetform-app-server: {message}", file=sys.stderr, flush=True)
 
 
 def kill_deadline(grace_seconds: float) -> float:
@@ -125,11 +121,8 @@ class Supervisor:
 
 def main() -> int:
     """Validates the environment, starts the server and supervises it until it exits."""
-    try:
-        settings = read_settings()
-    except SettingsError as error:
-        for problem in error.problems:
-            log(f"error: {problem}")
+    settings = settings_or_log()
+    if settings is None:
         return SETTINGS_INVALID
     log(f"serving {settings.target} with fal on port {settings.app_port} (metrics on {settings.metrics_port}), "
         f"termination grace {settings.termination_grace_seconds:g}s")
