@@ -42,11 +42,11 @@ class FleetPlatform(Construct):
         for region in self.plan.regions:
             stack = self._stack(region.stack_name, region.cloud, region.cloud_region)
             region_fleet_class(region.cloud)(stack, "region", platform=self.plan, region=region)
-            home = self.plan.shared_for(region.cloud)
-            if home is not None:
+            cloud_shared = self.plan.shared_for(region.cloud)
+            if cloud_shared is not None:
                 # Deploy order only (manifest.json): the region names the shared stack's secrets and
                 # repositories, so `cdktf deploy '*'` must apply the shared stack first.
-                stack.add_dependency(self.stacks[home.stack_name])
+                stack.add_dependency(self.stacks[cloud_shared.stack_name])
 
     def _stack(self, name: str, cloud: str, cloud_region: str) -> TerraformStack:
         # A child of the app, not of this construct: cdktf's manifest writes a stack dependency as the
