@@ -25,6 +25,7 @@ from fleetform.app_server import runtime_files
 from fleetform.errors import FleetformError, Problem, display_path, format_choices
 from fleetform.images.app_files import collect_app_files
 from fleetform.images.dockerfile import CA_BUNDLE, GeneratedImage, InstallToken, generate_dockerfile
+from fleetform.images.fal_settings import PYPROJECT, without_fal_settings
 from fleetform.images.runtime_files import (
     APP_DIR,
     ENV_APP_ENTRY_POINT,
@@ -241,13 +242,19 @@ def _local_modules(app: ResolvedApp) -> dict[str, tuple[bytes, bool]]:
 
 
 def _folder_files(folder: Path) -> Iterator[tuple[str, tuple[bytes, bool]]]:
-    """Every file below ``folder``, sorted, without following links or entering skipped folders."""
+    """Every file below ``folder``, sorted, without following links or entering skipped folders.
+
+    A ``pyproject.toml`` goes without its ``[tool.fal]`` tables (:mod:`fleetform.images.fal_settings`).
+    """
     for current, directories, names in os.walk(folder, followlinks=False):
         directories[:] = sorted(d for d in directories if d not in SKIPPED_DIRECTORIES)
         for name in sorted(names):
             path = Path(current) / name
             if path.is_file() and not name.endswith(".pyc"):
-                yield path.relative_to(folder).as_posix(), (path.read_bytes(), bool(path.stat().st_mode & 0o111))
+                content = path.read_bytes()
+                if name == PYPROJECT:
+                    content = without_fal_settings(content)
+                yield path.relative_to(folder).as_posix(), (content, bool(path.stat().st_mode & 0o111))
 
 
 def _inside(path: Path, folder: Path) -> bool:
