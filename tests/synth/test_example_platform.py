@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,19 +12,13 @@ import pytest
 
 from fleetform.check import check_stacks
 from fleetform.synth import synth_platform
-from tests.conftest import EXAMPLES, REPO
+from tests.conftest import EXAMPLES, REPO, copy_examples
 
 FAL_REGIONS = ("us-west", "us-central", "us-east", "eu-north", "eu-west")
 
 
 def stack_files(out: Path) -> dict[str, bytes]:
     return {str(path.relative_to(out)): path.read_bytes() for path in sorted((out / "stacks").rglob("*.json"))}
-
-
-def copy_examples(target: Path) -> Path:
-    """A copy of examples/ (platform + apps), so a synth can write next to it; returns the platform folder."""
-    shutil.copytree(EXAMPLES, target, ignore=shutil.ignore_patterns("cdktf.out", "__pycache__"))
-    return target / "platform"
 
 
 @pytest.fixture(scope="module")
