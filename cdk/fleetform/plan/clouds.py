@@ -7,10 +7,11 @@ Each :class:`CloudRules` says how the cloud names and checks what a platform tea
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from fleetform.plan.model import AwsNetworkPlan, GcpNetworkPlan
+from fleetform.plan.apis import gcp_project_services, no_project_services
+from fleetform.plan.model import AwsNetworkPlan, GcpNetworkPlan, GroupPlan, ProjectService, SharedPlan
 from fleetform.spec.platform import PlatformSettings
 from fleetform.vocabulary import Cloud
 
@@ -32,6 +33,11 @@ class CloudRules:
     certificate_region: Callable[[str], str | None]
     """The region a configured certificate belongs to (``global`` for GCP global ones); None when it does not say."""
     network: Callable[[PlatformSettings, str], AwsNetworkPlan | GcpNetworkPlan]
+    project_services: Callable[[SharedPlan, Sequence[GroupPlan]], tuple[ProjectService, ...]]
+    """The APIs the cloud's project must have enabled for what the plan builds (:mod:`fleetform.plan.apis`)."""
+    load_balancer_retries: str | None
+    """How the cloud's load balancer retries a route (``plan.retries``), or None with :attr:`no_retries_reason`."""
+    no_retries_reason: str = ""
 
 
 def _acm_region(certificate: str) -> str | None:
@@ -63,10 +69,13 @@ CLOUD_RULES: Mapping[Cloud, CloudRules] = {
     "aws": CloudRules(
         cloud="aws", title="AWS", shared_auth_checker="the load balancer checks the caller's JWT",
         needs_jwt_issuer=True, certificate_example=lambda region: f"arn:aws:acm:{region}:<account>:certificate/<id>",
-        certificate_region=_acm_region, network=_aws_network),
+        certificate_region=_acm_region, network=_aws_network, project_services=no_project_services,
+        load_balancer_retries=None,
+        no_retries_reason="the Application Load Balancer never retries a request"),
     "gcp": CloudRules(
         cloud="gcp", title="GCP", shared_auth_checker="Identity-Aware Proxy checks callers",
         needs_jwt_issuer=False,
         certificate_example=lambda region: f"projects/<project>/regions/{region}/sslCertificates/<name>",
-        certificate_region=_gcp_certificate_region, network=_gcp_network),
+        certificate_region=_gcp_certificate_region, network=_gcp_network,
+        project_services=gcp_project_services, load_balancer_retries="the URL map's retry_policy"),
 }

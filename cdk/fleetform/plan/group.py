@@ -13,13 +13,10 @@ from fleetform.plan.health import plan_health
 from fleetform.plan.image import plan_image
 from fleetform.plan.model import GroupPlan, ImagePlan, MachinePlan, RolloutPlan, RoutePlan, RunnerPlan, ScalingPlan
 from fleetform.plan.placement import RegionPlacement, place_app
+from fleetform.plan.retries import plan_retries
 from fleetform.spec.platform import PlatformSettings
 from fleetform.spec.resolve import ResolvedApp
-from fleetform.vocabulary import RETRY_CONDITIONS, exposure_of
-
-DEFAULT_RETRIES = 2
-"""Retries at the load balancer when ``retry_config`` sets none (fal's 10 apply to its queue, which has no
-peer here)."""
+from fleetform.vocabulary import exposure_of
 
 BASE_ROOT_VOLUME_GIB = 60
 MIN_GPU_ROOT_VOLUME_GIB = 100
@@ -56,7 +53,8 @@ def _group(app: ResolvedApp, placed: RegionPlacement, capacity: Capacity, listen
            image: ImagePlan) -> GroupPlan:
     spec = app.spec
     assert spec.max_concurrency is not None and spec.request_timeout is not None and spec.python_version is not None
-    health = plan_health(spec)
+    health = plan_health(app)
+    retries = plan_retries(spec)
     price, price_basis = _price(placed, capacity)
     return GroupPlan(
         app=spec.name,
@@ -87,8 +85,9 @@ def _group(app: ResolvedApp, placed: RegionPlacement, capacity: Capacity, listen
             auth=spec.auth,
             exposure=exposure_of(spec.auth),
             request_timeout_seconds=spec.request_timeout,
-            retry_conditions=tuple(sorted(c for c in RETRY_CONDITIONS if c not in spec.skip_retry_conditions)),
-            retries=max((policy.retries for policy in (spec.retry_config or {}).values()), default=DEFAULT_RETRIES),
+            retry_conditions=retries.conditions,
+            retries=retries.retries,
+            retry_counts=retries.counts,
             listener_priority=listener_priority,
         ),
         runner=RunnerPlan(
