@@ -112,7 +112,8 @@ def plan_outcome(apps: Sequence[ResolvedApp], settings: PlatformSettings, settin
             problems += unserved
             continue
         try:
-            app_groups, app_warnings = plan_app_groups(app, settings, priorities[app.spec.name])
+            app_groups, app_warnings = plan_app_groups(app, settings, priorities[app.spec.name],
+                                                         preview=rules == "preview")
         except FleetformError as error:
             problems += error.problems
             continue

@@ -77,6 +77,10 @@ class ResolvedApp:
     sources: Mapping[str, Source]
     pyproject: Path
     class_location: str | None = None
+    target_name: str | None = None
+    """The ``fal.App`` class or ``@fal.function`` that ``ref`` names (also when ``ref`` has no ``::Name``)."""
+    target_file: Path | None = None
+    """The file defining it: the ref's file, or the project module the ref's file imports it from."""
     warnings: tuple[str, ...] = field(default=())
     routes: DeclaredRoutes | None = None
     """The routes the app's server answers, read from its class or function; None when they are not known
@@ -174,6 +178,8 @@ class _AppBuilder:
         return ResolvedApp(
             key=self.key, spec=spec, sources=dict(sorted(self.sources.items())), pyproject=self.project.path,
             class_location=self.target.where if self.target else None,
+            target_name=self.target.name if self.target else None,
+            target_file=self.target.file if self.target else None,
             warnings=tuple(self.warnings),
             routes=self.loaded.routes if self.loaded else None,
         )
