@@ -93,10 +93,10 @@ def test_rolling_launches_before_terminating_and_recreate_replaces_everything_at
     recreate = us_east.resource("aws_autoscaling_group", "region/upscaler/InstanceGroup/AutoScalingGroup")
     assert rolling["instance_refresh"] == {"strategy": "Rolling", "preferences": {
         "min_healthy_percentage": 100, "max_healthy_percentage": 200, "instance_warmup": "600",
-        "skip_matching": True, "auto_rollback": True}}
+        "skip_matching": True, "auto_rollback": True, "scale_in_protected_instances": "Refresh"}}
     assert recreate["instance_refresh"] == {"strategy": "Rolling", "preferences": {
         "min_healthy_percentage": 0, "max_healthy_percentage": 100, "instance_warmup": "600",
-        "skip_matching": True, "auto_rollback": True}}
+        "skip_matching": True, "auto_rollback": True, "scale_in_protected_instances": "Refresh"}}
 
 
 @pytest.mark.parametrize("app, request_timeout, heartbeat", [

@@ -47,7 +47,7 @@ def test_rollout_strategy_sets_the_refresh_bounds(strategy, minimum, maximum):
                           draining=plan_draining("aws", request_timeout=60, grace=5, provisioning="on-demand"))
     assert instance_refresh(rollout) == {"strategy": "Rolling", "preferences": {
         "min_healthy_percentage": minimum, "max_healthy_percentage": maximum, "instance_warmup": "420",
-        "skip_matching": True, "auto_rollback": True}}
+        "skip_matching": True, "auto_rollback": True, "scale_in_protected_instances": "Refresh"}}
 
 
 @pytest.mark.parametrize("reset_on_deploy, ignored", [

@@ -76,6 +76,9 @@ def instance_refresh(rollout: RolloutPlan) -> aws.AutoscalingGroupInstanceRefres
             "instance_warmup": str(rollout.startup_seconds),
             "skip_matching": True,
             "auto_rollback": True,
+            # Busy runners are protected from scale-in (plan.rollout.draining); a refresh still replaces them,
+            # and the termination hook lets their requests finish (the default waits an hour, then fails).
+            "scale_in_protected_instances": "Refresh",
         },
     }
 
