@@ -33,6 +33,10 @@ def test_explain_text_says_where_a_cloud_differs_from_fal(run_cli):
     assert ("retries timeout 0, server_error 3, connection_error 5: none here (the Application Load Balancer "
             "never retries a request)") in result.out
     assert "retry_policy retries connection_error, server_error up to 3 time(s)" in result.out
+    # Issue 14.7: num_gpus = 2 on an 8-GPU p4d.24xlarge, one runner per instance: the idle GPUs' $/h is named
+    assert ("$23.72/h per runner; $23.72/h at min, $189.73/h at max (on-demand list price); the app uses 2 of 8 "
+            "GPUs: $17.79/h of each runner pays for 6 idle GPU(s) (one runner per instance)") in result.out
+    assert "draining:  busy runners protected from scale-in until idle 30 s; load balancer drains 120 s" in result.out
 
 
 def test_explain_unknown_app_is_bad_input_with_a_near_match(run_cli):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from fleetform.catalog.instance_types import instance_types
 from fleetform.catalog.prices import hourly_price, spot_price
@@ -65,7 +66,8 @@ def _group(app: ResolvedApp, placed: RegionPlacement, capacity: Capacity, listen
         fal_region=placed.fal_region,
         cloud_region=placed.cloud_region,
         zones=_zones(placed, capacity),
-        machine=_machine(placed, capacity),
+        machine=replace(_machine(placed, capacity),
+                        gpus_per_runner=(spec.num_gpus or 1) if placed.gpus_per_instance else 0),
         scaling=ScalingPlan(
             min_runners=spec.min_concurrency,
             max_runners=spec.max_concurrency,

@@ -54,6 +54,16 @@ class MachinePlan:
     """GCP: ``GVNIC`` where the family needs it; None for the default."""
     gpus_in_template: bool = False
     """GCP N1: GPUs are the template's ``guest_accelerator`` rather than part of the machine type."""
+    gpus_per_runner: int = 0
+    """The GPUs the app asks for (``num_gpus``; 1 for a GPU type that sets none). One runner runs per
+    instance, so ``gpus_per_instance - gpus_per_runner`` GPUs of each instance are paid for and idle."""
+
+    @property
+    def idle_gpu_share(self) -> float:
+        """The share of an instance's GPUs the app does not use (0 on CPU runners and exact shapes)."""
+        if not self.gpus_per_instance or self.gpus_per_runner >= self.gpus_per_instance:
+            return 0.0
+        return 1 - self.gpus_per_runner / self.gpus_per_instance
 
 
 @dataclass(frozen=True)

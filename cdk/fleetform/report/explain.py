@@ -98,4 +98,15 @@ def _cost(group: GroupPlan) -> str:
     if group.hourly_usd_per_runner is None or group.hourly_usd_at_min is None or group.hourly_usd_at_max is None:
         return group.price_basis
     return (f"${group.hourly_usd_per_runner:,.2f}/h per runner; ${group.hourly_usd_at_min:,.2f}/h at min, "
-            f"${group.hourly_usd_at_max:,.2f}/h at max ({group.price_basis})")
+            f"${group.hourly_usd_at_max:,.2f}/h at max ({group.price_basis}){_idle_gpus(group)}")
+
+
+def _idle_gpus(group: GroupPlan) -> str:
+    """What the GPUs the app does not use cost: one runner per instance (issue 14.7; runners are not packed)."""
+    machine, price = group.machine, group.hourly_usd_per_runner
+    if not machine.idle_gpu_share or price is None:
+        return ""
+    idle = machine.gpus_per_instance - machine.gpus_per_runner
+    return (f"; the app uses {machine.gpus_per_runner} of {machine.gpus_per_instance} GPUs: "
+            f"${price * machine.idle_gpu_share:,.2f}/h of each runner pays for {idle} idle GPU(s) "
+            "(one runner per instance)")
