@@ -126,6 +126,17 @@ def test_image_only_app_is_probed_at_its_root(tmp_path):
     assert group.runner.metrics_port is None
 
 
+def test_a_served_fal_function_is_probed_at_its_root(tmp_path):
+    """fal serves a @fal.function on POST / only: GET / (405 once it is up) is its probe, not the missing /health."""
+    function = ('import fal\n\n\n@fal.function("virtualenv", serve=True)\n'
+                'def shout(text: str) -> str:\n    return text\n')
+    plan = plan_of(tmp_path, "clouds = [\"aws\"]\n", '[tool.fal.apps.shout]\nref = "shout.py::shout"\n',
+                   files={"shout.py": function})
+    health = only_group(plan, "shout").health
+    assert (health.method, health.path, health.probe_port, health.success_codes, health.declared) == \
+        ("GET", "/", 8080, "200-499", False)
+
+
 def test_listener_priority_is_stable_when_apps_come_and_go(tmp_path):
     one = plan_of(tmp_path / "one", "clouds = [\"aws\"]\n", '[tool.fal.apps.gen]\nref = "app.py::Generator"\n')
     two = plan_of(tmp_path / "two", "clouds = [\"aws\"]\n",

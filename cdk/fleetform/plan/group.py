@@ -56,7 +56,7 @@ def _group(app: ResolvedApp, placed: RegionPlacement, capacity: Capacity, listen
            image: ImagePlan) -> GroupPlan:
     spec = app.spec
     assert spec.max_concurrency is not None and spec.request_timeout is not None and spec.python_version is not None
-    health = plan_health(spec)
+    health = plan_health(spec, serves_function=app.serves_function)
     price, price_basis = _price(placed, capacity)
     return GroupPlan(
         app=spec.name,

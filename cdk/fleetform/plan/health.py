@@ -4,7 +4,8 @@ fal probes a runner's declared health endpoint every 15 s with the endpoint's me
 ``@fal.endpoint`` routes). Cloud load balancers only send GET, so a POST endpoint is probed through
 the runner agent's bridge, which calls the app with POST. Without a declared check, a ``fal.App``
 answers fal's built-in ``GET /health`` once ``setup()`` is done; an image's own server is probed
-at ``/`` and any HTTP answer counts as up.
+at ``/`` and any HTTP answer counts as up, and so is a served ``@fal.function``, for which fal routes
+``POST /`` only (no ``/health``): its port opens once the function is loaded, and ``GET /`` answers 405.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ HEALTHY_THRESHOLD = 2
 """Consecutive passing probes before a runner takes traffic (both clouds' default)."""
 
 
-def plan_health(spec: AppSpec) -> HealthPlan:
+def plan_health(spec: AppSpec, *, serves_function: bool = False) -> HealthPlan:
     """The probe for ``spec``: its declared ``health_check``, else fal's default for the kind of app."""
     check = spec.health_check
     grace = max(spec.startup_timeout, check.start_period_seconds if check else 0)
     if check is None:
-        path, success = ("/", "200-499") if spec.is_image_only else ("/health", "200-399")
+        any_answer = spec.is_image_only or serves_function
+        path, success = ("/", "200-499") if any_answer else ("/health", "200-399")
         return HealthPlan(path=path, method="GET", probe_port=spec.exposed_port, probe_path=path,
                           interval_seconds=HealthCheckSpec.PROBE_INTERVAL_SECONDS, timeout_seconds=5,
                           unhealthy_threshold=3, healthy_threshold=HEALTHY_THRESHOLD, grace_seconds=grace,

@@ -80,6 +80,8 @@ class ResolvedApp:
     """The ``fal.App`` class or ``@fal.function`` that ``ref`` names (also when ``ref`` has no ``::Name``)."""
     target_file: Path | None = None
     """The file defining it: the ref's file, or the project module the ref's file imports it from."""
+    serves_function: bool = False
+    """``ref`` names a ``@fal.function``: fal serves it on ``POST /`` alone, with no ``GET /health``."""
     warnings: tuple[str, ...] = field(default=())
 
     @property
@@ -176,6 +178,7 @@ class _AppBuilder:
             class_location=self.target.where if self.target else None,
             target_name=self.target.name if self.target else None,
             target_file=self.target.file if self.target else None,
+            serves_function=isinstance(self.target, StaticFunction),
             warnings=tuple(self.warnings),
         )
 
