@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from fleetform.images.docker_build import DockerCli, find_docker
+from fleetform.images.runtime_files import RUNTIME_REQUIREMENTS
 from fleetform.plan.model import GroupPlan, PlatformPlan
 from fleetform.plan.platform import plan_workspace_outcome
 from fleetform.runner import boot_script
@@ -58,13 +59,9 @@ def docker_cli() -> DockerCli:
     return find_docker()
 
 
-def write_platform(root: Path, base: str) -> Path:
-    """A platform repo: the runtime entry's fixture project (``studio`` and friends) and two Dockerfile apps."""
-    shutil.copytree(APP_SERVER_PROJECT, root / "apps" / "studio", ignore=shutil.ignore_patterns("__pycache__"))
-    for app in ("static", "broken"):
-        shutil.copytree(DOCKER_APPS / app, root / "apps" / app)
-        pyproject = root / "apps" / app / "pyproject.toml"
-        pyproject.write_text(pyproject.read_text().replace("@@BASE@@", base))
+def write_platform_settings(root: Path, base: str, *ca_certificates: Path) -> Path:
+    """The platform's pyproject.toml: AWS, the apps under ``apps/``, the local base and the CAs builds trust."""
+    trusted = ", ".join(f'"{path}"' for path in ca_certificates)
     (root / "pyproject.toml").write_text(textwrap.dedent(f'''\
         [tool.fleetform]
         name = "{PLATFORM}"
@@ -73,9 +70,57 @@ def write_platform(root: Path, base: str) -> Path:
 
         [tool.fleetform.images]
         cpu_base = {{ "3.11" = "{base}" }}
-        ca_certificates = ["{HOST_CA_BUNDLE}"]
+        ca_certificates = [{trusted}]
         '''))
     return root
+
+
+def write_platform(root: Path, base: str) -> Path:
+    """A platform repo: the runtime entry's fixture project (``studio`` and friends) and two Dockerfile apps."""
+    shutil.copytree(APP_SERVER_PROJECT, root / "apps" / "studio", ignore=shutil.ignore_patterns("__pycache__"))
+    for app in ("static", "broken"):
+        shutil.copytree(DOCKER_APPS / app, root / "apps" / app)
+        pyproject = root / "apps" / app / "pyproject.toml"
+        pyproject.write_text(pyproject.read_text().replace("@@BASE@@", base))
+    return write_platform_settings(root, base, HOST_CA_BUNDLE)
+
+
+def write_private_index_platform(root: Path, base: str, index_url: str, index_ca: Path) -> Path:
+    """A platform with one fal.App whose last requirement layer installs from a private index with a token.
+
+    Its first layer is the ``shout`` fixture's, with fal's serving requirements written out so fal adds none
+    after the private layer: BuildKit reuses it, and only the private layer installs (the URL holds the
+    index's port, new each run). The platform trusts the host's CAs and the index's.
+    """
+    serving = ", ".join(f'"{requirement}"' for requirement in RUNTIME_REQUIREMENTS)
+    app = root / "apps" / "private"
+    app.mkdir(parents=True)
+    (app / "private.py").write_text(textwrap.dedent(f'''\
+        import fal
+
+
+        class Private(fal.App):
+            machine_type = "XS"
+            requirements = [
+                ["pyyaml==6.0.4", {serving}],
+                ["--index-url", "{index_url}", "fleetform-secret-probe==1.0"],
+            ]
+
+            @fal.endpoint("/")
+            def probe(self) -> dict:
+                import fleetform_secret_probe
+
+                return {{"installed": fleetform_secret_probe.INSTALLED}}
+        '''))
+    (app / "pyproject.toml").write_text('[tool.fal.apps.private]\nref = "private.py::Private"\n')
+    return write_platform_settings(root, base, HOST_CA_BUNDLE, index_ca)
+
+
+def bridge_gateway(cli: DockerCli) -> str:
+    """The address build steps reach this machine at: the default bridge network's gateway."""
+    done = subprocess.run([cli.path, "network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}"],
+                          capture_output=True, text=True, timeout=60, check=True)
+    return done.stdout.strip()
 
 
 def plan_of(root: Path) -> PlatformPlan:
@@ -113,10 +158,11 @@ def build_lock() -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def build_local(root: Path, *apps: str) -> CliRun:
-    """``fleetform build --local --json APPS`` with the build secret in the environment, one build at a time."""
+def build_local(root: Path, *apps: str, secrets: dict[str, str] | None = None) -> CliRun:
+    """``fleetform build --local --json APPS`` with the build secrets in the environment, one build at a time."""
     with build_lock():
-        return fleetform("build", *apps, "--local", "--json", "--config", root, env={"BUILD_TOKEN": BUILD_TOKEN})
+        return fleetform("build", *apps, "--local", "--json", "--config", root,
+                         env=secrets or {"BUILD_TOKEN": BUILD_TOKEN})
 
 
 def built_image(plan: PlatformPlan, app: str) -> str:
@@ -189,8 +235,12 @@ def local_argv(argv: tuple[str, ...], image: str, local_image: str, name: str) -
 @contextmanager
 def started_as_the_runner_starts_it(cli: DockerCli, group: GroupPlan, local_image: str, scratch: Path,
                                     name: str) -> Iterator[Container]:
-    """The app's container, started with the runner's ``docker run`` options; removed afterwards."""
+    """The app's container, started with the runner's ``docker run`` options; removed afterwards.
+
+    Its name carries this process's id, so test runs on the same daemon never touch each other's containers.
+    """
     argv = runner_docker_run(group, scratch)
+    name = f"{name}-{os.getpid()}"
     options, ports = local_argv(argv, _registry_image(argv), local_image, name)
     subprocess.run([cli.path, "rm", "--force", name], capture_output=True, check=False)
     started = subprocess.run([cli.path, "run", *options], capture_output=True, text=True, timeout=120, check=False)

@@ -28,12 +28,16 @@ from tests.app_server.serving import Answer, request, require_fal, run_local_com
 from tests.images.conftest import Built
 from tests.images.docker import (
     BUILD_TOKEN,
+    bridge_gateway,
     build_local,
+    build_lock,
     built_image,
     plan_of,
     started_as_the_runner_starts_it,
     wait_until_healthy,
+    write_private_index_platform,
 )
+from tests.images.secret_index import WHEEL, IndexState, index_ca, secret_index, server_files
 from tests.polling import free_port, wait_for
 from tests.runner.groups import PLATFORM, group
 from tests.runner.test_agent import CloudState, bridge_status, fake_cloud, running_agent
@@ -101,23 +105,54 @@ def test_a_code_change_moves_the_key_and_rebuilds_only_the_last_layer_keep_alive
     assert after[:-1] == before[:-1] and after[-1] != before[-1]
 
 
-def test_the_build_secret_reaches_the_build_and_no_layer_or_history(built: Built, tmp_path: Path) -> None:
-    image = built_image(built.plan, "static")
-    seen = built_cli_run(built, "run", "--rm", "--entrypoint", "cat", image, "/srv/token.sha256").strip()
-    assert seen == hashlib.sha256(BUILD_TOKEN.encode()).hexdigest(), "the build read the secret"
+def assert_nowhere_in_the_image(built: Built, image: str, secret: str, scratch: Path) -> None:
+    """Not in the history, the config or any file of any layer (``docker save``)."""
     history = built_cli_run(built, "history", "--no-trunc", image)
-    assert "BUILD_TOKEN" in history and BUILD_TOKEN not in history
-    archive = tmp_path / "image.tar"
+    assert secret not in history and secret not in built_cli_run(built, "image", "inspect", image)
+    archive = scratch / "image.tar"
     built_cli_run(built, "save", "--output", str(archive), image)
     with tarfile.open(archive) as saved:
         for member in saved.getmembers():
             data = saved.extractfile(member).read() if member.isfile() else b""  # type: ignore[union-attr]
-            assert BUILD_TOKEN.encode() not in data, f"the secret is in {member.name}"
+            assert secret.encode() not in data, f"the secret is in {member.name}"
             if member.name.endswith("layer.tar"):
                 with tarfile.open(fileobj=io.BytesIO(data)) as layer:
                     for file in layer.getmembers():
                         content = layer.extractfile(file).read() if file.isfile() else b""  # type: ignore[union-attr]
-                        assert BUILD_TOKEN.encode() not in content, f"the secret is in {member.name}:{file.name}"
+                        assert secret.encode() not in content, f"the secret is in {member.name}:{file.name}"
+
+
+def test_the_build_secret_reaches_the_build_and_no_layer_or_history(built: Built, tmp_path: Path) -> None:
+    image = built_image(built.plan, "static")
+    seen = built_cli_run(built, "run", "--rm", "--entrypoint", "cat", image, "/srv/token.sha256").strip()
+    assert seen == hashlib.sha256(BUILD_TOKEN.encode()).hexdigest(), "the build read the secret"
+    assert "BUILD_TOKEN" in built_cli_run(built, "history", "--no-trunc", image)
+    assert_nowhere_in_the_image(built, image, BUILD_TOKEN, tmp_path)
+
+
+def test_a_requirement_s_secret_reaches_pip_through_a_secret_mount_and_no_layer(built: Built, tmp_path: Path) -> None:
+    """``${INDEX_TOKEN}`` in a requirement URL: pip authenticates to a private HTTPS index with it, whose CA the
+    build trusts through ``ca_certificates``; the value is in no layer, and the history keeps the placeholder."""
+    token = f"index-token-{time.time_ns()}"
+    gateway = bridge_gateway(built.cli)
+    with build_lock():
+        ca, _key, _certificate = index_ca()
+    certificate, key = server_files(tmp_path / "tls", gateway)
+    state = IndexState(token)
+    with secret_index(state, certificate, key).running() as index:
+        url = f"https://${{INDEX_TOKEN}}@{gateway}:{index.port}/simple/"
+        root = write_private_index_platform(tmp_path / "platform", built.base, url, ca)
+        run = build_local(root, "private", secrets={"INDEX_TOKEN": token})
+    assert run.code == 0, run.err[-4000:]
+    assert f"/files/{WHEEL}" in state.authorized, (state.authorized, state.refused, run.err[-3000:])
+    assert token not in run.out + run.err, "the build output never shows the value"
+    image = built_image(plan_of(root), "private")
+    history = built_cli_run(built, "history", "--no-trunc", image)
+    assert "${INDEX_TOKEN}" in history
+    assert_nowhere_in_the_image(built, image, token, tmp_path)
+    installed = built_cli_run(built, "run", "--rm", image, "python", "-c",
+                              "import fleetform_secret_probe as p; print(p.INSTALLED)").strip()
+    assert installed == "True"
 
 
 def test_a_failing_step_exits_non_zero_naming_the_app_and_the_step(built: Built) -> None:
