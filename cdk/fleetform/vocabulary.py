@@ -38,6 +38,10 @@ HEALTH_CHECK_METHODS: tuple[HealthCheckMethod, ...] = get_args(HealthCheckMethod
 ImageSource = Literal["image", "dockerfile", "requirements"]
 """Where a runner's image comes from: the app's own reference, its Dockerfile, or fal's requirements."""
 
+JwtClaimFormat = Literal["single-string", "string-array", "space-separated-values"]
+JWT_CLAIM_FORMATS: tuple[JwtClaimFormat, ...] = get_args(JwtClaimFormat)
+"""How a JWT claim's value is written, as the ALB's jwt-validation action reads it."""
+
 StateBackendKind = Literal["local", "s3", "gcs"]
 STATE_BACKENDS: tuple[StateBackendKind, ...] = get_args(StateBackendKind)
 
