@@ -1,8 +1,10 @@
-"""``FleetPlatform``: a platform repo's whole deployment, one stack per cloud region plus one shared per cloud.
+"""``FleetPlatform``: a platform repo's whole deployment, in stacks that do not grow with the number of apps.
 
-Stacks are independent: a region stack finds what the shared stack created by its deterministic name
-(secrets, image repositories), never through cross-stack references, so each stack plans and applies
-alone and a change to one region never touches another.
+Per cloud one shared stack; per cloud region a base stack (network, load balancers, ``/data``), one stack per
+app and, on clouds that route every app in one resource, a routes stack (:attr:`PlatformPlan.stacks`). Stacks
+never reference each other: a stack finds what another created by its deterministic name (secrets, image
+repositories, load balancers), so each stack plans and applies alone, and a change to one app plans only
+that app's stacks. The manifest's stack dependencies order ``cdktf deploy '*'``: shared, base, apps, routes.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from fleetform.constructs.backend import configure_backend
 from fleetform.constructs.clouds import configure_provider, region_fleet_class, shared_resources_class
-from fleetform.plan.model import PlatformPlan
+from fleetform.plan.model import PlatformPlan, StackPlan
 from fleetform.plan.platform import plan_platform, plan_workspace
 from fleetform.spec.platform import PlatformSettings
 from fleetform.spec.resolve import ResolvedApp
@@ -35,18 +37,24 @@ class FleetPlatform(Construct):
         else:
             self.plan = plan_workspace(open_workspace(Path(settings)))
         self.stacks: dict[str, TerraformStack] = {}
-        for shared in self.plan.shared:
-            stack = self._stack(shared.stack_name, shared.cloud, shared.home_region)
-            shared_resources_class(shared.cloud)(stack, "shared", platform=self.plan, shared=shared)
-        for region in self.plan.regions:
-            stack = self._stack(region.stack_name, region.cloud, region.cloud_region)
-            region_fleet_class(region.cloud)(stack, "region", platform=self.plan, region=region)
+        shared_plans = {shared.stack_name: shared for shared in self.plan.shared}
+        regions = {(region.cloud, region.cloud_region): region for region in self.plan.regions}
+        for stack_plan in self.plan.stacks:
+            stack = self._stack(stack_plan)
+            if stack_plan.role == "shared":
+                shared_resources_class(stack_plan.cloud)(stack, "shared", platform=self.plan,
+                                                         shared=shared_plans[stack_plan.name])
+            else:
+                region_fleet_class(stack_plan.cloud)(stack, "region", platform=self.plan, stack=stack_plan,
+                                                     region=regions[(stack_plan.cloud, stack_plan.cloud_region)])
 
-    def _stack(self, name: str, cloud: str, cloud_region: str) -> TerraformStack:
-        stack = TerraformStack(self, name)
-        configure_backend(stack, name, self.plan.state)
-        configure_provider(stack, cloud, cloud_region, self.plan)
-        self.stacks[name] = stack
+    def _stack(self, plan: StackPlan) -> TerraformStack:
+        stack = TerraformStack(self, plan.name)
+        configure_backend(stack, plan.name, self.plan.state)
+        configure_provider(stack, plan.cloud, plan.cloud_region, self.plan)
+        for dependency in plan.depends_on:
+            stack.add_dependency(self.stacks[dependency])
+        self.stacks[plan.name] = stack
         return stack
 
 

@@ -32,6 +32,9 @@ class CloudRules:
     certificate_region: Callable[[str], str | None]
     """The region a configured certificate belongs to (``global`` for GCP global ones); None when it does not say."""
     network: Callable[[PlatformSettings, str], AwsNetworkPlan | GcpNetworkPlan]
+    routes_stack: bool
+    """Whether the region's request routing is one resource naming every app (GCP's URL map), kept in a
+    ``routes`` stack applied after the app stacks; else each app's stack holds its own route (ALB listener rules)."""
 
 
 def _acm_region(certificate: str) -> str | None:
@@ -63,10 +66,10 @@ CLOUD_RULES: Mapping[Cloud, CloudRules] = {
     "aws": CloudRules(
         cloud="aws", title="AWS", shared_auth_checker="the load balancer checks the caller's JWT",
         needs_jwt_issuer=True, certificate_example=lambda region: f"arn:aws:acm:{region}:<account>:certificate/<id>",
-        certificate_region=_acm_region, network=_aws_network),
+        certificate_region=_acm_region, network=_aws_network, routes_stack=False),
     "gcp": CloudRules(
         cloud="gcp", title="GCP", shared_auth_checker="Identity-Aware Proxy checks callers",
         needs_jwt_issuer=False,
         certificate_example=lambda region: f"projects/<project>/regions/{region}/sslCertificates/<name>",
-        certificate_region=_gcp_certificate_region, network=_gcp_network),
+        certificate_region=_gcp_certificate_region, network=_gcp_network, routes_stack=True),
 }

@@ -229,7 +229,8 @@ def _region(cloud: Cloud, cloud_region: str, groups: list[GroupPlan], settings: 
     warnings += [_few_zones(group) for group in groups if len(group.zones) < MIN_GROUP_ZONES]
     ingress = IngressPlan(auth_modes, certificate, settings.auth.jwt_issuer, settings.auth.jwks_url,
                           settings.auth.shared_members)
-    return RegionPlan(cloud, cloud_region, fal_regions, network, ingress, tuple(groups))
+    return RegionPlan(cloud, cloud_region, fal_regions, network, ingress, tuple(groups),
+                      routes_stack=cloud_rules.routes_stack)
 
 
 def _few_zones(group: GroupPlan) -> Problem:
