@@ -8,7 +8,6 @@ repo's ``cdktf.json``, so both write the same files.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from fleetform.constructs.platform import FleetPlatform
@@ -17,9 +16,6 @@ from fleetform.plan.document import write_plan
 from fleetform.tf import App
 
 DEFAULT_OUT_DIR = "cdktf.out"
-MANIFEST_FILE = "manifest.json"
-_DEPENDENCIES = re.compile(r'"dependencies": \[[^\]]*\]')
-_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def synth_platform(settings: Path, out_dir: Path | None = None) -> FleetPlatform:
@@ -33,25 +29,8 @@ def synth_platform(settings: Path, out_dir: Path | None = None) -> FleetPlatform
     app = App(outdir=str(out_dir)) if out_dir is not None else App()
     platform = FleetPlatform(app, settings=settings)
     app.synth()
-    name_manifest_dependencies(Path(app.outdir) / MANIFEST_FILE, platform)
     write_plan(platform.plan, Path(app.outdir))
     return platform
-
-
-def name_manifest_dependencies(manifest: Path, platform: FleetPlatform) -> None:
-    """Spell each stack's dependencies in ``manifest.json`` by stack name, as ``cdktf deploy`` looks them up.
-
-    cdktf records a dependency by the stack's construct path (``fleetform/aws-shared``) but cdktf-cli
-    waits for a deployed stack of that *name*; they agree only for stacks directly under the app, and the
-    platform's stacks sit under ``FleetPlatform``. Only the dependency lists change, in cdktf's own layout.
-    """
-    names = {stack.node.path: name for name, stack in platform.stacks.items()}
-    text = manifest.read_text(encoding="utf-8")
-
-    def rename(block: re.Match[str]) -> str:
-        return _QUOTED.sub(lambda path: json.dumps(names.get(json.loads(path[0]), json.loads(path[0]))), block[0])
-
-    manifest.write_text(_DEPENDENCIES.sub(rename, text), encoding="utf-8")
 
 
 def default_out_dir(settings: Path) -> Path:

@@ -72,7 +72,7 @@ def test_a_plan_for_an_app_whose_image_is_missing_fails_naming_the_app(example_o
     errors = [diagnostic for stack in report.stacks for diagnostic in stack.errors]
     assert {error.summary for error in errors} == {"Image not found"}
     assert {error.construct_path: error.detail.split(": ", 1)[1] for error in errors} == {
-        f"fleetform/aws-us-east/region/{app}/InstanceGroup/Image": f"app {app} has not been built with these inputs "
+        f"aws-us-east/region/{app}/InstanceGroup/Image": f"app {app} has not been built with these inputs "
         "(run `fleetform build --cloud ...` before deploying)" for app in ("captioner", "image-generator")}
     gcp = check_stacks(example_out / "stacks" / "gcp-us-east")
     assert [e.detail.split(": app")[0] for s in gcp.stacks for e in s.errors] == [

@@ -154,15 +154,16 @@ def test_scale_to_zero_is_flagged(run_cli, base_and_head):
 
 
 def test_missing_price_is_unknown_never_zero(run_cli, base_and_head):
-    """gcp us-east4 has no e2-medium price in the seeded catalog: the tagger's cost there is unknown."""
-    base, head = base_and_head(clouds='["aws", "gcp"]', tagger={"max": 3})
+    """aws eu-north-1 has no p5.4xlarge price (a KNOWN_PRICE_GAP): the generator's cost there is unknown."""
+    base, head = base_and_head(regions='["eu-north"]', base_edits={"tagger": {"auth": "private"}},
+                               generator={"max": 3})
     result = run_cli("review", base, head)
-    row = next(line for line in result.out.splitlines() if line.startswith("| **tagger**"))
+    row = next(line for line in result.out.splitlines() if line.startswith("| **generator**"))
     assert "unknown" in row and "$0.00" not in row
     _, report = review_json(run_cli, base, head)
-    tagger = only_app(report, "tagger")
-    assert tagger["after"]["usd_per_hour_at_max"] is None
-    assert tagger["after"]["unpriced_groups"]["at_max"] == 1
+    generator = only_app(report, "generator")
+    assert generator["after"]["usd_per_hour_at_max"] is None
+    assert generator["after"]["unpriced_groups"]["at_max"] == 1
     assert "price-unknown" in rules(report)
 
 

@@ -132,7 +132,10 @@ def read_manifest_dependencies(out_dir: Path) -> dict[str, list[str]]:
     except ValueError as error:
         raise FleetformError.single("check/malformed-json", display_path(manifest),
                                     f"not valid JSON: {error}") from None
-    return {name: list(entry.get("dependencies", [])) for name, entry in stacks.items()}
+    # cdktf writes a dependency as the other stack's construct path (``aws-shared``; a path under the app's root in general).
+    names = {entry.get("constructPath", name): name for name, entry in stacks.items()}
+    return {name: [names.get(dependency, dependency) for dependency in entry.get("dependencies", [])]
+            for name, entry in stacks.items()}
 
 
 def deploy_order(stacks: Iterable[Stack], dependencies: dict[str, list[str]]) -> list[Stack]:

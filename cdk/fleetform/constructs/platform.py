@@ -19,7 +19,7 @@ from fleetform.plan.platform import plan_platform, plan_workspace
 from fleetform.spec.platform import PlatformSettings
 from fleetform.spec.resolve import ResolvedApp
 from fleetform.spec.workspace import open_workspace
-from fleetform.tf import Construct, TerraformStack
+from fleetform.tf import App, Construct, TerraformStack
 
 
 class FleetPlatform(Construct):
@@ -49,7 +49,9 @@ class FleetPlatform(Construct):
                                                      region=regions[(stack_plan.cloud, stack_plan.cloud_region)])
 
     def _stack(self, plan: StackPlan) -> TerraformStack:
-        stack = TerraformStack(self, plan.name)
+        # A child of the app, not of this construct: cdktf's manifest writes a stack dependency as the
+        # other stack's construct path and cdktf-cli matches it against stack names, so the two must agree.
+        stack = TerraformStack(App.of(self), plan.name)
         configure_backend(stack, plan.name, self.plan.state)
         configure_provider(stack, plan.cloud, plan.cloud_region, self.plan)
         for dependency in plan.depends_on:

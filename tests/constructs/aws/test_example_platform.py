@@ -178,7 +178,7 @@ def test_without_a_certificate_the_load_balancer_speaks_http_and_warns(stacks, o
     assert (ingress["from_port"], ingress["to_port"], ingress["cidr_ipv4"]) == (80, 80, "0.0.0.0/0")
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["stacks"]["aws-eu-north"]["annotations"] == [{
-        "constructPath": "fleetform/aws-eu-north/region/PublicLoadBalancer",
+        "constructPath": "aws-eu-north/region/PublicLoadBalancer",
         "level": "@cdktf/warn",
         "message": "no certificate for this region: the load balancer listens on plain HTTP (port 80), fit for "
                    "trying fleetform out only; set [tool.fleetform.aws.certificates]",

@@ -43,7 +43,7 @@ def us_central(stacks) -> Stack:
 @pytest.fixture(scope="module")
 def warnings(out) -> list[tuple[str, str]]:
     manifest = json.loads((out / "manifest.json").read_text())
-    return [(note["constructPath"].split("/", 1)[1], note["message"])
+    return [(note["constructPath"], note["message"])
             for stack in manifest["stacks"].values() for note in stack["annotations"]]
 
 

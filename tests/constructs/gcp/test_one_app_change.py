@@ -22,7 +22,7 @@ def by_construct_path(stacks: dict[str, Stack]) -> dict[tuple[str, str], Any]:
         for kind in ("resource", "data"):
             for blocks in stack.config.get(kind, {}).values():
                 for body in blocks.values():
-                    path = body["//"]["metadata"]["path"].split(f"/{name}/", 1)[1]
+                    path = body["//"]["metadata"]["path"].removeprefix(f"{name}/")
                     found[(name, path)] = {key: value for key, value in body.items() if key != "//"}
         for output, body in stack.config.get("output", {}).items():
             found[(name, f"output:{output}")] = body
