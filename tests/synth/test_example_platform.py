@@ -98,7 +98,7 @@ def resources_by_app(out: Path) -> dict[str, dict[str, str]]:
             for type_name, blocks in config.get(kind, {}).items():
                 for name, body in blocks.items():
                     parts = body["//"]["metadata"]["path"].split("/")
-                    owner = parts[3] if len(parts) > 4 and parts[2] == "region" else "(region)"
+                    owner = parts[2] if len(parts) > 3 and parts[1] == "region" else "(region)"
                     key = f"{file.parent.name}:{type_name}.{name}"
                     found.setdefault(owner, {})[key] = json.dumps(body, sort_keys=True)
     return found
@@ -144,7 +144,7 @@ def synth_summary(out: Path) -> str:
                 for name, body in sorted(blocks.items()):
                     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
                     prefix = "data." if kind == "data" else ""
-                    path = body["//"]["metadata"]["path"].split("/", 2)[-1]
+                    path = body["//"]["metadata"]["path"].split("/", 1)[-1]
                     lines.append(f"{file.parent.name} {prefix}{type_name}.{name} {path} {digest}")
         for name, body in sorted(config.get("output", {}).items()):
             digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]

@@ -390,8 +390,14 @@ class SharedPlan:
         return f"{self.cloud}-shared"
 
 
+STATE_OBJECT_NAME_LIMIT = 1024
+"""Bytes (UTF-8) of an S3 object key and of a Cloud Storage object name: the most either store accepts."""
+
+
 @dataclass(frozen=True)
 class StatePlan:
+    """Where every stack keeps its state: one object per stack under ``prefix`` (S3, GCS) or a local file."""
+
     backend: StateBackendKind
     bucket: str | None
     prefix: str
@@ -399,6 +405,15 @@ class StatePlan:
     use_lockfile: bool
     dynamodb_table: str | None
     kms_key_id: str | None
+
+    def key(self, stack: str) -> str:
+        """The stack's backend key: S3's ``key`` (``<prefix>/<stack>.tfstate``), GCS's ``prefix`` (``<prefix>/<stack>``)."""
+        return f"{self.prefix}/{stack}" + (".tfstate" if self.backend == "s3" else "")
+
+    def longest_object(self, stack: str) -> str:
+        """The longest object name Terraform writes for the stack's default workspace: S3's lock file
+        (``<key>.tflock``) or GCS's ``<prefix>/default.tfstate``; what must fit the store's name limit."""
+        return self.key(stack) + (".tflock" if self.backend == "s3" else "/default.tfstate")
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ def test_a_base_stack_per_region_a_stack_per_app_and_a_shared_one(out, stacks):
         "aws_kms_alias", "aws_kms_key", "aws_lb", "aws_lb_listener", "aws_security_group",
         "aws_vpc_security_group_egress_rule", "aws_vpc_security_group_ingress_rule"]
     captioner = read_stacks(out)["aws-us-east--captioner"]
-    assert all(body["//"]["metadata"]["path"].startswith("fleetform/aws-us-east--captioner/region/captioner/")
+    assert all(body["//"]["metadata"]["path"].startswith("aws-us-east--captioner/region/captioner/")
                for blocks in captioner.config["resource"].values() for body in blocks.values())
 
 
