@@ -33,7 +33,7 @@ def explained() -> dict[str, list[dict[str, Any]]]:
     """Per app, the groups exactly as ``fleetform explain APP --json`` prints them."""
     plan = plan_workspace(open_workspace(EXAMPLES / "platform"))
     apps = sorted({group.app for group in plan.groups()})
-    return {app: json.loads(json.dumps([group_json(group) for group in plan.groups(app)])) for app in apps}
+    return {app: json.loads(json.dumps([group_json(group, plan.stacks_of(group)) for group in plan.groups(app)])) for app in apps}
 
 
 def _by_path(stacks: list[dict[str, Any]], kind: str, type_name: str, suffix: str) -> tuple[dict[str, Any],

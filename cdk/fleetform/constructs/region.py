@@ -28,13 +28,15 @@ class RegionFleet(Construct):
         self.region = region
         self.stack = stack
         role = stack.role if stack is not None else None
+        self.built_groups = tuple(group for group in region.groups
+                                  if role is None or (role == "app" and stack is not None and group.app == stack.app))
+        """The groups this construct builds: every group of a whole region, one app's in an app stack."""
         if role in (None, "base"):
             self.build_region()
         else:
             self.find_region()
-        for group in region.groups:
-            if role is None or (role == "app" and stack is not None and group.app == stack.app):
-                self.build_group(Construct(self, group.app), group)
+        for group in self.built_groups:
+            self.build_group(Construct(self, group.app), group)
         if role in (None, "routes"):
             self.build_routes()
 
@@ -48,7 +50,8 @@ class RegionFleet(Construct):
         raise NotImplementedError
 
     def find_region(self) -> None:
-        """What :meth:`build_region` creates, found by deterministic name (an app or routes stack)."""
+        """What :meth:`build_region` creates and :attr:`built_groups` use, found by deterministic name (an app
+        or routes stack): a stack reads only what its own groups need, so another app's change never reaches it."""
         raise NotImplementedError
 
     def build_group(self, scope: Construct, group: GroupPlan) -> None:

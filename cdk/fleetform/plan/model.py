@@ -448,5 +448,10 @@ class PlatformPlan:
         names = {s.cloud: s.stack_name for s in self.shared}
         return (*shared, *(stack for region in self.regions for stack in region.stacks(names.get(region.cloud))))
 
+    def stacks_of(self, group: GroupPlan) -> tuple[StackPlan, ...]:
+        """The stacks holding ``group``'s resources: its app's stack in its region, and that region's routes stack."""
+        return tuple(stack for stack in self.stacks if (stack.cloud, stack.cloud_region) == (group.cloud,
+                     group.cloud_region) and (stack.app == group.app or stack.role == "routes"))
+
     def shared_for(self, cloud: str) -> SharedPlan | None:
         return next((s for s in self.shared if s.cloud == cloud), None)

@@ -46,25 +46,27 @@ class AwsRegionFleet(RegionFleet):
         self.network = AwsNetwork(self, "Network", plan=self.region.network, region=self.region.cloud_region)
         self._image_ids: dict[str, str] = {}
 
-    def _exposures(self) -> dict[Exposure, list[GroupPlan]]:
-        """Each exposure the region's apps use, with its groups."""
+    @staticmethod
+    def _exposures(groups: tuple[GroupPlan, ...]) -> dict[Exposure, list[GroupPlan]]:
+        """Each exposure ``groups`` use, with its groups."""
         by_exposure: dict[Exposure, list[GroupPlan]] = {}
         for exposure in ("internal", "external"):
-            groups = [group for group in self.region.groups if group.route.exposure == exposure]
-            if groups:
-                by_exposure[exposure] = groups
+            exposed = [group for group in groups if group.route.exposure == exposure]
+            if exposed:
+                by_exposure[exposure] = exposed
         return by_exposure
 
-    def _has_private_logs(self) -> bool:
-        return any(group.runner.private_logs for group in self.region.groups)
+    @staticmethod
+    def _has_private_logs(groups: tuple[GroupPlan, ...]) -> bool:
+        return any(group.runner.private_logs for group in groups)
 
     def build_region(self) -> None:
         self._lookups()
         self.load_balancers = {exposure: self._load_balancer(exposure, groups)
-                               for exposure, groups in self._exposures().items()}
+                               for exposure, groups in self._exposures(self.region.groups).items()}
         self.data_volume = self._data_volume()
         self.private_logs_key_arn = None
-        if self._has_private_logs():
+        if self._has_private_logs(self.region.groups):
             self.private_logs_key_arn = PrivateLogsKey(self, "PrivateLogsKey", platform=self.platform.name,
                                                        account=self.account).arn
 
@@ -75,11 +77,11 @@ class AwsRegionFleet(RegionFleet):
             exposure: FoundLoadBalancer(self, LOAD_BALANCER_IDS[exposure], platform=platform,
                                         ingress=self.region.ingress, network=self.network,
                                         internal=exposure == "internal")
-            for exposure in self._exposures()}
+            for exposure in self._exposures(self.built_groups)}
         self.data_volume = FoundDataVolume(self, "DataVolume", platform=platform, network=self.network) \
-            if self.region.needs_data_volume else None
+            if any(group.runner.data_mounts for group in self.built_groups) else None
         self.private_logs_key_arn = find_private_logs_key(self, "PrivateLogsKey", platform=platform) \
-            if self._has_private_logs() else None
+            if self._has_private_logs(self.built_groups) else None
 
     def _load_balancer(self, exposure: Exposure, groups: list[GroupPlan]) -> AwsLoadBalancer:
         internal = exposure == "internal"
