@@ -16,7 +16,8 @@ from fleetform.synth import default_out_dir, synth_platform
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: the repo's cdktf.json `output`, else cdktf.out next to it).")
 def command(config: Path, out_dir: Path | None) -> int:
-    """Synthesize one stack per cloud region and one shared stack per cloud into OUT.
+    """Synthesize the platform's stacks into OUT: per cloud a shared stack, per cloud region a base
+    stack, one stack per app and (GCP) a routes stack.
 
     The result is the same as `cdktf synth` in the repo (whose main.py calls fleetform.synth).
     Follow with `fleetform check OUT` to validate and plan every stack offline.

@@ -407,7 +407,8 @@ class StatePlan:
     kms_key_id: str | None
 
     def key(self, stack: str) -> str:
-        """The stack's backend key: S3's ``key`` (``<prefix>/<stack>.tfstate``), GCS's ``prefix`` (``<prefix>/<stack>``)."""
+        """The stack's backend key: S3's ``key`` (``<prefix>/<stack>.tfstate``), GCS's ``prefix``
+        (``<prefix>/<stack>``)."""
         return f"{self.prefix}/{stack}" + (".tfstate" if self.backend == "s3" else "")
 
     def longest_object(self, stack: str) -> str:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.constructs.aws.synthesized import Stack, read_stacks
 from fleetform.synth import synth_platform
+from tests.constructs.aws.synthesized import Stack, read_stacks
 from tests.constructs.gcp.platforms import gcp_example
 
 
