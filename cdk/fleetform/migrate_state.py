@@ -84,7 +84,15 @@ def migrate_states(out_dir: Path, state_dir: Path, *, dry_run: bool = False) -> 
     """Move every resource of the states in ``state_dir`` to the stack of ``out_dir`` that now declares it."""
     declared = _declared_addresses(out_dir)
     dependents = _dependents(read_manifest_dependencies(out_dir))
-    states = {name: _read_state(state_dir / f"{safe_name(name)}{STATE_SUFFIX}") for name in declared}
+    states: dict[str, dict[str, Any] | None] = {}
+    problems: list[Problem] = []
+    for name in declared:
+        try:
+            states[name] = _read_state(state_dir / f"{safe_name(name)}{STATE_SUFFIX}")
+        except FleetformError as error:
+            problems += error.problems
+    if problems:
+        raise FleetformError(problems)
     migrations: list[StackMigration] = []
     written: list[str] = []
     for source in sorted(states):
@@ -169,8 +177,11 @@ def _dependents(dependencies: Mapping[str, list[str]]) -> dict[str, tuple[str, .
 def _read_state(path: Path) -> dict[str, Any] | None:
     if not path.is_file():
         return None
+    text = path.read_text(encoding="utf-8")
+    if not text.strip():  # what `terraform state pull` prints for a stack never applied
+        return None
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
+        state = json.loads(text)
     except ValueError as error:
         raise FleetformError.single("migrate/malformed-state", display_path(path), f"not valid JSON: {error}") from None
     if not isinstance(state, dict) or state.get("version") != 4:
