@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,12 @@ settings.load_profile(os.environ.get("FLEETFORM_HYPOTHESIS", "ci"))
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
+
+
+def copy_examples(target: Path) -> Path:
+    """A copy of examples/ (platform + apps), so a synth can write next to it; returns the platform folder."""
+    shutil.copytree(EXAMPLES, target, ignore=shutil.ignore_patterns("cdktf.out", "__pycache__"))
+    return target / "platform"
 
 
 @dataclass

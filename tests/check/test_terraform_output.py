@@ -61,12 +61,17 @@ def test_offline_environment(tmp_path: Path, monkeypatch) -> None:
     env = offline_terraform.prepare(tmp_path)
     assert not {"TF_CLI_ARGS_plan", "TF_VAR_region"} & set(env)
     assert env["TF_CLI_CONFIG_FILE"] == str(tmp_path / "terraform.rc") and env["TF_IN_AUTOMATION"] == "1"
-    providers = tmp_path / "providers"
+    providers, mirror = tmp_path / "providers", tmp_path / "mirror"
     assert (tmp_path / "terraform.rc").read_text(encoding="utf-8") == (
         "provider_installation {\n  dev_overrides {\n"
         f'    "hashicorp/aws" = "{providers}"\n    "hashicorp/google" = "{providers}"\n'
-        "  }\n}\ndisable_checkpoint = true\n"
+        f'  }}\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\ndisable_checkpoint = true\n'
     )
+    assert sorted(path.relative_to(mirror).as_posix() for path in mirror.rglob("terraform-provider-*")) == [
+        "registry.terraform.io/hashicorp/aws/6.47.0/linux_amd64/terraform-provider-aws_v6.47.0",
+        "registry.terraform.io/hashicorp/google/6.50.0/linux_amd64/terraform-provider-google_v6.50.0",
+    ]
+    assert env["TERRAFORM_BINARY_NAME"] == str(tmp_path / "bin" / "terraform")
     for name in ("aws", "google"):
         launcher = providers / f"terraform-provider-{name}"
         assert os.access(launcher, os.X_OK)

@@ -23,7 +23,8 @@ def _resource(out, stack: str, type_name: str, construct: str, mode: str = "mana
     blocks = config["data" if mode == "data" else "resource"][type_name]
     name = next(name for name, body in blocks.items() if body["//"]["metadata"]["path"].endswith(construct))
     return {"mode": mode, "type": type_name, "name": name,
-            "provider": 'provider["registry.terraform.io/hashicorp/aws"]', "instances": [{"schema_version": 0, "attributes": {"id": f"{type_name}-1"}}]}
+            "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+            "instances": [{"schema_version": 0, "attributes": {"id": f"{type_name}-1"}}]}
 
 
 def _old_state(out) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 import requests
 from moto.server import ThreadedMotoServer
 
-from tests.conftest import EXAMPLES
+from tests.conftest import copy_examples
 from tests.fakes.secret_manager import SecretManagerServer
 
 PROJECT = "acme-gpu-platform"
@@ -44,8 +43,7 @@ def clouds(moto_url, monkeypatch, tmp_path) -> Iterator[tuple[object, SecretMana
     client = boto3.client("secretsmanager", region_name=HOME_REGION, endpoint_url=moto_url)
     for name in ("DOCKERHUB_TOKEN", "EXAMPLE_REGISTRY_TOKEN", "GH_TOKEN", "HF_TOKEN", "PIP_TOKEN"):
         client.create_secret(Name=f"acme/{name}")
-    shutil.copytree(EXAMPLES, tmp_path / "examples", ignore=shutil.ignore_patterns("cdktf.out", "__pycache__"))
-    platform = tmp_path / "examples" / "platform"
+    platform = copy_examples(tmp_path / "examples")
     with SecretManagerServer().running() as google:
         for name in ("GH_TOKEN", "HF_TOKEN"):
             google.add_secret(PROJECT, f"acme-{name}")

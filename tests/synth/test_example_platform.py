@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,19 +15,13 @@ from fleetform.check.offline_apply import deploy_order
 from fleetform.check.stacks import find_stack_files, load_stacks
 from fleetform.constructs import platform_plan
 from fleetform.synth import synth_platform
-from tests.conftest import EXAMPLES, REPO
+from tests.conftest import EXAMPLES, REPO, copy_examples
 
 FAL_REGIONS = ("us-west", "us-central", "us-east", "eu-north", "eu-west")
 
 
 def stack_files(out: Path) -> dict[str, bytes]:
     return {str(path.relative_to(out)): path.read_bytes() for path in sorted((out / "stacks").rglob("*.json"))}
-
-
-def copy_examples(target: Path) -> Path:
-    """A copy of examples/ (platform + apps), so a synth can write next to it; returns the platform folder."""
-    shutil.copytree(EXAMPLES, target, ignore=shutil.ignore_patterns("cdktf.out", "__pycache__"))
-    return target / "platform"
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +90,7 @@ def resources_by_app(out: Path) -> dict[str, dict[str, str]]:
         for kind in ("resource", "data"):
             for type_name, blocks in config.get(kind, {}).items():
                 for name, body in blocks.items():
-                    parts = body["//"]["metadata"]["path"].split("/")
+                    parts = body["//"]["metadata"]["path"].split("/")  # stack/region/app/...
                     owner = parts[2] if len(parts) > 3 and parts[1] == "region" else "(region)"
                     key = f"{file.parent.name}:{type_name}.{name}"
                     found.setdefault(owner, {})[key] = json.dumps(body, sort_keys=True)

@@ -12,7 +12,8 @@ import pytest
 from fleetform.constructs import platform_plan
 from fleetform.synth import synth_platform
 from tests.conftest import EXAMPLES
-from tests.synth.test_example_platform import copy_examples, example_out  # noqa: F401 (a fixture)
+from tests.conftest import copy_examples
+from tests.synth.test_example_platform import example_out  # noqa: F401 (a fixture)
 
 MAX_STACKS_PER_REGION = 3
 

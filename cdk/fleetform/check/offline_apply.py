@@ -138,8 +138,7 @@ def read_manifest_dependencies(out_dir: Path) -> dict[str, list[str]]:
     except ValueError as error:
         raise FleetformError.single("check/malformed-json", display_path(manifest),
                                     f"not valid JSON: {error}") from None
-    # cdktf writes a dependency as the other stack's construct path (``aws-shared``; in general a path
-    # under the app's root).
+    # cdktf writes a dependency as the other stack's construct path: ``aws-shared`` for a stack at the app's root.
     names = {entry.get("constructPath", name): name for name, entry in stacks.items()}
     return {name: [names.get(dependency, dependency) for dependency in entry.get("dependencies", [])]
             for name, entry in stacks.items()}
