@@ -11,8 +11,7 @@ import pytest
 
 from fleetform.constructs import platform_plan
 from fleetform.synth import synth_platform
-from tests.conftest import EXAMPLES
-from tests.conftest import copy_examples
+from tests.conftest import EXAMPLES, copy_examples
 from tests.synth.test_example_platform import example_out  # noqa: F401 (a fixture)
 
 MAX_STACKS_PER_REGION = 3
