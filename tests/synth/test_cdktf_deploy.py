@@ -84,7 +84,7 @@ def test_each_stack_starts_after_the_stacks_it_depends_on_are_applied(deployed):
         for dependency in entry["dependencies"]:
             assert calls.index(f"start {stack} apply") > calls.index(f"end {dependency} apply"), (stack, dependency)
             waits += 1
-    assert len(manifest) == 30 and waits > 50
+    assert len(manifest) == 30 and waits >= 28 + 13  # every non-shared stack; apps wait for shared and base
 
 
 def test_a_second_deploy_changes_nothing(deployed):

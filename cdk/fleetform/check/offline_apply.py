@@ -93,10 +93,11 @@ def apply_stack(stack: Stack, state: Path, *, deployed: Path | None = None) -> R
 
 
 def plan_stack(stack: Stack, state: Path | None, *, plan_json: Path | None = None,
-               deployed: Path | None = None) -> RunResult:
+               deployed: Path | None = None, destroy: bool = False) -> RunResult:
     """Plan ``stack`` against ``state`` (None: from nothing), refreshing it; ``plan_json`` receives ``show -json``;
-    ``deployed`` as for :func:`apply_stack`."""
-    return _run(stack, state, [PLAN, SHOW] if plan_json is not None else [PLAN], plan_json=plan_json,
+    ``deployed`` as for :func:`apply_stack`; ``destroy`` plans its destruction (``plan -destroy``)."""
+    plan = [*PLAN, "-destroy"] if destroy else PLAN
+    return _run(stack, state, [plan, SHOW] if plan_json is not None else [plan], plan_json=plan_json,
                 deployed=deployed)
 
 
