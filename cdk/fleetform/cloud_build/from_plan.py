@@ -7,7 +7,7 @@ written once as a content-addressed tarball and shared by both clouds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,10 @@ from fleetform.cloud_build.submit import Builder
 from fleetform.cloud_clients import gcp_project
 from fleetform.errors import FleetformError
 from fleetform.plan.model import PlatformPlan
+from fleetform.vocabulary import Cloud
+
+BuilderFactory = Callable[[PlatformPlan, str, Callable[[str], None], float], Builder]
+"""``(plan, home region, echo, poll seconds) -> Builder`` for one cloud."""
 
 
 def cloud_requests(plan: PlatformPlan, contexts: Iterable[tuple[str, Any]], clouds: tuple[str, ...],
@@ -52,9 +56,18 @@ def cloud_builders(plan: PlatformPlan, clouds: tuple[str, ...], *, echo: Callabl
             raise FleetformError.single("build/cloud-not-enabled", f"--cloud {cloud}",
                                         f"the platform does not run on {cloud}",
                                         allowed=", ".join(s.cloud for s in plan.shared) or "(no cloud runs an app)")
-        if cloud == "aws":
-            builders[cloud] = CodeBuildBuilder(plan.name, shared.home_region, poll_seconds=poll_seconds, echo=echo)
-        else:
-            builders[cloud] = CloudBuildBuilder(plan.name, gcp_project(plan.gcp_project), shared.home_region,
-                                                poll_seconds=poll_seconds, echo=echo)
+        builders[cloud] = BUILDERS[shared.cloud](plan, shared.home_region, echo, poll_seconds)
     return builders
+
+
+def _codebuild(plan: PlatformPlan, home_region: str, echo: Callable[[str], None], poll_seconds: float) -> Builder:
+    return CodeBuildBuilder(plan.name, home_region, poll_seconds=poll_seconds, echo=echo)
+
+
+def _cloudbuild(plan: PlatformPlan, home_region: str, echo: Callable[[str], None], poll_seconds: float) -> Builder:
+    return CloudBuildBuilder(plan.name, gcp_project(plan.gcp_project), home_region, poll_seconds=poll_seconds,
+                             echo=echo)
+
+
+BUILDERS: Mapping[Cloud, BuilderFactory] = {"aws": _codebuild, "gcp": _cloudbuild}
+"""Each cloud's builder: CodeBuild in the AWS home region, Cloud Build in the GCP project's home region."""

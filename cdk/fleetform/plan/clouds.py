@@ -7,10 +7,11 @@ Each :class:`CloudRules` says how the cloud names and checks what a platform tea
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from fleetform.plan.model import AwsNetworkPlan, GcpNetworkPlan
+from fleetform.plan.apis import gcp_project_services, no_project_services
+from fleetform.plan.model import AwsNetworkPlan, GcpNetworkPlan, GroupPlan, ProjectService, SharedPlan
 from fleetform.spec.platform import PlatformSettings
 from fleetform.vocabulary import Cloud
 
@@ -35,6 +36,11 @@ class CloudRules:
     routes_stack: bool
     """Whether the region's request routing is one resource naming every app (GCP's URL map), kept in a
     ``routes`` stack applied after the app stacks; else each app's stack holds its own route (ALB listener rules)."""
+    project_services: Callable[[SharedPlan, Sequence[GroupPlan]], tuple[ProjectService, ...]]
+    """The APIs the cloud's project must have enabled for what the plan builds (:mod:`fleetform.plan.apis`)."""
+    load_balancer_retries: str | None
+    """How the cloud's load balancer retries a route (``plan.retries``), or None with :attr:`no_retries_reason`."""
+    no_retries_reason: str = ""
 
 
 def _acm_region(certificate: str) -> str | None:
@@ -66,10 +72,13 @@ CLOUD_RULES: Mapping[Cloud, CloudRules] = {
     "aws": CloudRules(
         cloud="aws", title="AWS", shared_auth_checker="the load balancer checks the caller's JWT",
         needs_jwt_issuer=True, certificate_example=lambda region: f"arn:aws:acm:{region}:<account>:certificate/<id>",
-        certificate_region=_acm_region, network=_aws_network, routes_stack=False),
+        certificate_region=_acm_region, network=_aws_network, project_services=no_project_services,
+        load_balancer_retries=None,
+        no_retries_reason="the Application Load Balancer never retries a request", routes_stack=False),
     "gcp": CloudRules(
         cloud="gcp", title="GCP", shared_auth_checker="Identity-Aware Proxy checks callers",
         needs_jwt_issuer=False,
         certificate_example=lambda region: f"projects/<project>/regions/{region}/sslCertificates/<name>",
-        certificate_region=_gcp_certificate_region, network=_gcp_network, routes_stack=True),
+        certificate_region=_gcp_certificate_region, network=_gcp_network,
+        project_services=gcp_project_services, load_balancer_retries="the URL map's retry_policy", routes_stack=True),
 }

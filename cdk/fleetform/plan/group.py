@@ -11,15 +11,12 @@ from fleetform.errors import FleetformError, Problem
 from fleetform.plan.capacity import Capacity, plan_capacity
 from fleetform.plan.health import plan_health
 from fleetform.plan.image import plan_image
-from fleetform.plan.model import GroupPlan, MachinePlan, RolloutPlan, RoutePlan, RunnerPlan, ScalingPlan
+from fleetform.plan.model import GroupPlan, ImagePlan, MachinePlan, RolloutPlan, RoutePlan, RunnerPlan, ScalingPlan
 from fleetform.plan.placement import RegionPlacement, place_app
+from fleetform.plan.retries import plan_retries
 from fleetform.spec.platform import PlatformSettings
 from fleetform.spec.resolve import ResolvedApp
-from fleetform.vocabulary import RETRY_CONDITIONS, exposure_of
-
-DEFAULT_RETRIES = 2
-"""Retries at the load balancer when ``retry_config`` sets none (fal's 10 apply to its queue, which has no
-peer here)."""
+from fleetform.vocabulary import exposure_of
 
 BASE_ROOT_VOLUME_GIB = 60
 MIN_GPU_ROOT_VOLUME_GIB = 100
@@ -27,15 +24,18 @@ CPU_ROOT_VOLUME_GIB = 50
 ROOT_VOLUME_STEP_GIB = 50
 
 
-def plan_app_groups(app: ResolvedApp, platform: PlatformSettings,
-                    listener_priority: int) -> tuple[tuple[GroupPlan, ...], tuple[Problem, ...]]:
+def plan_app_groups(app: ResolvedApp, platform: PlatformSettings, listener_priority: int, *,
+                    preview: bool = False) -> tuple[tuple[GroupPlan, ...], tuple[Problem, ...]]:
     """Every group of ``app`` (one per cloud region it is placed in) and the placement and capacity warnings.
 
-    ``listener_priority`` is the app's platform-wide ALB rule priority (see ``plan.platform``).
+    ``listener_priority`` is the app's platform-wide ALB rule priority (see ``plan.platform``); ``preview``
+    plans an app project on the default settings, where the platform's base images are not yet known.
     """
     _reject_unsupported(app)
     placement = place_app(app, platform)
     groups, warnings = [], list(placement.warnings)
+    image = plan_image(app, platform, accelerated=any(region.gpus_per_instance for region in placement.groups),
+                       preview=preview)
     for region in placement.groups:
         capacity = plan_capacity(region.cloud, region.instance_types, app.where)  # type: ignore[arg-type]
         warnings += [Problem("plan/fallback-left-out", f"{app.where}.machine_type",
@@ -45,15 +45,16 @@ def plan_app_groups(app: ResolvedApp, platform: PlatformSettings,
             warnings.append(Problem("plan/spot-only", f"{app.where}.machine_type",
                                     f"{app.spec.name} runs Spot VMs in {region.cloud} {region.cloud_region}: "
                                     f"{capacity.provisioning_reason}; a runner may be preempted at any time"))
-        groups.append(_group(app, region, capacity, listener_priority, platform.name))
+        groups.append(_group(app, region, capacity, listener_priority, image))
     return tuple(groups), tuple(warnings)
 
 
 def _group(app: ResolvedApp, placed: RegionPlacement, capacity: Capacity, listener_priority: int,
-           platform_name: str) -> GroupPlan:
+           image: ImagePlan) -> GroupPlan:
     spec = app.spec
     assert spec.max_concurrency is not None and spec.request_timeout is not None and spec.python_version is not None
-    health = plan_health(spec)
+    health = plan_health(app)
+    retries = plan_retries(spec)
     price, price_basis = _price(placed, capacity)
     return GroupPlan(
         app=spec.name,
@@ -84,8 +85,9 @@ def _group(app: ResolvedApp, placed: RegionPlacement, capacity: Capacity, listen
             auth=spec.auth,
             exposure=exposure_of(spec.auth),
             request_timeout_seconds=spec.request_timeout,
-            retry_conditions=tuple(sorted(c for c in RETRY_CONDITIONS if c not in spec.skip_retry_conditions)),
-            retries=max((policy.retries for policy in (spec.retry_config or {}).values()), default=DEFAULT_RETRIES),
+            retry_conditions=retries.conditions,
+            retries=retries.retries,
+            retry_counts=retries.counts,
             listener_priority=listener_priority,
         ),
         runner=RunnerPlan(
@@ -96,7 +98,7 @@ def _group(app: ResolvedApp, placed: RegionPlacement, capacity: Capacity, listen
             private_logs=spec.private_logs,
             python_version=spec.python_version,
         ),
-        image=plan_image(app, platform_name),
+        image=image,
         hourly_usd_per_runner=price,
         price_basis=price_basis,
     )

@@ -13,7 +13,16 @@ from typing import Literal
 
 from fleetform.errors import Problem
 from fleetform.plan.capacity import ProvisioningModel
-from fleetform.vocabulary import AuthMode, Cloud, DeploymentStrategy, Exposure, ImageSource, StackRole, StateBackendKind
+from fleetform.vocabulary import (
+    AuthMode,
+    Cloud,
+    DeploymentStrategy,
+    Exposure,
+    ImageSource,
+    RetryCondition,
+    StackRole,
+    StateBackendKind,
+)
 
 RUNNER_AGENT_PORT = 8079
 """Port of the runner agent's health bridge on every runner (see ``fleetform/runner``)."""
@@ -210,12 +219,14 @@ class RoutePlan:
     exposure: Exposure
     """``internal`` (the region's internal load balancer) or ``external`` (its internet-facing one)."""
     request_timeout_seconds: int
-    retry_conditions: tuple[str, ...]
-    """fal's retry conditions still on (``timeout``, ``server_error``, ``connection_error``) after
-    ``skip_retry_conditions``."""
+    retry_conditions: tuple[RetryCondition, ...]
+    """fal's retry conditions the load balancer retries (``plan.retries``): not skipped, count above 0."""
     retries: int
+    """The route's one retry count, the smallest of ``retry_conditions``' counts (0: never retried)."""
     listener_priority: int
     """The app's stable ALB listener-rule priority (1..50000), the same in every region."""
+    retry_counts: tuple[tuple[RetryCondition, int], ...]
+    """Each fal condition's retries as the app's fields give them, before the route's one count."""
 
 
 @dataclass(frozen=True)
@@ -370,6 +381,14 @@ class RegionPlan:
 
 
 @dataclass(frozen=True)
+class ProjectService:
+    """A cloud API the platform's project must have enabled (``compute.googleapis.com``), and why."""
+
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class SharedPlan:
     """What a cloud holds once for the platform: secret containers, image repositories, log buckets."""
 
@@ -384,6 +403,8 @@ class SharedPlan:
     build_secrets: tuple[str, ...]
     """The secrets builds read (build secrets, base-image registry passwords): the build role may read these only."""
     private_log_apps: tuple[str, ...]
+    project_services: tuple[ProjectService, ...] = ()
+    """APIs the shared stack enables in the project (:mod:`fleetform.plan.apis`); none on AWS."""
 
     @property
     def stack_name(self) -> str:

@@ -112,7 +112,8 @@ def plan_outcome(apps: Sequence[ResolvedApp], settings: PlatformSettings, settin
             problems += unserved
             continue
         try:
-            app_groups, app_warnings = plan_app_groups(app, settings, priorities[app.spec.name])
+            app_groups, app_warnings = plan_app_groups(app, settings, priorities[app.spec.name],
+                                                         preview=rules == "preview")
         except FleetformError as error:
             problems += error.problems
             continue
@@ -316,7 +317,7 @@ def _shared(cloud: Cloud, regions: list[RegionPlan], settings: PlatformSettings)
     groups = [group for region in regions for group in region.groups]
     build_secrets = {name for group in groups for name in group.image.build_secrets_read}
     secrets = {name for group in groups for name in group.secrets_read} | build_secrets
-    return SharedPlan(
+    shared = SharedPlan(
         cloud=cloud,
         home_region=settings.account(cloud).home_region or regions[0].cloud_region,
         regions=tuple(region.cloud_region for region in regions),
@@ -325,3 +326,4 @@ def _shared(cloud: Cloud, regions: list[RegionPlan], settings: PlatformSettings)
         build_secrets=tuple(sorted(build_secrets)),
         private_log_apps=tuple(sorted({g.app for g in groups if g.runner.private_logs})),
     )
+    return replace(shared, project_services=CLOUD_RULES[cloud].project_services(shared, groups))

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
+from fleetform.plan.clouds import CLOUD_RULES
 from fleetform.plan.model import GroupPlan, StackPlan
 from fleetform.scaling import describe_policies
 
@@ -48,8 +49,8 @@ def group_text(group: GroupPlan, stacks: Sequence[StackPlan]) -> str:
         f"grace {health.grace_seconds} s; {'replaces' if health.replace_unhealthy else 'only gates traffic to'} "
         f"failing runners{'' if health.declared else '; fleetform default'})",
         f"  rollout:   {group.rollout.strategy}; termination grace {group.rollout.termination_grace_seconds} s",
-        f"  route:     {route.path_prefix}/* ({route.auth}), timeout {route.request_timeout_seconds} s, "
-        f"retries {route.retries} on {', '.join(route.retry_conditions) or 'nothing'}",
+        f"  route:     {route.path_prefix}/* ({route.auth}), timeout {route.request_timeout_seconds} s; "
+        f"{_retries(group)}",
         f"  runner:    port {runner.port}, metrics {runner.metrics_port or 'none'}, secrets "
         f"{', '.join(group.secrets_read) or 'none'}, data {', '.join(runner.data_mounts) or 'none'}, "
         f"logs {'private' if runner.private_logs else 'team-readable'}",
@@ -57,6 +58,19 @@ def group_text(group: GroupPlan, stacks: Sequence[StackPlan]) -> str:
         f"  stacks:    {_stacks(stacks)}",
     ]
     return "\n".join(lines + _scaling_lines(group))
+
+
+def _retries(group: GroupPlan) -> str:
+    """The app's retries per fal condition, and what this cloud's load balancer does with them."""
+    route = group.route
+    asked = "retries " + ", ".join(f"{condition} {count}" for condition, count in route.retry_counts)
+    rules = CLOUD_RULES[group.cloud]
+    if rules.load_balancer_retries is None:
+        return f"{asked}: none here ({rules.no_retries_reason})"
+    if not route.retry_conditions:
+        return f"{asked}: never retried"
+    return (f"{asked}: {rules.load_balancer_retries} retries {', '.join(route.retry_conditions)} up to "
+            f"{route.retries} time(s) (one count per route: the smallest)")
 
 
 def _scaling_lines(group: GroupPlan) -> list[str]:

@@ -4,8 +4,9 @@ Domain risks read the plan model only: a ``recreate`` rollout, scale-to-zero int
 or made public, a region or an app dropped, GPUs or $/h at max up by more than the policy's threshold,
 a price the catalog lacks, scaling numbers that ``app_scale_settings = false`` keeps from reaching
 the running group, and a stack HEAD no longer synthesizes (which ``cdktf deploy`` does not destroy).
-Terraform risks come from the plans' resource changes: every delete or replacement of an instance group, template, load balancer, listener, registry, secret, bucket or state resource,
-with the reason and the attribute that forces it. Drift is one finding per plan, never mixed in.
+Terraform risks come from the plans' resource changes: every delete or replacement of an instance group,
+template, load balancer, listener, registry, secret, bucket or state resource, with the reason and the
+attribute that forces it. Drift is one finding per plan, never mixed in.
 """
 
 from __future__ import annotations

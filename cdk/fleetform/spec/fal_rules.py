@@ -28,6 +28,7 @@ from typing import Any
 from fleetform.errors import Problem, did_you_mean
 from fleetform.spec.app import DEFAULT_APP_FILES_IGNORE
 from fleetform.spec.class_reader import FAL_APP, Endpoint, Entry, StaticClass, StaticFunction, Target
+from fleetform.spec.routes import FUNCTION_ROUTE, DeclaredRoutes
 from fleetform.spec.static_values import NotStatic, StaticImage
 
 APP_HOST_KWARGS: dict[str, object] = {
@@ -110,6 +111,8 @@ class LoadedApp:
     local_python_modules: Entry | None = None
     class_app_files: bool = False
     is_function: bool = False
+    routes: DeclaredRoutes | None = None
+    """The server's routes; None when a path is computed and cannot be read statically."""
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     _default_keys: frozenset[str] = frozenset()
@@ -240,12 +243,27 @@ class _ClassRules:
             return {}
         return {str(key): Entry(item, entry.file, entry.line) for key, item in value.items()}
 
-    def _health_check(self, cls: StaticClass) -> Entry:
-        """``App.get_health_check_config``: the one endpoint with ``health_check=``, found through the MRO."""
+    def _methods(self, cls: StaticClass) -> dict[str, Endpoint | None]:
+        """Every method of ``cls`` through the MRO, as ``inspect.getmembers`` sees them (a subclass's wins)."""
         methods: dict[str, Endpoint | None] = {}
         for owner in reversed(self.mro(cls)):
             if isinstance(owner, StaticClass):
                 methods.update(owner.methods)
+        return methods
+
+    def _routes(self, cls: StaticClass) -> DeclaredRoutes | None:
+        """``App.collect_routes`` plus the built-in ``GET /health``; None when a path is not static."""
+        endpoints = [endpoint for endpoint in self._methods(cls).values() if endpoint is not None]
+        if any(not isinstance(endpoint.path, str) for endpoint in endpoints):
+            return None
+        return DeclaredRoutes(
+            endpoints=tuple(sorted({str(e.path) for e in endpoints if not e.is_websocket})),
+            websockets=tuple(sorted({str(e.path) for e in endpoints if e.is_websocket})),
+            builtin_health=True, where=cls.where)
+
+    def _health_check(self, cls: StaticClass) -> Entry:
+        """``App.get_health_check_config``: the one endpoint with ``health_check=``, found through the MRO."""
+        methods = self._methods(cls)
         checks = [endpoint for endpoint in methods.values()
                   if endpoint is not None and endpoint.health_check is not None]
         if not checks:
@@ -294,6 +312,7 @@ class _ClassRules:
         loaded.app_auth = self._attribute(cls, "app_auth")
         loaded.local_python_modules = local_python_modules
         loaded.class_app_files = bool(self.value(self._attribute(cls, "app_files"), "app_files"))
+        loaded.routes = self._routes(cls)
         loaded._default_keys = frozenset(key for key in loaded.host if self._is_default(cls, key, loaded))
         self._attribute_warnings(cls)
         loaded.problems, loaded.warnings = self.problems, self.warnings
@@ -393,7 +412,8 @@ def load_function(target: StaticFunction) -> LoadedApp:
     """What ``@fal.function(kind, **options)`` makes of its options (no class rules apply)."""
     rules = _ClassRules.__new__(_ClassRules)
     rules.problems, rules.warnings, rules.computed, rules._reported = [], [], {}, set()
-    loaded = LoadedApp(is_function=True)
+    loaded = LoadedApp(is_function=True,
+                       routes=DeclaredRoutes((FUNCTION_ROUTE,), (), builtin_health=False, where=target.where))
     kind_entry = target.kind or Entry("virtualenv", None, 0)
     kind = rules.value(kind_entry, "kind")
     config = dict(target.options)

@@ -8,6 +8,7 @@ where both exist (an app's ``regions`` over ``default_regions``, its ``max_concu
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 
@@ -131,6 +132,57 @@ class AuthSettings(_Settings):
         return self
 
 
+DEFAULT_CPU_BASES: dict[str, str] = {
+    "3.10": "docker.io/library/python:3.10-slim-bookworm"
+            "@sha256:68d914ec641a0b69267ce65184d000a2bc3a9ee2590ab702b82250ab2385735a",
+    "3.11": "docker.io/library/python:3.11-slim-bookworm"
+            "@sha256:2e32f7d302adc1c37428355c1e646897c0c53f4fd60b6a551245fb90ee129f91",
+    "3.12": "docker.io/library/python:3.12-slim-bookworm"
+            "@sha256:782412e85d0f0984994c290652577d4018aff08145c85b262bb63dc0c7522254",
+    "3.13": "docker.io/library/python:3.13-slim-bookworm"
+            "@sha256:01f42367a0a94ad4bc17111776fd66e3500c1d87c15bbd6055b7371d39c124fb",
+}
+"""Slim Debian bookworm Python images, pinned by digest, per ``python_version``."""
+DEFAULT_GPU_BASES: dict[str, str] = {
+    "3.11": "docker.io/pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime"
+            "@sha256:2b59b1b91885677814f78be1f8df48a25d5dc952eb6580eaecfefca510f9afd3",
+}
+"""A CUDA 12.6 / cuDNN 9 runtime with Python 3.11 (PyTorch's runtime image), pinned by digest."""
+_PYTHON_VERSION_KEY = r"^3\.\d{1,2}$"
+
+
+class ImageSettings(_Settings):
+    """How requirements apps are built: base images per Python version, CAs trusted by build steps.
+
+    A base must carry ``python<version>`` with ``venv`` (the generated Dockerfile makes a virtual
+    environment from it); platforms that mirror base images point these at their mirror.
+    """
+
+    cpu_base: dict[StrictStr, StrictStr] = Field(
+        default_factory=lambda: dict(DEFAULT_CPU_BASES),
+        description="python_version -> base image of apps on CPU machine types (pin by digest).")
+    gpu_base: dict[StrictStr, StrictStr] = Field(
+        default_factory=lambda: dict(DEFAULT_GPU_BASES),
+        description="python_version -> base image of apps on GPU machine types (a CUDA runtime; pin by digest).")
+    ca_certificates: tuple[Path, ...] = Field(
+        (), description="PEM files build steps trust (pip, VCS, downloads), e.g. a TLS-intercepting proxy's "
+                        "CA; relative to this pyproject.toml. Bind-mounted into build steps, never into the image.")
+
+    @model_validator(mode="after")
+    def _versions_are_python_versions(self) -> ImageSettings:
+        for table in ("cpu_base", "gpu_base"):
+            for version, reference in getattr(self, table).items():
+                if not re.match(_PYTHON_VERSION_KEY, version):
+                    raise ValueError(f"{table} key {version!r} is not a Python version such as \"3.11\"")
+                if not reference.strip() or any(ch.isspace() for ch in reference):
+                    raise ValueError(f"{table}.{version} {reference!r} is not an image reference")
+        return self
+
+    def base_for(self, python_version: str, *, accelerated: bool) -> str | None:
+        """The base image of an app on this Python, on GPUs or not; None when the platform names none."""
+        return (self.gpu_base if accelerated else self.cpu_base).get(python_version)
+
+
 class PlatformSettings(_Settings):
     """Everything ``[tool.fleetform]`` holds; every key is optional so that ``fleetform validate`` works alone."""
 
@@ -154,6 +206,7 @@ class PlatformSettings(_Settings):
         None, min_length=1,
         description="fal regions the platform serves; default: default_regions plus the fal regions under regions.",
     )
+    images: ImageSettings = Field(default_factory=ImageSettings)
     allow_plain_http: StrictBool = Field(
         False, description="Serve public apps over plain HTTP in regions without a certificate (trying out only)."
     )

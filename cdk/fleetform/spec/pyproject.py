@@ -90,9 +90,37 @@ def load_platform_settings(project: Pyproject) -> PlatformSettings:
     except ValidationError as error:
         raise FleetformError(problems_from_validation_error(error, where_for, code_prefix="platform")) from None
     problems = _region_override_problems(settings, where_for)
+    certificates, certificate_problems = _ca_certificates(settings, project.folder, where_for)
+    problems += certificate_problems
     if problems:
         raise FleetformError(problems)
-    return settings
+    return settings.model_copy(update={"images": settings.images.model_copy(
+        update={"ca_certificates": certificates})})
+
+
+PEM_CERTIFICATE_MARKER = b"-----BEGIN CERTIFICATE-----"
+
+
+def _ca_certificates(settings: PlatformSettings, folder: Path,
+                     where_for) -> tuple[tuple[Path, ...], list[Problem]]:
+    """``images.ca_certificates`` resolved from the platform's folder; each must be a PEM certificate file."""
+    resolved, problems = [], []
+    for index, path in enumerate(settings.images.ca_certificates):
+        where = where_for(("images", "ca_certificates", index))
+        file = (folder / path).resolve()
+        resolved.append(file)
+        try:
+            pem = file.read_bytes()
+        except OSError as error:
+            problems.append(Problem("platform/ca-certificate-unreadable", where,
+                                    f"cannot read {display_path(file)}: {error.strerror or error}",
+                                    allowed="PEM files, relative to this pyproject.toml"))
+            continue
+        if PEM_CERTIFICATE_MARKER not in pem:
+            problems.append(Problem("platform/ca-certificate-not-pem", where,
+                                    f"{display_path(file)} has no PEM certificate block",
+                                    allowed="PEM files, relative to this pyproject.toml"))
+    return tuple(resolved), problems
 
 
 def _region_override_problems(settings: PlatformSettings, where_for) -> list[Problem]:

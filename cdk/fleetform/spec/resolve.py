@@ -37,6 +37,7 @@ from fleetform.spec.platform import PlatformSettings
 from fleetform.spec.problems import problems_from_validation_error, toml_type_name, unknown_key_problems
 from fleetform.spec.pyproject import Pyproject
 from fleetform.spec.requirements import LocalRequirement, parse_requirement_layers
+from fleetform.spec.routes import DeclaredRoutes
 from fleetform.spec.static_values import NotStatic, Project
 
 Source = Literal["class", "toml", "default", "platform"]
@@ -76,7 +77,14 @@ class ResolvedApp:
     sources: Mapping[str, Source]
     pyproject: Path
     class_location: str | None = None
+    target_name: str | None = None
+    """The ``fal.App`` class or ``@fal.function`` that ``ref`` names (also when ``ref`` has no ``::Name``)."""
+    target_file: Path | None = None
+    """The file defining it: the ref's file, or the project module the ref's file imports it from."""
     warnings: tuple[str, ...] = field(default=())
+    routes: DeclaredRoutes | None = None
+    """The routes the app's server answers, read from its class or function; None when they are not known
+    (an image's own server, a ``python_entry_point``, or a computed endpoint path)."""
 
     @property
     def where(self) -> str:
@@ -170,7 +178,10 @@ class _AppBuilder:
         return ResolvedApp(
             key=self.key, spec=spec, sources=dict(sorted(self.sources.items())), pyproject=self.project.path,
             class_location=self.target.where if self.target else None,
+            target_name=self.target.name if self.target else None,
+            target_file=self.target.file if self.target else None,
             warnings=tuple(self.warnings),
+            routes=self.loaded.routes if self.loaded else None,
         )
 
     # -- reading -------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from fleetform.tf._framework import (
     is_unresolved,
 )
 from fleetform.tf.deprecation import DeprecatedArgumentWarning
-from fleetform.tf.meta_arguments import Lifecycle
+from fleetform.tf.meta_arguments import Lifecycle, add_dependencies
 from fleetform.tf.namespace import element_class
 from fleetform.tf.provider import Provider
 from fleetform.tf.references import NestedReference
@@ -71,6 +71,7 @@ __all__ = [
     "TerraformVariable",
     "Testing",
     "Token",
+    "add_dependencies",
     "add_warning",
     "aws",
     "element_class",

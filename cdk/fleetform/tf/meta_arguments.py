@@ -190,3 +190,14 @@ class _MetaChecker:
                 f"for_each must be an iterator (TerraformIterator.from_list/from_map), got {describe_value(for_each)}",
             )
         return for_each
+
+
+def add_dependencies(element: TerraformResource, dependencies: Sequence[TerraformResource]) -> None:
+    """Adds ``dependencies`` to ``element``'s ``depends_on`` after it was created.
+
+    For a construct that must make every resource under it wait for others it did not create (the
+    GCP shared stack waits for its project's APIs). Written as the constructor's ``depends_on``
+    writes them: ``"<type>.<logical id>"``, not a ``${…}`` reference.
+    """
+    names = [f"{dependency.terraform_resource_type}.{dependency.friendly_unique_id}" for dependency in dependencies]
+    element.depends_on = sorted(set(element.depends_on or []) | set(names))

@@ -73,7 +73,7 @@ def test_image_generator_prefers_p5_then_falls_back_to_p4d_in_its_zones(us_east)
 def test_launch_template_requires_imdsv2_and_encrypts_the_root_volume(us_east):
     template = us_east.resource("aws_launch_template", "region/image-generator/InstanceGroup/LaunchTemplate")
     assert template["metadata_options"] == {"http_endpoint": "enabled", "http_tokens": "required",
-                                            "http_put_response_hop_limit": 2,
+                                            "http_put_response_hop_limit": 1,  # containers cannot reach IMDS
                                             "instance_metadata_tags": "enabled"}  # the runner reads the digest tag
     assert template["block_device_mappings"] == [{"device_name": "/dev/sda1", "ebs": {
         "volume_size": 250, "volume_type": "gp3", "encrypted": "true", "delete_on_termination": "true",

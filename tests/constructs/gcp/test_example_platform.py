@@ -146,7 +146,7 @@ def test_b200_boots_from_hyperdisk(us_east):
 @pytest.mark.parametrize(("stack", "app", "port", "path", "timeout"), [
     ("gcp-us-east", "image-generator", 8079, "/fleetform/health", 10),  # POST /healthz through the agent
     ("gcp-us-east", "captioner", 8000, "/health", 5),
-    ("gcp-us-central", "transcriber", 8079, "/fleetform/health", 5),
+    ("gcp-us-central", "transcriber", 8080, "/health", 5),  # fal's built-in GET /health, probed directly
 ])
 def test_health_check_probes_what_the_plan_says(stacks, stack, app, port, path, timeout):
     check = stacks[stack].resource("google_compute_region_health_check", f"region/{app}/HealthCheck")
@@ -272,9 +272,11 @@ def test_url_map_strips_the_prefix_retries_as_fal_and_answers_404_otherwise(us_c
     assert url_map["path_matcher"] == [{"name": "apps", "default_route_action": not_found, "path_rule": [{
         "paths": ["/transcriber", "/transcriber/*"], "service": backend,
         "route_action": {"url_rewrite": {"path_prefix_rewrite": "/"}, "timeout": {"seconds": "120"},
-                         # skip_retry_conditions = ["timeout"]; retry_config: at most 5 retries
-                         "retry_policy": {"num_retries": 5,
-                                          "retry_conditions": ["5xx", "connect-failure", "refused-stream"]}}}]}]
+                         # skip_retry_conditions = ["timeout"]; retry_config: server_error 3, connection_error 5:
+                         # 3 for both (never more than the app allows), and never GCP's 5xx (500s, broken streams)
+                         "retry_policy": {"num_retries": 3,
+                                          "retry_conditions": ["connect-failure", "gateway-error",
+                                                               "refused-stream"]}}}]}]
 
 
 def test_firewall_opens_only_the_groups_ports_to_proxies_and_health_checkers(us_east, us_central):
@@ -367,6 +369,7 @@ def test_shared_stack_holds_secret_containers_repositories_and_the_private_logs_
     secrets = shared.resources("google_secret_manager_secret")
     assert sorted(secrets) == [f"shared/Secrets/{name}" for name in sorted(SECRET_VALUES)]
     for path, secret in secrets.items():
+        secret = {key: value for key, value in secret.items() if key != "depends_on"}  # the project's APIs
         assert secret == {"secret_id": f"acme-{path.rsplit('/', 1)[1]}", "replication": {"auto": {}},
                           "deletion_protection": True}
     repositories = shared.resources("google_artifact_registry_repository")
@@ -407,3 +410,20 @@ def test_autoscaler_limits_follow_app_scale_settings(stacks):
                                                     "autoscaling_policy[0].max_replicas"]}
     reset = stacks["gcp-us-central"].resource("google_compute_region_autoscaler", "region/transcriber/Autoscaler")
     assert "lifecycle" not in reset
+
+
+GCP_APIS = {"artifactregistry", "cloudbuild", "cloudresourcemanager", "compute", "file", "iam", "iap", "logging",
+            "monitoring", "secretmanager", "storage"}
+
+
+def test_shared_stack_enables_the_apis_the_platform_uses_and_every_shared_resource_waits_for_them(stacks):
+    """Issue 14.9: a fresh project has none of these on; disabling one on destroy would break other workloads."""
+    shared = stacks["gcp-shared"]
+    services = shared.resources("google_project_service")
+    assert services == {f"shared/Service-{api}": {"service": f"{api}.googleapis.com", "project": "acme-gpu-platform",
+                                                  "disable_on_destroy": False, "disable_dependent_services": False}
+                        for api in GCP_APIS}
+    addresses = sorted(shared.address("google_project_service", path) for path in services)
+    for type_name in shared.types() - {"google_project_service"}:
+        for path, body in shared.resources(type_name).items():
+            assert body["depends_on"] == addresses, f"{type_name} {path} does not wait for the project's APIs"

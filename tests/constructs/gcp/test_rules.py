@@ -23,7 +23,8 @@ from fleetform.tf import App, Construct, TerraformStack, google
 from tests.conftest import EXAMPLES
 
 ROUTE = RoutePlan(path_prefix="/app", auth="public", exposure="external", request_timeout_seconds=60,
-                  retry_conditions=("connection_error", "server_error", "timeout"), retries=2, listener_priority=1)
+                  retry_conditions=("connection_error", "server_error", "timeout"), retries=2, listener_priority=1,
+                  retry_counts=(("timeout", 2), ("server_error", 2), ("connection_error", 2)))
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +45,11 @@ def with_types(group: GroupPlan, *machine_types: str, gpus: int = 1,
     (("connection_error", "server_error", "timeout"), 2, {
         "url_rewrite": {"path_prefix_rewrite": "/"}, "timeout": {"seconds": "180"},
         "retry_policy": {"num_retries": 2, "per_try_timeout": {"seconds": "60"},
-                         "retry_conditions": ["5xx", "connect-failure", "gateway-error", "refused-stream"]}}),
+                         "retry_conditions": ["connect-failure", "gateway-error", "refused-stream"]}}),
     (("connection_error", "server_error"), 5, {
         "url_rewrite": {"path_prefix_rewrite": "/"}, "timeout": {"seconds": "60"},
-        "retry_policy": {"num_retries": 5, "retry_conditions": ["5xx", "connect-failure", "refused-stream"]}}),
+        "retry_policy": {"num_retries": 5,
+                         "retry_conditions": ["connect-failure", "gateway-error", "refused-stream"]}}),
     (("timeout",), 1, {
         "url_rewrite": {"path_prefix_rewrite": "/"}, "timeout": {"seconds": "120"},
         "retry_policy": {"num_retries": 1, "per_try_timeout": {"seconds": "60"},

@@ -151,3 +151,13 @@ def test_fails_shared_apps_without_a_certificate(tmp_path):
         "and us-central1 has no certificate",
         fix='set [tool.fleetform.gcp.certificates] us-central1 = '
             '"projects/<project>/regions/us-central1/sslCertificates/<name>"')
+
+
+def test_the_shared_stack_enables_only_the_apis_the_platform_uses(default_network):
+    """No Filestore, builds or Identity-Aware Proxy here, so their APIs stay as the project has them."""
+    _, stacks = default_network
+    services = stacks["gcp-shared"].resources("google_project_service")
+    assert sorted(body["service"] for body in services.values()) == [
+        f"{api}.googleapis.com" for api in ("cloudresourcemanager", "compute", "iam", "logging", "monitoring",
+                                            "secretmanager")]
+    assert {body["project"] for body in services.values()} == {"acme-gpu-test"}

@@ -170,15 +170,19 @@ mount_data_volume() {
   done
 }
 
-# Replaces any container left by an earlier boot, so every boot ends in the same state.
+# Replaces any container left by an earlier boot, so every boot ends in the same state. The ports,
+# the grace and the environment follow docs/container-contract.md.
 run_container() {
   local options=(
     --detach --name "$CONTAINER_NAME" --restart unless-stopped
     --stop-timeout "$STOP_TIMEOUT_SECONDS"
     --publish "$APP_PORT:$APP_PORT"
     --env-file "$ENV_FILE" --env "FAL_APP_NAME=$APP_NAME" --env "PORT=$APP_PORT"
+    --env "FLEETFORM_APP_PORT=$APP_PORT" --env "FLEETFORM_TERMINATION_GRACE_SECONDS=$STOP_TIMEOUT_SECONDS"
   )
-  if [[ -n $METRICS_PORT ]]; then options+=(--publish "127.0.0.1:$METRICS_PORT:$METRICS_PORT"); fi
+  if [[ -n $METRICS_PORT ]]; then
+    options+=(--publish "127.0.0.1:$METRICS_PORT:$METRICS_PORT" --env "FLEETFORM_METRICS_PORT=$METRICS_PORT")
+  fi
   if ((GPUS_PER_INSTANCE > 0)); then options+=(--gpus all --shm-size "$SHM_SIZE"); fi
   cloud_log_options
   docker rm --force "$CONTAINER_NAME" >/dev/null 2>&1 || true

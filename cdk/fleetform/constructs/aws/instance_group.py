@@ -1,8 +1,11 @@
 """A group's runners: the launch template they boot from and the Auto Scaling group that keeps them.
 
 Launch template: the first (preferred) instance type, the region's AMI for GPU or CPU groups, the
-runner boot script as user data, IMDSv2 only (hop limit 2, so the app container can reach the
-instance role's credentials through IMDS like the boot script does), an encrypted gp3 root volume
+runner boot script as user data, IMDSv2 only with a PUT response hop limit of 1: the token answer
+cannot cross Docker's bridge, so an app container never reaches the instance role's credentials
+(Secrets Manager reads, lifecycle actions, metric writes). Everything that needs the role runs on the
+host: the boot script, the runner agent and dockerd (the ``awslogs`` driver); the container gets its
+secrets as an env file and needs no AWS identity. An encrypted gp3 root volume
 sized by the plan, the runner role and security group, and tags on the instance and its volume.
 GPU root volumes get 6000 IOPS and 500 MiB/s instead of gp3's 3000/125: a multi-gigabyte image
 pull and model load is the cold start, and the extra cents per hour are noise next to a GPU's price.
@@ -54,7 +57,8 @@ from fleetform.runner import aws_user_data
 from fleetform.runner.contract import DRAIN_HOOK_NAME, drain_hook_timeout_seconds
 from fleetform.tf import Construct, Resource, aws
 
-METADATA_HOP_LIMIT = 2
+METADATA_HOP_LIMIT = 1
+"""IMDSv2 token responses die after one hop: host processes only, never a bridged container."""
 GPU_ROOT_VOLUME_IOPS = 6000
 GPU_ROOT_VOLUME_THROUGHPUT_MIBPS = 500
 MIN_HOOK_HEARTBEAT_SECONDS = 30

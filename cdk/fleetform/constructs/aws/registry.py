@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from fleetform.plan.image import TAG_PREFIX
+from fleetform.images.key import TAG_PREFIX
 from fleetform.plan.model import SharedPlan
 from fleetform.tf import Construct, aws
 

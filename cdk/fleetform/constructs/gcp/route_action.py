@@ -3,24 +3,28 @@
 ``https://<lb>/<app>/x`` reaches the app as ``/x`` (``url_rewrite.path_prefix_rewrite = "/"`` replaces
 the matched ``/<app>/`` or ``/<app>``).
 
-**Retries.** fal retries a failed request on server errors, timeouts and connection failures unless
-the app skips some (``skip_retry_conditions``); fleetform retries at the load balancer, at most
-``route.retries`` times. GCP's retry conditions (https://cloud.google.com/load-balancing/docs/
-https/traffic-management-regional#retry_policy, the ``retry_conditions`` of
-``google_compute_region_url_map``) stand in for fal's:
+**Retries.** The plan decides which of fal's conditions are retried and how often
+(:mod:`fleetform.plan.retries`); this renders it with GCP's retry conditions (the ``retry_conditions``
+of ``google_compute_region_url_map``'s ``retry_policy``, https://cloud.google.com/load-balancing/docs/
+https/traffic-management-regional#retry_policy), choosing for each the GCP conditions that repeat no
+more than fal does:
 
 ==================== ===================================== ==================================================
 fal                  GCP                                   covers
 ==================== ===================================== ==================================================
-``server_error``     ``5xx``                               any 5xx answer, or no answer at all
-``connection_error`` ``connect-failure``, ``refused-stream`` connection refused or reset before an answer
+``server_error``     ``gateway-error``                     the runner answered 502, 503 or 504 (fal retries
+                                                           503 and 504, never 500; GCP's ``5xx`` would
+                                                           retry 500 and every broken connection too)
+``connection_error`` ``connect-failure``, ``refused-stream`` the request never reached the app: safe to repeat
 ``timeout``          ``gateway-error`` + a per-try timeout a try exceeding ``request_timeout`` (answered 504)
 ==================== ===================================== ==================================================
 
-``gateway-error`` also retries 502 and 503, which fal counts as server errors: an app that skips
-``server_error`` but keeps ``timeout`` still gets 502/503 retried. With ``timeout`` on, each try may
-take ``request_timeout`` and the route's timeout, which covers every try, is ``request_timeout`` times
-the number of tries; otherwise the route's timeout is ``request_timeout``.
+A per-try timeout is set only when ``timeout`` is retried: the load balancer answers an expired try
+with 504, which ``gateway-error`` would retry. Without it the route's timeout is ``request_timeout``
+and ends the request, never retried; with it each try may take ``request_timeout`` and the route's
+timeout covers every try. ``gateway-error`` retries 502 too (fal does not), and a runner that breaks
+the connection mid-request (fal retries that in its queue) is not retried: GCP cannot tell it from a
+request that did its work.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from fleetform.plan.model import RoutePlan
 from fleetform.tf import google
 
 GCP_RETRY_CONDITIONS = {
-    "server_error": ("5xx",),
+    "server_error": ("gateway-error",),
     "connection_error": ("connect-failure", "refused-stream"),
     "timeout": ("gateway-error",),
 }

@@ -42,6 +42,15 @@ request_timeout = 3600
 # Runtime Python of apps that set none (fal uses the deploying machine's).
 python_version = "3.11"
 
+# How requirements apps are built (fleetform build): base images per Python version, pinned by digest
+# (default: Debian slim Python 3.10-3.13 for CPU, a CUDA 12.6 runtime with Python 3.11 for GPU apps; point
+# them at your mirror), and PEM files build steps trust, e.g. a TLS-intercepting proxy's CA (bind-mounted
+# into pip's steps, never into an image).
+# [tool.fleetform.images]
+# cpu_base = { "3.11" = "docker.io/library/python:3.11-slim-bookworm@sha256:..." }
+# gpu_base = { "3.11" = "docker.io/pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime@sha256:..." }
+# ca_certificates = ["certs/proxy-ca.pem"]
+
 # Where Terraform keeps state: "local" (a file per stack, for trying it out), "s3" or "gcs".
 # Each stack's state goes to <prefix>/<stack>. The modules aws-state / gcp-state create the buckets.
 [tool.fleetform.state]

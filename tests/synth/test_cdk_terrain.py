@@ -1,0 +1,56 @@
+"""CDK Terrain (``cdktn``, cdktf's maintained fork) writes the example platform exactly as cdktf does.
+
+``FLEETFORM_FRAMEWORK=cdktn`` switches the one seam (``fleetform.tf._framework``); the stacks and the
+manifest must then differ only in the framework version each records. ``scripts/test`` also reruns the
+typed-layer and example-synth tests with that switch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from fleetform.tf import _framework
+from tests.conftest import EXAMPLES
+
+
+def synth_with(framework: str, out: Path) -> None:
+    env = {**os.environ, "FLEETFORM_FRAMEWORK": framework}
+    result = subprocess.run([sys.executable, "-m", "fleetform", "synth", "--config", str(EXAMPLES / "platform"),
+                             "--out", str(out)], env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+
+
+def without_framework_version(document: dict) -> dict:
+    """A stack or manifest with the framework's version left out (``//.metadata.version``, ``version``)."""
+    copy = json.loads(json.dumps(document))
+    copy.get("//", {}).get("metadata", {}).pop("version", None)
+    copy.pop("version", None)
+    return copy
+
+
+def test_cdktn_synthesizes_what_cdktf_does(tmp_path):
+    synth_with("cdktf", tmp_path / "cdktf")
+    synth_with("cdktn", tmp_path / "cdktn")
+    files = sorted(path.relative_to(tmp_path / "cdktf") for path in (tmp_path / "cdktf").rglob("*.json"))
+    assert files == sorted(path.relative_to(tmp_path / "cdktn") for path in (tmp_path / "cdktn").rglob("*.json"))
+    assert len(files) == 14  # 12 stacks, the manifest, fleetform.plan.json
+    for file in files:
+        cdktf, cdktn = (json.loads((tmp_path / framework / file).read_text()) for framework in ("cdktf", "cdktn"))
+        assert without_framework_version(cdktn) == without_framework_version(cdktf), file
+    versions = {json.loads((tmp_path / framework / "manifest.json").read_text())["version"]
+                for framework in ("cdktf", "cdktn")}
+    assert versions == {"0.21.0", "0.24.0"}
+
+
+def test_an_unknown_framework_is_refused_naming_the_choices():
+    env = {**os.environ, "FLEETFORM_FRAMEWORK": "cdk8s"}
+    result = subprocess.run([sys.executable, "-c", "import fleetform.tf"], env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("FLEETFORM_FRAMEWORK='cdk8s' is not a framework fleetform runs on; "
+                                     "allowed: cdktf, cdktn")
+    assert _framework.FRAMEWORKS == {"cdktf": "cdktf", "cdktn": "cdktn"}
