@@ -48,7 +48,8 @@ def test_explain_unknown_app_is_bad_input_with_a_near_match(run_cli):
 def test_synth_writes_every_stack_and_lists_them(run_cli, tmp_path):
     result = run_cli("synth", "--config", EXAMPLES / "platform", "--out", tmp_path / "out")
     assert result.code == 0, result.err
-    assert len(result.out.splitlines()) == 30 and "30 stack(s) written" in result.err
+    assert len(result.out.splitlines()) == 30 and "30 stack(s) in" in result.err
+    assert "30 rendered, 30 written" in result.err
     assert (tmp_path / "out" / "stacks" / "aws-us-east" / "cdk.tf.json").is_file()
     assert (tmp_path / "out" / "stacks" / "aws-us-east--captioner" / "cdk.tf.json").is_file()
 
