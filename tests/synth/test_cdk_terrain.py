@@ -37,7 +37,7 @@ def test_cdktn_synthesizes_what_cdktf_does(tmp_path):
     synth_with("cdktn", tmp_path / "cdktn")
     files = sorted(path.relative_to(tmp_path / "cdktf") for path in (tmp_path / "cdktf").rglob("*.json"))
     assert files == sorted(path.relative_to(tmp_path / "cdktn") for path in (tmp_path / "cdktn").rglob("*.json"))
-    assert len(files) == 14  # 12 stacks, the manifest, fleetform.plan.json
+    assert len(files) == 32  # 30 stacks (shared, base, app, routes), the manifest, fleetform.plan.json
     for file in files:
         cdktf, cdktn = (json.loads((tmp_path / framework / file).read_text()) for framework in ("cdktf", "cdktn"))
         assert without_framework_version(cdktn) == without_framework_version(cdktf), file
