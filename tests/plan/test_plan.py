@@ -276,10 +276,11 @@ def test_request_start_timeout_is_refused_where_it_is_written(tmp_path):
     assert "not supported yet" in caught.value.problems[0].message
 
 
-def test_shared_apps_on_aws_need_an_issuer_and_https(tmp_path):
+def test_shared_apps_on_aws_need_an_issuer_an_audience_and_https(tmp_path):
     with pytest.raises(FleetformError) as caught:
         plan_of(tmp_path, 'clouds = ["aws"]\n', '[tool.fal.apps.gen]\nref = "app.py::Generator"\nauth = "shared"\n')
     assert problems(caught.value) == [("plan/shared-auth-unset", "tool.fleetform.auth.jwt_issuer"),
+                                      ("plan/shared-auth-no-audience", "tool.fleetform.auth.jwt_audience"),
                                       ("plan/shared-auth-needs-https", "tool.fleetform.aws.certificates.us-east-1")]
 
 

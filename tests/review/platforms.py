@@ -32,6 +32,7 @@ us-west-2 = "arn:aws:acm:us-west-2:111111111111:certificate/1c7f8d2b-6e3a-4d4f-8
 [tool.fleetform.auth]
 jwt_issuer = "https://login.acme.example/oauth2/default"
 jwks_url = "https://login.acme.example/oauth2/default/v1/keys"
+jwt_audience = ["api://acme-fleet"]
 shared_members = ["domain:acme.example"]
 [tool.fleetform.gcp]
 project = "acme-test"

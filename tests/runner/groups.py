@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from fleetform.plan.draining import plan_draining
 from fleetform.plan.health import AGENT_HEALTH_PATH
 from fleetform.plan.model import (
     RUNNER_AGENT_PORT,
@@ -47,7 +48,8 @@ def group(cloud: str = "aws") -> GroupPlan:
         machine=GPU_MACHINES[cloud],
         scaling=ScalingPlan(0, 4, 1, 0, 0, 0, 60, 600, False),
         health=POST_HEALTH,
-        rollout=RolloutPlan("rolling", 30, 600),
+        rollout=RolloutPlan("rolling", 30, 600, plan_draining(cloud, request_timeout=3600, grace=30,  # type: ignore[arg-type]
+                                                              provisioning=GPU_MACHINES[cloud].provisioning)),
         route=RoutePlan("/image-gen", "private", "internal", 3600, ("timeout",), 2, 1,
                         (("timeout", 2), ("server_error", 0), ("connection_error", 0))),
         runner=RunnerPlan(8080, 9090, ("HF_TOKEN", "OPENAI_API_KEY"), ("/data", "/data/.cache"), False, "3.11"),

@@ -4,6 +4,7 @@ stand-ins for IMDS, the metadata server and Cloud Monitoring, and a recording ``
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import signal
 import subprocess
@@ -123,46 +124,103 @@ def aws_config(app_url: str, **duties: Any) -> dict[str, Any]:
     """The config fleetform renders for the base AWS group, pointed at the fake app and made fast."""
     config = agent_config(group("aws"), PLATFORM)
     config["health_bridge"].update(listen_port=free_port(), app_url=f"{app_url}/health", timeout_seconds=0.5)
-    config["in_flight"].update(scrape_url=f"{app_url}/metrics", interval_seconds=0.1)
+    config["in_flight"].update(scrape_url=f"{app_url}/metrics", interval_seconds=0.1,
+                               app_port=int(app_url.rsplit(":", 1)[1]) if app_url else free_port())
     config["drain"].update(poll_seconds=0.1)
     config.update(duties)
     return config
 
 
-def published(running: RunningAgent) -> list[float]:
-    return [json.loads(call.argv[-1])[0]["Value"] for call in running.calls("aws", "cloudwatch")]
+def published(running: RunningAgent) -> list[dict[str, float]]:
+    """Per put-metric-data call, each datum's value by metric name."""
+    return [{datum["MetricName"]: datum["Value"] for datum in json.loads(call.argv[-1])}
+            for call in running.calls("aws", "cloudwatch")]
 
 
-def publish_after_change(running: RunningAgent) -> float:
-    """The value published once a scrape certainly started after the state change."""
+def publish_after_change(running: RunningAgent) -> dict[str, float]:
+    """What was published once a scrape certainly started after the state change."""
     seen = len(published(running))
     return wait_for(lambda: published(running)[seen + 1:], "two more publishes")[-1]
+
+
+def known(value: float) -> dict[str, float]:
+    return {"InFlightRequests": value, "InFlightGaugeMissing": 0.0}
+
+
+MISSING = {"InFlightGaugeMissing": 1.0}
+UNTOUCHED = "# HELP http_requests_in_progress Gauge of requests\n# TYPE http_requests_in_progress gauge\n"
+"""A labelled gauge no request has touched yet: declared, no sample."""
 
 
 def test_aws_agent_publishes_in_flight_requests_including_zero(tmp_path: Path) -> None:
     state = AppState()
     with (fake_app(state).running() as app,
-          running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None)) as running):
-        assert wait_for(lambda: published(running), "a first publish")[0] == 3.0
+          running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None, protect=None)) as running):
+        assert wait_for(lambda: published(running), "a first publish")[0] == known(3.0)
         state.metrics = IDLE
-        assert publish_after_change(running) == 0.0
-        state.metrics = ABSENT
-        assert publish_after_change(running) == 0.0
+        assert publish_after_change(running) == known(0.0)
+        state.metrics = UNTOUCHED
+        assert publish_after_change(running) == known(0.0)
         state.metrics = BUSY.replace('app_name="fal",method="POST"} 3.0', 'app_name="fal",method="POST",pid="7"} 2.5\n'
                                      'http_requests_in_progress{method="POST",app_name="fal",pid="8"} 1.5')
-        assert publish_after_change(running) == 4.0
-        state.metrics = None
-        assert publish_after_change(running) == 0.0
+        assert publish_after_change(running) == known(4.0)
         call = running.calls("aws", "cloudwatch")[0]
         code, err = running.stop()
     assert iam_actions([call]) == {"cloudwatch:PutMetricData"} <= set(AWS_RUNNER_IAM_ACTIONS)
     assert call.argv[:-1] == ("aws", "cloudwatch", "put-metric-data", "--region", "us-east-1",
                               "--namespace", "Fleetform/Runners", "--metric-data")
-    assert json.loads(call.argv[-1]) == [{
+    datums = json.loads(call.argv[-1])
+    stamps = {datum.pop("Timestamp") for datum in datums}
+    assert datums == [{
         "Dimensions": [{"Name": "AutoScalingGroupName", "Value": "acme-image-gen"}],
-        "MetricName": "InFlightRequests", "StorageResolution": 1, "Unit": "Count", "Value": 3.0,
-    }]
+        "MetricName": name, "StorageResolution": 1, "Unit": "Count", "Value": value,
+    } for name, value in (("InFlightRequests", 3.0), ("InFlightGaugeMissing", 0.0))]
+    assert len(stamps) == 1, "both datums of a sample carry its boundary"
     assert (code, err.splitlines()[0]) == (0, "fleetform-agent: running: in_flight")
+
+
+def _stamps(running: RunningAgent) -> list[datetime]:
+    return [datetime.strptime(json.loads(call.argv[-1])[0]["Timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ")
+            for call in running.calls("aws", "cloudwatch")]
+
+
+def test_aws_samples_are_stamped_with_consecutive_wall_clock_boundaries(tmp_path: Path) -> None:
+    """Issue 14.4: a loop that sleeps after each slow CLI call drifts and leaves some periods without a runner's
+    sample; stamped boundaries put exactly one sample of each runner in each period."""
+    with (fake_app(AppState()).running() as app,
+          running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None, protect=None)) as running):
+        stamps = wait_for(lambda: _stamps(running)[5:] and _stamps(running), "six publishes")
+        running.stop()
+    hundredths = [round(stamp.timestamp() * 10) for stamp in stamps]
+    assert all(stamp.microsecond % 100_000 == 0 for stamp in stamps), "on 0.1-s boundaries"
+    assert all(later > earlier for earlier, later in itertools.pairwise(hundredths)), "never a boundary twice"
+    assert agent.boundary_after(1_733_335_201.7, 10) == 1_733_335_210
+    assert agent.boundary_after(1_733_335_210.0, 10) == 1_733_335_220
+    assert agent.timestamp(1_733_335_210) == "2024-12-04T18:00:10.000Z"
+
+
+def test_an_app_serving_without_the_gauge_publishes_no_count_and_flags_it(tmp_path: Path) -> None:
+    """Issue 14.4: an absent gauge published as 0 makes a busy app look idle; 0 only when nothing can be in flight."""
+    state = AppState(metrics=ABSENT)
+    with (fake_app(state).running() as app,
+          running_agent(tmp_path, aws_config(app.url, health_bridge=None, drain=None, protect=None)) as running):
+        assert wait_for(lambda: published(running)[3:] and published(running)[:4], "four publishes") == [MISSING] * 4
+        state.metrics = None  # the app's port answers, its metrics do not
+        assert publish_after_change(running) == MISSING
+        state.metrics = BUSY
+        assert publish_after_change(running) == known(3.0)
+        _, err = running.stop()
+    unknown = [line for line in err.splitlines() if "in-flight count unknown" in line]
+    assert unknown == [f"fleetform-agent: in-flight count unknown, none published: {app.url}/metrics has no "
+                       "http_requests_in_progress gauge"], "logged when it starts, then rate-limited"
+    assert "fleetform-agent: in-flight gauge readable again" in err
+
+
+def test_a_runner_whose_app_is_not_listening_has_nothing_in_flight(tmp_path: Path) -> None:
+    """Starting or stopped: the app's port is closed, so 0 is the truth and is published."""
+    with running_agent(tmp_path, aws_config("", health_bridge=None, drain=None, protect=None)) as running:
+        assert wait_for(lambda: published(running), "a first publish")[0] == known(0.0)
+        running.stop()
 
 
 def bridge_status(port: int) -> int:
@@ -176,7 +234,7 @@ def bridge_status(port: int) -> int:
 @pytest.mark.parametrize(("method", "body"), [("POST", b"{}"), ("GET", b"")])
 def test_health_bridge_answers_for_the_app(tmp_path: Path, method: str, body: bytes) -> None:
     state = AppState()
-    config = aws_config("", in_flight=None, drain=None)
+    config = aws_config("", in_flight=None, drain=None, protect=None)
     with fake_app(state).running() as app:
         config["health_bridge"].update(app_url=f"{app.url}/health", method=method)
         port = config["health_bridge"]["listen_port"]
@@ -193,7 +251,7 @@ def test_health_bridge_answers_for_the_app(tmp_path: Path, method: str, body: by
 
 
 def test_health_bridge_reports_a_stopped_app(tmp_path: Path) -> None:
-    config = aws_config("http://127.0.0.1:1", in_flight=None, drain=None)
+    config = aws_config("http://127.0.0.1:1", in_flight=None, drain=None, protect=None)
     with running_agent(tmp_path, config):
         port = config["health_bridge"]["listen_port"]
         assert wait_for(lambda: _answers(port), "the bridge to listen") == 503
@@ -271,7 +329,7 @@ def fake_cloud(state: CloudState) -> LoopbackServer:
 
 def test_aws_drain_stops_the_app_then_completes_the_lifecycle_hook(tmp_path: Path) -> None:
     cloud_state = CloudState()
-    config = aws_config("", health_bridge=None, in_flight=None)
+    config = aws_config("", health_bridge=None, in_flight=None, protect=None)
     with fake_cloud(cloud_state).running() as cloud, \
             running_agent(tmp_path, config, {"FLEETFORM_AGENT_AWS_IMDS_URL": cloud.url}) as running:
         wait_for(lambda: cloud_state.lifecycle_reads >= 3, "lifecycle polls")
@@ -291,20 +349,87 @@ def test_aws_drain_stops_the_app_then_completes_the_lifecycle_hook(tmp_path: Pat
     assert code == 0
 
 
+def test_aws_drain_lets_requests_in_flight_finish_before_it_stops_the_app(tmp_path: Path) -> None:
+    """Issue 14.3: docker stop's grace alone (5-20 s) cut requests of up to request_timeout."""
+    app_state, cloud_state = AppState(), CloudState()
+    with fake_app(app_state).running() as app, fake_cloud(cloud_state).running() as cloud:
+        config = aws_config(app.url, health_bridge=None, protect=None)
+        config["drain"].update(request_wait_seconds=30)
+        with running_agent(tmp_path, config, {"FLEETFORM_AGENT_AWS_IMDS_URL": cloud.url}) as running:
+            wait_for(lambda: cloud_state.lifecycle_reads >= 2, "lifecycle polls")
+            cloud_state.lifecycle = "Terminated"
+            time.sleep(1.0)
+            assert running.calls("docker") == [], "requests in flight: the app keeps running"
+            app_state.metrics = IDLE
+            wait_for(lambda: running.calls("aws", "autoscaling"), "complete-lifecycle-action")
+            recorded = [call.argv[:3] for call in read_calls(running.log) if call.argv[:2] != ("aws", "cloudwatch")]
+            running.stop()
+    assert recorded == [("docker", "stop", "app"), ("aws", "autoscaling", "complete-lifecycle-action")]
+
+
+def test_drain_stops_the_app_once_the_plans_wait_runs_out(tmp_path: Path) -> None:
+    """``agent.py CONFIG drain`` (the fleetform-drain unit's stop at shutdown, GCP's deletions): waits for
+    in-flight requests at most request_wait_seconds, then docker stop, then exits."""
+    config = agent_config(group("gcp"), PLATFORM)
+    with fake_app(AppState()).running() as app:
+        config["in_flight"].update(scrape_url=f"{app.url}/metrics", app_port=int(app.url.rsplit(":", 1)[1]))
+        config["drain"].update(request_wait_seconds=1, poll_seconds=0.1)
+        config_file = tmp_path / "agent.json"
+        config_file.write_text(json.dumps(config), encoding="utf-8")
+        bin_dir = install_fakes(tmp_path / "bin", ["docker"])
+        log = tmp_path / "calls.jsonl"
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, str(AGENT), str(config_file), "drain"], capture_output=True, text=True,
+                              env={"PATH": str(bin_dir), **fake_environment(log, tmp_path / "rules.json", [])},
+                              timeout=30)
+        elapsed = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert [call.argv for call in read_calls(log)] == [("docker", "stop", "app")]
+    assert elapsed >= 1.0
+    assert "drain: stopping with requests still in flight after 1 s (3)" in done.stderr
+
+
+def test_aws_agent_protects_a_busy_runner_from_scale_in_until_it_has_been_idle(tmp_path: Path) -> None:
+    """Issue 14.3: keep-alive's ExactCapacity lets AWS pick any runner; protected busy ones are skipped."""
+    app_state, cloud_state = AppState(), CloudState()
+    with fake_app(app_state).running() as app, fake_cloud(cloud_state).running() as cloud:
+        config = aws_config(app.url, health_bridge=None, drain=None, protect={"idle_seconds": 0.5})
+        with running_agent(tmp_path, config, {"FLEETFORM_AGENT_AWS_IMDS_URL": cloud.url}) as running:
+            wait_for(lambda: running.calls("aws", "autoscaling"), "protection")
+            app_state.metrics = IDLE
+            switched = time.monotonic()
+            wait_for(lambda: running.calls("aws", "autoscaling")[1:], "protection cleared")
+            idle_for = time.monotonic() - switched
+            calls = running.calls("aws", "autoscaling")
+            running.stop()
+    assert [call.argv for call in calls] == [
+        ("aws", "autoscaling", "set-instance-protection", "--region", "us-east-1", "--auto-scaling-group-name",
+         "acme-image-gen", "--instance-ids", "i-0abc1234def567890", flag) for flag in
+        ("--protected-from-scale-in", "--no-protected-from-scale-in")]
+    assert idle_for >= 0.5, "a short lull keeps the protection"
+    assert iam_actions(calls) == {"autoscaling:SetInstanceProtection"} <= set(AWS_RUNNER_IAM_ACTIONS)
+
+
 def test_gcp_agent_writes_the_time_series(tmp_path: Path) -> None:
     app_state, cloud_state = AppState(), CloudState()
     config = agent_config(group("gcp"), PLATFORM)
-    assert config["drain"] is None
+    assert config["drain"]["hook"] is None and config["protect"] is None, "no lifecycle hook or protection on GCP"
     with fake_app(app_state).running() as app, fake_cloud(cloud_state).running() as cloud:
-        config["in_flight"].update(scrape_url=f"{app.url}/metrics", interval_seconds=0.1)
+        config["in_flight"].update(scrape_url=f"{app.url}/metrics", interval_seconds=0.1,
+                                   app_port=int(app.url.rsplit(":", 1)[1]))
         config["health_bridge"] = None
         urls = {"FLEETFORM_AGENT_GCP_METADATA_URL": cloud.url, "FLEETFORM_AGENT_GCP_MONITORING_URL": cloud.url}
         with running_agent(tmp_path, config, urls) as running:
             wait_for(lambda: cloud_state.series, "a first time series")
             app_state.metrics = ABSENT
+            time.sleep(0.3)
             seen = len(cloud_state.series)
+            time.sleep(0.5)
+            absent = len(cloud_state.series) - seen
+            app_state.metrics = IDLE
             wait_for(lambda: len(cloud_state.series) >= seen + 2, "two more time series")
             running.stop()
+    assert absent == 0, "no series while the app serves without the gauge"
     authorization, first = cloud_state.series[0]
     assert authorization == "Bearer ya29.test-token"
     assert cloud_state.token_requests == 1, "the token is reused until it expires"
@@ -315,7 +440,7 @@ def test_gcp_agent_writes_the_time_series(tmp_path: Path) -> None:
         "metricKind": "GAUGE",
         "points": [{"interval": {}, "value": {"doubleValue": 3.0}}],
         "resource": {"type": "generic_node", "labels": {
-            "location": "us-central1-b", "namespace": "acme-image-gen", "node_id": "acme-image-gen-x1z2",
+            "location": "us-central1", "namespace": "acme-image-gen", "node_id": "acme-image-gen-x1z2",
             "project_id": "acme-prod"}},
         "valueType": "DOUBLE",
     }]}

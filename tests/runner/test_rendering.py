@@ -21,7 +21,6 @@ from fleetform.runner.container_command import ContainerCommand, container_comma
 from fleetform.runner.contract import (
     artifact_registry_host,
     data_volume_name,
-    drain_hook_timeout_seconds,
     gcp_log_filter,
 )
 from fleetform.spec.app import is_data_mount
@@ -81,23 +80,26 @@ def test_a_region_outside_the_registry_multi_regions_is_rejected() -> None:
 def test_contract_names() -> None:
     assert data_volume_name("acme") == "acme-data"
     assert len(data_volume_name("p" * 80)) == 63
-    assert drain_hook_timeout_seconds(30) == 95
     assert gcp_log_filter("acme", "image-gen", True) == (
         'log_id("gcplogs-docker-driver") AND jsonPayload.container.metadata.fleetform_log="/acme/private/image-gen"'
     )
 
 
 @pytest.mark.parametrize(("name", "duties"), [
-    ("aws-gpu-requirements-everything", {"health_bridge", "in_flight", "drain"}),
-    ("aws-dockerfile-no-secrets-get-health", {"in_flight", "drain"}),
-    ("aws-cpu-image-private-registry", {"drain"}),
+    ("aws-gpu-requirements-everything", {"health_bridge", "in_flight", "protect", "hook"}),
+    ("aws-dockerfile-no-secrets-get-health", {"in_flight", "protect", "hook"}),
+    ("aws-cpu-image-private-registry", {"hook"}),
     ("gcp-gpu-requirements-everything", {"health_bridge", "in_flight"}),
     ("gcp-no-metrics-cache-mount-only", {"health_bridge"}),
     ("gcp-cpu-image-private-registry", set()),
 ])
 def test_agent_duties_follow_the_plan(name: str, duties: set[str]) -> None:
+    """Every runner drains at shutdown; AWS runners also in the termination hook and, with the in-flight metric,
+    protect themselves from scale-in while busy."""
     config = agent_config(variants()[name], PLATFORM)
-    assert {duty for duty in ("health_bridge", "in_flight", "drain") if config[duty]} == duties
+    assert {duty for duty in ("health_bridge", "in_flight", "protect") if config[duty]} | (
+        {"hook"} if config["drain"]["hook"] else set()) == duties
+    assert config["drain"]["request_wait_seconds"] == variants()[name].rollout.draining.request_wait_seconds
 
 
 def test_health_bridge_calls_the_declared_endpoint() -> None:

@@ -66,10 +66,16 @@ def assert_agent_installed(run: Run, cloud: str, plan=None) -> None:
     assert config == agent_config(plan or group(cloud), PLATFORM)
     unit = (run.root / "etc/systemd/system/fleetform-agent.service").read_text()
     assert "ExecStart=/usr/bin/python3 /opt/fleetform/agent.py /etc/fleetform/agent.json\n" in unit
+    drain = (run.root / "etc/systemd/system/fleetform-drain.service").read_text()
+    assert "After=docker.service\n" in drain, "stopped before Docker at shutdown"
+    assert "ExecStop=/usr/bin/python3 /opt/fleetform/agent.py /etc/fleetform/agent.json drain\n" in drain
+    draining = (plan or group(cloud)).rollout.draining
+    assert f"TimeoutStopSec={draining.longest_drain_seconds + 10}\n" in drain
     assert [call.argv for call in run.of("systemctl")] == [
         ("systemctl", "daemon-reload"),
-        ("systemctl", "enable", "fleetform-agent.service"),
+        ("systemctl", "enable", "fleetform-agent.service", "fleetform-drain.service"),
         ("systemctl", "restart", "fleetform-agent.service"),
+        ("systemctl", "start", "fleetform-drain.service"),
     ]
 
 

@@ -95,8 +95,11 @@ def test_keep_alive_alarm_asks_for_the_kept_capacity(case: ScaleSettings, in_fli
         return
     runners = min(runners, case.max_runners)  # an ASG never has more in service than max_size
     kept = kept_capacity(target_runners(in_flight, case), case)
-    value = _returned(policy.queries, inflight=in_flight, healthy=runners)
+    value = _returned(policy.queries, inflight=in_flight, healthy=runners, missing=None)
     assert value == (kept if runners > kept else -1)
+    assert _returned(policy.queries, inflight=in_flight, healthy=runners, missing=0.0) == value
+    assert _returned(policy.queries, inflight=in_flight, healthy=runners, missing=1.0) == -1, (
+        "a runner without the gauge holds scale-in (issue 14.4)")
     assert kept >= target_runners(in_flight, case)
     assert [step.capacity for step in policy.steps if step.lower is not None and step.lower <= kept
             and (step.upper is None or kept < step.upper)] == [kept]

@@ -109,12 +109,27 @@ def test_aws_keep_alive_alarm_drives_an_exact_capacity_step_policy(synthesized) 
         6, 6, "GreaterThanOrEqualToThreshold", 0, "notBreaching")
     assert alarm["alarm_actions"] == [_reference(config, "aws_autoscaling_policy", "KeepAlive", "arn")]
     queries = {query["id"]: query for query in alarm["metric_query"]}
-    assert queries["scalein"]["expression"] == "IF(surplus, keep, -1)" and queries["scalein"]["return_data"]
+    assert queries["scalein"]["expression"] == "IF(FILL(missing, 0), -1, IF(surplus, keep, -1))"
+    assert queries["scalein"]["return_data"]
+    assert (queries["missing"]["metric"]["metric_name"], queries["missing"]["metric"]["stat"]) == (
+        "InFlightGaugeMissing", "Maximum")
     assert queries["inflight"]["metric"]["period"] == 10
     assert (queries["healthy"]["metric"]["metric_name"], queries["healthy"]["metric"]["dimensions"]) == (
         "HealthyHostCount", {"LoadBalancer": ALB_SUFFIX, "TargetGroup": TARGET_GROUP_SUFFIX})
     assert queries["runners"]["expression"] == "FILL(healthy, REPEAT)"
     assert "Wake" not in _resources(config, "aws_autoscaling_policy")
+
+
+def test_aws_gauge_missing_alarm_makes_an_absent_gauge_visible(synthesized) -> None:
+    """Issue 14.4: runners whose app serves without the gauge publish InFlightGaugeMissing = 1 and no count."""
+    config = synthesized["aws-llm-chat"]
+    alarm = _resources(config, "aws_cloudwatch_metric_alarm")["GaugeMissingAlarm"]
+    asg_name = _reference(config, "aws_autoscaling_group", "AutoScalingGroup", "name")
+    assert {key: value for key, value in alarm.items() if key not in ("alarm_description", "//")} == {
+        "alarm_name": f"{asg_name}-gauge-missing", "namespace": "Fleetform/Runners",
+        "metric_name": "InFlightGaugeMissing", "dimensions": {"AutoScalingGroupName": asg_name},
+        "statistic": "Maximum", "period": 60, "comparison_operator": "GreaterThanOrEqualToThreshold", "threshold": 1,
+        "evaluation_periods": 3, "datapoints_to_alarm": 3, "treat_missing_data": "notBreaching"}
 
 
 def test_aws_scale_to_zero_wakes_on_load_balancer_503s(synthesized) -> None:
@@ -137,7 +152,8 @@ def test_gcp_autoscaler_min_max_and_per_group_metric(synthesized) -> None:
         1, 10, 330, "ON")
     assert policy["metric"] == [{
         "name": "custom.googleapis.com/fleetform/in_flight_requests",
-        "filter": 'resource.type = "generic_node" AND resource.label.namespace = "bench-llm-chat"',
+        "filter": 'resource.type = "generic_node" AND resource.label.location = "us-east4" AND '
+                  'resource.label.namespace = "bench-llm-chat"',
         "single_instance_assignment": 4,
     }]
     assert [(schedule["name"], schedule["min_required_replicas"], schedule["schedule"], schedule["duration_sec"])
@@ -150,7 +166,8 @@ def test_gcp_scale_to_zero_wakes_on_load_balancer_requests(synthesized) -> None:
     policy = autoscaler["autoscaling_policy"]
     assert policy["min_replicas"] == 0
     assert [metric.get("type") for metric in policy["metric"]] == [None, "DELTA_PER_SECOND"]
-    assert policy["metric"][1]["filter"].endswith('resource.label.backend_target_name = "bench-batch-zero"')
+    assert policy["metric"][1]["filter"].endswith(
+        'resource.label.backend_target_name = "bench-batch-zero" AND resource.label.region = "us-east4"')
 
 
 def test_gcp_scale_to_zero_without_a_backend_service_is_refused() -> None:

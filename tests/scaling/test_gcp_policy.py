@@ -16,7 +16,8 @@ from tests.scaling.test_target import runner_settings
 
 
 def _policy(case: ScaleSettings, backend: str | None = "acme-app"):
-    return gcp_scaling_policy(case, boot_model(case), group_name="acme-app", backend_service=backend)
+    return gcp_scaling_policy(case, boot_model(case), group_name="acme-app", region="us-east4",
+                              backend_service=backend)
 
 
 def _recommended(case: ScaleSettings, in_flight: int) -> int:
@@ -33,7 +34,8 @@ def test_issue_example() -> None:
     assert (policy.min_replicas, policy.max_replicas) == (1, 10)
     assert [(m.metric, m.filter, m.single_instance_assignment, m.utilization_type) for m in policy.metrics] == [
         ("custom.googleapis.com/fleetform/in_flight_requests",
-         'resource.type = "generic_node" AND resource.label.namespace = "acme-app"', 4.0, None)]
+         'resource.type = "generic_node" AND resource.label.location = "us-east4" AND '
+         'resource.label.namespace = "acme-app"', 4.0, None)]
     assert policy.buffer_floor == 2
     assert policy.scale_in_window_seconds is None and policy.scale_in_after_seconds == STABILIZATION_SECONDS
 
@@ -53,18 +55,20 @@ def test_recommendation_is_within_the_documented_bound(case: ScaleSettings, in_f
         assert gcp == fal  # demand alone: exact
 
 
-@pytest.mark.parametrize(("scope", "metric", "resource"), [
+@pytest.mark.parametrize(("scope", "metric", "resource", "region_term"), [
     ("regional", "loadbalancing.googleapis.com/https/external/regional/request_count",
-     "http_external_regional_lb_rule"),
-    ("internal", "loadbalancing.googleapis.com/https/internal/request_count", "internal_http_lb_rule"),
-    ("global", "loadbalancing.googleapis.com/https/request_count", "https_lb_rule"),
+     "http_external_regional_lb_rule", ' AND resource.label.region = "europe-west4"'),
+    ("internal", "loadbalancing.googleapis.com/https/internal/request_count", "internal_http_lb_rule",
+     ' AND resource.label.region = "europe-west4"'),
+    ("global", "loadbalancing.googleapis.com/https/request_count", "https_lb_rule", ""),
 ])
-def test_wake_metric_per_load_balancer_kind(scope: str, metric: str, resource: str) -> None:
+def test_wake_metric_per_load_balancer_kind(scope: str, metric: str, resource: str, region_term: str) -> None:
+    """Issue 14.2: every region's backend service has the group's name, so a regional filter names the region."""
     case = settings()
-    wake = gcp_scaling_policy(case, boot_model(case), group_name="g", backend_service="bs",
+    wake = gcp_scaling_policy(case, boot_model(case), group_name="g", region="europe-west4", backend_service="bs",
                               load_balancer_scope=scope).metrics[1]
     assert (wake.metric, wake.filter) == (
-        metric, f'resource.type = "{resource}" AND resource.label.backend_target_name = "bs"')
+        metric, f'resource.type = "{resource}" AND resource.label.backend_target_name = "bs"{region_term}')
 
 
 def test_scale_to_zero_reads_the_load_balancer() -> None:
@@ -72,7 +76,8 @@ def test_scale_to_zero_reads_the_load_balancer() -> None:
     wake = policy.metrics[1]
     assert (wake.metric, wake.filter, wake.utilization_type) == (
         "loadbalancing.googleapis.com/https/external/regional/request_count",
-        'resource.type = "http_external_regional_lb_rule" AND resource.label.backend_target_name = "acme-app"',
+        'resource.type = "http_external_regional_lb_rule" AND resource.label.backend_target_name = "acme-app" '
+        'AND resource.label.region = "us-east4"',
         "DELTA_PER_SECOND")
     assert len(_policy(settings(min_runners=0, concurrency_buffer=1)).metrics) == 1  # the schedule keeps one
 

@@ -33,8 +33,8 @@ fal on gcp                              1.60   1.60    4.00          7,920      
 gcp policy                              1.92   1.92    4.80         16,680      750          2        1.199
   (us-east4 a3-highgpu-1g × 1 GPU)
 
-aws: 175 s of extra unmet demand per scale-up (bound: scaling_delay + boot = 330 s)
-gcp: 210 s of extra unmet demand per scale-up (bound: scaling_delay + boot = 330 s)
+aws: 175 s of extra unmet demand per scale-up (bound: scaling_delay + boot = 330 s); scales on its own region's demand
+gcp: 210 s of extra unmet demand per scale-up (bound: scaling_delay + boot = 330 s); scales on its own region's demand
 """
 
 
@@ -98,3 +98,11 @@ def test_bad_trace_names_the_line(run_cli, tmp_path: Path, monkeypatch: pytest.M
 def test_trace_is_required(run_cli, in_repo) -> None:
     result = run_cli("simulate", "llm-chat", "--config", "examples/traces")
     assert result.code == 2 and "Missing option '--trace'" in result.err
+
+
+def test_each_gcp_region_scales_on_its_own_demand(run_cli, in_repo) -> None:
+    """Issue 14.2: image-generator runs in three GCP regions; its autoscaler's filter matches one region's series."""
+    result = run_cli("simulate", "image-generator", "--config", "examples/platform",
+                     "--trace", "examples/traces/steady.csv", "--json")
+    assert result.code == 0, result.err
+    assert {cloud: values["regions_summed"] for cloud, values in result.json["clouds"].items()} == {"aws": 1, "gcp": 1}

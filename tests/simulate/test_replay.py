@@ -77,13 +77,13 @@ def test_gcp_wakes_on_the_load_balancer_sample_then_follows_the_metric_and_stabi
     # reports recommend 3 at 250 (up at 350). After demand ends at 2400, the peak of the last 600 s
     # holds 3 until 2990; the sample covering the last requests (visible 2490-2540) holds 1 until 3140.
     case = settings(keep_alive_seconds=30)
-    policy = gcp_scaling_policy(case, BOOT, group_name="g", backend_service="bs")
+    policy = gcp_scaling_policy(case, BOOT, group_name="g", region="r", backend_service="bs")
     run = replay(_trace((0, 0), (5, 3), (2400, 0), (4000, 0)), GcpPolicy(case, policy), case, BOOT)
     assert run == PolicyRun("gcp", 2990 + 2 * 2740, 245 * 3 + 100 * 2, 345, 2, 3, 0)
 
 
 def test_gcp_buffer_schedule_keeps_runners_at_zero_traffic() -> None:
     case = settings(concurrency_buffer=2)
-    policy = gcp_scaling_policy(case, BOOT, group_name="g", backend_service=None)
+    policy = gcp_scaling_policy(case, BOOT, group_name="g", region="r", backend_service=None)
     run = replay(_trace((0, 0), (600, 0)), GcpPolicy(case, policy), case, BOOT)
     assert (run.peak_runners, run.final_runners) == (2, 2)

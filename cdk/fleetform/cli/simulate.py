@@ -42,7 +42,7 @@ def command(app: str, config: Path, trace_file: Path, cloud: str, as_json: bool,
     trace = load_trace(trace_file)
     settings = app_scale_settings(groups[0].scaling)
     boot = boot_with_total(boot_seconds) if boot_seconds else boot_model(settings)
-    simulation = simulate_groups(groups, trace, boot)
+    simulation = simulate_groups(groups, trace, boot, plan.groups(app))
     if as_json:
         click.echo(json.dumps(simulation_json(simulation, app, trace_file), indent=2, sort_keys=True))
     else:

@@ -9,6 +9,7 @@ from fleetform.catalog.prices import hourly_price, spot_price
 from fleetform.catalog.regions import region_offerings
 from fleetform.errors import FleetformError, Problem
 from fleetform.plan.capacity import Capacity, plan_capacity
+from fleetform.plan.draining import plan_draining
 from fleetform.plan.health import plan_health
 from fleetform.plan.image import plan_image
 from fleetform.plan.model import GroupPlan, ImagePlan, MachinePlan, RolloutPlan, RoutePlan, RunnerPlan, ScalingPlan
@@ -79,7 +80,11 @@ def _group(app: ResolvedApp, placed: RegionPlacement, capacity: Capacity, listen
         health=health,
         rollout=RolloutPlan(strategy=spec.deployment_strategy,
                             termination_grace_seconds=spec.termination_grace_period_seconds,
-                            startup_seconds=health.grace_seconds),
+                            startup_seconds=health.grace_seconds,
+                            draining=plan_draining(placed.cloud,  # type: ignore[arg-type]
+                                                   request_timeout=spec.request_timeout,
+                                                   grace=spec.termination_grace_period_seconds,
+                                                   provisioning=capacity.provisioning)),
         route=RoutePlan(
             path_prefix=f"/{spec.name}",
             auth=spec.auth,

@@ -1,9 +1,24 @@
 """The per-group in-flight request metric: what every runner publishes and what the autoscalers read.
 
 Each runner scrapes fal's ``http_requests_in_progress`` gauge (fal-semantics.md §8) from its
-metrics port every :data:`PUBLISH_INTERVAL_SECONDS` and publishes it, 0 included (missing data
-blocks AWS target tracking), tagged with its group. Summed over a group's runners it is the
-group's in-flight request count, the demand fal scales on.
+metrics port on every wall-clock multiple of :data:`PUBLISH_INTERVAL_SECONDS` and publishes it
+stamped with that boundary, 0 included (missing data blocks AWS target tracking), tagged with its
+group. Summed over a group's runners per period it is the group's in-flight request count, the
+demand fal scales on. A runner whose app serves without the gauge publishes no count (it is not
+idle) and, on AWS, ``InFlightGaugeMissing`` = 1, which blocks the keep-alive scale-in and raises
+the group's ``gauge-missing`` alarm (issue 14.4).
+
+The metric's identity is one group in one region, decided here once (issue 14.2): an app runs a
+group of the same name in every region it serves, and a metric query sums every series it
+matches, so a filter without the region would scale each region on the demand of all of them.
+
+* **AWS**: CloudWatch metrics and alarms are regional, and the agent publishes into its own
+  region; the ``AutoScalingGroupName`` dimension within that region is the group.
+* **GCP**: Cloud Monitoring is project-wide. The runners' ``generic_node`` series carry the group
+  (``namespace``) and the region (``location``), and the autoscaler's filter names both
+  (:func:`gcp_in_flight_filter`, built from the same :func:`gcp_series_labels` the agent
+  publishes). The wake policy's load balancer filter names the backend service and its region
+  (:func:`gcp_wake_filter`): every region's backend service has the group's name.
 """
 
 from __future__ import annotations
@@ -16,6 +31,8 @@ SCRAPED_LABELS = {"method": "POST"}
 AWS_NAMESPACE = "Fleetform/Runners"
 AWS_METRIC_NAME = "InFlightRequests"
 AWS_GROUP_DIMENSION = "AutoScalingGroupName"
+AWS_MISSING_METRIC_NAME = "InFlightGaugeMissing"
+"""1 from a runner whose app serves but does not expose the gauge (its count is then not published), else 0."""
 AWS_STORAGE_RESOLUTION_SECONDS = 1
 """Published as a high-resolution metric, so policies may read it at periods under a minute."""
 
@@ -24,3 +41,35 @@ GCP_RESOURCE_TYPE = "generic_node"
 """Not ``gce_instance``: the autoscaler then treats the metric as per-group and sums the runners' series."""
 GCP_GROUP_LABEL = "namespace"
 """The ``generic_node`` resource label holding the MIG name; ``node_id`` holds the instance name."""
+GCP_REGION_LABEL = "location"
+"""The ``generic_node`` resource label holding the group's region (the resource type's documented meaning)."""
+GCP_LOAD_BALANCER_REGION_LABEL = "region"
+"""The regional and internal Application Load Balancers' resource label holding the load balancer's region."""
+
+
+def gcp_series_labels(group_name: str, region: str) -> dict[str, str]:
+    """The resource labels that make a runner's series one of ``group_name``'s in ``region``.
+
+    The agent adds ``project_id`` and ``node_id`` (its instance) when it publishes.
+    """
+    return {GCP_GROUP_LABEL: group_name, GCP_REGION_LABEL: region}
+
+
+def gcp_in_flight_filter(group_name: str, region: str) -> str:
+    """The autoscaler's filter for the group's in-flight series in ``region`` (equality terms joined by AND)."""
+    labels = gcp_series_labels(group_name, region)
+    return _filter(GCP_RESOURCE_TYPE, [(name, labels[name]) for name in sorted(labels)])
+
+
+def gcp_wake_filter(resource_type: str, backend_service: str, region: str | None) -> str:
+    """The wake policy's filter: the load balancer's requests to ``backend_service`` in ``region``.
+
+    ``region`` is None for a global load balancer, whose backend service is global (one name in the project).
+    """
+    labels = [("backend_target_name", backend_service)]
+    return _filter(resource_type, labels + ([(GCP_LOAD_BALANCER_REGION_LABEL, region)] if region else []))
+
+
+def _filter(resource_type: str, labels: list[tuple[str, str]]) -> str:
+    return " AND ".join([f'resource.type = "{resource_type}"',
+                         *(f'resource.label.{name} = "{value}"' for name, value in labels)])

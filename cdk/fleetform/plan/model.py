@@ -19,6 +19,7 @@ from fleetform.vocabulary import (
     DeploymentStrategy,
     Exposure,
     ImageSource,
+    JwtClaimFormat,
     RetryCondition,
     StackRole,
     StateBackendKind,
@@ -85,6 +86,34 @@ class HealthPlan:
 
 
 @dataclass(frozen=True)
+class DrainPlan:
+    """How a leaving runner finishes its requests (:mod:`fleetform.plan.draining`)."""
+
+    request_timeout_seconds: int
+    stop_timeout_seconds: int
+    """``termination_grace_period_seconds``: the app's SIGTERM-to-SIGKILL window (``docker stop``'s timeout)."""
+    load_balancer_draining_seconds: int
+    """AWS deregistration delay / GCP connection draining: ``request_timeout`` up to the cloud's cap."""
+    request_wait_seconds: int
+    """How long the runner's drain waits for the app's in-flight requests to end before it stops the app."""
+    hook_heartbeat_seconds: int | None
+    """AWS: the termination lifecycle hook's heartbeat timeout (wait + stop + polling + margin); None elsewhere."""
+    shutdown_window_seconds: int | None
+    """GCP: how long Compute Engine lets the shutdown script run; None elsewhere."""
+    protect_busy_runners: bool
+    """Whether the agent sets scale-in protection while requests are in flight (AWS)."""
+    protection_idle_seconds: int
+    poll_seconds: int
+    bound: str
+    """What bounds the drain, for ``explain``."""
+
+    @property
+    def longest_drain_seconds(self) -> int:
+        """The longest a runner's drain takes: the wait, one more poll, and the app's stop."""
+        return self.request_wait_seconds + self.poll_seconds + self.stop_timeout_seconds
+
+
+@dataclass(frozen=True)
 class RolloutPlan:
     """How a new revision replaces runners, and how a runner stops."""
 
@@ -92,6 +121,7 @@ class RolloutPlan:
     termination_grace_seconds: int
     startup_seconds: int
     """Time a runner may take from boot to healthy (startup_timeout): warmup and update pacing."""
+    draining: DrainPlan
 
 
 @dataclass(frozen=True)
@@ -305,6 +335,15 @@ class GcpNetworkPlan:
 
 
 @dataclass(frozen=True)
+class JwtClaimPlan:
+    """A claim the ALB's jwt-validation requires of every caller's token (``aud`` first)."""
+
+    name: str
+    format: JwtClaimFormat
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class IngressPlan:
     """A region's load balancers: one per auth mode its apps use."""
 
@@ -315,6 +354,8 @@ class IngressPlan:
     jwks_url: str | None
     shared_members: tuple[str, ...]
     """GCP IAP members allowed on ``shared`` apps."""
+    jwt_claims: tuple[JwtClaimPlan, ...] = ()
+    """AWS: the audience and membership claims a shared app's caller must carry."""
 
 
 APP_STACK_SEPARATOR = "--"

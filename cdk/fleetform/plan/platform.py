@@ -23,6 +23,7 @@ from fleetform.plan.model import (
     AwsNetworkPlan,
     GroupPlan,
     IngressPlan,
+    JwtClaimPlan,
     PlatformPlan,
     RegionPlan,
     SharedPlan,
@@ -248,9 +249,16 @@ def _region(cloud: Cloud, cloud_region: str, groups: list[GroupPlan], settings: 
         groups = _groups_in_subnets(cloud_region, groups, network, f"{where}.networks.aws.{cloud_region}", problems)
     warnings += [_few_zones(group) for group in groups if len(group.zones) < MIN_GROUP_ZONES]
     ingress = IngressPlan(auth_modes, certificate, settings.auth.jwt_issuer, settings.auth.jwks_url,
-                          settings.auth.shared_members)
+                          settings.auth.shared_members, _jwt_claims(settings))
     return RegionPlan(cloud, cloud_region, fal_regions, network, ingress, tuple(groups),
                       routes_stack=cloud_rules.routes_stack)
+
+
+def _jwt_claims(settings: PlatformSettings) -> tuple[JwtClaimPlan, ...]:
+    """The audience, then the platform's further claims, as the ALB checks them on shared apps."""
+    auth = settings.auth
+    audience = (JwtClaimPlan("aud", auth.jwt_audience_format, auth.jwt_audience),) if auth.jwt_audience else ()
+    return audience + tuple(JwtClaimPlan(claim.name, claim.format, claim.values) for claim in auth.jwt_claims)
 
 
 def _few_zones(group: GroupPlan) -> Problem:
@@ -304,6 +312,12 @@ def _shared_auth_problems(rules: CloudRules, region: str, groups: list[GroupPlan
                                 f"app(s) {apps} use auth = \"shared\"; on {rules.title} {rules.shared_auth_checker}, "
                                 "so it needs the platform's issuer",
                                 fix='set [tool.fleetform.auth] jwt_issuer = "https://..." and jwks_url = "https://..."'))
+    if rules.needs_jwt_issuer and not settings.auth.jwt_audience:
+        problems.append(Problem("plan/shared-auth-no-audience", f"{where}.auth.jwt_audience",
+                                f"app(s) {apps} use auth = \"shared\"; on {rules.title} {rules.shared_auth_checker}, "
+                                "and without an audience it admits any token the issuer signs, for any audience",
+                                fix='set [tool.fleetform.auth] jwt_audience = ["<the platform API\'s audience>"] '
+                                    '(and jwt_claims for group membership)'))
     if certificate is None:
         problems.append(Problem("plan/shared-auth-needs-https", f"{where}.{rules.cloud}.certificates.{region}",
                                 f"app(s) {apps} use auth = \"shared\"; on {rules.title} {rules.shared_auth_checker}, "

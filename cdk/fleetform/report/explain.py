@@ -49,6 +49,7 @@ def group_text(group: GroupPlan, stacks: Sequence[StackPlan]) -> str:
         f"grace {health.grace_seconds} s; {'replaces' if health.replace_unhealthy else 'only gates traffic to'} "
         f"failing runners{'' if health.declared else '; fleetform default'})",
         f"  rollout:   {group.rollout.strategy}; termination grace {group.rollout.termination_grace_seconds} s",
+        f"  draining:  {_draining(group)}",
         f"  route:     {route.path_prefix}/* ({route.auth}), timeout {route.request_timeout_seconds} s; "
         f"{_retries(group)}",
         f"  runner:    port {runner.port}, metrics {runner.metrics_port or 'none'}, secrets "
@@ -58,6 +59,16 @@ def group_text(group: GroupPlan, stacks: Sequence[StackPlan]) -> str:
         f"  stacks:    {_stacks(stacks)}",
     ]
     return "\n".join(lines + _scaling_lines(group))
+
+
+def _draining(group: GroupPlan) -> str:
+    """How a leaving runner finishes its requests (``plan.rollout.draining``)."""
+    drain = group.rollout.draining
+    protection = (f"busy runners protected from scale-in until idle {drain.protection_idle_seconds} s; "
+                  if drain.protect_busy_runners and group.runner.metrics_port is not None else "")
+    return (f"{protection}load balancer drains {drain.load_balancer_draining_seconds} s; the runner waits up to "
+            f"{drain.request_wait_seconds} s for requests in flight, then stops the app "
+            f"({drain.stop_timeout_seconds} s grace), bounded by {drain.bound}")
 
 
 def _retries(group: GroupPlan) -> str:

@@ -4,10 +4,19 @@ Duties, each enabled by /etc/fleetform/agent.json (rendered by fleetform from th
   health_bridge  answers the load balancer's GET on the agent port by calling the app's health
                  endpoint with its own method (POST with a {} body): 200 when the app answers
                  2xx/3xx, 503 otherwise.
-  in_flight      scrapes the app's Prometheus metrics, sums the in-flight request gauge and
-                 publishes it, 0 included, as the group's metric (CloudWatch or Cloud Monitoring).
-  drain          (AWS) when the ASG moves the instance towards Terminated, stops the app (which
-                 waits its stop timeout) and completes the termination lifecycle hook.
+  in_flight      on every wall-clock boundary of its interval, scrapes the app's Prometheus
+                 metrics, sums the in-flight request gauge and publishes it stamped with that
+                 boundary, 0 included, as the group's metric (CloudWatch or Cloud Monitoring). 0 only
+                 when it is true: the app serves the gauge, or the app's port is closed (starting,
+                 stopped). When the app serves but the gauge is absent it publishes no count (an
+                 absent gauge is not an idle runner), logs why (rate-limited) and, on AWS, flags the
+                 group's gauge-missing metric, which an alarm watches.
+  protect        (AWS) sets the instance's scale-in protection while requests are in flight and
+                 clears it after a debounce of idleness, so the ASG removes idle runners first.
+  drain          waits until the app has no request in flight (up to the plan's bound), then
+                 stops it (docker stop: its grace period). On AWS when the ASG moves the instance
+                 towards Terminated (then completes the termination lifecycle hook); on every
+                 cloud as ``agent.py CONFIG drain``, the fleetform-drain unit's stop at shutdown.
 
 Python 3.8+ standard library only: it runs on the stock OS images. The *_URL environment
 variables exist for tests only.
@@ -19,6 +28,7 @@ import json
 import math
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -132,15 +142,87 @@ def sample_value(text: str) -> float:
     return value if math.isfinite(value) else 0.0
 
 
-def scrape(in_flight: dict) -> float:
-    """The app's in-flight requests; 0 when the app does not answer (not started, or stopped)."""
+def declares(text: str, metric: str) -> bool:
+    """Whether Prometheus text has ``metric`` at all: its ``# TYPE`` line or a sample.
+
+    A labelled gauge no request has touched yet has its TYPE line and no sample: that is 0, not absent.
+    """
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("#"):
+            parts = line.split()
+            if len(parts) >= 3 and parts[1] == "TYPE" and parts[2] == metric:
+                return True
+            continue
+        match = SAMPLE.match(line)
+        if match is not None and match.group(1) == metric:
+            return True
+    return False
+
+
+def port_is_open(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:``port``."""
     try:
-        status, body = http(in_flight["scrape_url"], timeout=in_flight["scrape_timeout_seconds"])
-    except (OSError, ValueError):
-        return 0.0
-    if status != 200:
-        return 0.0
-    return sum_samples(body.decode("utf-8", "replace"), in_flight["metric"], in_flight["labels"])
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def read_in_flight(in_flight: dict) -> tuple[float | None, str]:
+    """The app's in-flight requests, or None and why when they cannot be known.
+
+    0 when the app serves the gauge at 0, or when the app's port is closed (not started, or stopped:
+    nothing can be in flight). None when the app serves but its metrics lack the gauge or do not answer.
+    """
+    url = in_flight["scrape_url"]
+    try:
+        status, body = http(url, timeout=in_flight["scrape_timeout_seconds"])
+        problem = f"HTTP {status}"
+    except (OSError, ValueError) as error:
+        status, body, problem = 0, b"", str(error)
+    if status == 200:
+        text = body.decode("utf-8", "replace")
+        if declares(text, in_flight["metric"]):
+            return sum_samples(text, in_flight["metric"], in_flight["labels"]), ""
+        return None, f"{url} has no {in_flight['metric']} gauge"
+    if not port_is_open(in_flight["app_port"]):
+        return 0.0, ""
+    return None, f"the app answers on port {in_flight['app_port']} but {url} does not ({problem})"
+
+
+class RateLimitedLog:
+    """Logs a repeating problem when it starts, then at most once per ``every`` seconds, and when it ends."""
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self.last = -math.inf
+        self.suppressed = 0
+        self.active = False
+
+    def problem(self, message: str) -> None:
+        now = time.monotonic()
+        if now - self.last < self.every:
+            self.suppressed += 1
+            return
+        repeats = f" ({self.suppressed} more times since the last report)" if self.suppressed else ""
+        log(message + repeats)
+        self.last, self.suppressed, self.active = now, 0, True
+
+    def resolved(self, message: str) -> None:
+        if self.active:
+            log(message)
+        self.last, self.suppressed, self.active = -math.inf, 0, False
+
+
+def boundary_after(now: float, interval: float) -> float:
+    """The first wall-clock multiple of ``interval`` after ``now`` (10-s boundaries: :00, :10, ...)."""
+    return (math.floor(now / interval) + 1) * interval
+
+
+def timestamp(when: float) -> str:
+    """``when`` (Unix seconds) as ISO 8601 UTC with milliseconds, as CloudWatch and Cloud Monitoring read it."""
+    return datetime.fromtimestamp(when, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def run_cli(*argv: str) -> str:
@@ -152,18 +234,25 @@ def run_cli(*argv: str) -> str:
 
 
 class CloudWatchPublisher:
-    """The group's metric in CloudWatch, through the AWS CLI and the instance role."""
+    """The group's metrics in CloudWatch, through the AWS CLI and the instance role: the in-flight count (when
+    known) and whether the gauge is missing (1) or not (0), both stamped with the sample's boundary."""
 
     def __init__(self, config: dict) -> None:
         self.config = config
         self.publish_config = config["in_flight"]["publish"]
 
-    def publish(self, value: float) -> None:
+    def publish(self, when: float, value: float | None) -> None:
         spec = self.publish_config
-        datum = {"MetricName": spec["metric_name"], "Dimensions": [{"Name": spec["dimension"], "Value": self.config["group"]}],
-                 "Value": value, "Unit": "Count", "StorageResolution": spec["storage_resolution"]}
+        datums = [] if value is None else [self._datum(spec["metric_name"], when, value)]
+        datums.append(self._datum(spec["missing_metric_name"], when, 1.0 if value is None else 0.0))
         run_cli("aws", "cloudwatch", "put-metric-data", "--region", self.config["region"],
-                "--namespace", spec["namespace"], "--metric-data", json.dumps([datum], sort_keys=True))
+                "--namespace", spec["namespace"], "--metric-data", json.dumps(datums, sort_keys=True))
+
+    def _datum(self, name: str, when: float, value: float) -> dict:
+        spec = self.publish_config
+        return {"MetricName": name, "Dimensions": [{"Name": spec["dimension"], "Value": self.config["group"]}],
+                "Timestamp": timestamp(when), "Value": value, "Unit": "Count",
+                "StorageResolution": spec["storage_resolution"]}
 
 
 class GcpMetadata:
@@ -188,27 +277,27 @@ class GcpMetadata:
 
 
 class CloudMonitoringPublisher:
-    """The group's metric in Cloud Monitoring, one ``generic_node`` series per runner in the group's namespace."""
+    """The group's metric in Cloud Monitoring, one ``generic_node`` series per runner, labelled with the group and
+    its region as the plan says (``resource_labels``), so each region's autoscaler sums only its own runners."""
 
     def __init__(self, config: dict) -> None:
         self.config = config
         self.publish_config = config["in_flight"]["publish"]
         self.metadata = GcpMetadata()
         self.project = self.metadata.get("project/project-id")
-        self.zone = self.metadata.get("instance/zone").rsplit("/", 1)[-1]
         self.instance = self.metadata.get("instance/name")
 
-    def publish(self, value: float) -> None:
+    def publish(self, when: float, value: float | None) -> None:
+        if value is None:
+            return
         spec = self.publish_config
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         series = {
             "metric": {"type": spec["metric_type"]},
             "resource": {"type": spec["resource_type"], "labels": {
-                "project_id": self.project, "location": self.zone,
-                spec["group_label"]: self.config["group"], "node_id": self.instance}},
+                **spec["resource_labels"], "project_id": self.project, "node_id": self.instance}},
             "metricKind": spec["metric_kind"],
             "valueType": spec["value_type"],
-            "points": [{"interval": {"endTime": now}, "value": {"doubleValue": value}}],
+            "points": [{"interval": {"endTime": timestamp(when)}, "value": {"doubleValue": value}}],
         }
         body = json.dumps({"timeSeries": [series]}, sort_keys=True).encode()
         headers = {"Authorization": f"Bearer {self.metadata.token()}", "Content-Type": "application/json"}
@@ -220,21 +309,77 @@ class CloudMonitoringPublisher:
 PUBLISHERS = {"aws": CloudWatchPublisher, "gcp": CloudMonitoringPublisher}
 
 
+ABSENT_LOG_SECONDS = 300
+"""How often a lasting absent gauge is logged again."""
+
+
 def publish_in_flight(config: dict, stop: threading.Event) -> None:
-    """Publishes the in-flight count every interval until stopped, through failures of either side."""
+    """Publishes the in-flight count on every wall-clock boundary of the interval until stopped.
+
+    Each sample is stamped with its boundary, so every runner's sample of a period lands in that
+    period's bucket however long the scrape or the CLI took; a boundary missed while publishing is
+    skipped, never published twice.
+    """
     in_flight = config["in_flight"]
+    interval = in_flight["interval_seconds"]
     publisher = None
-    while True:
+    protection = ScaleInProtection(config) if config.get("protect") else None
+    absent = RateLimitedLog(ABSENT_LOG_SECONDS)
+    boundary = boundary_after(time.time(), interval)
+    while not stop.wait(max(0.0, boundary - time.time())):
+        value, why = read_in_flight(in_flight)
+        if value is None:
+            absent.problem(f"in-flight count unknown, none published: {why}")
+        else:
+            absent.resolved("in-flight gauge readable again")
         try:
             publisher = publisher or PUBLISHERS[config["cloud"]](config)
-            publisher.publish(scrape(in_flight))
+            publisher.publish(boundary, value)
         except Exception as error:  # noqa: BLE001 - the agent keeps publishing through transient failures
             log(f"in-flight metric not published: {error}")
-        if stop.wait(in_flight["interval_seconds"]):
+        try:
+            if protection:
+                protection.update(boundary, value)
+        except Exception as error:  # noqa: BLE001 - retried on the next sample
+            log(f"scale-in protection not changed: {error}")
+        boundary = boundary_after(max(time.time(), boundary), interval)
+
+
+# --- Drain: a leaving runner finishes its requests ------------------------------------------
+
+def wait_until_idle(config: dict) -> None:
+    """Waits until the app has no request in flight, at most the drain's ``request_wait_seconds``.
+
+    Without the in-flight duty (no metrics port) nothing can be read: the load balancer's draining
+    (deregistration delay, connection draining) is then all a request gets.
+    """
+    drain, in_flight = config["drain"], config.get("in_flight")
+    if not in_flight:
+        return
+    deadline = time.monotonic() + drain["request_wait_seconds"]
+    while True:
+        value, why = read_in_flight(in_flight)
+        if value == 0:
             return
+        if time.monotonic() >= deadline:
+            log(f"drain: stopping with requests still in flight after {drain['request_wait_seconds']} s "
+                f"({'unknown: ' + why if value is None else int(value)})")
+            return
+        time.sleep(min(drain["poll_seconds"], max(0.0, deadline - time.monotonic())))
 
 
-# --- Drain on termination (AWS) --------------------------------------------------------------
+def drain_app(config: dict) -> None:
+    """Lets the app's requests finish, then stops it: ``docker stop`` gives it its grace period (SIGTERM, then
+    SIGKILL after ``termination_grace_period_seconds``)."""
+    drain = config["drain"]
+    wait_until_idle(config)
+    log(f"drain: stopping {config['container']}")
+    try:
+        subprocess.run(["docker", "stop", config["container"]], stdout=subprocess.DEVNULL,
+                       timeout=drain["stop_timeout_seconds"] + CLI_TIMEOUT_SECONDS)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        log(f"docker stop failed: {error}")
+
 
 class Imds:
     """EC2 instance metadata over IMDSv2."""
@@ -255,31 +400,27 @@ class Imds:
 
 
 def drain_when_terminating(config: dict, stop: threading.Event) -> None:
-    """Watches the instance's target lifecycle state until the ASG terminates it, then drains once."""
+    """(AWS) Watches the instance's target lifecycle state until the ASG terminates it, then drains once."""
     drain = config["drain"]
     imds = Imds()
     while not stop.wait(drain["poll_seconds"]):
         try:
             if imds.get("meta-data/autoscaling/target-lifecycle-state") == TERMINATING_STATE:
-                drain_and_continue(config, imds.get("meta-data/instance-id") or "")
+                instance_id = imds.get("meta-data/instance-id") or ""
+                log(f"instance {instance_id} is terminating")
+                drain_app(config)
+                complete_lifecycle_action(config, instance_id)
                 return
         except Exception as error:  # noqa: BLE001 - keep watching through transient failures
             log(f"lifecycle state not read: {error}")
 
 
-def drain_and_continue(config: dict, instance_id: str) -> None:
-    """Stops the app (in-flight requests get the stop timeout) and lets the termination go on."""
-    drain = config["drain"]
-    log(f"instance {instance_id} is terminating: stopping {config['container']}")
-    try:
-        subprocess.run(["docker", "stop", config["container"]], stdout=subprocess.DEVNULL,
-                       timeout=drain["stop_timeout_seconds"] + CLI_TIMEOUT_SECONDS)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        log(f"docker stop failed: {error}")
+def complete_lifecycle_action(config: dict, instance_id: str) -> None:
+    """Lets the termination go on; retried, and the hook's heartbeat timeout continues it anyway."""
     for attempt in range(1, 6):
         try:
             run_cli("aws", "autoscaling", "complete-lifecycle-action", "--region", config["region"],
-                    "--auto-scaling-group-name", config["group"], "--lifecycle-hook-name", drain["hook"],
+                    "--auto-scaling-group-name", config["group"], "--lifecycle-hook-name", config["drain"]["hook"],
                     "--lifecycle-action-result", "CONTINUE", "--instance-id", instance_id)
             log("lifecycle hook completed")
             return
@@ -288,26 +429,69 @@ def drain_and_continue(config: dict, instance_id: str) -> None:
             time.sleep(attempt)
 
 
+class ScaleInProtection:
+    """(AWS) Keeps a busy runner out of the ASG's scale-in choice: protected while requests are in flight,
+    unprotected once it has been idle for ``idle_seconds`` (so a lull between requests does not expose it)."""
+
+    def __init__(self, config: dict) -> None:
+        self.config = config
+        self.idle_seconds = config["protect"]["idle_seconds"]
+        self.imds = Imds()
+        self.instance_id = ""
+        self.protected: bool | None = None
+        """None until the agent has set it once (an agent restarted while protected must still clear it)."""
+        self.idle_since: float | None = None
+
+    def update(self, when: float, value: float | None) -> None:
+        """Follows one in-flight reading at ``when``; an unknown count changes nothing."""
+        if value is None:
+            return
+        if value > 0:
+            self.idle_since = None
+            wanted = True
+        else:
+            self.idle_since = when if self.idle_since is None else self.idle_since
+            wanted = bool(self.protected) and when - self.idle_since < self.idle_seconds
+        if wanted != self.protected:
+            self._set(wanted)
+
+    def _set(self, protected: bool) -> None:
+        self.instance_id = self.instance_id or self.imds.get("meta-data/instance-id") or ""
+        run_cli("aws", "autoscaling", "set-instance-protection", "--region", self.config["region"],
+                "--auto-scaling-group-name", self.config["group"], "--instance-ids", self.instance_id,
+                "--protected-from-scale-in" if protected else "--no-protected-from-scale-in")
+        self.protected = protected
+
+
 # --- Main ------------------------------------------------------------------------------------
 
 def main(argv: list) -> int:
-    """Runs the configured duties until SIGTERM (systemd stop)."""
+    """Runs the configured duties until SIGTERM (systemd stop); ``agent.py CONFIG drain`` drains once and exits
+    (the ``fleetform-drain`` unit's stop, before Docker stops at shutdown)."""
     with open(argv[1], encoding="utf-8") as file:
         config = json.load(file)
+    if argv[2:] == ["drain"]:
+        if config.get("drain"):
+            drain_app(config)
+        return 0
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     server = health_bridge_server(config["health_bridge"]) if config.get("health_bridge") else None
     workers = [threading.Thread(target=server.serve_forever, daemon=True)] if server else []
-    for duty, target in (("in_flight", publish_in_flight), ("drain", drain_when_terminating)):
-        if config.get(duty):
-            workers.append(threading.Thread(target=target, args=(config, stop), daemon=True))
+    if config.get("in_flight"):
+        workers.append(threading.Thread(target=publish_in_flight, args=(config, stop), daemon=True))
+    if (config.get("drain") or {}).get("hook"):
+        workers.append(threading.Thread(target=drain_when_terminating, args=(config, stop), daemon=True))
     if not workers:
         log("no duties for this runner")
         return 0
     for worker in workers:
         worker.start()
-    log("running: " + ", ".join(duty for duty in ("health_bridge", "in_flight", "drain") if config.get(duty)))
+    duties = {"health_bridge": config.get("health_bridge"), "in_flight": config.get("in_flight"),
+              "protect": config.get("protect") and config.get("in_flight"),
+              "drain": (config.get("drain") or {}).get("hook")}
+    log("running: " + ", ".join(duty for duty, on in duties.items() if on))
     while not stop.wait(1):
         pass
     if server:

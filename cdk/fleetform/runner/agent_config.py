@@ -2,7 +2,8 @@
 
 Each duty is present only when the group needs it: the health bridge when the load balancer
 probes the agent (a POST health check), the in-flight metric when the app serves Prometheus
-metrics, the drain on AWS (the ASG's termination lifecycle hook). Values known only on the
+metrics, scale-in protection on AWS when that metric exists, and the drain everywhere (with the
+ASG's termination lifecycle hook on AWS; timings from ``plan.rollout.draining``). Values known only on the
 runner (instance id, project, zone) the agent reads from the metadata service itself.
 """
 
@@ -16,7 +17,7 @@ from fleetform.plan import metrics
 from fleetform.plan.health import AGENT_HEALTH_PATH
 from fleetform.plan.model import RUNNER_AGENT_PORT, GroupPlan
 from fleetform.plan.names import group_name
-from fleetform.runner.contract import DRAIN_HOOK_NAME, GCP_METRIC_KIND, GCP_METRIC_VALUE_TYPE, LIFECYCLE_POLL_SECONDS
+from fleetform.runner.contract import DRAIN_HOOK_NAME, GCP_METRIC_KIND, GCP_METRIC_VALUE_TYPE
 
 CONTAINER_NAME = "app"
 """The app's container on every runner."""
@@ -32,8 +33,9 @@ def agent_config(group: GroupPlan, platform: str) -> dict[str, Any]:
         "group": group_name(platform, group.app),
         "container": CONTAINER_NAME,
         "health_bridge": _health_bridge(group),
-        "in_flight": _in_flight(group),
+        "in_flight": _in_flight(group, platform),
         "drain": _drain(group),
+        "protect": _protect(group),
     }
 
 
@@ -55,47 +57,56 @@ def _health_bridge(group: GroupPlan) -> dict[str, Any] | None:
     }
 
 
-def _in_flight(group: GroupPlan) -> dict[str, Any] | None:
+def _in_flight(group: GroupPlan, platform: str) -> dict[str, Any] | None:
     if group.runner.metrics_port is None:
         return None
     return {
         "scrape_url": f"http://127.0.0.1:{group.runner.metrics_port}/metrics",
+        "app_port": group.runner.port,
         "scrape_timeout_seconds": SCRAPE_TIMEOUT_SECONDS,
         "metric": metrics.SCRAPED_METRIC,
         "labels": dict(metrics.SCRAPED_LABELS),
         "interval_seconds": metrics.PUBLISH_INTERVAL_SECONDS,
-        "publish": _PUBLISHERS[group.cloud](),
+        "publish": _PUBLISHERS[group.cloud](group, platform),
     }
 
 
-def _aws_publish() -> dict[str, Any]:
+def _aws_publish(group: GroupPlan, platform: str) -> dict[str, Any]:
     return {
         "namespace": metrics.AWS_NAMESPACE,
         "metric_name": metrics.AWS_METRIC_NAME,
+        "missing_metric_name": metrics.AWS_MISSING_METRIC_NAME,
         "dimension": metrics.AWS_GROUP_DIMENSION,
         "storage_resolution": metrics.AWS_STORAGE_RESOLUTION_SECONDS,
     }
 
 
-def _gcp_publish() -> dict[str, Any]:
+def _gcp_publish(group: GroupPlan, platform: str) -> dict[str, Any]:
     return {
         "metric_type": metrics.GCP_METRIC_TYPE,
         "metric_kind": GCP_METRIC_KIND,
         "value_type": GCP_METRIC_VALUE_TYPE,
         "resource_type": metrics.GCP_RESOURCE_TYPE,
-        "group_label": metrics.GCP_GROUP_LABEL,
+        "resource_labels": metrics.gcp_series_labels(group_name(platform, group.app), group.cloud_region),
     }
 
 
-def _drain(group: GroupPlan) -> dict[str, Any] | None:
-    if group.cloud != "aws":
-        return None
+def _drain(group: GroupPlan) -> dict[str, Any]:
+    draining = group.rollout.draining
     return {
-        "hook": DRAIN_HOOK_NAME,
-        "poll_seconds": LIFECYCLE_POLL_SECONDS,
-        "stop_timeout_seconds": group.rollout.termination_grace_seconds,
+        "hook": DRAIN_HOOK_NAME if draining.hook_heartbeat_seconds is not None else None,
+        "poll_seconds": draining.poll_seconds,
+        "request_wait_seconds": draining.request_wait_seconds,
+        "stop_timeout_seconds": draining.stop_timeout_seconds,
     }
 
 
-_PUBLISHERS: dict[str, Callable[[], dict[str, Any]]] = {"aws": _aws_publish, "gcp": _gcp_publish}
+def _protect(group: GroupPlan) -> dict[str, Any] | None:
+    draining = group.rollout.draining
+    if not draining.protect_busy_runners or group.runner.metrics_port is None:
+        return None
+    return {"idle_seconds": draining.protection_idle_seconds}
+
+
+_PUBLISHERS: dict[str, Callable[[GroupPlan, str], dict[str, Any]]] = {"aws": _aws_publish, "gcp": _gcp_publish}
 """Per cloud, where the agent publishes the in-flight metric."""

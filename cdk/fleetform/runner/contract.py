@@ -10,8 +10,9 @@ AWS
     --creation-token`` and mounts ``<fs-id>.efs.<region>.amazonaws.com:/`` (mount targets in the
     runners' subnets, NFS 2049 open from the runners' security group, VPC DNS hostnames on).
   * The ASG carries a termination lifecycle hook named :data:`DRAIN_HOOK_NAME` with
-    ``default_result = "CONTINUE"`` and ``heartbeat_timeout`` of at least
-    :func:`drain_hook_timeout_seconds`; the runner agent completes it once the app has stopped.
+    ``default_result = "CONTINUE"`` and ``heartbeat_timeout`` =
+    ``plan.rollout.draining.hook_heartbeat_seconds``; the runner agent completes it once the app's
+    requests have ended (or the plan's wait ran out) and the app has stopped.
   * The platform's images live in ECR of the group's region, repository ``group.image.repository``.
 
 GCP
@@ -43,11 +44,6 @@ GCP_IMAGE_METADATA_KEY = "fleetform-image"
 DRAIN_HOOK_NAME = "fleetform-drain"
 """The ASG termination lifecycle hook the runner agent completes after draining the app."""
 
-LIFECYCLE_POLL_SECONDS = 5
-"""How often the agent reads the instance's target lifecycle state from IMDS."""
-
-DRAIN_HOOK_MARGIN_SECONDS = 60
-"""Time beyond the app's stop timeout for the agent to notice the hook and call the API."""
 
 FILESTORE_SHARE_NAME = "data"
 """The file share of the Filestore data volume (the NFS export is ``<ip>:/data``)."""
@@ -63,6 +59,7 @@ GCP_METRIC_VALUE_TYPE = "DOUBLE"
 
 AWS_RUNNER_IAM_ACTIONS = (
     "autoscaling:CompleteLifecycleAction",
+    "autoscaling:SetInstanceProtection",
     "cloudwatch:PutMetricData",
     "ecr:BatchCheckLayerAvailability",
     "ecr:BatchGetImage",
@@ -94,11 +91,6 @@ ARTIFACT_REGISTRY_LOCATIONS = {"us": "us", "europe": "europe", "asia": "asia"}
 def data_volume_name(platform: str) -> str:
     """The region's shared data volume: EFS creation token and Filestore instance name, ``acme-data``."""
     return fit(f"{platform}-data", GCP_NAME_LIMIT)
-
-
-def drain_hook_timeout_seconds(termination_grace_seconds: int) -> int:
-    """The lifecycle hook's heartbeat timeout: the app's stop timeout plus polling and API time."""
-    return termination_grace_seconds + LIFECYCLE_POLL_SECONDS + DRAIN_HOOK_MARGIN_SECONDS
 
 
 def artifact_registry_location(cloud_region: str) -> str:

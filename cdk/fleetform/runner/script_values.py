@@ -22,6 +22,8 @@ from fleetform.runner.contract import (
 )
 from fleetform.spec.app import DATA_VOLUME_PATH
 
+DRAIN_UNIT_MARGIN_SECONDS = 10
+"""What the fleetform-drain unit's stop timeout leaves beyond the longest drain, for the agent's start."""
 SHM_SHARE_OF_MEMORY = 0.5
 """``/dev/shm`` size for GPU containers (Docker's 64 MB default breaks NCCL and DataLoader workers)."""
 
@@ -41,6 +43,7 @@ def script_values(group: GroupPlan, platform: str) -> dict[str, str]:
         "gpus_per_instance": str(group.machine.gpus_per_instance),
         "shm_size": f"{max(1, int(group.machine.memory_gib * SHM_SHARE_OF_MEMORY))}g",
         "stop_timeout_seconds": str(group.rollout.termination_grace_seconds),
+        "drain_timeout_seconds": str(group.rollout.draining.longest_drain_seconds + DRAIN_UNIT_MARGIN_SECONDS),
         "log_name": log_name(platform, group.app, runner.private_logs),
         "image_reference": image.reference if image.source == "image" and image.reference else "",
         "image_repository": image.repository,

@@ -21,7 +21,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from fleetform.plan.metrics import AWS_GROUP_DIMENSION, AWS_METRIC_NAME, AWS_NAMESPACE, PUBLISH_INTERVAL_SECONDS
+from fleetform.plan.metrics import (
+    AWS_GROUP_DIMENSION,
+    AWS_METRIC_NAME,
+    AWS_MISSING_METRIC_NAME,
+    AWS_NAMESPACE,
+    PUBLISH_INTERVAL_SECONDS,
+)
 from fleetform.scaling.boot import BootModel
 from fleetform.scaling.metric_math import (
     Expr,
@@ -148,6 +154,8 @@ def keep_alive_policy(settings: ScaleSettings, group_name: str, load_balancer: s
 
     Runners are counted by the target group's healthy hosts, not the ASG's in-service instances: a
     booting runner serves nothing and reports no requests, so counting it would make it look idle.
+    Nothing is removed while any runner reports its in-flight gauge missing (issue 14.4): its
+    requests are not in the count, so the group could look idle while busy.
     """
     period = PUBLISH_INTERVAL_SECONDS if settings.keep_alive_seconds <= HIGH_RESOLUTION_ALARM_LIMIT_SECONDS \
         else GROUP_METRICS_PERIOD_SECONDS
@@ -172,11 +180,25 @@ def keep_alive_policy(settings: ScaleSettings, group_name: str, load_balancer: s
                   expression=_kept_runners(settings, bucket)),
             Query("surplus", "1 when more runners than the target are up",
                   expression=Op(">", Ref("runners"), Ref("keep"))),
-            Query("scalein", "Runners to keep when there is a surplus, else -1",
-                  expression=if_(Ref("surplus"), Ref("keep"), Num(-1)), return_data=True),
+            Query("missing", "Runners whose app serves without the in-flight gauge (1 if any)",
+                  stat=gauge_missing_stat(group_name, period)),
+            Query("scalein", "Runners to keep when there is a surplus and every runner reports its gauge, else -1",
+                  expression=if_(fill(Ref("missing"), 0), Num(-1), if_(Ref("surplus"), Ref("keep"), Num(-1))),
+                  return_data=True),
         ),
         steps=_exact_capacity_steps(settings, bucket),
     )
+
+
+def gauge_missing_stat(group_name: str, period: int) -> MetricStat:
+    """The largest ``InFlightGaugeMissing`` of the group's runners per period: 1 while any lacks the gauge."""
+    return MetricStat(AWS_NAMESPACE, AWS_MISSING_METRIC_NAME, ((AWS_GROUP_DIMENSION, group_name),), "Maximum", period)
+
+
+GAUGE_MISSING_ALARM_PERIOD_SECONDS = 60
+GAUGE_MISSING_ALARM_PERIODS = 3
+"""The gauge-missing alarm fires after 3 minutes in which some runner served without the gauge: long enough to
+pass over a restart, short enough to page before keep_alive could matter."""
 
 
 def wake_policy(settings: ScaleSettings, group_name: str, load_balancer: str) -> AlarmStepPolicy:

@@ -126,7 +126,7 @@ def aws_differences(settings: ScaleSettings, policy: AwsScalingPolicy) -> list[s
 
 
 def _gcp(settings: ScaleSettings, boot: BootModel) -> dict[str, Any]:
-    policy = gcp_scaling_policy(settings, boot, group_name="<mig>",
+    policy = gcp_scaling_policy(settings, boot, group_name="<mig>", region="<region>",
                                 backend_service="<backend service>" if settings.can_reach_zero else None)
     return {
         "autoscaler": {"min_replicas": policy.min_replicas, "max_replicas": policy.max_replicas,

@@ -3,17 +3,17 @@
 A regional autoscaler recommends, per policy, the runners a signal needs and applies the largest
 recommendation (up to five Cloud Monitoring policies, plus schedules), clamped to min/max:
 
-* **In-flight requests** as a per-group metric (resource ``generic_node``, label namespace = the
-  MIG name; the autoscaler sums the runners' series) with ``single_instance_assignment =
-  max_multiplexing``: the recommendation is fal's demand. A percentage buffer is folded in by
-  assigning fewer requests per runner (``max_multiplexing × 100 / (100 + perc)``): bounded, at most
-  two runners below fal.
+* **In-flight requests** as a per-group metric (resource ``generic_node``, labels namespace = the
+  MIG name and location = its region, :mod:`fleetform.plan.metrics`; the autoscaler sums the
+  runners' series) with ``single_instance_assignment = max_multiplexing``: the recommendation is
+  fal's demand. A percentage buffer is folded in by assigning fewer requests per runner
+  (``max_multiplexing × 100 / (100 + perc)``): bounded, at most two runners below fal.
 * **Buffer floor**: the runners fal keeps at zero traffic (``concurrency_buffer`` above
   ``min_concurrency``) as an always-active scaling schedule, so ``min_replicas`` stays fal's
   ``min_concurrency``. Under load the autoscaler takes the larger of demand and this floor, not
   their sum: up to ``concurrency_buffer`` runners below fal.
 * **Wake** (only when no traffic means no runner): the load balancer's request count for the
-  group's backend service, a per-group metric that exists while the group has no runner; any
+  group's backend service in its region, a per-group metric that exists while the group has no runner; any
   traffic recommends one runner.
 
 Scale-in keeps the largest recommendation of the last 10 minutes (the autoscaler's fixed
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fleetform.plan.metrics import GCP_GROUP_LABEL, GCP_METRIC_TYPE, GCP_RESOURCE_TYPE
+from fleetform.plan.metrics import GCP_METRIC_TYPE, gcp_in_flight_filter, gcp_wake_filter
 from fleetform.scaling.boot import BootModel
 from fleetform.scaling.settings import ScaleSettings
 
@@ -79,16 +79,17 @@ class GcpScalingPolicy:
         return max(STABILIZATION_SECONDS, self.scale_in_window_seconds or 0)
 
 
-def gcp_scaling_policy(settings: ScaleSettings, boot: BootModel, *, group_name: str,
+def gcp_scaling_policy(settings: ScaleSettings, boot: BootModel, *, group_name: str, region: str,
                        backend_service: str | None, load_balancer_scope: str = "regional") -> GcpScalingPolicy:
-    """The policy for one MIG; ``backend_service`` is needed only when the group can reach zero runners."""
-    in_flight_filter = f'resource.type = "{GCP_RESOURCE_TYPE}" AND resource.label.{GCP_GROUP_LABEL} = "{group_name}"'
-    metrics = [MetricPolicy(GCP_METRIC_TYPE, in_flight_filter, requests_per_runner(settings), None)]
+    """The policy for the MIG ``group_name`` in ``region``; ``backend_service`` is needed only when the group can
+    reach zero runners."""
+    metrics = [MetricPolicy(GCP_METRIC_TYPE, gcp_in_flight_filter(group_name, region), requests_per_runner(settings),
+                            None)]
     if settings.can_reach_zero and backend_service is not None:
         metric, resource = LOAD_BALANCER_REQUEST_METRICS[load_balancer_scope]
-        metrics.append(MetricPolicy(metric, f'resource.type = "{resource}" AND resource.label.backend_target_name = '
-                                            f'"{backend_service}"', WAKE_REQUESTS_PER_SECOND_PER_RUNNER,
-                                    "DELTA_PER_SECOND"))
+        wake_region = None if load_balancer_scope == "global" else region
+        metrics.append(MetricPolicy(metric, gcp_wake_filter(resource, backend_service, wake_region),
+                                    WAKE_REQUESTS_PER_SECOND_PER_RUNNER, "DELTA_PER_SECOND"))
     floor = settings.floor_runners
     return GcpScalingPolicy(
         min_replicas=settings.min_runners,

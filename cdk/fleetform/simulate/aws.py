@@ -4,15 +4,17 @@ The metric math is the constructs' own (:mod:`fleetform.scaling.aws_policy`), ev
 :mod:`fleetform.scaling.metric_math`. Modelled behaviour, each stated in docs/scaling.md:
 
 * runners publish one in-flight sample per 10 s (their served requests; 0 while booting), summed
-  per period; group metrics (in service, desired) and the target group's healthy hosts are
-  one-minute points; the load balancer's 503 count is a one-minute count of requests turned away
-  while no runner is up;
+  per period; every runner's app serves the gauge (no gauge-missing points); group metrics (in
+  service, desired) and the target group's healthy hosts are one-minute points; the load
+  balancer's 503 count is a one-minute count of requests turned away while no runner is up;
 * target tracking scales out when its last 3 data points are above 1 and sets the capacity to
   metric × in-service runners (= fal's target); scale-in is disabled in it;
 * the keep-alive alarm fires when all data points of its window are ≥ 0 and sets the step's
   capacity (``Maximum`` aggregation: the largest value in the window); no scale-in while a runner
   launched within the warmup;
-* the wake alarm fires on one positive one-minute point and sets its capacity.
+* the wake alarm fires on one positive one-minute point and sets its capacity;
+* a runner that served within its scale-in protection's idle debounce is not removed (the agent
+  protects busy runners, ``plan.rollout.draining``): the group stays above the capacity until it is idle.
 """
 
 from __future__ import annotations
@@ -38,9 +40,11 @@ class AwsPolicy:
 
     name = "aws"
 
-    def __init__(self, settings: ScaleSettings, policy: AwsScalingPolicy) -> None:
+    def __init__(self, settings: ScaleSettings, policy: AwsScalingPolicy, protected_for: float = 0.0) -> None:
         self.settings = settings
         self.policy = policy
+        self.protected_for = protected_for
+        """Seconds a runner stays protected from scale-in after its last request (0: not protected)."""
         self.desired: int | None = None
         self.samples: dict[float, float] = {}
         """Summed in-flight sample of each 10-s boundary."""
@@ -65,7 +69,7 @@ class AwsPolicy:
         self._track(now, fleet)
         self._keep_alive(now, fleet)
         self._wake(now)
-        fleet.resize(self.desired, now)
+        fleet.resize(self.desired, now, self.protected_for)
 
     def _track(self, now: float, fleet: Fleet) -> None:
         period = self.policy.tracking_period_seconds
@@ -111,10 +115,11 @@ class AwsPolicy:
         """
         stamps = sorted({now - now % GROUP_METRICS_PERIOD_SECONDS, now})
         count = len(stamps)
-        series = {
+        series: dict[str, list[float | None]] = {
             "inflight": [self._period_sum(stamp, period) for stamp in stamps],
             "inservice": [float(self.minute_points[s][0]) if s in self.minute_points else None for s in stamps],
             "healthy": [float(self.minute_points[s][1]) if s in self.minute_points else None for s in stamps],
+            "missing": [None] * count,
         }
         for key, value in (extra or {}).items():
             series[key] = [*[None] * (count - 1), value]

@@ -77,11 +77,20 @@ class Fleet:
         for runner in runners:
             self.runners.remove(runner)
 
-    def resize(self, desired: int, now: float) -> None:
-        """Launch or remove runners to reach ``desired``: booting ones go first, then the longest idle."""
+    def resize(self, desired: int, now: float, protected_for: float = 0.0) -> None:
+        """Launch or remove runners to reach ``desired``: booting ones go first, then the longest idle.
+
+        A runner that served within the last ``protected_for`` seconds is not removed (AWS scale-in
+        protection while busy, issue 14.3): the group stays above ``desired`` until it is idle.
+        """
         if desired > self.live:
             self.launch(desired - self.live, now)
         elif desired < self.live:
-            order = sorted(self.runners,
+            removable = [runner for runner in self.runners if not self._protected(runner, now, protected_for)]
+            order = sorted(removable,
                            key=lambda r: (r.is_up(now), r.idle_since() if r.is_up(now) else -r.launched_at))
             self.remove(order[: self.live - desired])
+
+    @staticmethod
+    def _protected(runner: Runner, now: float, protected_for: float) -> bool:
+        return runner.last_busy_at is not None and now - runner.last_busy_at < protected_for

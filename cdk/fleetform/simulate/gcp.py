@@ -1,12 +1,14 @@
 """The GCP autoscaler as synthesized, replayed: per-group metrics, schedules, stabilization, scale-in control.
 
 Modelled behaviour, each stated in docs/scaling.md: the runners' in-flight series are summed every
-10 s (their served requests; 0 while booting); each metric policy recommends
-``ceil(value / single_instance_assignment)``; the buffer schedule adds its floor; the autoscaler
-takes the largest recommendation, clamped to min/max, and holds the largest of the last
-``scale_in_after_seconds`` (10-minute stabilization, longer with the keep-alive scale-in control).
-The load balancer's request count (wake) is a 60-s sample visible 90 s later (the documented
-worst case). The initialization period only affects per-instance metrics, so it plays no part.
+10 s (their served requests; 0 while booting), over every region whose series the policy's filter
+matches (each region of the app serving the trace: a filter without the region would sum them
+all); each metric policy recommends ``ceil(value / single_instance_assignment)``; the buffer
+schedule adds its floor; the autoscaler takes the largest recommendation, clamped to min/max, and
+holds the largest of the last ``scale_in_after_seconds`` (10-minute stabilization, longer with the
+keep-alive scale-in control). The load balancer's request count (wake) is a 60-s sample visible
+90 s later (the documented worst case). The initialization period only affects per-instance
+metrics, so it plays no part.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import deque
 
-from fleetform.plan.metrics import GCP_METRIC_TYPE, PUBLISH_INTERVAL_SECONDS
+from fleetform.plan.metrics import GCP_METRIC_TYPE, GCP_RESOURCE_TYPE, PUBLISH_INTERVAL_SECONDS
 from fleetform.scaling.gcp_policy import (
     LOAD_BALANCER_SAMPLE_SECONDS,
     LOAD_BALANCER_VISIBILITY_SECONDS,
@@ -24,14 +26,34 @@ from fleetform.scaling.settings import ScaleSettings
 from fleetform.simulate.fleet import Fleet
 
 
+def filter_matches(monitoring_filter: str, resource_type: str, labels: dict[str, str]) -> bool:
+    """Whether a series of ``resource_type`` with resource ``labels`` matches an autoscaler filter: equality
+    terms joined by AND (the only form the autoscaler's per-group filters accept)."""
+    wanted: dict[str, str] = {}
+    for term in monitoring_filter.split(" AND "):
+        key, _, value = term.partition(" = ")
+        wanted[key.strip()] = value.strip().strip('"')
+    actual = {"resource.type": resource_type, **{f"resource.label.{name}": value for name, value in labels.items()}}
+    return all(actual.get(key) == value for key, value in wanted.items())
+
+
+def regions_summed(policy: GcpScalingPolicy, series_labels: list[dict[str, str]]) -> int:
+    """How many of the app's regional series (one label set per region) the in-flight policy sums."""
+    in_flight = next(metric for metric in policy.metrics if metric.metric == GCP_METRIC_TYPE)
+    return sum(filter_matches(in_flight.filter, GCP_RESOURCE_TYPE, labels) for labels in series_labels)
+
+
 class GcpPolicy:
     """The regional autoscaler of one MIG."""
 
     name = "gcp"
 
-    def __init__(self, settings: ScaleSettings, policy: GcpScalingPolicy) -> None:
+    def __init__(self, settings: ScaleSettings, policy: GcpScalingPolicy, regions: int = 1) -> None:
         self.settings = settings
         self.policy = policy
+        self.regions = regions
+        """Regions whose in-flight series the policy sums (each serving the trace): 1 when the filter names the
+        region."""
         self.recommendations: deque[tuple[float, int]] = deque()
         self.traffic_this_sample = False
         self.traffic_samples: deque[tuple[float, bool]] = deque()
@@ -62,7 +84,7 @@ class GcpPolicy:
         out = []
         for metric in self.policy.metrics:
             if metric.metric == GCP_METRIC_TYPE:
-                out.append(math.ceil(reported_in_flight / metric.single_instance_assignment))
+                out.append(math.ceil(reported_in_flight * self.regions / metric.single_instance_assignment))
             else:
                 out.append(1 if self._visible_traffic(now) else 0)
         return out

@@ -52,7 +52,7 @@ def simulation_text(simulation: Simulation, app: str, trace_file: Path) -> str:
     for cloud in simulation.clouds:
         extra = simulation.extra_wait_per_scale_up(cloud)
         lines.append(f"{cloud.group.cloud}: {extra:.0f} s of extra unmet demand per scale-up "
-                     f"(bound: scaling_delay + boot = {simulation.wait_bound_seconds} s)")
+                     f"(bound: scaling_delay + boot = {simulation.wait_bound_seconds} s); {_regions(cloud)}")
     return "\n".join(lines)
 
 
@@ -61,9 +61,16 @@ def _cells(cloud: CloudRun, run: PolicyRun) -> tuple[str, ...]:
             _number(run.waiting_request_seconds, 0), _number(run.unmet_seconds, 0), str(run.scale_ups))
 
 
+def _regions(cloud: CloudRun) -> str:
+    if cloud.regions_summed == 1:
+        return "scales on its own region's demand"
+    return f"scales on the demand of {cloud.regions_summed} regions (a metric filter without the region)"
+
+
 def _cloud_json(simulation: Simulation, cloud: CloudRun) -> dict[str, Any]:
     return {
         "cloud_region": cloud.group.cloud_region,
+        "regions_summed": cloud.regions_summed,
         "instance_type": cloud.group.machine.instance_types[0],
         "gpus_per_runner": cloud.gpus_per_runner,
         "usd_per_runner_hour": cloud.group.hourly_usd_per_runner,

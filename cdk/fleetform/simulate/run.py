@@ -8,9 +8,10 @@ cloud's ``gpu_hours_ratio`` compares like with like.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from fleetform.plan.metrics import gcp_series_labels
 from fleetform.plan.model import GroupPlan
 from fleetform.scaling.aws_policy import aws_scaling_policy
 from fleetform.scaling.boot import BootModel
@@ -18,7 +19,7 @@ from fleetform.scaling.gcp_policy import gcp_scaling_policy
 from fleetform.scaling.settings import ScaleSettings, app_scale_settings
 from fleetform.simulate.aws import AwsPolicy
 from fleetform.simulate.engine import PolicyRun, Scaler, replay
-from fleetform.simulate.gcp import GcpPolicy
+from fleetform.simulate.gcp import GcpPolicy, regions_summed
 from fleetform.simulate.reference import FalReference
 from fleetform.simulate.trace import Trace
 
@@ -32,6 +33,8 @@ class CloudRun:
 
     group: GroupPlan
     run: PolicyRun
+    regions_summed: int = 1
+    """Regions whose demand the cloud's policy scales this group on (1: its own, issue 14.2)."""
 
     @property
     def gpus_per_runner(self) -> int:
@@ -68,28 +71,43 @@ class Simulation:
         return self.settings.scaling_delay_seconds + self.boot.seconds
 
 
-def simulate_groups(groups: list[GroupPlan], trace: Trace, boot: BootModel) -> Simulation:
-    """Replay ``trace`` under fal's reference and under the policy of each group's cloud."""
+def simulate_groups(groups: list[GroupPlan], trace: Trace, boot: BootModel,
+                    every_region: Sequence[GroupPlan] = ()) -> Simulation:
+    """Replay ``trace`` under fal's reference and under the policy of each group's cloud.
+
+    ``every_region`` holds all the app's groups: each region serves the trace, and a policy whose
+    metric filter matched other regions' series would scale on their demand too.
+    """
     settings = app_scale_settings(groups[0].scaling)
     reference = replay(trace, FalReference(settings), settings, boot)
-    clouds = tuple(CloudRun(group, replay(trace, _cloud_scaler(group, boot), settings, boot)) for group in groups)
-    return Simulation(trace, settings, boot, reference, clouds)
+    clouds = []
+    for group in groups:
+        peers = [peer for peer in every_region if peer.cloud == group.cloud] or [group]
+        scaler, regions = _SCALERS[group.cloud](group, boot, peers)
+        clouds.append(CloudRun(group, replay(trace, scaler, settings, boot), regions))
+    return Simulation(trace, settings, boot, reference, tuple(clouds))
 
 
-def _cloud_scaler(group: GroupPlan, boot: BootModel) -> Scaler:
-    return _SCALERS[group.cloud](app_scale_settings(group.scaling), boot)
-
-
-def _aws_scaler(settings: ScaleSettings, boot: BootModel) -> Scaler:
+def _aws_scaler(group: GroupPlan, boot: BootModel, peers: Sequence[GroupPlan]) -> tuple[Scaler, int]:
+    """CloudWatch is regional and each runner publishes into its own region: one region's demand."""
+    settings = app_scale_settings(group.scaling)
+    drain = group.rollout.draining
+    protected = drain.protect_busy_runners and group.runner.metrics_port is not None
     return AwsPolicy(settings, aws_scaling_policy(settings, boot, group_name=SIMULATED_GROUP_NAME,
                                                   load_balancer=SIMULATED_GROUP_NAME,
-                                                  target_group=SIMULATED_GROUP_NAME))
+                                                  target_group=SIMULATED_GROUP_NAME),
+                     protected_for=drain.protection_idle_seconds if protected else 0.0), 1
 
 
-def _gcp_scaler(settings: ScaleSettings, boot: BootModel) -> Scaler:
-    return GcpPolicy(settings, gcp_scaling_policy(settings, boot, group_name=SIMULATED_GROUP_NAME,
-                                                  backend_service=SIMULATED_GROUP_NAME))
+def _gcp_scaler(group: GroupPlan, boot: BootModel, peers: Sequence[GroupPlan]) -> tuple[Scaler, int]:
+    """Cloud Monitoring is project-wide: the policy sums every region's series its filter matches."""
+    settings = app_scale_settings(group.scaling)
+    policy = gcp_scaling_policy(settings, boot, group_name=SIMULATED_GROUP_NAME, region=group.cloud_region,
+                                backend_service=SIMULATED_GROUP_NAME)
+    regions = regions_summed(policy, [gcp_series_labels(SIMULATED_GROUP_NAME, peer.cloud_region) for peer in peers])
+    return GcpPolicy(settings, policy, regions), regions
 
 
-_SCALERS: dict[str, Callable[[ScaleSettings, BootModel], Scaler]] = {"aws": _aws_scaler, "gcp": _gcp_scaler}
+_SCALERS: dict[str, Callable[[GroupPlan, BootModel, Sequence[GroupPlan]], tuple[Scaler, int]]] = {
+    "aws": _aws_scaler, "gcp": _gcp_scaler}
 """Per cloud, the replay of its scaling policy."""

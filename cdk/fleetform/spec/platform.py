@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 
 from fleetform.catalog.regions import DEFAULT_CLOUD_REGIONS
-from fleetform.vocabulary import CLOUDS, FAL_REGIONS, Cloud, FalRegion, StateBackendKind
+from fleetform.vocabulary import CLOUDS, FAL_REGIONS, Cloud, FalRegion, JwtClaimFormat, StateBackendKind
 
 AzId = StrictStr
 
@@ -114,12 +114,47 @@ class GcpProject(_Settings):
     )
 
 
+JWT_DEFAULT_CLAIMS = ("exp", "iss", "nbf", "iat")
+"""Claims the ALB always validates: they cannot be configured."""
+JWT_MAX_CLAIMS = 10
+JWT_MAX_VALUES = 10
+JWT_MAX_VALUE_LENGTH = 256
+
+
+class JwtClaim(_Settings):
+    """A claim every caller's token must carry (AWS ALB ``additional_claim``), e.g. the platform's group."""
+
+    name: StrictStr = Field(pattern=r"^\S+$", description="The claim's name (groups, scp, tenant, ...).")
+    format: JwtClaimFormat = Field(description="How the token writes the claim's value.")
+    values: tuple[StrictStr, ...] = Field(min_length=1, max_length=JWT_MAX_VALUES,
+                                          description="Accepted values (at most 10, each at most 256 characters).")
+
+    @model_validator(mode="after")
+    def _allowed(self) -> JwtClaim:
+        if self.name in (*JWT_DEFAULT_CLAIMS, "aud"):
+            raise ValueError(f"claim {self.name!r} cannot be listed: the ALB validates exp, iss, nbf and iat itself, "
+                             "and aud is jwt_audience")
+        for value in self.values:
+            if len(value) > JWT_MAX_VALUE_LENGTH:
+                raise ValueError(f"claim {self.name!r}: a value is longer than {JWT_MAX_VALUE_LENGTH} characters")
+            if self.format == "space-separated-values" and " " in value:
+                raise ValueError(f"claim {self.name!r}: space-separated values cannot contain spaces ({value!r})")
+        return self
+
+
 class AuthSettings(_Settings):
     """How ``auth = "shared"`` apps authenticate callers: "any authenticated user" of the platform's identity
     provider."""
 
     jwt_issuer: StrictStr | None = Field(None, pattern=r"^https://", description="AWS: JWT issuer the ALB checks.")
     jwks_url: StrictStr | None = Field(None, pattern=r"^https://", description="AWS: the issuer's JWKS endpoint.")
+    jwt_audience: tuple[StrictStr, ...] = Field(
+        (), max_length=JWT_MAX_VALUES,
+        description="AWS: accepted `aud` values (the platform's API); required with jwt_issuer for shared apps.")
+    jwt_audience_format: JwtClaimFormat = Field(
+        "single-string", description="AWS: how the issuer writes `aud` (string-array when it issues a list).")
+    jwt_claims: tuple[JwtClaim, ...] = Field(
+        (), description="AWS: further claims every token must carry, e.g. the platform's group membership.")
     shared_members: tuple[StrictStr, ...] = Field(
         ("allAuthenticatedUsers",), min_length=1,
         description="GCP: IAP members allowed on shared apps (domain:acme.com, group:ml@acme.com, ...).",
@@ -129,6 +164,10 @@ class AuthSettings(_Settings):
     def _issuer_with_jwks(self) -> AuthSettings:
         if (self.jwt_issuer is None) != (self.jwks_url is None):
             raise ValueError("jwt_issuer and jwks_url go together")
+        if len(self.jwt_claims) + bool(self.jwt_audience) > JWT_MAX_CLAIMS:
+            raise ValueError(f"at most {JWT_MAX_CLAIMS} claims: jwt_audience and {len(self.jwt_claims)} jwt_claims")
+        if len({claim.name for claim in self.jwt_claims}) != len(self.jwt_claims):
+            raise ValueError("each jwt_claims name once")
         return self
 
 

@@ -102,14 +102,18 @@ def test_rolling_launches_before_terminating_and_recreate_replaces_everything_at
     recreate = us_east.resource("aws_autoscaling_group", "region/upscaler/InstanceGroup/AutoScalingGroup")
     assert rolling["instance_refresh"] == {"strategy": "Rolling", "preferences": {
         "min_healthy_percentage": 100, "max_healthy_percentage": 200, "instance_warmup": "600",
-        "skip_matching": True, "auto_rollback": True}}
+        "skip_matching": True, "auto_rollback": True, "scale_in_protected_instances": "Refresh"}}
     assert recreate["instance_refresh"] == {"strategy": "Rolling", "preferences": {
         "min_healthy_percentage": 0, "max_healthy_percentage": 100, "instance_warmup": "600",
-        "skip_matching": True, "auto_rollback": True}}
+        "skip_matching": True, "auto_rollback": True, "scale_in_protected_instances": "Refresh"}}
 
 
-@pytest.mark.parametrize("app, grace, heartbeat", [("image-generator", 20, 85), ("captioner", 5, 70)])
-def test_terminating_runners_drain_for_their_grace_period(us_east, app, grace, heartbeat):
+@pytest.mark.parametrize("app, request_timeout, heartbeat", [
+    ("image-generator", 300, 300 + 20 + 65),  # request_timeout + grace + poll and margin
+    ("captioner", 3600, 3600 + 5 + 65),
+])
+def test_terminating_runners_finish_their_requests_before_they_stop(us_east, app, request_timeout, heartbeat):
+    """Issue 14.3: a 5-20 s deregistration delay and a hook of grace + 65 s cut requests of up to request_timeout."""
     hook = us_east.resource("aws_autoscaling_lifecycle_hook", f"region/{app}/InstanceGroup/DrainHook")
     assert hook == {
         "autoscaling_group_name": us_east.ref("aws_autoscaling_group", f"region/{app}/InstanceGroup/AutoScalingGroup",
@@ -120,7 +124,7 @@ def test_terminating_runners_drain_for_their_grace_period(us_east, app, grace, h
         "default_result": "CONTINUE",
     }
     target_group = us_east.resource("aws_lb_target_group", f"region/{app}/Route/TargetGroup")
-    assert target_group["deregistration_delay"] == str(grace)
+    assert target_group["deregistration_delay"] == str(request_timeout)
 
 
 @pytest.mark.parametrize("app, load_balancer", [
@@ -186,11 +190,16 @@ def test_without_a_certificate_the_load_balancer_speaks_http_and_warns(stacks, o
 
 
 def test_shared_apps_pass_jwt_validation_before_forward(us_east):
+    """Issue 14.6: issuer and JWKS alone admit any token of the identity provider, for any audience; the rule also
+    requires the platform's audience and its group membership claim."""
     rule = us_east.resource("aws_lb_listener_rule", "region/upscaler/Route/ListenerRule")
     assert rule["action"] == [
         {"type": "jwt-validation", "order": 1, "jwt_validation": {
             "issuer": "https://login.acme.example/oauth2/default",
-            "jwks_endpoint": "https://login.acme.example/oauth2/default/v1/keys"}},
+            "jwks_endpoint": "https://login.acme.example/oauth2/default/v1/keys",
+            "additional_claim": [
+                {"name": "aud", "format": "single-string", "values": ["api://acme-fleet"]},
+                {"name": "groups", "format": "string-array", "values": ["ml-platform"]}]}},
         {"type": "forward", "order": 2,
          "target_group_arn": us_east.ref("aws_lb_target_group", "region/upscaler/Route/TargetGroup", "arn")},
     ]
@@ -263,6 +272,16 @@ def test_iam_policies_name_only_the_apps_own_secrets_and_repository(stacks, us_e
         "acme/GH_TOKEN-??????", "acme/HF_TOKEN-??????"]
     assert transcriber["PublishInFlightMetric"]["condition"] == [
         {"test": "StringEquals", "variable": "cloudwatch:namespace", "values": ["Fleetform/Runners"]}]
+
+
+def test_runners_may_protect_only_their_own_group_from_scale_in(us_east):
+    """Issue 14.3: the agent protects its busy instance; least privilege: its own ASG, one action."""
+    for app in ("image-generator", "captioner"):
+        statements = policy_statements(us_east, app)
+        assert statements["ProtectOwnBusyRunner"]["actions"] == ["autoscaling:SetInstanceProtection"]
+        assert statements["ProtectOwnBusyRunner"]["resources"] == statements["CompleteOwnTerminationHook"][
+            "resources"]
+        assert statements["ProtectOwnBusyRunner"]["resources"][0].endswith(f":autoScalingGroupName/acme-{app}")
 
 
 def test_iam_uses_star_only_where_the_api_has_no_resource_level_permission(stacks):
@@ -367,3 +386,14 @@ def test_no_secret_value_reaches_the_output(stacks, out):
     script = boot_script(stacks["aws-us-east"], "captioner")
     # The Docker Hub login is the build's (base image); the runner never reads it.
     assert "acme/DOCKERHUB_TOKEN" not in script and "$DOCKERHUB_TOKEN" not in script
+
+
+def test_eu_north_transcriber_runs_in_every_zone_offering_one_of_its_types(stacks):
+    """Issue 14.8: p4d.24xlarge and p5.48xlarge are offered together only in eun1-az3; a mixed-instances ASG
+    launches, per zone, a type that zone offers, so the group spans every zone offering either."""
+    eu_north = stacks["aws-eu-north"]
+    group = eu_north.resource("aws_autoscaling_group", "region/transcriber/InstanceGroup/AutoScalingGroup")
+    assert group["vpc_zone_identifier"] == [
+        eu_north.ref("aws_subnet", f"region/Network/DefaultSubnet-eun1-az{n}", "id", kind="data") for n in (1, 2, 3)]
+    overrides = group["mixed_instances_policy"]["launch_template"]["override"]
+    assert [override["instance_type"] for override in overrides] == ["p4d.24xlarge", "p5.48xlarge"]

@@ -12,6 +12,7 @@ from fleetform.constructs.aws.instance_group import ignored_changes, instance_re
 from fleetform.constructs.aws.names import load_balancer_name, runner_role_name, target_group_name
 from fleetform.constructs.aws.routing import prefix_rewrite, target_health_check
 from fleetform.constructs.aws.runner_security_group import registry_ports
+from fleetform.plan.draining import plan_draining
 from fleetform.plan.model import HealthPlan, ImagePlan, RegistryLogin, RolloutPlan, ScalingPlan
 
 HEALTH = HealthPlan(path="/health", method="GET", probe_port=8080, probe_path="/health", interval_seconds=15,
@@ -42,10 +43,11 @@ def test_health_probe_is_clamped_into_what_the_alb_accepts(change, expected):
 
 @pytest.mark.parametrize("strategy, minimum, maximum", [("rolling", 100, 200), ("recreate", 0, 100)])
 def test_rollout_strategy_sets_the_refresh_bounds(strategy, minimum, maximum):
-    rollout = RolloutPlan(strategy=strategy, termination_grace_seconds=5, startup_seconds=420)
+    rollout = RolloutPlan(strategy=strategy, termination_grace_seconds=5, startup_seconds=420,
+                          draining=plan_draining("aws", request_timeout=60, grace=5, provisioning="on-demand"))
     assert instance_refresh(rollout) == {"strategy": "Rolling", "preferences": {
         "min_healthy_percentage": minimum, "max_healthy_percentage": maximum, "instance_warmup": "420",
-        "skip_matching": True, "auto_rollback": True}}
+        "skip_matching": True, "auto_rollback": True, "scale_in_protected_instances": "Refresh"}}
 
 
 @pytest.mark.parametrize("reset_on_deploy, ignored", [

@@ -190,9 +190,9 @@ def test_instance_group_follows_the_template_and_leaves_its_size_to_the_autoscal
 
 
 @pytest.mark.parametrize(("stack", "app", "scheme", "timeout", "draining"), [
-    ("gcp-us-east", "image-generator", "INTERNAL_MANAGED", 300, 20),
-    ("gcp-us-east", "upscaler", "EXTERNAL_MANAGED", 3600, 5),
-    ("gcp-us-central", "transcriber", "EXTERNAL_MANAGED", 120, 25),
+    ("gcp-us-east", "image-generator", "INTERNAL_MANAGED", 300, 300),  # draining = request_timeout (issue 14.3)
+    ("gcp-us-east", "upscaler", "EXTERNAL_MANAGED", 3600, 3600),
+    ("gcp-us-central", "transcriber", "EXTERNAL_MANAGED", 120, 120),
 ])
 def test_backend_service_times_out_and_drains_as_the_app_says(stacks, stack, app, scheme, timeout, draining):
     backend = stacks[stack].resource("google_compute_region_backend_service", f"region/{app}/BackendService")
@@ -427,3 +427,41 @@ def test_shared_stack_enables_the_apis_the_platform_uses_and_every_shared_resour
     for type_name in shared.types() - {"google_project_service"}:
         for path, body in shared.resources(type_name).items():
             assert body["depends_on"] == addresses, f"{type_name} {path} does not wait for the project's APIs"
+
+
+def _agent_config(stack: Stack, app: str) -> dict:
+    script = stack.resource("google_compute_instance_template", f"region/{app}/Template")["metadata"]["startup-script"]
+    return json.loads(script.split("<<'FLEETFORM_AGENT_CONFIG'\n", 1)[1].split("\nFLEETFORM_AGENT_CONFIG", 1)[0])
+
+
+def test_each_region_scales_on_its_own_runners_only(stacks):
+    """Issue 14.2: image-generator runs a MIG named acme-image-generator in three regions, and Cloud Monitoring sums
+    every series a filter matches, so each region's filters name the region its runners publish."""
+    regions = {}
+    for stack in stacks.values():
+        autoscalers = stack.resources("google_compute_region_autoscaler")
+        if "region/image-generator/Autoscaler" not in autoscalers:
+            continue
+        policy = autoscalers["region/image-generator/Autoscaler"]
+        region = stack.resource("google_compute_region_instance_group_manager", "region/image-generator/InstanceGroup")[
+            "region"]
+        regions[stack.name] = region
+        in_flight = policy["autoscaling_policy"]["metric"][0]
+        assert in_flight["filter"] == ('resource.type = "generic_node" AND resource.label.location = '
+                                       f'"{region}" AND resource.label.namespace = "acme-image-generator"')
+        labels = _agent_config(stack, "image-generator")["in_flight"]["publish"]["resource_labels"]
+        assert labels == {"location": region, "namespace": "acme-image-generator"}
+    assert len(set(regions.values())) == 3, regions
+
+
+def test_each_wake_policy_reads_its_own_regions_load_balancer(stacks):
+    """Every region's backend service has the group's name: the wake filter names the region too (issue 14.2)."""
+    wakes = []
+    for stack in stacks.values():
+        for path, autoscaler in stack.resources("google_compute_region_autoscaler").items():
+            for metric in autoscaler["autoscaling_policy"]["metric"][1:]:
+                backend = autoscaler["name"]
+                wakes.append(metric["filter"])
+                assert metric["filter"].endswith(f'resource.label.backend_target_name = "{backend}" AND '
+                                                 f'resource.label.region = "{autoscaler["region"]}"'), path
+    assert wakes, "the example has a GCP group that scales to zero"

@@ -37,8 +37,9 @@ Rollouts (a new launch template version) are instance refreshes:
   replaces all runners at once too). A failed refresh rolls back the same way.
 
 Termination: a lifecycle hook (``fleetform.runner.contract.DRAIN_HOOK_NAME``) holds a terminating
-runner until its agent has stopped the app (``docker stop`` waits ``termination_grace_seconds``) and
-completes the hook, or the heartbeat runs out and termination continues. It is a separate
+runner until its agent has waited for the app's requests in flight (up to ``request_timeout``), stopped
+the app (``docker stop`` waits ``termination_grace_seconds``) and completed the hook, or the heartbeat
+(``plan.rollout.draining``, :mod:`fleetform.plan.draining`) runs out and termination continues. It is a separate
 ``aws_autoscaling_lifecycle_hook``, not ``initial_lifecycle_hook``, because the provider applies the
 latter only when the group is created: a changed grace period would never reach the hook.
 """
@@ -54,14 +55,13 @@ from fleetform.constructs.aws.tags import launched_tags
 from fleetform.plan.model import GroupPlan, PlatformPlan, RolloutPlan, ScalingPlan
 from fleetform.plan.names import group_name
 from fleetform.runner import aws_user_data
-from fleetform.runner.contract import DRAIN_HOOK_NAME, drain_hook_timeout_seconds
+from fleetform.runner.contract import DRAIN_HOOK_NAME
 from fleetform.tf import Construct, Resource, aws
 
 METADATA_HOP_LIMIT = 1
 """IMDSv2 token responses die after one hop: host processes only, never a bridged container."""
 GPU_ROOT_VOLUME_IOPS = 6000
 GPU_ROOT_VOLUME_THROUGHPUT_MIBPS = 500
-MIN_HOOK_HEARTBEAT_SECONDS = 30
 TERMINATING = "autoscaling:EC2_INSTANCE_TERMINATING"
 
 
@@ -76,6 +76,9 @@ def instance_refresh(rollout: RolloutPlan) -> aws.AutoscalingGroupInstanceRefres
             "instance_warmup": str(rollout.startup_seconds),
             "skip_matching": True,
             "auto_rollback": True,
+            # Busy runners are protected from scale-in (plan.rollout.draining); a refresh still replaces them,
+            # and the termination hook lets their requests finish (the default waits an hour, then fails).
+            "scale_in_protected_instances": "Refresh",
         },
     }
 
@@ -155,8 +158,7 @@ class InstanceGroup(Construct):
             autoscaling_group_name=auto_scaling_group.name,
             name=DRAIN_HOOK_NAME,
             lifecycle_transition=TERMINATING,
-            heartbeat_timeout=max(MIN_HOOK_HEARTBEAT_SECONDS,
-                                  drain_hook_timeout_seconds(group.rollout.termination_grace_seconds)),
+            heartbeat_timeout=group.rollout.draining.hook_heartbeat_seconds,
             default_result="CONTINUE",
         )
         add_aws_scaling_policies(self, group, asg_name=auto_scaling_group.name,

@@ -47,12 +47,24 @@ def runner_statements(group: GroupPlan, *, platform: str, account: AwsAccount, l
         *_private_logs(logs_key_arn, log_group_arn, account),
         *_in_flight_metric(group),
         {"sid": "CompleteOwnTerminationHook", "actions": ["autoscaling:CompleteLifecycleAction"],
-         "resources": [account.arn("autoscaling",
-                                   f"autoScalingGroup:*:autoScalingGroupName/{group_name(platform, group.app)}")]},
+         "resources": [_own_group(group, platform, account)]},
+        *_scale_in_protection(group, platform, account),
         *_data_volume(data_volume_arn, account),
         # Session Manager's channel calls have no resource-level permission.
         {"sid": "SessionManagerShell", "actions": SESSION_MANAGER_ACTIONS, "resources": ["*"]},
     ]
+
+
+def _own_group(group: GroupPlan, platform: str, account: AwsAccount) -> str:
+    return account.arn("autoscaling", f"autoScalingGroup:*:autoScalingGroupName/{group_name(platform, group.app)}")
+
+
+def _scale_in_protection(group: GroupPlan, platform: str, account: AwsAccount) -> list[Statement]:
+    """The agent protects its own instance from scale-in while busy (``plan.rollout.draining``), in its own group."""
+    if not group.rollout.draining.protect_busy_runners or group.runner.metrics_port is None:
+        return []
+    return [{"sid": "ProtectOwnBusyRunner", "actions": ["autoscaling:SetInstanceProtection"],
+             "resources": [_own_group(group, platform, account)]}]
 
 
 def _image_pull(group: GroupPlan, account: AwsAccount) -> list[Statement]:

@@ -5,7 +5,8 @@ same in every region); a URL rewrite strips the ``/<app>`` prefix, so the app se
 fal. ``shared`` apps ("any authenticated user") first pass the ALB's ``jwt-validation`` action: the
 caller's bearer token must be signed by a key of the platform's JWKS endpoint and carry its issuer
 (ALB validates signature, ``iss`` and ``exp``, plus ``nbf``/``iat`` when present; HTTPS listeners
-only, which the plan enforces).
+only, which the plan enforces), its audience and the platform's membership claims
+(``additional_claim``: ``aud`` from ``auth.jwt_audience``, then ``auth.jwt_claims``).
 
 Health checks: the target group probes ``health.probe_port``/``probe_path`` (the app port, or the
 runner agent's bridge for POST health endpoints) and counts ``success_codes`` as healthy. The ALB
@@ -13,8 +14,8 @@ takes an interval of 5-300 s, a timeout of 2-120 s shorter than the interval, an
 2-10, so fal's values are clamped into those ranges (a failure threshold of 1 becomes 2, so an
 unhealthy runner is noticed one interval later than on fal).
 
-The target group drains a deregistered runner for ``termination_grace_seconds`` (in-flight
-requests finish within fal's grace window) and balances on least outstanding requests, which
+The target group drains a deregistered runner for ``request_timeout`` (at most 3600 s,
+``plan.rollout.draining``: in-flight requests may finish) and balances on least outstanding requests, which
 suits long GPU requests better than round robin. fal's retries (``route.retries`` and
 ``retry_conditions``) have no ALB equivalent: the ALB never retries a request.
 """
@@ -75,7 +76,7 @@ class AppRoute(Construct):
             protocol="HTTP",
             target_type="instance",
             vpc_id=vpc_id,
-            deregistration_delay=str(group.rollout.termination_grace_seconds),
+            deregistration_delay=str(group.rollout.draining.load_balancer_draining_seconds),
             load_balancing_algorithm_type="least_outstanding_requests",
             health_check=target_health_check(group.health, group.runner.port),
             tags=group_tags(group),
@@ -99,7 +100,11 @@ class AppRoute(Construct):
         actions: list[aws.LbListenerRuleAction] = []
         if group.route.auth == "shared":
             assert ingress.jwt_issuer is not None and ingress.jwks_url is not None, "the plan requires both"
+            claims: list[aws.LbListenerRuleActionJwtValidationAdditionalClaim] = [
+                {"name": claim.name, "format": claim.format, "values": list(claim.values)}
+                for claim in ingress.jwt_claims]
             actions.append({"type": "jwt-validation", "order": 1,
-                            "jwt_validation": {"issuer": ingress.jwt_issuer, "jwks_endpoint": ingress.jwks_url}})
+                            "jwt_validation": {"issuer": ingress.jwt_issuer, "jwks_endpoint": ingress.jwks_url,
+                                               "additional_claim": claims}})
         actions.append({"type": "forward", "order": len(actions) + 1, "target_group_arn": target_group_arn})
         return actions

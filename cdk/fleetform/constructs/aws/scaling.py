@@ -13,9 +13,12 @@ from fleetform.plan.model import GroupPlan
 from fleetform.scaling import app_scale_settings, boot_model
 from fleetform.scaling.aws_policy import (
     ENABLED_GROUP_METRICS,
+    GAUGE_MISSING_ALARM_PERIOD_SECONDS,
+    GAUGE_MISSING_ALARM_PERIODS,
     TARGET_VALUE,
     AlarmStepPolicy,
     aws_scaling_policy,
+    gauge_missing_stat,
 )
 from fleetform.scaling.metric_math import Query, render
 from fleetform.tf import Construct, aws
@@ -48,9 +51,11 @@ def add_aws_scaling_policies(scope: Construct, group: GroupPlan, *, asg_name: st
                              load_balancer_arn_suffix: str) -> None:
     """Target tracking for scale-out, the keep-alive scale-in and, for groups that reach zero, the wake.
 
-    Construct ids: ``TargetTracking``, ``KeepAlive`` + ``KeepAliveAlarm``, ``Wake`` + ``WakeAlarm``. The
-    keep-alive counts the target group's healthy hosts; the wake reads the load balancer's 503 count,
-    since Elastic Load Balancing reports no target-group metric while the group has no target.
+    Construct ids: ``TargetTracking``, ``KeepAlive`` + ``KeepAliveAlarm``, ``Wake`` + ``WakeAlarm``,
+    ``GaugeMissingAlarm``. The keep-alive counts the target group's healthy hosts; the wake reads the
+    load balancer's 503 count, since Elastic Load Balancing reports no target-group metric while the
+    group has no target. The gauge-missing alarm makes visible that some runner's app serves without
+    fal's in-flight gauge (its requests are not counted); it scales nothing.
     """
     settings = app_scale_settings(group.scaling)
     policy = aws_scaling_policy(settings, boot_model(settings), group_name=asg_name,
@@ -69,6 +74,22 @@ def add_aws_scaling_policies(scope: Construct, group: GroupPlan, *, asg_name: st
     for construct_id, step_policy in (("KeepAlive", policy.keep_alive), ("Wake", policy.wake)):
         if step_policy is not None:
             _add_alarm_step_policy(scope, construct_id, step_policy, asg_name)
+    _add_gauge_missing_alarm(scope, asg_name)
+
+
+def _add_gauge_missing_alarm(scope: Construct, asg_name: str) -> None:
+    stat = gauge_missing_stat(asg_name, GAUGE_MISSING_ALARM_PERIOD_SECONDS)
+    aws.CloudwatchMetricAlarm(
+        scope, "GaugeMissingAlarm",
+        alarm_name=f"{asg_name}-gauge-missing",
+        alarm_description=("A runner's app serves without fal's http_requests_in_progress gauge: its requests are not "
+                           "counted, so the group cannot scale on them and keep-alive scale-in is held"),
+        namespace=stat.namespace, metric_name=stat.metric_name, dimensions=dict(stat.dimensions),
+        statistic=stat.stat, period=stat.period_seconds,
+        comparison_operator="GreaterThanOrEqualToThreshold", threshold=1,
+        evaluation_periods=GAUGE_MISSING_ALARM_PERIODS, datapoints_to_alarm=GAUGE_MISSING_ALARM_PERIODS,
+        treat_missing_data="notBreaching",
+    )
 
 
 def _add_alarm_step_policy(scope: Construct, construct_id: str, policy: AlarmStepPolicy, asg_name: str) -> None:

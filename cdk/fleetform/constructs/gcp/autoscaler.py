@@ -30,7 +30,7 @@ def add_gcp_autoscaler(scope: Construct, group: GroupPlan, *, instance_group_man
     """``google_compute_region_autoscaler`` (construct id ``Autoscaler``) for one regional MIG.
 
     ``instance_group_manager`` is the MIG's id or self link, ``group_name`` its name (the runners
-    label their in-flight series with it). ``backend_service`` (the name of the group's backend
+    label their in-flight series with it and ``region``). ``backend_service`` (the name of the group's backend
     service) and ``load_balancer`` (which kind of Application Load Balancer serves it) are required
     when the group can reach zero runners: the load balancer's request count is then the only signal
     that exists while no runner does.
@@ -43,8 +43,8 @@ def add_gcp_autoscaler(scope: Construct, group: GroupPlan, *, instance_group_man
             "so nothing could start a runner again",
             fix="pass backend_service=<the group's backend service name> (and load_balancer=) to add_gcp_autoscaler",
         )
-    policy = gcp_scaling_policy(settings, boot_model(settings), group_name=group_name, backend_service=backend_service,
-                                load_balancer_scope=load_balancer)
+    policy = gcp_scaling_policy(settings, boot_model(settings), group_name=group_name, region=region,
+                                backend_service=backend_service, load_balancer_scope=load_balancer)
     google.ComputeRegionAutoscaler(scope, "Autoscaler", name=group_name, region=region, target=instance_group_manager,
                                    autoscaling_policy=_autoscaling_policy(policy),
                                    lifecycle=_runtime_tuned_limits(group))

@@ -2,8 +2,9 @@
 
 - Scheme: ``INTERNAL_MANAGED`` for ``private`` apps (the region's internal Application Load
   Balancer), ``EXTERNAL_MANAGED`` for ``public`` and ``shared`` ones (the external one).
-- ``timeout_sec`` is the app's ``request_timeout``; ``connection_draining_timeout_sec`` its
-  termination grace, the time a leaving runner keeps finishing requests.
+- ``timeout_sec`` is the app's ``request_timeout``; ``connection_draining_timeout_sec`` is
+  ``request_timeout`` too (up to 3600 s, :mod:`fleetform.plan.draining`): a runner the autoscaler
+  removes keeps finishing its requests that long before the MIG deletes it.
 - Balancing: ``locality_lb_policy = LEAST_REQUEST`` sends each request to the runner with the fewest
   requests in flight (as fal picks the least busy runner); allowed for both managed schemes
   (https://cloud.google.com/load-balancing/docs/backend-service#lb-policy). The backend's balancing
@@ -41,7 +42,7 @@ def runner_backend_service(scope: Construct, group: GroupPlan, *, platform: str,
         protocol="HTTP",
         port_name=APP_PORT_NAME,
         timeout_sec=group.route.request_timeout_seconds,
-        connection_draining_timeout_sec=group.rollout.termination_grace_seconds,
+        connection_draining_timeout_sec=group.rollout.draining.load_balancer_draining_seconds,
         health_checks=[health_check],
         locality_lb_policy="LEAST_REQUEST",
         backend=[{"group": instance_group, "balancing_mode": "UTILIZATION", "capacity_scaler": 1.0}],

@@ -14,6 +14,7 @@ readonly METRICS_PORT=@@metrics_port
 readonly GPUS_PER_INSTANCE=@@gpus_per_instance
 readonly SHM_SIZE=@@shm_size
 readonly STOP_TIMEOUT_SECONDS=@@stop_timeout_seconds
+readonly DRAIN_TIMEOUT_SECONDS=@@drain_timeout_seconds
 readonly LOG_NAME=@@log_name
 readonly IMAGE_REFERENCE=@@image_reference
 readonly IMAGE_REPOSITORY=@@image_repository

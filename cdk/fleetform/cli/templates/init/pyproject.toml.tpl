@@ -68,6 +68,9 @@ $gcp_section
 # [tool.fleetform.auth]
 # jwt_issuer = "https://login.example.com/oauth2/default"          # AWS: the ALB checks these JWTs
 # jwks_url = "https://login.example.com/oauth2/default/v1/keys"    # AWS: goes with jwt_issuer
+# jwt_audience = ["api://example-fleet"]                          # AWS: required: the tokens' aud
+# jwt_audience_format = "single-string"                           # AWS: string-array if aud is a list
+# jwt_claims = [{ name = "groups", format = "string-array", values = ["ml-platform"] }]  # AWS: membership
 # shared_members = ["allAuthenticatedUsers"]                       # GCP: IAP members (domain:example.com, group:...)
 
 # Existing networks per cloud region (the modules aws-network / gcp-network print these);
