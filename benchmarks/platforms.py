@@ -1,8 +1,9 @@
 """A generator of N-app platform repos for the scale benchmarks and tests (issue 16).
 
 ``write_platform(root, apps)`` writes ``root/platform/pyproject.toml`` (both clouds, three default fal
-regions, as a platform team starts) and one app project ``root/apps`` holding ``apps`` class-configured
-fal apps (``fal.App`` subclasses in ``bench_apps.py``, named in ``[tool.fal.apps]``): H100, A100 and
+regions, as a platform team starts) and ``apps`` app projects ``root/apps/app-NNNN``, each one
+class-configured fal app (a ``fal.App`` subclass in ``app.py``, named in ``[tool.fal.apps]``; one project
+per app, so one app's change leaves the other apps' build contexts alone): H100, A100 and
 CPU machines in turn, public and private, different scaling settings, some with a secret, some with
 ``/data`` mounts, so every kind of stack and lookup appears. The same ``apps`` always gives the same
 files. ``change_app(root, index)`` edits one app's scaling (the one-app change the benchmarks time).
@@ -27,7 +28,7 @@ requires-python = ">=3.11"
 [tool.fleetform]
 name = "bench"
 clouds = ["aws", "gcp"]
-apps = ["../apps/pyproject.toml"]
+apps = ["../apps/*/pyproject.toml"]
 default_regions = ["us-east", "us-west", "eu-west"]
 allow_plain_http = true
 
@@ -63,7 +64,7 @@ def _app_class(index: int, keep_alive: int) -> str:
 
 
 def _app_table(index: int) -> str:
-    lines = [f"[tool.fal.apps.{app_name(index)}]", f'ref = "bench_apps.py::{_class_name(index)}"',
+    lines = [f"[tool.fal.apps.{app_name(index)}]", f'ref = "app.py::{_class_name(index)}"',
              f'auth = "{"private" if index % 3 == 1 else "public"}"']
     if index % 4 == 0:
         lines.append('secrets = ["HF_TOKEN"]')
@@ -75,24 +76,23 @@ def _app_table(index: int) -> str:
 def write_platform(root: Path, apps: int) -> Path:
     """Write the platform repo and its app project under ``root``; returns the platform folder."""
     (root / "platform").mkdir(parents=True, exist_ok=True)
-    (root / "apps").mkdir(parents=True, exist_ok=True)
     (root / "platform" / "pyproject.toml").write_text(PLATFORM.format(apps=apps), encoding="utf-8")
-    project = '[project]\nname = "bench-apps"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n\n'
-    (root / "apps" / "pyproject.toml").write_text(project + "\n".join(_app_table(i) for i in range(apps)),
-                                                  encoding="utf-8")
-    classes = "\n\n".join(_app_class(index, 60 + 30 * (index % 5)) for index in range(apps))
-    (root / "apps" / "bench_apps.py").write_text("import fal\n\n\n" + classes, encoding="utf-8")
+    for index in range(apps):
+        project = root / "apps" / app_name(index)
+        project.mkdir(parents=True, exist_ok=True)
+        header = f'[project]\nname = "{app_name(index)}"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n\n'
+        (project / "pyproject.toml").write_text(header + _app_table(index), encoding="utf-8")
+        (project / "app.py").write_text("import fal\n\n\n" + _app_class(index, 60 + 30 * (index % 5)),
+                                        encoding="utf-8")
     return root / "platform"
 
 
 def change_app(root: Path, index: int) -> None:
     """Change one app's ``keep_alive`` (what a team's everyday pull request does)."""
-    module = root / "apps" / "bench_apps.py"
+    module = root / "apps" / app_name(index) / "app.py"
     text = module.read_text(encoding="utf-8")
-    start = text.index(f"class {_class_name(index)}(")
-    before = f"keep_alive = {60 + 30 * (index % 5)}\n"
-    at = text.index(before, start)
-    module.write_text(text[:at] + f"keep_alive = {61 + 30 * (index % 5)}\n" + text[at + len(before):],
+    keep_alive = 60 + 30 * (index % 5)
+    module.write_text(text.replace(f"keep_alive = {keep_alive}\n", f"keep_alive = {keep_alive + 1}\n"),
                       encoding="utf-8")
 
 
