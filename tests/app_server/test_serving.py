@@ -178,6 +178,7 @@ def test_a_served_fal_function_answers_as_its_run_local(tmp_path: Path) -> None:
         answers = [entry_server.post("/", body) for body in requests]
         assert answers == [local_server.post("/", body) for body in requests]
         assert entry_server.get("/health") == local_server.get("/health")
+        assert entry_server.get("/").status == local_server.get("/").status == 405, "the plan's probe of a function"
         assert entry_server.stop() == 0
     assert answers[0] == Answer(200, {"shout": "HELLO!", "yaml": "text: hello"})
     assert answers[2].status == 422

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -30,8 +31,16 @@ class JsonHandler(BaseHTTPRequestHandler):
 class LoopbackServer:
     """Subclasses build their request handler; ``running()`` serves it for the length of a ``with`` block."""
 
-    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    def __init__(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1") -> None:
+        self._server = ThreadingHTTPServer((host, 0), handler)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def wrap_socket(self, context: ssl.SSLContext) -> None:
+        """Serve HTTPS with ``context`` (a server-side TLS context holding the certificate)."""
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
 
     @property
     def url(self) -> str:

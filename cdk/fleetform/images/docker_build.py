@@ -67,7 +67,9 @@ class LocalBuild:
     failed_step: str | None = None
     log_tail: tuple[str, ...] = ()
     cached_steps: int = 0
+    """How many of ``steps`` BuildKit took from its cache."""
     steps: int = 0
+    """The Dockerfile's steps after ``FROM`` (``RUN``, ``COPY``, ``WORKDIR``, ...)."""
 
 
 def find_docker() -> DockerCli:
@@ -157,11 +159,16 @@ def build_locally(cli: DockerCli, context: BuildContext, image: str, *, echo: Ca
                 cached.add(line.split(" ", 1)[0][1:])
         code = process.wait()
     seconds = round(time.monotonic() - started, 2)
-    build_steps = {number for number, label in steps.items() if not label.startswith("[internal]")
-                   and "load " not in label.split("] ", 1)[0]}
+    build_steps = {number for number, label in steps.items() if _is_build_step(label)}
     if code != 0:
         failed = failed or next((line for line in reversed(lines) if "ERROR" in line or "error" in line), None)
         return LocalBuild(context.app, image, False, seconds, failed or f"docker exited {code}", tuple(lines[-30:]),
                           len(cached & build_steps), len(build_steps))
     return LocalBuild(context.app, image, True, seconds, cached_steps=len(cached & build_steps),
                       steps=len(build_steps))
+
+
+def _is_build_step(label: str) -> bool:
+    """A Dockerfile step that makes a layer (``[2/6] RUN ...``): not BuildKit's own loading, nor the base's FROM."""
+    position, _, instruction = label.partition("] ")
+    return not position.startswith("[internal") and not instruction.startswith("FROM ")
