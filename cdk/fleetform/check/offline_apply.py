@@ -139,10 +139,9 @@ def read_manifest_dependencies(out_dir: Path) -> dict[str, list[str]]:
     except ValueError as error:
         raise FleetformError.single("check/malformed-json", display_path(manifest),
                                     f"not valid JSON: {error}") from None
-    # cdktf writes a dependency as the other stack's construct path: ``aws-shared`` for a stack at the app's root.
-    names = {entry.get("constructPath", name): name for name, entry in stacks.items()}
-    return {name: [names.get(dependency, dependency) for dependency in entry.get("dependencies", [])]
-            for name, entry in stacks.items()}
+    # cdktf writes a dependency as the other stack's construct path, which is its name: fleetform's stacks are
+    # children of the app (cdktf-cli matches dependencies against stack names too).
+    return {name: list(entry.get("dependencies", [])) for name, entry in stacks.items()}
 
 
 def deploy_order(stacks: Iterable[Stack], dependencies: dict[str, list[str]]) -> list[Stack]:
