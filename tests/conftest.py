@@ -42,6 +42,13 @@ class CliResult:
         return json.loads(self.out)
 
 
+@pytest.fixture(autouse=True)
+def _own_check_cache(tmp_path_factory, monkeypatch) -> None:
+    """Each test its own check cache (``fleetform check`` caches by default): no result leaks between tests
+    or from the user's ``~/.cache``."""
+    monkeypatch.setenv("FLEETFORM_CACHE_DIR", str(tmp_path_factory.mktemp("check-cache")))
+
+
 @pytest.fixture
 def run_cli(capsys, monkeypatch) -> Callable[..., CliResult]:
     """Run ``fleetform ARGS`` in-process; returns exit code, stdout and stderr."""

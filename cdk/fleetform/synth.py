@@ -8,29 +8,71 @@ repo's ``cdktf.json``, so both write the same files.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 from fleetform.constructs.platform import FleetPlatform
 from fleetform.errors import FleetformError, display_path
-from fleetform.plan.document import write_plan
-from fleetform.tf import App
+from fleetform.plan.document import PLAN_FILE, plan_bytes
+from fleetform.plan.platform import plan_workspace
+from fleetform.spec.workspace import open_workspace
+from fleetform.synth_cache import STACK_FILE, SynthKeys, stack_keys, sync_output, write_if_changed
+from fleetform.tf import App, Construct, TerraformStack, add_warning
 
 DEFAULT_OUT_DIR = "cdktf.out"
+MANIFEST_FILE = "manifest.json"
 
 
-def synth_platform(settings: Path, out_dir: Path | None = None) -> FleetPlatform:
+def synth_platform(settings: Path, out_dir: Path | None = None, *, incremental: bool = True) -> FleetPlatform:
     """Write ``<out>/stacks/<stack>/cdk.tf.json`` for every stack of the platform ``settings`` describes.
 
     Next to the stacks goes ``<out>/fleetform.plan.json``, the plan they render, which ``fleetform review``
-    compares between two synth outputs.
+    compares between two synth outputs. Incremental (the default) renders only the stacks whose inputs
+    changed since the last synth into ``out`` and writes only files whose bytes differ
+    (:mod:`fleetform.synth_cache`); ``incremental=False`` renders every stack. Either way the output is
+    the same, and :attr:`FleetPlatform.written` names the stacks whose files changed.
     """
-    if out_dir is not None:
-        _ensure_writable(out_dir)
-    app = App(outdir=str(out_dir)) if out_dir is not None else App()
-    platform = FleetPlatform(app, settings=settings)
-    app.synth()
-    write_plan(platform.plan, Path(app.outdir))
+    target = out_dir if out_dir is not None else Path(os.environ.get("CDKTF_OUTDIR", DEFAULT_OUT_DIR))
+    _ensure_writable(target)
+    plan = plan_workspace(open_workspace(Path(settings)))
+    keys = stack_keys(plan)
+    previous = SynthKeys.read(target) if incremental else SynthKeys({})
+    annotations = _annotations(target / MANIFEST_FILE)
+    unchanged = previous.unchanged(target, keys) & annotations.keys()
+    with tempfile.TemporaryDirectory(prefix=".fleetform-synth-", dir=target) as scratch:
+        app = App(outdir=scratch)
+        platform = FleetPlatform(app, settings=plan, render=set(keys) - unchanged)
+        for name in unchanged:
+            _replay_annotations(platform.stacks[name], annotations[name])
+        app.synth()
+        stale = {path.parent.name for path in (target / "stacks").glob(f"*/{STACK_FILE}")} - keys.keys()
+        platform.written = tuple(sync_output(Path(scratch), target, platform.rendered, stale))
+    write_if_changed(target / PLAN_FILE, plan_bytes(plan))
+    SynthKeys.write(target, keys)
     return platform
+
+
+def _annotations(manifest: Path) -> dict[str, list[dict[str, str]]]:
+    """Per stack, the annotations the last synth's ``manifest.json`` recorded (none: nothing to reuse)."""
+    try:
+        stacks = json.loads(manifest.read_text(encoding="utf-8"))["stacks"]
+        return {name: list(entry.get("annotations", [])) for name, entry in stacks.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _replay_annotations(stack: TerraformStack, annotations: list[dict[str, str]]) -> None:
+    """Give a stack that is not rendered again the warnings it had, on the same construct paths, so cdktf
+    writes the manifest a full synth writes."""
+    made: dict[str, Construct] = {}
+    for annotation in annotations:
+        scope: Construct = stack
+        path = stack.node.id
+        for part in annotation["constructPath"].split("/")[1:]:
+            path = f"{path}/{part}"
+            scope = made[path] if path in made else made.setdefault(path, Construct(scope, part))
+        add_warning(scope, annotation["message"])
 
 
 def default_out_dir(settings: Path) -> Path:

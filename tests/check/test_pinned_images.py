@@ -13,7 +13,7 @@ from fleetform.check.registry_images import IMAGES_VARIABLE, image_digest
 from fleetform.constructs.platform import platform_plan
 from fleetform.synth import synth_platform
 from tests.conftest import EXAMPLES
-from tests.constructs.aws.synthesized import read_stacks
+from tests.constructs.aws.synthesized import read_regions
 
 pytestmark = pytest.mark.terraform
 
@@ -32,7 +32,7 @@ def built_images() -> dict[str, str]:
 
 
 def test_templates_carry_the_digest_read_from_the_registry(example_out):
-    stacks = read_stacks(example_out)
+    stacks = read_regions(example_out)  # each region's base and app stacks as one view
     aws, gcp = stacks["aws-us-east"], stacks["gcp-us-east"]
     image = aws.data("aws_ecr_image", "region/captioner/InstanceGroup/Image")
     assert image == {"repository_name": "acme/captioner", "image_tag": built_images()["captioner"].split(":")[1]}
@@ -50,9 +50,9 @@ def test_templates_carry_the_digest_read_from_the_registry(example_out):
 
 
 def test_the_plan_pins_the_digest_of_the_built_tag(example_out, tmp_path):
-    report = check_stacks(example_out / "stacks" / "aws-us-east", plan_json_dir=tmp_path)
+    report = check_stacks(example_out / "stacks" / "aws-us-east--captioner", plan_json_dir=tmp_path)
     assert report.ok, report.render()
-    plan = json.loads((tmp_path / "aws-us-east.plan.json").read_text())
+    plan = json.loads((tmp_path / "aws-us-east--captioner.plan.json").read_text())
     template = next(change for change in plan["resource_changes"] if change["address"].startswith(
         "aws_launch_template.region_captioner"))
     tags = next(spec["tags"] for spec in template["change"]["after"]["tag_specifications"]
@@ -67,14 +67,15 @@ def test_a_plan_for_an_app_whose_image_is_missing_fails_naming_the_app(example_o
     registry.write_text(json.dumps([reference for app, reference in images.items()
                                     if app not in ("captioner", "image-generator")]))
     monkeypatch.setenv(IMAGES_VARIABLE, str(registry))
-    report = check_stacks(example_out / "stacks" / "aws-us-east")
-    assert not report.ok
-    errors = [diagnostic for stack in report.stacks for diagnostic in stack.errors]
+    reports = {app: check_stacks(example_out / "stacks" / f"aws-us-east--{app}")
+               for app in ("captioner", "image-generator", "upscaler")}
+    assert [app for app, report in reports.items() if not report.ok] == ["captioner", "image-generator"]
+    errors = [diagnostic for report in reports.values() for stack in report.stacks for diagnostic in stack.errors]
     assert {error.summary for error in errors} == {"Image not found"}
     assert {error.construct_path: error.detail.split(": ", 1)[1] for error in errors} == {
-        f"aws-us-east/region/{app}/InstanceGroup/Image": f"app {app} has not been built with these inputs "
+        f"aws-us-east--{app}/region/{app}/InstanceGroup/Image": f"app {app} has not been built with these inputs "
         "(run `fleetform build --cloud ...` before deploying)" for app in ("captioner", "image-generator")}
-    gcp = check_stacks(example_out / "stacks" / "gcp-us-east")
+    gcp = check_stacks(example_out / "stacks" / "gcp-us-east--image-generator")
     assert [e.detail.split(": app")[0] for s in gcp.stacks for e in s.errors] == [
         f"no image acme/image-generator:{images['image-generator'].split(':')[1]} in Artifact Registry repository acme "
         "in us"]

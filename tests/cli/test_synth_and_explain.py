@@ -21,6 +21,8 @@ def test_explain_json_has_every_group_with_costs_and_policies(run_cli):
     assert us_east["machine"]["instance_types"] == ["p5.4xlarge", "p4d.24xlarge"]
     assert us_east["cost"]["hourly_usd_at_max"] == round(6.88 * us_east["scaling"]["max_runners"], 3)
     assert {"aws", "gcp", "target", "examples"} <= us_east["scaling_policy"].keys()
+    assert us_east["stacks"] == [{"name": "aws-us-east--image-generator", "role": "app",
+                                  "depends_on": ["aws-shared", "aws-us-east"]}]
     assert "catalog/no-gpu-count" in [w["code"] for w in result.json["warnings"]]  # GPU-A100 ×1 needs p4d's 8
 
 
@@ -37,6 +39,8 @@ def test_explain_text_says_where_a_cloud_differs_from_fal(run_cli):
     assert ("$23.72/h per runner; $23.72/h at min, $189.73/h at max (on-demand list price); the app uses 2 of 8 "
             "GPUs: $17.79/h of each runner pays for 6 idle GPU(s) (one runner per instance)") in result.out
     assert "draining:  busy runners protected from scale-in until idle 30 s; load balancer drains 120 s" in result.out
+    assert ("stacks:    gcp-us-central--transcriber (after gcp-shared, gcp-us-central); gcp-us-central-routes "
+            "(after gcp-us-central, gcp-us-central--transcriber)") in result.out
 
 
 def test_explain_unknown_app_is_bad_input_with_a_near_match(run_cli):
@@ -48,8 +52,10 @@ def test_explain_unknown_app_is_bad_input_with_a_near_match(run_cli):
 def test_synth_writes_every_stack_and_lists_them(run_cli, tmp_path):
     result = run_cli("synth", "--config", EXAMPLES / "platform", "--out", tmp_path / "out")
     assert result.code == 0, result.err
-    assert len(result.out.splitlines()) == 12 and "12 stack(s) written" in result.err
+    assert len(result.out.splitlines()) == 30 and "30 stack(s) in" in result.err
+    assert "30 rendered, 30 written" in result.err
     assert (tmp_path / "out" / "stacks" / "aws-us-east" / "cdk.tf.json").is_file()
+    assert (tmp_path / "out" / "stacks" / "aws-us-east--captioner" / "cdk.tf.json").is_file()
 
 
 def test_synth_of_a_folder_without_a_platform_is_bad_input(run_cli, tmp_path):

@@ -24,6 +24,7 @@ from fleetform.cloud_build.request import BuildRequest
 from fleetform.cloud_build.submit import submit_builds
 from fleetform.plan.build_script import SCRIPT
 from fleetform.plan.model import RegistryLogin
+from fleetform.plan.names import build_contexts_bucket, build_project_name
 from tests.fakes.codebuild import CodeBuildServer
 from tests.fakes.google_build import GoogleBuildServer
 
@@ -211,10 +212,22 @@ def test_a_cloud_error_fails_that_build_only(aws, context):
                                        "deploy the aws-shared stack first")
 
 
+def aws_shared_stack_for_builds(home: str, repository: str, regions: list[str]) -> None:
+    """What `aws-shared` creates for builds, in moto: the context bucket, the CodeBuild project, and the
+    app's ECR repository in each of ``regions``."""
+    boto3.client("s3", region_name=home).create_bucket(Bucket=build_contexts_bucket("aws", "acme", ACCOUNT, home))
+    for region in regions:
+        boto3.client("ecr", region_name=region).create_repository(repositoryName=repository)
+    boto3.client("codebuild", region_name=home).create_project(
+        name=build_project_name("acme"), source={"type": "S3", "location": "unused/"},
+        artifacts={"type": "NO_ARTIFACTS"}, serviceRole=f"arn:aws:iam::{ACCOUNT}:role/acme/acme-image-build",
+        environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+                     "computeType": "BUILD_GENERAL1_LARGE", "privilegedMode": True})
+
+
 def test_fleetform_build_cloud_aws_builds_the_plans_contexts_and_skips_them_once_pushed(moto_url, monkeypatch,
                                                                                         tmp_path, run_cli):
     """``fleetform build --cloud aws`` end to end: the plan's context, repository, tag and regions reach CodeBuild."""
-    from fleetform.plan.names import build_contexts_bucket, build_project_name
     from fleetform.plan.platform import plan_workspace_outcome
     from fleetform.spec.workspace import open_workspace
     from tests.images.test_contexts import write_project
@@ -227,14 +240,7 @@ def test_fleetform_build_cloud_aws_builds_the_plans_contexts_and_skips_them_once
     (group, *_) = plan.groups("demo")
     image = group.image
     regions = sorted({g.cloud_region for g in plan.groups("demo")})
-    boto3.client("s3", region_name=home).create_bucket(Bucket=build_contexts_bucket("aws", "acme", ACCOUNT, home))
-    for region in regions:
-        boto3.client("ecr", region_name=region).create_repository(repositoryName=image.repository)
-    boto3.client("codebuild", region_name=home).create_project(
-        name=build_project_name("acme"), source={"type": "S3", "location": "unused/"},
-        artifacts={"type": "NO_ARTIFACTS"}, serviceRole=f"arn:aws:iam::{ACCOUNT}:role/acme/acme-image-build",
-        environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/amazonlinux-x86_64-standard:5.0",
-                     "computeType": "BUILD_GENERAL1_LARGE", "privilegedMode": True})
+    aws_shared_stack_for_builds(home, image.repository, regions)
 
     def pushed(region: str) -> None:
         boto3.client("ecr", region_name=region).put_image(
@@ -269,7 +275,6 @@ def test_fleetform_build_cloud_both_builds_on_each_cloud_then_skips_both(moto_ur
                                                                           google):
     """``fleetform build --cloud both``: one build per cloud (CodeBuild over moto, Cloud Build over the local
     server), each from the plan's context; once both tags exist a rerun starts nothing."""
-    from fleetform.plan.names import build_contexts_bucket, build_project_name
     from fleetform.plan.platform import plan_workspace_outcome
     from fleetform.spec.workspace import open_workspace
     from tests.images.test_contexts import write_project
@@ -285,13 +290,7 @@ def test_fleetform_build_cloud_both_builds_on_each_cloud_then_skips_both(moto_ur
     assert groups.keys() == {"aws", "gcp"}
     home = plan.shared_for("aws").home_region
     aws_image = groups["aws"].image
-    boto3.client("s3", region_name=home).create_bucket(Bucket=build_contexts_bucket("aws", "acme", ACCOUNT, home))
-    boto3.client("ecr", region_name=home).create_repository(repositoryName=aws_image.repository)
-    boto3.client("codebuild", region_name=home).create_project(
-        name=build_project_name("acme"), source={"type": "S3", "location": "unused/"},
-        artifacts={"type": "NO_ARTIFACTS"}, serviceRole=f"arn:aws:iam::{ACCOUNT}:role/acme/acme-image-build",
-        environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/amazonlinux-x86_64-standard:5.0",
-                     "computeType": "BUILD_GENERAL1_LARGE", "privilegedMode": True})
+    aws_shared_stack_for_builds(home, aws_image.repository, [home])
     server = google([[("QUEUED", []), ("WORKING", ["Step #0: building"]), ("SUCCESS", ["DONE"])]])
     with server.running():
         built = run_cli("build", "--config", root, "--cloud", "both", "--json")

@@ -230,6 +230,40 @@ def test_app_team_and_secrets_reach_the_group(tmp_path):
     assert plan.shared_for("gcp").private_log_apps == ("gen",)
 
 
+def test_example_stacks_are_shared_then_per_region_base_apps_and_routes(example_plan):
+    stacks = example_plan.stacks
+    assert [stack.name for stack in stacks[:2]] == ["aws-shared", "gcp-shared"]
+    by_name = {stack.name: stack for stack in stacks}
+    assert len(by_name) == len(stacks)
+    for stack in stacks:
+        # Deploy order: every stack comes after each stack it depends on.
+        assert all(names.index(dependency) < names.index(stack.name)
+                   for names in [[s.name for s in stacks]] for dependency in stack.depends_on)
+    assert by_name["aws-us-east--captioner"].depends_on == ("aws-shared", "aws-us-east")
+    assert (by_name["aws-us-east--captioner"].role, by_name["aws-us-east--captioner"].app) == ("app", "captioner")
+    assert by_name["gcp-us-central-routes"].depends_on == ("gcp-us-central", "gcp-us-central--transcriber")
+    assert not any(stack.role == "routes" for stack in stacks if stack.cloud == "aws")
+
+
+@pytest.mark.parametrize(("backend", "settings"), [
+    ("s3", 'clouds = ["aws"]\n[tool.fleetform.state]\nregion = "us-east-1"\n'),
+    ("gcs", 'clouds = ["gcp"]\n[tool.fleetform.gcp]\nproject = "acme-gpu-test"\n[tool.fleetform.state]\n')])
+def test_every_state_object_fits_the_stores_name_limit(tmp_path, backend, settings):
+    state = f'{settings}backend = "{backend}"\nbucket = "acme-state"\n'
+    apps = '[tool.fal.apps.gen]\nref = "app.py::Generator"\n'
+    fits = plan_of(tmp_path / "fits", f'{state}prefix = "{"p" * 900}"\n', apps)
+    assert max(len(fits.state.longest_object(stack.name).encode()) for stack in fits.stacks) <= 1024
+    app_stack = next(stack.name for stack in fits.stacks if stack.app == "gen")
+    assert fits.state.key(app_stack) == "p" * 900 + f"/{app_stack}" + (".tfstate" if backend == "s3" else "")
+    with pytest.raises(FleetformError) as caught:
+        plan_of(tmp_path / "long", f'{state}prefix = "{"p" * 1000}"\n', apps)
+    assert problems(caught.value) == [("plan/state-key-too-long", "tool.fleetform.state.prefix")]
+    longest = max((stack.name for stack in fits.stacks), key=len)
+    assert f"stack {longest!r} would keep its state at" in caught.value.problems[0].message
+    suffix = len(fits.state.longest_object(longest)) - 900
+    assert caught.value.problems[0].fix == f"shorten the prefix to at most {1024 - suffix} bytes"
+
+
 def problems(error: FleetformError) -> list[tuple[str, str]]:
     return [(problem.code, problem.where.split(": ")[-1]) for problem in error.problems]
 

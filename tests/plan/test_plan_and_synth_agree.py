@@ -33,7 +33,8 @@ def explained() -> dict[str, list[dict[str, Any]]]:
     """Per app, the groups exactly as ``fleetform explain APP --json`` prints them."""
     plan = plan_workspace(open_workspace(EXAMPLES / "platform"))
     apps = sorted({group.app for group in plan.groups()})
-    return {app: json.loads(json.dumps([group_json(group) for group in plan.groups(app)])) for app in apps}
+    return {app: json.loads(json.dumps([group_json(group, plan.stacks_of(group)) for group in plan.groups(app)]))
+            for app in apps}
 
 
 def _by_path(stacks: list[dict[str, Any]], kind: str, type_name: str, suffix: str) -> tuple[dict[str, Any],
@@ -67,7 +68,9 @@ def _aws_group(group: dict[str, Any], stacks: list[dict[str, Any]]) -> dict[str,
     rule, _ = _by_path([stack], "resource", "aws_lb_listener_rule", f"/{app}/Route/ListenerRule")
     listener = REFERENCE.match(rule["listener_arn"])
     assert listener is not None
-    listener_path = stack["resource"]["aws_lb_listener"][listener["name"]]["//"]["metadata"]["path"]
+    # An app stack finds its region's listener (a data source in the region's base stack's construct path).
+    kind = "data" if listener["kind"] else "resource"
+    listener_path = stack[kind]["aws_lb_listener"][listener["name"]]["//"]["metadata"]["path"]
     networks = {"us-east-1": {"private_subnets": {"use1-az1": "subnet-0aa1", "use1-az2": "subnet-0aa2",
                                                   "use1-az4": "subnet-0aa4", "use1-az6": "subnet-0aa6"}}}
     return {

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from fleetform.check import apply_stacks, plan_stacks
+from fleetform.check.offline_apply import plan_stack
+from fleetform.check.stacks import find_stack_files, load_stacks
 from fleetform.synth import synth_platform
 from tests.review.platforms import app_toml, platform_repo
 
@@ -55,8 +57,15 @@ def applied(tmp_path_factory) -> tuple[Path, Path, Path]:
     return root, root / "base.out", root / "state"
 
 
-def plans_of(head_out: Path, state: Path, plan_dir: Path) -> list[Path]:
+def plans_of(head_out: Path, state: Path, plan_dir: Path, base_out: Path | None = None) -> list[Path]:
+    """HEAD's plans against BASE's state, and (with ``base_out``) the destroy plan of each stack HEAD dropped,
+    as a pull request's CI would run them."""
     results = plan_stacks(head_out, state, plan_json_dir=plan_dir)
+    if base_out is not None:
+        kept = {stack.name for stack in load_stacks(find_stack_files(head_out))}
+        results += [plan_stack(stack, state / f"{stack.name}.tfstate", plan_json=plan_dir / f"{stack.name}.plan.json",
+                               deployed=state, destroy=True)
+                    for stack in load_stacks(find_stack_files(base_out)) if stack.name not in kept]
     assert all(result.ok for result in results), "\n".join(result.render() for result in results)
     return sorted(plan_dir.glob("*.plan.json"))
 
@@ -94,7 +103,7 @@ def pull_request(applied, tmp_path_factory):
     work = tmp_path_factory.mktemp("pull-request")
     head = platform_repo(work / "head", apps(PULL_REQUEST), clouds=CLOUDS)
     synth_platform(head, work / "head.out")
-    return base_out, work / "head.out", plans_of(work / "head.out", state, work / "plans")
+    return base_out, work / "head.out", plans_of(work / "head.out", state, work / "plans", base_out)
 
 
 def test_no_op_plan_says_no_changes(applied, run_cli, tmp_path):
@@ -105,7 +114,8 @@ def test_no_op_plan_says_no_changes(applied, run_cli, tmp_path):
     result, report, markdown = review(run_cli, base_out, tmp_path / "head.out", plans)
     assert report["no_changes"] is True, report["terraform"]
     assert result.code == 0 and "**No changes.**" in markdown
-    assert "Terraform: 0 to add, 0 to change, 0 to replace, 0 to destroy in 4 plan(s)" in markdown
+    assert len(plans) > 4 and f"Terraform: 0 to add, 0 to change, 0 to replace, 0 to destroy in {len(plans)} plan(s)" \
+        in markdown
 
 
 def test_machine_type_change_replaces_the_gcp_template_and_updates_the_groups(pull_request, run_cli):
@@ -138,6 +148,9 @@ def test_removed_app_deletes_its_resources(pull_request, run_cli):
     assert goner and all(actions == {"delete"} for actions in goner.values()), goner
     assert "aws_autoscaling_group" in goner and "google_compute_region_instance_group_manager" in goner
     assert [r["app"] for r in rules(report)["app-removed"]] == ["goner"]
+    # Its stacks are gone from HEAD: cdktf deploy would leave them running, so the review says so.
+    assert {r["where"] for r in rules(report, "goner")["stack-removed"]} == {"aws-us-east--goner", "gcp-us-east--goner"}
+    assert all("cdktf destroy" in r["message"] for r in rules(report, "goner")["stack-removed"])
     deleted = rules(report, "goner")["resource-deleted"]
     assert any("instance group deleted" in r["message"] for r in deleted)
     assert "replace-serving-group" not in rules(report, "goner")  # nothing serves it any more
@@ -175,7 +188,7 @@ def test_renamed_construct_id_is_flagged_as_a_replacement(applied, run_cli, tmp_
     _root, base_out, state = applied
     head_out = tmp_path / "head.out"
     shutil.copytree(base_out, head_out)
-    stack_file = head_out / "stacks" / "aws-us-east" / "cdk.tf.json"
+    stack_file = head_out / "stacks" / "aws-us-east--sizer" / "cdk.tf.json"
     text = stack_file.read_text()
     old = next(name for name in json.loads(text)["resource"]["aws_autoscaling_group"] if "sizer" in name)
     stack_file.write_text(text.replace(old, old.replace("AutoScalingGroup", "Group")))

@@ -72,15 +72,19 @@ def test_every_stack_is_applied_in_full(deployed):
         assert in_state == configured_resources(out, stack), stack
 
 
-def test_each_region_stack_starts_after_its_cloud_shared_stack_is_applied(deployed):
+def test_each_stack_starts_after_the_stacks_it_depends_on_are_applied(deployed):
+    """shared -> base -> app -> routes: cdktf initializes every stack at once; the manifest gates the applies."""
     out, _, log = deployed
     calls = log.read_text().splitlines()
-    shared_applied = {stack: calls.index(f"end {stack} apply") for stack in ("aws-shared", "gcp-shared")}
-    region_stacks = sorted(path.name for path in (out / "stacks").iterdir() if not path.name.endswith("-shared"))
-    assert len(region_stacks) == 10
-    for stack in region_stacks:
-        # cdktf initializes every stack at once; the manifest's dependencies gate the apply.
-        assert calls.index(f"start {stack} apply") > shared_applied[f"{stack.split('-')[0]}-shared"], (stack, calls)
+    manifest = json.loads((out / "manifest.json").read_text())["stacks"]
+    assert manifest["aws-us-east--captioner"]["dependencies"] == ["aws-shared", "aws-us-east"]
+    assert "gcp-us-central--transcriber" in manifest["gcp-us-central-routes"]["dependencies"]
+    waits = 0
+    for stack, entry in manifest.items():
+        for dependency in entry["dependencies"]:
+            assert calls.index(f"start {stack} apply") > calls.index(f"end {dependency} apply"), (stack, dependency)
+            waits += 1
+    assert len(manifest) == 30 and waits >= 28 + 13  # every non-shared stack; apps wait for shared and base
 
 
 def test_a_second_deploy_changes_nothing(deployed):

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from fleetform.check import check_stacks
+from fleetform.check.offline_apply import deploy_order
+from fleetform.check.stacks import find_stack_files, load_stacks
+from fleetform.constructs import platform_plan
 from fleetform.synth import synth_platform
 from tests.conftest import EXAMPLES, REPO, copy_examples
 
@@ -28,11 +31,27 @@ def example_out(tmp_path_factory) -> Path:
     return out
 
 
-def test_every_cloud_and_fal_region_has_a_stack(example_out):
+def test_every_cloud_and_fal_region_has_a_base_stack_and_each_app_its_own(example_out):
     stacks = sorted(path.name for path in (example_out / "stacks").iterdir())
-    expected = sorted([f"{cloud}-{region}" for cloud in ("aws", "gcp") for region in FAL_REGIONS]
-                      + ["aws-shared", "gcp-shared"])
-    assert stacks == expected
+    bases = [f"{cloud}-{region}" for cloud in ("aws", "gcp") for region in FAL_REGIONS]
+    plan = platform_plan(EXAMPLES / "platform")
+    apps = [region.app_stack_name(group.app) for region in plan.regions for group in region.groups]
+    routes = [f"gcp-{region}-routes" for region in FAL_REGIONS]
+    assert stacks == sorted([*bases, "aws-shared", "gcp-shared", *apps, *routes])
+    assert len(apps) == 13 and "aws-us-east--captioner" in apps
+
+
+def test_the_manifest_orders_shared_base_app_and_routes_stacks(example_out):
+    """``cdktf deploy '*'`` waits for each stack's dependencies by name: shared, then base, apps, routes."""
+    manifest = json.loads((example_out / "manifest.json").read_text())["stacks"]
+    dependencies = {name: entry["dependencies"] for name, entry in manifest.items()}
+    assert dependencies["aws-shared"] == [] and dependencies["aws-us-east"] == ["aws-shared"]
+    assert dependencies["aws-us-east--captioner"] == ["aws-shared", "aws-us-east"]
+    assert dependencies["gcp-us-central-routes"] == ["gcp-us-central", "gcp-us-central--transcriber"]
+    assert all(dependency in manifest for names in dependencies.values() for dependency in names)
+    order = [stack.name for stack in deploy_order(load_stacks(find_stack_files(example_out)), dependencies)]
+    assert order.index("gcp-shared") < order.index("gcp-us-central") < order.index("gcp-us-central--transcriber") \
+        < order.index("gcp-us-central-routes")
 
 
 def test_synth_is_byte_identical_across_runs(example_out, tmp_path):
@@ -45,7 +64,7 @@ def test_synth_is_byte_identical_across_runs(example_out, tmp_path):
 def test_every_stack_validates_and_plans_with_real_terraform(example_out):
     report = check_stacks(example_out)
     assert report.ok, report.render()
-    assert len(report.stacks) == 12
+    assert len(report.stacks) == len(list((example_out / "stacks").iterdir())) == 30
 
 
 def test_no_machine_specific_path_in_the_output(example_out):
@@ -78,6 +97,15 @@ def resources_by_app(out: Path) -> dict[str, dict[str, str]]:
     return found
 
 
+def changed_stacks(before: Path, after: Path) -> list[str]:
+    """The stacks whose files differ between two synth outputs (same stack names in both)."""
+    names = sorted(path.name for path in (before / "stacks").iterdir())
+    assert names == sorted(path.name for path in (after / "stacks").iterdir())
+    return [name for name in names
+            if (before / "stacks" / name / "cdk.tf.json").read_bytes()
+            != (after / "stacks" / name / "cdk.tf.json").read_bytes()]
+
+
 def test_changing_one_app_changes_only_its_resources(tmp_path, example_out):
     platform = copy_examples(tmp_path / "examples")
     speech = platform.parent / "apps" / "speech" / "pyproject.toml"
@@ -89,6 +117,9 @@ def test_changing_one_app_changes_only_its_resources(tmp_path, example_out):
     assert before.keys() == after.keys()
     differing = sorted(owner for owner in before if before[owner] != after[owner])
     assert differing == ["captioner", "transcriber"]
+    # Only those apps' own stacks change, at most 3 stacks per cloud region (the goal of issue 16).
+    changed = changed_stacks(example_out, tmp_path / "changed")
+    assert changed and all(name.endswith(("--captioner", "--transcriber")) for name in changed), changed
 
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "example-platform.txt"

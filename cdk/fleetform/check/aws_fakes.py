@@ -213,6 +213,32 @@ def _stable_id(text: str) -> int:
     return int(digest(text, length=8), 16)
 
 
+def security_group_identity(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """A ``name_prefix`` group's name: the prefix and a 26-character unique suffix, as the provider makes it
+    (so a lookup by ``group-name`` pattern finds it)."""
+    prefix = known(config, "name_prefix")
+    return {"name": f"{prefix}{digest('security-group', config, length=26)}"} if isinstance(prefix, str) else {}
+
+
+def kms_key_identity(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """A key's id (a UUID) and its ARN ``arn:aws:kms:<region>:<account>:key/<id>``, as KMS forms it."""
+    text = digest("kms-key", config, length=32)
+    key_id = f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return {"key_id": key_id, "arn": _key_arn(settings, key_id)}
+
+
+def kms_alias_identity(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """The alias's ``target_key_arn``: the ARN of the key it names (by id), as the provider reads it back."""
+    target = known(config, "target_key_id")
+    if not isinstance(target, str):
+        return {}
+    return {"target_key_arn": target if target.startswith("arn:") else _key_arn(settings, target)}
+
+
+def _key_arn(settings: Settings, key_id: str) -> str:
+    return f"arn:aws:kms:{settings['region']}:{settings['account_id']}:key/{key_id}"
+
+
 AWS = CloudFakes(
     defaults={"region": "us-east-1", "account_id": ACCOUNT_ID},
     named_string=named_string,
@@ -225,5 +251,10 @@ AWS = CloudFakes(
         "aws_partition": partition,
         "aws_region": region,
         "aws_ssm_parameter": ssm_parameter,
+    },
+    identities={
+        "aws_kms_alias": kms_alias_identity,
+        "aws_kms_key": kms_key_identity,
+        "aws_security_group": security_group_identity,
     },
 )

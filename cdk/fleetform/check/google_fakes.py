@@ -147,6 +147,12 @@ def _condition(block: dict[str, Any]) -> dict[str, Any]:
     return {key: block[key] for key in ("description", "expression", "title") if known(block, key)}
 
 
+def region_backend_service_id(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """``projects/<p>/regions/<r>/backendServices/<name>``: the provider's ``id``, as a routes stack names it."""
+    project, region = known(config, "project", settings["project"]), known(config, "region", settings["region"])
+    return {"id": f"projects/{project}/regions/{region}/backendServices/{known(config, 'name')}"}
+
+
 GOOGLE = CloudFakes(
     defaults={"project": "fleetform-offline", "region": "us-central1", "zone": "us-central1-a"},
     named_string=named_string,
@@ -160,4 +166,5 @@ GOOGLE = CloudFakes(
         "google_project": project,
         "google_storage_project_service_account": storage_service_account,
     },
+    identities={"google_compute_region_backend_service": region_backend_service_id},
 )

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from fleetform.check import offline_terraform
+from fleetform.check.deployed_objects import STATES_VARIABLE
 from fleetform.check.placement import placed_diagnostics
 from fleetform.check.report import Diagnostic
 from fleetform.check.runner import run_worker, safe_name, write_workdir
@@ -85,26 +86,31 @@ class RunResult:
         }
 
 
-def apply_stack(stack: Stack, state: Path) -> RunResult:
-    """Apply ``stack`` into ``state`` (created when missing), offline."""
-    return _run(stack, state, [APPLY], plan_json=None)
+def apply_stack(stack: Stack, state: Path, *, deployed: Path | None = None) -> RunResult:
+    """Apply ``stack`` into ``state`` (created when missing), offline; lookups find what the states in
+    ``deployed`` hold (``fleetform.check.deployed_objects``)."""
+    return _run(stack, state, [APPLY], plan_json=None, deployed=deployed)
 
 
-def plan_stack(stack: Stack, state: Path | None, *, plan_json: Path | None = None) -> RunResult:
-    """Plan ``stack`` against ``state`` (None: from nothing), refreshing it; ``plan_json`` receives ``show -json``."""
-    return _run(stack, state, [PLAN, SHOW] if plan_json is not None else [PLAN], plan_json=plan_json)
+def plan_stack(stack: Stack, state: Path | None, *, plan_json: Path | None = None,
+               deployed: Path | None = None, destroy: bool = False) -> RunResult:
+    """Plan ``stack`` against ``state`` (None: from nothing), refreshing it; ``plan_json`` receives ``show -json``;
+    ``deployed`` as for :func:`apply_stack`; ``destroy`` plans its destruction (``plan -destroy``)."""
+    plan = [*PLAN, "-destroy"] if destroy else PLAN
+    return _run(stack, state, [plan, SHOW] if plan_json is not None else [plan], plan_json=plan_json,
+                deployed=deployed)
 
 
 def apply_stacks(out_dir: Path, state_dir: Path) -> list[RunResult]:
     """Apply every stack of a cdktf output folder into ``state_dir/<stack>.tfstate``, dependencies first.
 
     Stops at the first stack that fails, as ``cdktf deploy`` does: a stack that depends on it
-    would fail on what it did not create.
+    would fail on what it did not create. A stack's lookups find what the stacks before it applied.
     """
     stacks = load_stacks(find_stack_files(out_dir))
     results = []
     for stack in deploy_order(stacks, read_manifest_dependencies(out_dir)):
-        result = apply_stack(stack, state_dir / f"{safe_name(stack.name)}.tfstate")
+        result = apply_stack(stack, state_dir / f"{safe_name(stack.name)}.tfstate", deployed=state_dir)
         results.append(result)
         if not result.ok:
             break
@@ -118,7 +124,8 @@ def plan_stacks(out_dir: Path, state_dir: Path, *, plan_json_dir: Path | None = 
     for stack in deploy_order(stacks, read_manifest_dependencies(out_dir)):
         state = state_dir / f"{safe_name(stack.name)}.tfstate"
         plan_json = None if plan_json_dir is None else plan_json_dir / f"{stack.name}.plan.json"
-        results.append(plan_stack(stack, state if state.is_file() else None, plan_json=plan_json))
+        results.append(plan_stack(stack, state if state.is_file() else None, plan_json=plan_json,
+                                  deployed=state_dir))
     return results
 
 
@@ -132,10 +139,9 @@ def read_manifest_dependencies(out_dir: Path) -> dict[str, list[str]]:
     except ValueError as error:
         raise FleetformError.single("check/malformed-json", display_path(manifest),
                                     f"not valid JSON: {error}") from None
-    # cdktf writes a dependency as the other stack's construct path: ``aws-shared`` for a stack at the app's root.
-    names = {entry.get("constructPath", name): name for name, entry in stacks.items()}
-    return {name: [names.get(dependency, dependency) for dependency in entry.get("dependencies", [])]
-            for name, entry in stacks.items()}
+    # cdktf writes a dependency as the other stack's construct path, which is its name: fleetform's stacks are
+    # children of the app (cdktf-cli matches dependencies against stack names too).
+    return {name: list(entry.get("dependencies", [])) for name, entry in stacks.items()}
 
 
 def deploy_order(stacks: Iterable[Stack], dependencies: dict[str, list[str]]) -> list[Stack]:
@@ -162,10 +168,13 @@ def deploy_order(stacks: Iterable[Stack], dependencies: dict[str, list[str]]) ->
     return ordered
 
 
-def _run(stack: Stack, state: Path | None, commands: list[list[str]], plan_json: Path | None) -> RunResult:
+def _run(stack: Stack, state: Path | None, commands: list[list[str]], plan_json: Path | None,
+         deployed: Path | None) -> RunResult:
     with tempfile.TemporaryDirectory(prefix="fleetform-offline-") as scratch:
         root = Path(scratch)
         env = offline_terraform.prepare(root / "terraform")
+        if deployed is not None:
+            env[STATES_VARIABLE] = str(deployed.resolve())
         workdir = root / "stack"
         write_workdir(stack, workdir)
         if state is not None and state.is_file():

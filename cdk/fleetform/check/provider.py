@@ -41,6 +41,7 @@ from fleetform.check.schema_values import (
     AttributePath,
     Block,
     is_read_only,
+    is_unknown,
     set_attributes,
     with_computed_unknown,
     with_unknowns_resolved,
@@ -170,6 +171,10 @@ class OfflineProviderServicer(rpc.ProviderServicer):
             return pb.ApplyResourceChange.Response(new_state=to_dynamic_value(None))
         config = read_dynamic_value(request.config)
         fake = FakeValues(request.type_name, config, self._cloud.named_string(self._settings))
+        identity = self._cloud.identities.get(request.type_name)
+        if identity is not None:
+            planned = {**planned, **{name: value for name, value in identity(config, self._settings).items()
+                                     if is_unknown(planned.get(name))}}
         new_state = with_unknowns_resolved(self._resources[request.type_name]["block"], planned, config, fake)
         return pb.ApplyResourceChange.Response(new_state=to_dynamic_value(new_state), private=request.planned_private)
 

@@ -64,6 +64,8 @@ class StackResult:
     validate_seconds: float | None = None
     plan_seconds: float | None = None
     plan_json: Path | None = None
+    cached: bool = False
+    """Whether this is an earlier check's result of the same stack (``fleetform.check.cache``)."""
 
     @property
     def ok(self) -> bool:
@@ -93,7 +95,8 @@ class StackResult:
             for step, seconds in (("validate", self.validate_seconds), ("plan", self.plan_seconds))
             if seconds is not None
         )
-        counts = f"{self.resource_count} resources" + (f", {timings}" if timings else "")
+        counts = f"{self.resource_count} resources" + (f", {timings}" if timings else "") \
+            + (", cached" if self.cached else "")
         if self.ok:
             head = f"ok  {self.name} ({counts})"
         else:
@@ -124,9 +127,11 @@ class CheckReport:
         return {"stacks": [stack.to_json() for stack in self.stacks], "totals": totals}
 
     def summary(self) -> str:
-        """The one-line total: ``12 stacks: 11 ok, 1 failed in 18.2 s``."""
+        """The one-line total: ``12 stacks: 11 ok, 1 failed (9 cached) in 18.2 s``."""
         failed = len(self.failed)
-        took = f" in {self.seconds:.1f} s" if self.seconds is not None else ""
+        cached = sum(stack.cached for stack in self.stacks)
+        took = (f" ({cached} cached)" if cached else "") + (
+            f" in {self.seconds:.1f} s" if self.seconds is not None else "")
         return f"{_plural(len(self.stacks), 'stack')}: {len(self.stacks) - failed} ok, {failed} failed{took}"
 
     def render(self) -> str:

@@ -7,6 +7,7 @@ in the stack file), a link to the stack's ``assets/`` if it has one, and one wor
 ``validate`` and, when that passes, ``plan -refresh=false`` (and ``show -json`` of the saved plan
 when asked). Stacks are independent and run side by side, one per core; a ``CheckListener``
 hears of each as it starts and finishes, so a caller can report progress while the others still run.
+With the cache on, a stack checked before with the same inputs is not run again (``check.cache``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from fleetform.check import offline_terraform
+from fleetform.check.cache import cached_result, store_result
 from fleetform.check.placement import placed_diagnostics
 from fleetform.check.report import CheckReport, StackResult
 from fleetform.check.source_map import without_remote_settings
@@ -67,6 +69,7 @@ def check_stacks(
     plan_json_dir: Path | None = None,
     jobs: int | None = None,
     listener: CheckListener | None = None,
+    cache: bool = False,
 ) -> CheckReport:
     """Validate and plan every stack of a cdktf output folder (``cdktf.out``) or one stack folder.
 
@@ -74,10 +77,13 @@ def check_stacks(
     ``plan_json_dir`` receives ``<stack>.plan.json`` (``terraform show -json`` of the saved plan)
     for every stack that planned. ``jobs`` caps how many stacks run at once (default: one per core).
     ``listener`` hears of each stack as it starts and finishes. The report lists stacks by name.
+    With ``cache`` (what ``fleetform check`` does unless ``--no-cache``) a stack checked before with the
+    same inputs reports that result and only the others run (``fleetform.check.cache``); a check that
+    writes ``plan_json_dir`` runs every stack.
     """
     started = time.perf_counter()
     stacks = load_stacks(find_stack_files(out_dir))
-    results = _check(stacks, plan_json_dir, jobs, listener)
+    results = _check(stacks, plan_json_dir, jobs, listener, cache=cache and plan_json_dir is None)
     return CheckReport(tuple(results), seconds=time.perf_counter() - started)
 
 
@@ -93,14 +99,26 @@ def check_terraform_json(
 
 
 def _check(
-    stacks: list[Stack], plan_json_dir: Path | None, jobs: int | None, listener: CheckListener | None
+    stacks: list[Stack], plan_json_dir: Path | None, jobs: int | None, listener: CheckListener | None,
+    *, cache: bool = False,
 ) -> list[StackResult]:
-    """Check ``stacks`` side by side; the results in the order of ``stacks``."""
+    """Check ``stacks`` side by side (cached results first, with ``cache``); the results in the order of ``stacks``."""
     if plan_json_dir is not None:
         plan_json_dir.mkdir(parents=True, exist_ok=True)
     if listener is not None:
         listener.checking([stack.name for stack in stacks])
-    workers = max(1, min(len(stacks), jobs or os.cpu_count() or 1))
+    known: dict[int, StackResult] = {}
+    for index, stack in enumerate(stacks):
+        found = cached_result(stack) if cache else None
+        if found is not None:
+            known[index] = found
+            if listener is not None:
+                listener.stack_started(stack.name)
+                listener.stack_finished(found)
+    pending = [index for index in range(len(stacks)) if index not in known]
+    if not pending:
+        return [known[index] for index in range(len(stacks))]
+    workers = max(1, min(len(pending), jobs or os.cpu_count() or 1))
     with tempfile.TemporaryDirectory(prefix="fleetform-check-") as scratch:
         root = Path(scratch)
         env = offline_terraform.prepare(root / "terraform")
@@ -109,12 +127,15 @@ def _check(
             if listener is not None:
                 listener.stack_started(stack.name)
             result = _check_stack(stack, root / "stacks" / f"{index}-{safe_name(stack.name)}", env, plan_json_dir)
+            if cache:
+                store_result(stack, result)
             if listener is not None:
                 listener.stack_finished(result)
             return result
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(check_one, range(len(stacks)), stacks))
+            known.update(zip(pending, pool.map(check_one, pending, [stacks[index] for index in pending]), strict=True))
+    return [known[index] for index in range(len(stacks))]
 
 
 def write_workdir(stack: Stack, workdir: Path) -> None:

@@ -30,6 +30,7 @@ COMMANDS = {
     "check": "check",
     "explain": "explain",
     "init": "init",
+    "migrate-state": "migrate_state",
     "review": "review",
     "secrets": "secrets",
     "simulate": "simulate",

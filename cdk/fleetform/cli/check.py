@@ -37,20 +37,25 @@ from fleetform.cli.progress import StatusLine
     envvar="FLEETFORM_CHECK_JOBS",
     help="Stacks checked at once (default: one per core) [env FLEETFORM_CHECK_JOBS].",
 )
-def command(out_dir: Path, plan_json_dir: Path | None, as_json: bool, jobs: int | None) -> int:
+@click.option("--no-cache", is_flag=True,
+              help="Check every stack again, ignoring and not updating the cached results of earlier checks.")
+def command(out_dir: Path, plan_json_dir: Path | None, as_json: bool, jobs: int | None, no_cache: bool) -> int:
     """Validate and plan every stack of OUT_DIR (cdktf output, default cdktf.out; or one stack folder).
 
     Terraform runs against fleetform's offline provider, which serves the pinned hashicorp/aws and
     hashicorp/google schemas: no credentials, no network, no state. Every diagnostic is reported
     with its place in cdk.tf.json, the Terraform address and the construct path.
+    A stack checked before with the same file, fleetform and schemas reuses that result
+    ($FLEETFORM_CACHE_DIR, default ~/.cache/fleetform), so only changed stacks run; --no-cache runs all.
     Exit 0 when every stack validates and plans, 1 on findings, 2 on bad input.
     """
     if as_json:
-        report = check_stacks(out_dir, plan_json_dir=plan_json_dir, jobs=jobs)
+        report = check_stacks(out_dir, plan_json_dir=plan_json_dir, jobs=jobs, cache=not no_cache)
         click.echo(json.dumps(report.to_json(), indent=2))
     else:
         with _Progress() as progress:
-            report = check_stacks(out_dir, plan_json_dir=plan_json_dir, jobs=jobs, listener=progress)
+            report = check_stacks(out_dir, plan_json_dir=plan_json_dir, jobs=jobs, listener=progress,
+                                  cache=not no_cache)
         click.echo(report.summary())
     return 0 if report.ok else 1
 

@@ -20,7 +20,7 @@ from fleetform.spec.workspace import open_workspace
 @click.option("--json", "as_json", is_flag=True, help="Print {app, groups: [...], warnings} as JSON on stdout.")
 def command(app: str, config: Path, as_json: bool) -> int:
     """Show APP's plan: per cloud region its instance types, zones, GPUs, runners, health, rollout,
-    routing, secrets, image, scaling policy and cost at min and max."""
+    routing, secrets, image, scaling policy, cost at min and max, and the stacks that hold it."""
     plan = plan_workspace(open_workspace(config))
     groups = plan.groups(app)
     if not groups:
@@ -30,10 +30,10 @@ def command(app: str, config: Path, as_json: bool) -> int:
     source = groups[0].source
     warnings = [p for p in plan.warnings if p.where == source or p.where.startswith(source + ".")]
     if as_json:
-        click.echo(json.dumps({"app": app, "groups": [group_json(g) for g in groups],
+        click.echo(json.dumps({"app": app, "groups": [group_json(g, plan.stacks_of(g)) for g in groups],
                                "warnings": [w.to_json() for w in warnings]}, indent=2, sort_keys=True))
     else:
-        click.echo("\n\n".join(group_text(group) for group in groups))
+        click.echo("\n\n".join(group_text(group, plan.stacks_of(group)) for group in groups))
         for problem in warnings:
             click.echo(f"warning[{problem.code}] {problem.where}\n  {problem.message}", err=True)
         clouds = ", ".join(sorted({group.cloud for group in groups}))

@@ -1,4 +1,4 @@
-"""Where each stack keeps its Terraform state: ``<prefix>/<stack>`` in the platform's S3 or GCS bucket.
+"""Where each stack keeps its Terraform state: its own key ``<prefix>/<stack>`` in the platform's S3 or GCS bucket.
 
 Without a configured backend, state stays in a local file next to the stack (for trying fleetform
 out); the path is relative so that synth output does not depend on the machine.
@@ -13,12 +13,12 @@ from fleetform.tf import GcsBackend, LocalBackend, S3Backend, TerraformStack
 def configure_backend(stack: TerraformStack, name: str, state: StatePlan) -> None:
     if state.backend == "s3":
         assert state.bucket is not None
-        S3Backend(stack, bucket=state.bucket, key=f"{state.prefix}/{name}.tfstate", region=state.region,
+        S3Backend(stack, bucket=state.bucket, key=state.key(name), region=state.region,
                   encrypt=True, kms_key_id=state.kms_key_id, dynamodb_table=state.dynamodb_table)
         if state.use_lockfile:
             stack.add_override("terraform.backend.s3.use_lockfile", True)
     elif state.backend == "gcs":
         assert state.bucket is not None
-        GcsBackend(stack, bucket=state.bucket, prefix=f"{state.prefix}/{name}")
+        GcsBackend(stack, bucket=state.bucket, prefix=state.key(name))
     else:
         LocalBackend(stack, path="terraform.tfstate")

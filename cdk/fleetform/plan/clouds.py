@@ -33,6 +33,9 @@ class CloudRules:
     certificate_region: Callable[[str], str | None]
     """The region a configured certificate belongs to (``global`` for GCP global ones); None when it does not say."""
     network: Callable[[PlatformSettings, str], AwsNetworkPlan | GcpNetworkPlan]
+    routes_stack: bool
+    """Whether the region's request routing is one resource naming every app (GCP's URL map), kept in a
+    ``routes`` stack applied after the app stacks; else each app's stack holds its own route (ALB listener rules)."""
     project_services: Callable[[SharedPlan, Sequence[GroupPlan]], tuple[ProjectService, ...]]
     """The APIs the cloud's project must have enabled for what the plan builds (:mod:`fleetform.plan.apis`)."""
     load_balancer_retries: str | None
@@ -71,11 +74,11 @@ CLOUD_RULES: Mapping[Cloud, CloudRules] = {
         needs_jwt_issuer=True, certificate_example=lambda region: f"arn:aws:acm:{region}:<account>:certificate/<id>",
         certificate_region=_acm_region, network=_aws_network, project_services=no_project_services,
         load_balancer_retries=None,
-        no_retries_reason="the Application Load Balancer never retries a request"),
+        no_retries_reason="the Application Load Balancer never retries a request", routes_stack=False),
     "gcp": CloudRules(
         cloud="gcp", title="GCP", shared_auth_checker="Identity-Aware Proxy checks callers",
         needs_jwt_issuer=False,
         certificate_example=lambda region: f"projects/<project>/regions/{region}/sslCertificates/<name>",
         certificate_region=_gcp_certificate_region, network=_gcp_network,
-        project_services=gcp_project_services, load_balancer_retries="the URL map's retry_policy"),
+        project_services=gcp_project_services, load_balancer_retries="the URL map's retry_policy", routes_stack=True),
 }

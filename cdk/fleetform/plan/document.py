@@ -33,8 +33,13 @@ def plan_document(plan: PlatformPlan) -> dict[str, Any]:
 def write_plan(plan: PlatformPlan, out_dir: Path) -> Path:
     """Write ``<out_dir>/fleetform.plan.json`` (sorted keys, so two synths of one input are byte-identical)."""
     path = out_dir / PLAN_FILE
-    path.write_text(json.dumps(plan_document(plan), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    path.write_bytes(plan_bytes(plan))
     return path
+
+
+def plan_bytes(plan: PlatformPlan) -> bytes:
+    """The bytes :func:`write_plan` writes."""
+    return (json.dumps(plan_document(plan), indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
 def read_plan(path: Path) -> PlatformPlan:

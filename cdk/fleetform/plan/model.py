@@ -21,6 +21,7 @@ from fleetform.vocabulary import (
     ImageSource,
     JwtClaimFormat,
     RetryCondition,
+    StackRole,
     StateBackendKind,
 )
 
@@ -367,6 +368,22 @@ class IngressPlan:
     """AWS: the audience and membership claims a shared app's caller must carry."""
 
 
+APP_STACK_SEPARATOR = "--"
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    """One Terraform stack (one state) of the platform: its name, what it holds and what it is applied after."""
+
+    name: str
+    role: StackRole
+    cloud: Cloud
+    cloud_region: str
+    app: str | None
+    """The app of an ``app`` stack, else None."""
+    depends_on: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class RegionPlan:
     """One cloud region: one stack, its network, its load balancers and its groups (sorted by app)."""
@@ -377,11 +394,37 @@ class RegionPlan:
     network: AwsNetworkPlan | GcpNetworkPlan
     ingress: IngressPlan
     groups: tuple[GroupPlan, ...]
+    routes_stack: bool = False
+    """Whether the region's routing (one resource naming every app) is a stack of its own, after the app stacks."""
 
     @property
     def stack_name(self) -> str:
-        """``aws-us-east``, ``gcp-us-central``: the cloud and the (first) fal region the cloud region serves."""
+        """``aws-us-east``, ``gcp-us-central``: the region's base stack, named by the cloud and the (first) fal
+        region the cloud region serves (the name the one-stack-per-region layout gave the whole region)."""
         return f"{self.cloud}-{self.fal_regions[0]}"
+
+    def app_stack_name(self, app: str) -> str:
+        """``aws-us-east--image-generator``: one app's stack in this region (``--`` cannot end a base name)."""
+        return f"{self.stack_name}{APP_STACK_SEPARATOR}{app}"
+
+    @property
+    def routes_stack_name(self) -> str:
+        """``gcp-us-central-routes``: the region's routing stack, when the cloud has one."""
+        return f"{self.stack_name}-routes"
+
+    def stacks(self, shared_stack: str | None) -> tuple[StackPlan, ...]:
+        """The region's stacks in deploy order: base, one per app, then routes (when the cloud has them).
+
+        Each depends on the stacks it finds resources of by name, so ``cdktf deploy '*'`` applies them in order:
+        the base after the cloud's shared stack, the apps after the base, the routes after every app.
+        """
+        shared = (shared_stack,) if shared_stack else ()
+        base = StackPlan(self.stack_name, "base", self.cloud, self.cloud_region, None, shared)
+        apps = tuple(StackPlan(self.app_stack_name(group.app), "app", self.cloud, self.cloud_region, group.app,
+                               (*shared, base.name)) for group in self.groups)
+        routes = (StackPlan(self.routes_stack_name, "routes", self.cloud, self.cloud_region, None,
+                            (base.name, *(app.name for app in apps))),) if self.routes_stack and apps else ()
+        return (base, *apps, *routes)
 
     @property
     def needs_data_volume(self) -> bool:
@@ -419,8 +462,14 @@ class SharedPlan:
         return f"{self.cloud}-shared"
 
 
+STATE_OBJECT_NAME_LIMIT = 1024
+"""Bytes (UTF-8) of an S3 object key and of a Cloud Storage object name: the most either store accepts."""
+
+
 @dataclass(frozen=True)
 class StatePlan:
+    """Where every stack keeps its state: one object per stack under ``prefix`` (S3, GCS) or a local file."""
+
     backend: StateBackendKind
     bucket: str | None
     prefix: str
@@ -428,6 +477,16 @@ class StatePlan:
     use_lockfile: bool
     dynamodb_table: str | None
     kms_key_id: str | None
+
+    def key(self, stack: str) -> str:
+        """The stack's backend key: S3's ``key`` (``<prefix>/<stack>.tfstate``), GCS's ``prefix``
+        (``<prefix>/<stack>``)."""
+        return f"{self.prefix}/{stack}" + (".tfstate" if self.backend == "s3" else "")
+
+    def longest_object(self, stack: str) -> str:
+        """The longest object name Terraform writes for the stack's default workspace: S3's lock file
+        (``<key>.tflock``) or GCS's ``<prefix>/default.tfstate``; what must fit the store's name limit."""
+        return self.key(stack) + (".tflock" if self.backend == "s3" else "/default.tfstate")
 
 
 @dataclass(frozen=True)
@@ -450,6 +509,22 @@ class PlatformPlan:
 
     def region(self, cloud: str, cloud_region: str) -> RegionPlan | None:
         return next((r for r in self.regions if r.cloud == cloud and r.cloud_region == cloud_region), None)
+
+    @property
+    def stacks(self) -> tuple[StackPlan, ...]:
+        """Every stack in deploy order: each cloud's shared stack, then per region its base, app and routes stacks.
+
+        No stack grows with the number of apps but the routes stack's one routing resource, and a change to one
+        app changes that app's stacks (plus its region's base or routes where it changes what they hold).
+        """
+        shared = tuple(StackPlan(s.stack_name, "shared", s.cloud, s.home_region, None, ()) for s in self.shared)
+        names = {s.cloud: s.stack_name for s in self.shared}
+        return (*shared, *(stack for region in self.regions for stack in region.stacks(names.get(region.cloud))))
+
+    def stacks_of(self, group: GroupPlan) -> tuple[StackPlan, ...]:
+        """The stacks holding ``group``'s resources: its app's stack in its region, and that region's routes stack."""
+        return tuple(stack for stack in self.stacks if (stack.cloud, stack.cloud_region) == (group.cloud,
+                     group.cloud_region) and (stack.app == group.app or stack.role == "routes"))
 
     def shared_for(self, cloud: str) -> SharedPlan | None:
         return next((s for s in self.shared if s.cloud == cloud), None)

@@ -19,6 +19,7 @@ from fleetform.errors import FleetformError, Problem, where_toml
 from fleetform.plan.clouds import CLOUD_RULES, CloudRules
 from fleetform.plan.group import plan_app_groups
 from fleetform.plan.model import (
+    STATE_OBJECT_NAME_LIMIT,
     AwsNetworkPlan,
     GroupPlan,
     IngressPlan,
@@ -138,7 +139,25 @@ def plan_outcome(apps: Sequence[ResolvedApp], settings: PlatformSettings, settin
         gcp_project=settings.gcp.project,
         warnings=tuple(warnings),
     )
+    key_problems = _state_key_problems(plan, settings_where) if platform_rules else []
+    if key_problems:
+        return PlanOutcome(tuple(apps), planned, None, tuple(key_problems), tuple(warnings))
     return PlanOutcome(tuple(apps), planned, plan, (), tuple(warnings))
+
+
+def _state_key_problems(plan: PlatformPlan, where: str) -> list[Problem]:
+    """Every stack's state objects must fit S3's and Cloud Storage's 1024-byte object names."""
+    if plan.state.backend == "local":
+        return []
+    longest = max((stack.name for stack in plan.stacks), key=lambda name: len(plan.state.longest_object(name)))
+    size = len(plan.state.longest_object(longest).encode())
+    if size <= STATE_OBJECT_NAME_LIMIT:
+        return []
+    room = STATE_OBJECT_NAME_LIMIT - (size - len(plan.state.prefix.encode()))
+    return [Problem("plan/state-key-too-long", f"{where}.state.prefix",
+                    f"stack {longest!r} would keep its state at {plan.state.longest_object(longest)!r} ({size} bytes), "
+                    f"over the {STATE_OBJECT_NAME_LIMIT}-byte object name limit of {plan.state.backend}",
+                    fix=f"shorten the prefix to at most {max(room, 1)} bytes")]
 
 
 def listener_priorities(app_names: Iterable[str]) -> dict[str, int]:
@@ -231,7 +250,8 @@ def _region(cloud: Cloud, cloud_region: str, groups: list[GroupPlan], settings: 
     warnings += [_few_zones(group) for group in groups if len(group.zones) < MIN_GROUP_ZONES]
     ingress = IngressPlan(auth_modes, certificate, settings.auth.jwt_issuer, settings.auth.jwks_url,
                           settings.auth.shared_members, _jwt_claims(settings))
-    return RegionPlan(cloud, cloud_region, fal_regions, network, ingress, tuple(groups))
+    return RegionPlan(cloud, cloud_region, fal_regions, network, ingress, tuple(groups),
+                      routes_stack=cloud_rules.routes_stack)
 
 
 def _jwt_claims(settings: PlatformSettings) -> tuple[JwtClaimPlan, ...]:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
 from fleetform.plan.clouds import CLOUD_RULES
-from fleetform.plan.model import GroupPlan
+from fleetform.plan.model import GroupPlan, StackPlan
 from fleetform.scaling import describe_policies
 
 
-def group_json(group: GroupPlan) -> dict[str, Any]:
-    """Every field of the group's plan, plus the costs it implies and the scaling policy per cloud."""
+def group_json(group: GroupPlan, stacks: Sequence[StackPlan]) -> dict[str, Any]:
+    """Every field of the group's plan, plus the costs it implies, the scaling policy per cloud and the
+    stacks that hold it (``stacks``: :meth:`~fleetform.plan.model.PlatformPlan.stacks_of`)."""
     data = asdict(group)
+    data["stacks"] = [{"name": stack.name, "role": stack.role, "depends_on": list(stack.depends_on)}
+                      for stack in stacks]
     data["cost"] = {
         "hourly_usd_per_runner": group.hourly_usd_per_runner,
         "hourly_usd_at_min": _round(group.hourly_usd_at_min),
@@ -24,8 +28,8 @@ def group_json(group: GroupPlan) -> dict[str, Any]:
     return data
 
 
-def group_text(group: GroupPlan) -> str:
-    """A reviewer's summary of one group, one concern per line."""
+def group_text(group: GroupPlan, stacks: Sequence[StackPlan]) -> str:
+    """A reviewer's summary of one group, one concern per line; ``stacks`` as for :func:`group_json`."""
     machine, scaling, health, route, runner, image = (group.machine, group.scaling, group.health, group.route,
                                                        group.runner, group.image)
     gpus = f"{machine.gpus_per_instance}×{machine.gpu}" if machine.gpu else "no GPU"
@@ -52,6 +56,7 @@ def group_text(group: GroupPlan) -> str:
         f"{', '.join(group.secrets_read) or 'none'}, data {', '.join(runner.data_mounts) or 'none'}, "
         f"logs {'private' if runner.private_logs else 'team-readable'}",
         f"  image:     {image.reference or f'{image.repository}:{image.tag}'} ({image.source})",
+        f"  stacks:    {_stacks(stacks)}",
     ]
     return "\n".join(lines + _scaling_lines(group))
 
@@ -88,6 +93,12 @@ def _scaling_lines(group: GroupPlan) -> list[str]:
                  f"{example['in_flight']} → {example['runners']}" for example in described["examples"])]
     lines += [f"             differs from fal: {difference}" for difference in described[group.cloud]["differences"]]
     return lines
+
+
+def _stacks(stacks: Sequence[StackPlan]) -> str:
+    """``aws-us-east--captioner (after aws-shared, aws-us-east)``: each stack and what it is applied after."""
+    return "; ".join(f"{stack.name} (after {', '.join(stack.depends_on)})" if stack.depends_on else stack.name
+                     for stack in stacks)
 
 
 def _round(value: float | None) -> float | None:

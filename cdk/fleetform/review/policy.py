@@ -41,6 +41,8 @@ RULES: Mapping[str, tuple[Severity, str]] = {
     "scale-to-zero": ("warn", "an app that kept runners warm now scales to zero (cold starts)"),
     "region-dropped": ("warn", "an app stops serving in a cloud region"),
     "app-removed": ("warn", "an app is removed from the platform"),
+    "stack-removed": ("warn", "a stack is no longer synthesized: `cdktf deploy` leaves it and what it runs in place "
+                              "until `cdktf destroy` of it"),
     "cost-at-max-up": ("warn", "$/h at max grows by more than the threshold"),
     "gpus-at-max-up": ("warn", "GPUs at max grow by more than the threshold"),
     "price-unknown": ("warn", "the catalog has no price for an instance type the change deploys"),

@@ -64,4 +64,6 @@ class Review:
 def build_review(base: PlatformPlan, head: PlatformPlan, plans: Sequence[PlanSummary] = (),
                  policy: Policy = DEFAULT_POLICY) -> Review:
     diff = diff_platforms(base, head)
-    return Review(diff, tuple(plans), find_risks(diff, plans, policy), policy)
+    head_stacks = {stack.name for stack in head.stacks}
+    removed = tuple(stack for stack in base.stacks if stack.name not in head_stacks)
+    return Review(diff, tuple(plans), find_risks(diff, plans, policy, removed), policy)

@@ -2,10 +2,11 @@
 
 Domain risks read the plan model only: a ``recreate`` rollout, scale-to-zero introduced, auth widened
 or made public, a region or an app dropped, GPUs or $/h at max up by more than the policy's threshold,
-a price the catalog lacks, and scaling numbers that ``app_scale_settings = false`` keeps from reaching
-the running group. Terraform risks come from the plans' resource changes: every delete or replacement
-of an instance group, template, load balancer, listener, registry, secret, bucket or state resource,
-with the reason and the attribute that forces it. Drift is one finding per plan, never mixed in.
+a price the catalog lacks, scaling numbers that ``app_scale_settings = false`` keeps from reaching
+the running group, and a stack HEAD no longer synthesizes (which ``cdktf deploy`` does not destroy).
+Terraform risks come from the plans' resource changes: every delete or replacement of an instance group,
+template, load balancer, listener, registry, secret, bucket or state resource, with the reason and the
+attribute that forces it. Drift is one finding per plan, never mixed in.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from fleetform.plan.model import StackPlan
 from fleetform.review.domain import AUTH_REACH, AppDiff, Capacity, GroupDiff, PlatformDiff
 from fleetform.review.policy import Policy
 from fleetform.review.terraform_plan import PlanSummary, ResourceChange
@@ -33,10 +35,18 @@ class Finding:
     message: str
 
 
-def find_risks(diff: PlatformDiff, plans: Sequence[PlanSummary], policy: Policy) -> tuple[Finding, ...]:
-    """Every finding whose rule is not ``off`` (one per rule, app and message, with all its places), denies first."""
+def find_risks(diff: PlatformDiff, plans: Sequence[PlanSummary], policy: Policy,
+               removed_stacks: Sequence[StackPlan] = ()) -> tuple[Finding, ...]:
+    """Every finding whose rule is not ``off`` (one per rule, app and message, with all its places), denies first.
+
+    ``removed_stacks`` are BASE's stacks HEAD no longer has: ``cdktf deploy`` never destroys a stack it is not
+    given, so each is a finding of its own (its destroy plan, passed as a plan, shows what goes).
+    """
     head_places = {(g.app, g.cloud_region) for app in diff.apps for g in app.groups if g.after is not None}
-    raw: list[tuple[str, str | None, str, str]] = []
+    raw: list[tuple[str, str | None, str, str]] = [
+        ("stack-removed", stack.app, stack.name, f"{stack.name} is no longer synthesized: `cdktf deploy` does not "
+         f"destroy it, so what it runs stays (and bills) until `cdktf destroy {stack.name}` with BASE's output")
+        for stack in removed_stacks]
     for changed in diff.changed_apps:
         raw += _app_risks(changed, policy)
     raw += _cost_risks(None, "platform total", diff.before, diff.after, policy)

@@ -33,16 +33,20 @@ allowed_account_ids = ["111111111111"]
 
 @dataclass(frozen=True)
 class Stack:
-    """One synthesized stack's configuration, queried by construct path."""
+    """One synthesized stack's configuration (or a region's stacks together), queried by construct path."""
 
     name: str
     config: dict[str, Any]
+    members: tuple[str, ...] = ()
+    """For a region's view: the names of the stacks it joins (base, apps, routes)."""
 
     def _blocks(self, kind: str, type_name: str) -> dict[str, tuple[str, dict[str, Any]]]:
+        stacks = set(self.members or (self.name,))
         found = {}
         for name, body in self.config.get(kind, {}).get(type_name, {}).items():
-            path = body["//"]["metadata"]["path"].removeprefix(f"{self.name}/")
-            found[path] = (name, {key: value for key, value in body.items() if key != "//"})
+            parts = body["//"]["metadata"]["path"].split("/")
+            start = next(index for index, part in enumerate(parts) if part in stacks)
+            found["/".join(parts[start + 1:])] = (name, {key: value for key, value in body.items() if key != "//"})
         return found
 
     def resources(self, type_name: str) -> dict[str, dict[str, Any]]:
@@ -76,6 +80,37 @@ class Stack:
 def read_stacks(out: Path) -> dict[str, Stack]:
     return {path.parent.name: Stack(path.parent.name, json.loads(path.read_text()))
             for path in sorted((out / "stacks").glob("*/cdk.tf.json"))}
+
+
+def region_name(stack: str) -> str:
+    """The region (base stack) a stack belongs to: ``aws-us-east--captioner`` and ``gcp-us-east-routes`` too."""
+    return stack.split("--", 1)[0].removesuffix("-routes")
+
+
+def read_regions(out: Path) -> dict[str, Stack]:
+    """Per region its base, app and routes stacks as one view (shared stacks as they are), by base stack name.
+
+    The construct tests check what each region deploys, wherever the layout puts it; the layout has its own
+    tests (``tests/synth``).
+    """
+    members: dict[str, list[Stack]] = {}
+    for name, stack in read_stacks(out).items():
+        members.setdefault(region_name(name), []).append(stack)
+    return {name: _joined(name, stacks) for name, stacks in members.items()}
+
+
+def _joined(name: str, stacks: list[Stack]) -> Stack:
+    config: dict[str, Any] = {}
+    for stack in stacks:
+        for kind, blocks in stack.config.items():
+            if kind in ("resource", "data"):
+                for type_name, named in blocks.items():
+                    config.setdefault(kind, {}).setdefault(type_name, {}).update(named)
+            elif kind == "output":
+                config.setdefault(kind, {}).update(blocks)
+            else:
+                config.setdefault(kind, blocks)
+    return Stack(name, config, tuple(stack.name for stack in stacks))
 
 
 def boot_script(stack: Stack, app: str) -> str:
@@ -116,5 +151,6 @@ def small_platform(root: Path, apps: str, *, platform_extra: str = "", header: s
 
 
 def synth(platform: Path, out: Path) -> dict[str, Stack]:
+    """Synthesize ``platform`` into ``out``; each region's stacks as one view (:func:`read_regions`)."""
     synth_platform(platform, out)
-    return read_stacks(out)
+    return read_regions(out)

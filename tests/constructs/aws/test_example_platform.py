@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fleetform.check import check_stacks
-from tests.constructs.aws.synthesized import Stack, aws_example, boot_script, policy_statements, synth
+from tests.constructs.aws.synthesized import Stack, aws_example, boot_script, policy_statements, read_stacks, synth
 
 OTHER_REGIONS = ["eu-north-1", "eu-west-2", "us-east-2", "us-west-2"]
 US_EAST_PRIVATE_SUBNETS = ["subnet-0aa1", "subnet-0aa2", "subnet-0aa4", "subnet-0aa6"]
@@ -30,15 +30,24 @@ def us_east(stacks) -> Stack:
     return stacks["aws-us-east"]
 
 
-def test_one_stack_per_region_and_a_shared_one(stacks):
+def test_a_base_stack_per_region_a_stack_per_app_and_a_shared_one(out, stacks):
     assert sorted(stacks) == ["aws-eu-north", "aws-eu-west", "aws-shared", "aws-us-central", "aws-us-east",
                               "aws-us-west"]
+    assert stacks["aws-us-east"].members == ("aws-us-east", "aws-us-east--captioner", "aws-us-east--image-generator",
+                                             "aws-us-east--upscaler")
+    # The base stack holds what the region's apps share, each app's stack that app's resources only.
+    assert sorted(read_stacks(out)["aws-us-east"].types()) == [
+        "aws_kms_alias", "aws_kms_key", "aws_lb", "aws_lb_listener", "aws_security_group",
+        "aws_vpc_security_group_egress_rule", "aws_vpc_security_group_ingress_rule"]
+    captioner = read_stacks(out)["aws-us-east--captioner"]
+    assert all(body["//"]["metadata"]["path"].startswith("aws-us-east--captioner/region/captioner/")
+               for blocks in captioner.config["resource"].values() for body in blocks.values())
 
 
 def test_every_stack_validates_and_plans_with_real_terraform(out, stacks):
     report = check_stacks(out)
     assert report.ok, report.render()
-    assert sorted(result.name for result in report.stacks) == sorted(stacks)
+    assert sorted(result.name for result in report.stacks) == sorted(read_stacks(out))
 
 
 def test_image_generator_prefers_p5_then_falls_back_to_p4d_in_its_zones(us_east):
@@ -124,7 +133,14 @@ def test_terminating_runners_finish_their_requests_before_they_stop(us_east, app
 ])
 def test_private_apps_sit_behind_the_internal_load_balancer(us_east, app, load_balancer):
     rule = us_east.resource("aws_lb_listener_rule", f"region/{app}/Route/ListenerRule")
-    assert rule["listener_arn"] == us_east.ref("aws_lb_listener", f"region/{load_balancer}/Listener", "arn")
+    # The app's stack finds the base stack's load balancer by name and its listener by port.
+    assert rule["listener_arn"] == us_east.ref("aws_lb_listener", f"region/{load_balancer}/Listener", "arn",
+                                               kind="data")
+    assert us_east.data("aws_lb_listener", f"region/{load_balancer}/Listener") == {
+        "load_balancer_arn": us_east.ref("aws_lb", f"region/{load_balancer}/LoadBalancer", "arn", kind="data"),
+        "port": us_east.resource("aws_lb_listener", f"region/{load_balancer}/Listener")["port"]}
+    assert us_east.data("aws_lb", f"region/{load_balancer}/LoadBalancer") == {
+        "name": us_east.resource("aws_lb", f"region/{load_balancer}/LoadBalancer")["name"]}
 
 
 def test_load_balancers_by_exposure(us_east):
@@ -229,7 +245,12 @@ def test_runners_take_traffic_from_their_load_balancer_only(us_east):
     ingress = {path.rsplit("/", 1)[1]: rule
                for path, rule in us_east.resources("aws_vpc_security_group_ingress_rule").items()
                if path.startswith("region/image-generator/")}
-    internal_group = us_east.ref("aws_security_group", "region/InternalLoadBalancer/SecurityGroup", "id")
+    internal_group = us_east.ref("aws_security_group", "region/InternalLoadBalancer/SecurityGroup", "id", kind="data")
+    created = us_east.resource("aws_security_group", "region/InternalLoadBalancer/SecurityGroup")
+    assert us_east.data("aws_security_group", "region/InternalLoadBalancer/SecurityGroup")["filter"] == [
+        {"name": "vpc-id", "values": [created["vpc_id"]]},
+        {"name": "group-name", "values": [created["name_prefix"] + "*"]},
+        {"name": "description", "values": [created["description"]]}]
     assert {name: (rule["from_port"], rule["referenced_security_group_id"]) for name, rule in ingress.items()} == {
         "LoadBalancerIngress-8079": (8079, internal_group), "LoadBalancerIngress-8080": (8080, internal_group)}
     for rule in us_east.resources("aws_vpc_security_group_ingress_rule").values():
@@ -279,7 +300,9 @@ def test_iam_uses_star_only_where_the_api_has_no_resource_level_permission(stack
 def test_private_logs_are_encrypted_with_the_regions_private_logs_key(us_east):
     private = us_east.resource("aws_cloudwatch_log_group", "region/image-generator/LogGroup")
     open_ = us_east.resource("aws_cloudwatch_log_group", "region/captioner/LogGroup")
-    key = us_east.ref("aws_kms_key", "region/PrivateLogsKey/Key", "arn")
+    key = us_east.ref("aws_kms_key", "region/PrivateLogsKey", "arn", kind="data")
+    assert us_east.data("aws_kms_key", "region/PrivateLogsKey") == {
+        "key_id": us_east.resource("aws_kms_alias", "region/PrivateLogsKey/Alias")["name"]}
     assert (private["name"], private["kms_key_id"], private["retention_in_days"]) == (
         "/acme/private/image-generator", key, 30)
     assert open_["name"] == "/acme/apps/captioner" and "kms_key_id" not in open_
@@ -305,16 +328,22 @@ def test_data_volume_is_encrypted_efs_reachable_from_mounting_runners_only(stack
     nfs = eu_north.resource("aws_vpc_security_group_ingress_rule", "region/transcriber/Firewall/DataVolumeIngress")
     assert (nfs["from_port"], nfs["referenced_security_group_id"], nfs["security_group_id"]) == (
         2049, eu_north.ref("aws_security_group", "region/transcriber/Firewall/SecurityGroup", "id"),
-        eu_north.ref("aws_security_group", "region/DataVolume/SecurityGroup", "id"))
+        eu_north.ref("aws_security_group", "region/DataVolume/SecurityGroup", "id", kind="data"))
+    assert eu_north.data("aws_security_group", "region/DataVolume/SecurityGroup")["filter"][1:] == [
+        {"name": "group-name", "values": ["acme-data-*"]},
+        {"name": "description", "values": [eu_north.resource("aws_security_group",
+                                                              "region/DataVolume/SecurityGroup")["description"]]}]
     assert policy_statements(eu_north, "transcriber")["MountDataVolume"]["resources"] == [
-        eu_north.ref("aws_efs_file_system", "region/DataVolume/FileSystem", "arn")]
+        eu_north.ref("aws_efs_file_system", "region/DataVolume/FileSystem", "arn", kind="data")]
+    assert eu_north.data("aws_efs_file_system", "region/DataVolume/FileSystem") == {"creation_token": "acme-data"}
     assert "aws_efs_file_system" not in stacks["aws-us-east"].types()
 
 
 def test_outputs_name_each_load_balancer_and_app_url(us_east):
     outputs = us_east.config["output"]
     public = us_east.ref("aws_lb", "region/PublicLoadBalancer/LoadBalancer", "dns_name")
-    assert outputs["upscaler_url"]["value"] == f"https://{public}/upscaler"
+    found = us_east.ref("aws_lb", "region/PublicLoadBalancer/LoadBalancer", "dns_name", kind="data")
+    assert outputs["upscaler_url"]["value"] == f"https://{found}/upscaler"
     assert outputs["public_load_balancer_dns"]["value"] == public
     assert sorted(outputs) == ["captioner_url", "image-generator_url", "internal_load_balancer_dns",
                                "public_load_balancer_dns", "upscaler_url"]

@@ -1,4 +1,5 @@
-"""Changing one app's setting changes that app's resources and nothing else of the region or the platform."""
+"""Changing one app's setting changes that app's stack only: its resources there, and every other stack (the
+region's base, the other apps', the shared one) stays byte-identical."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import json
 
 import pytest
 
-from tests.constructs.aws.synthesized import Stack, small_platform, synth
+from fleetform.synth import synth_platform
+from tests.constructs.aws.synthesized import Stack, read_stacks, small_platform
 
 APPS = """\
 [tool.fal.apps.alpha]
@@ -42,7 +44,12 @@ def everything(stack: Stack) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def before(tmp_path_factory) -> dict[str, Stack]:
     root = tmp_path_factory.mktemp("before")
-    return synth(small_platform(root, APPS), root / "cdktf.out")
+    return stacks_of(small_platform(root, APPS), root / "cdktf.out")
+
+
+def stacks_of(platform, out) -> dict[str, Stack]:
+    synth_platform(platform, out)
+    return read_stacks(out)
 
 
 @pytest.mark.parametrize("old, new, changed", [
@@ -55,12 +62,18 @@ def before(tmp_path_factory) -> dict[str, Stack]:
 ])
 def test_one_apps_change_touches_only_that_apps_resources(before, tmp_path, old, new, changed):
     assert APPS.count(old) == 1
-    after = synth(small_platform(tmp_path, APPS.replace(old, new)), tmp_path / "cdktf.out")
-    assert sorted(after) == sorted(before)
+    out = tmp_path / "cdktf.out"
+    after = stacks_of(small_platform(tmp_path, APPS.replace(old, new)), out)
+    assert sorted(after) == sorted(before) == ["aws-shared", "aws-us-east", "aws-us-east--alpha", "aws-us-east--beta"]
     differences = set()
+    changed_stacks = set()
     for name, stack in after.items():
         old_items, new_items = everything(before[name]), everything(stack)
-        differences |= {key for key in old_items.keys() | new_items.keys() if old_items.get(key) != new_items.get(key)}
+        different = {key for key in old_items.keys() | new_items.keys() if old_items.get(key) != new_items.get(key)}
+        differences |= different
+        if stack.config != before[name].config:
+            changed_stacks.add(name)
+    assert changed_stacks == {"aws-us-east--alpha"}
     paths = {key.rsplit(":", 1)[1] for key in differences if not key.startswith("output:")}
     assert all(path.startswith("region/alpha/") for path in paths), sorted(paths)
     assert {path.removeprefix("region/alpha/") for path in paths} >= changed

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fleetform.check import check_stacks
-from tests.constructs.aws.synthesized import Stack
+from tests.constructs.aws.synthesized import Stack, read_stacks
 from tests.constructs.gcp.platforms import US_EAST4_CERTIFICATE, gcp_example, synth
 
 SECRET_VALUES = {name: f"sentinel-value-of-{name}" for name in
@@ -47,16 +47,30 @@ def warnings(out) -> list[tuple[str, str]]:
             for stack in manifest["stacks"].values() for note in stack["annotations"]]
 
 
-def test_one_stack_per_region_and_a_shared_one(stacks):
+def test_a_base_stack_per_region_a_stack_per_app_a_routes_stack_and_a_shared_one(out, stacks):
     assert sorted(stacks) == ["gcp-eu-north", "gcp-eu-west", "gcp-shared", "gcp-us-central", "gcp-us-east",
                               "gcp-us-west"]
+    assert stacks["gcp-us-east"].members == ("gcp-us-east", "gcp-us-east--captioner", "gcp-us-east--image-generator",
+                                             "gcp-us-east--upscaler", "gcp-us-east-routes")
+    separate = read_stacks(out)
+    assert sorted(separate["gcp-us-east"].types()) == ["google_compute_router", "google_compute_router_nat",
+                                                       "google_compute_subnetwork"]
+    assert sorted(separate["gcp-us-east-routes"].types()) == [
+        "google_compute_address", "google_compute_forwarding_rule", "google_compute_region_target_http_proxy",
+        "google_compute_region_target_https_proxy", "google_compute_region_url_map"]
+    dependencies = {name: entry["dependencies"]
+                    for name, entry in json.loads((out / "manifest.json").read_text())["stacks"].items()}
+    assert dependencies["gcp-us-east"] == ["gcp-shared"]
+    assert dependencies["gcp-us-east--upscaler"] == ["gcp-shared", "gcp-us-east"]
+    assert dependencies["gcp-us-east-routes"] == ["gcp-us-east", "gcp-us-east--captioner",
+                                                  "gcp-us-east--image-generator", "gcp-us-east--upscaler"]
 
 
 @pytest.mark.terraform
 def test_every_stack_validates_and_plans_with_real_terraform(out, stacks):
     report = check_stacks(out)
     assert report.ok, report.render()
-    assert sorted(result.name for result in report.stacks) == sorted(stacks)
+    assert sorted(result.name for result in report.stacks) == sorted(read_stacks(out))
 
 
 def test_transcriber_in_us_central1_runs_a2_on_demand_and_cannot_fall_back_to_spot_only_a3(us_central, warnings):
@@ -69,7 +83,7 @@ def test_transcriber_in_us_central1_runs_a2_on_demand_and_cannot_fall_back_to_sp
     assert group["distribution_policy_target_shape"] == "BALANCED"
     assert template["scheduling"] == {"provisioning_model": "STANDARD", "automatic_restart": True,
                                       "on_host_maintenance": "TERMINATE"}
-    assert ("gcp-us-central/region/transcriber",
+    assert ("gcp-us-central--transcriber/region/transcriber",
             "transcriber in us-central1 cannot fall back to a3-highgpu-2g: it is sold only as Spot or Flex-start, "
             "and the group's preferred type runs on demand") in warnings
 
@@ -85,7 +99,7 @@ def test_image_generator_prefers_spot_h100_then_falls_back_to_a100(stacks, warni
     assert group["distribution_policy_zones"] == ["us-west1-a", "us-west1-b"]  # a3-highgpu-1g's or a2-highgpu-1g's
     assert template["scheduling"] == {"provisioning_model": "SPOT", "preemptible": True, "automatic_restart": False,
                                       "on_host_maintenance": "TERMINATE", "instance_termination_action": "DELETE"}
-    assert ("gcp-us-west/region/image-generator",
+    assert ("gcp-us-west--image-generator/region/image-generator",
             "image-generator runs Spot VMs in us-west1: a3-highgpu-1g is not sold on demand, and Spot runners can be "
             "preempted at any time (30 s notice)") in warnings
 
@@ -210,13 +224,14 @@ def test_private_apps_sit_behind_the_internal_load_balancer_and_the_rest_behind_
     external = us_east.resource("google_compute_forwarding_rule", "region/PublicLoadBalancer/ForwardingRule")
     network = us_east.ref("google_compute_subnetwork", "region/Network/Subnetwork", "network", kind="data")
     subnetwork = us_east.ref("google_compute_subnetwork", "region/Network/Subnetwork", "self_link", kind="data")
-    proxy_only = us_east.address("google_compute_subnetwork", "region/Network/ProxyOnlySubnet")
     assert internal == {
         "name": "acme-internal", "region": "us-east4", "load_balancing_scheme": "INTERNAL_MANAGED",
         "ip_protocol": "TCP", "port_range": "80", "network": network, "subnetwork": subnetwork,
         "ip_address": us_east.ref("google_compute_address", "region/InternalLoadBalancer/Address", "id"),
-        "target": us_east.ref("google_compute_region_target_http_proxy", "region/InternalLoadBalancer/HttpProxy", "id"),
-        "depends_on": [proxy_only]}
+        "target": us_east.ref("google_compute_region_target_http_proxy", "region/InternalLoadBalancer/HttpProxy", "id")}
+    # The proxy-only subnetwork is the base stack's, applied before the routes stack (manifest dependencies).
+    assert us_east.resource("google_compute_subnetwork", "region/Network/ProxyOnlySubnet")["purpose"] == \
+        "REGIONAL_MANAGED_PROXY"
     assert external["load_balancing_scheme"] == "EXTERNAL_MANAGED"
     assert (external["port_range"], external["network_tier"]) == ("443", "STANDARD")
     assert "subnetwork" not in external
@@ -247,7 +262,9 @@ def test_https_with_the_regions_certificate_and_port_80_redirects(us_east, stack
 
 def test_url_map_strips_the_prefix_retries_as_fal_and_answers_404_otherwise(us_central):
     url_map = us_central.resource("google_compute_region_url_map", "region/PublicLoadBalancer/UrlMap")
-    backend = us_central.ref("google_compute_region_backend_service", "region/transcriber/BackendService", "id")
+    # The routes stack names the app stack's backend service by its id: project, region and name.
+    service = us_central.resource("google_compute_region_backend_service", "region/transcriber/BackendService")
+    backend = f"projects/acme-gpu-platform/regions/{service['region']}/backendServices/{service['name']}"
     not_found = {"weighted_backend_services": [{"backend_service": backend, "weight": 100}],
                  "fault_injection_policy": {"abort": {"http_status": 404, "percentage": 100}}}
     assert url_map["default_route_action"] == not_found

@@ -1,4 +1,5 @@
-"""Changing one app's setting changes that app's resources only (and its route in the shared URL map)."""
+"""Changing one app's setting changes that app's stacks only: its own stack per region, and its route in the
+region's routes stack (the URL map); every other stack stays byte-identical."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.constructs.aws.synthesized import Stack
-from tests.constructs.gcp.platforms import gcp_example, synth
+from fleetform.synth import synth_platform
+from tests.constructs.aws.synthesized import Stack, read_stacks
+from tests.constructs.gcp.platforms import gcp_example
 
 
 def by_construct_path(stacks: dict[str, Stack]) -> dict[tuple[str, str], Any]:
@@ -31,7 +33,12 @@ def by_construct_path(stacks: dict[str, Stack]) -> dict[tuple[str, str], Any]:
 def before(tmp_path_factory) -> tuple[Path, dict[tuple[str, str], Any]]:
     root = tmp_path_factory.mktemp("before")
     platform = gcp_example(root / "examples")
-    return platform, by_construct_path(synth(platform, root / "cdktf.out"))
+    return platform, by_construct_path(stacks_of(platform, root / "cdktf.out"))
+
+
+def stacks_of(platform: Path, out: Path) -> dict[str, Stack]:
+    synth_platform(platform, out)
+    return read_stacks(out)
 
 
 def synth_changed(tmp_path: Path, platform: Path, file: str, old: str, new: str) -> dict[tuple[str, str], Any]:
@@ -41,19 +48,21 @@ def synth_changed(tmp_path: Path, platform: Path, file: str, old: str, new: str)
     text = target.read_text()
     assert old in text
     target.write_text(text.replace(old, new))
-    return by_construct_path(synth(root / "platform", tmp_path / "cdktf.out"))
+    return by_construct_path(stacks_of(root / "platform", tmp_path / "cdktf.out"))
 
 
 @pytest.mark.parametrize(("file", "old", "new", "changed"), [
     # transcriber's request timeout: its backend service, and its own path rule in each region's URL map
     ("apps/speech/pyproject.toml", "request_timeout = 120", "request_timeout = 150", {
-        ("gcp-eu-north", "region/transcriber/BackendService"), ("gcp-eu-north", "region/PublicLoadBalancer/UrlMap"),
-        ("gcp-us-central", "region/transcriber/BackendService"),
-        ("gcp-us-central", "region/PublicLoadBalancer/UrlMap")}),
+        ("gcp-eu-north--transcriber", "region/transcriber/BackendService"),
+        ("gcp-eu-north-routes", "region/PublicLoadBalancer/UrlMap"),
+        ("gcp-us-central--transcriber", "region/transcriber/BackendService"),
+        ("gcp-us-central-routes", "region/PublicLoadBalancer/UrlMap")}),
     # transcriber's health check timeout: only its health check (fal's built-in GET /health is probed directly,
     # so the template's boot script has no health bridge to change)
     ("apps/speech/pyproject.toml", "timeout_seconds = 5", "timeout_seconds = 7", {
-        ("gcp-eu-north", "region/transcriber/HealthCheck"), ("gcp-us-central", "region/transcriber/HealthCheck")}),
+        ("gcp-eu-north--transcriber", "region/transcriber/HealthCheck"),
+        ("gcp-us-central--transcriber", "region/transcriber/HealthCheck")}),
 ])
 def test_one_app_change_touches_only_that_app(before, tmp_path, file, old, new, changed):
     platform, old_config = before

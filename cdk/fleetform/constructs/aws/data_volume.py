@@ -22,7 +22,40 @@ from fleetform.tf import Construct, aws
 NFS_PORT = 2049
 
 
-class AwsDataVolume(Construct):
+SECURITY_GROUP_DESCRIPTION = "fleetform /data volume: NFS from the runners of apps with data_mounts"
+
+
+class DataVolumeAccess(Construct):
+    """What an app's group needs of the volume: its ARN, its security group, and NFS in from the group's runners."""
+
+    security_group_id: str
+    arn: str
+
+    def allow_client(self, scope: Construct, *, app: str, runner_security_group_id: str) -> None:
+        """NFS into the volume from one group's runners (the rule lives with the group)."""
+        aws.VpcSecurityGroupIngressRule(
+            scope, "DataVolumeIngress",
+            security_group_id=self.security_group_id,
+            description=f"NFS from the runners of {app}",
+            ip_protocol="tcp",
+            from_port=NFS_PORT,
+            to_port=NFS_PORT,
+            referenced_security_group_id=runner_security_group_id,
+        )
+
+
+class FoundDataVolume(DataVolumeAccess):
+    """The region's volume and its security group, read by creation token and name from an app's stack."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, platform: str, network: AwsNetwork) -> None:
+        super().__init__(scope, construct_id)
+        self.arn = aws.data.EfsFileSystem(self, "FileSystem", creation_token=data_volume_name(platform)).arn
+        self.security_group_id = network.find_security_group(
+            self, "SecurityGroup", name_prefix=data_volume_security_group_prefix(platform),
+            description=SECURITY_GROUP_DESCRIPTION)
+
+
+class AwsDataVolume(DataVolumeAccess):
     """The EFS file system, its security group and a mount target per runner zone."""
 
     def __init__(self, scope: Construct, construct_id: str, *, platform: str, network: AwsNetwork,
@@ -31,7 +64,7 @@ class AwsDataVolume(Construct):
         group = aws.SecurityGroup(
             self, "SecurityGroup",
             name_prefix=data_volume_security_group_prefix(platform),
-            description="fleetform /data volume: NFS from the runners of apps with data_mounts",
+            description=SECURITY_GROUP_DESCRIPTION,
             vpc_id=network.vpc_id,
             lifecycle={"create_before_destroy": True},
         )
@@ -46,17 +79,5 @@ class AwsDataVolume(Construct):
         for zone, subnet in zip(zones, network.runner_subnet_ids(zones), strict=True):
             aws.EfsMountTarget(self, f"MountTarget-{zone}", file_system_id=file_system.id, subnet_id=subnet,
                                security_groups=[group.id])
-        self.security_group_id: str = group.id
-        self.arn: str = file_system.arn
-
-    def allow_client(self, scope: Construct, *, app: str, runner_security_group_id: str) -> None:
-        """NFS into the volume from one group's runners (the rule lives with the group)."""
-        aws.VpcSecurityGroupIngressRule(
-            scope, "DataVolumeIngress",
-            security_group_id=self.security_group_id,
-            description=f"NFS from the runners of {app}",
-            ip_protocol="tcp",
-            from_port=NFS_PORT,
-            to_port=NFS_PORT,
-            referenced_security_group_id=runner_security_group_id,
-        )
+        self.security_group_id = group.id
+        self.arn = file_system.arn

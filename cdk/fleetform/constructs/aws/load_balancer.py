@@ -42,16 +42,65 @@ ANYWHERE_IPV4 = "0.0.0.0/0"
 NOT_FOUND_BODY = '{"detail":"no app is served at this path"}'
 
 
-class AwsLoadBalancer(Construct):
-    """One ALB with its security group and listener; apps add their rules to ``listener_arn``."""
+def security_group_description(internal: bool) -> str:
+    """The load balancer security group's description; app stacks find the group by it and its name prefix."""
+    return f"fleetform {'internal' if internal else 'internet-facing'} load balancer"
 
-    def __init__(self, scope: Construct, construct_id: str, *, platform: str, ingress: IngressPlan,
-                 network: AwsNetwork, internal: bool, groups: Sequence[GroupPlan]) -> None:
+
+class LoadBalancerAccess(Construct):
+    """What an app's group needs of its load balancer: listener, security group, names; and egress to it.
+
+    :class:`AwsLoadBalancer` creates the load balancer (a region's base stack, or a team's own stack);
+    :class:`FoundLoadBalancer` finds it by name from an app's stack.
+    """
+
+    security_group_id: str
+    listener_arn: str
+    arn_suffix: str
+    dns_name: str
+
+    def __init__(self, scope: Construct, construct_id: str, *, ingress: IngressPlan, internal: bool) -> None:
         super().__init__(scope, construct_id)
         self.internal = internal
         self.https = ingress.certificate is not None
         self.port = HTTPS_PORT if self.https else HTTP_PORT
         self.url_scheme = "https" if self.https else "http"
+
+    def allow_to_runners(self, scope: Construct, *, runner_security_group_id: str, ports: Sequence[int]) -> None:
+        """Egress from this load balancer to one group's runners on its traffic and probe ports."""
+        for port in sorted(set(ports)):
+            aws.VpcSecurityGroupEgressRule(
+                scope, f"LoadBalancerEgress-{port}",
+                security_group_id=self.security_group_id,
+                description=f"to the runners on port {port}",
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                referenced_security_group_id=runner_security_group_id,
+            )
+
+
+class FoundLoadBalancer(LoadBalancerAccess):
+    """The region's load balancer of one exposure, its listener and security group, read by name."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, platform: str, ingress: IngressPlan,
+                 network: AwsNetwork, internal: bool) -> None:
+        super().__init__(scope, construct_id, ingress=ingress, internal=internal)
+        balancer = aws.data.Lb(self, "LoadBalancer", name=load_balancer_name(platform, internal))
+        self.arn_suffix = balancer.arn_suffix
+        self.dns_name = balancer.dns_name
+        self.listener_arn = aws.data.LbListener(self, "Listener", load_balancer_arn=balancer.arn, port=self.port).arn
+        self.security_group_id = network.find_security_group(
+            self, "SecurityGroup", name_prefix=load_balancer_security_group_prefix(platform, internal),
+            description=security_group_description(internal))
+
+
+class AwsLoadBalancer(LoadBalancerAccess):
+    """One ALB with its security group and listener; apps add their rules to ``listener_arn``."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, platform: str, ingress: IngressPlan,
+                 network: AwsNetwork, internal: bool, groups: Sequence[GroupPlan]) -> None:
+        super().__init__(scope, construct_id, ingress=ingress, internal=internal)
         name = load_balancer_name(platform, internal)
         self.security_group_id = self._security_group(platform, network)
         if any(group.route.auth == "shared" for group in groups):
@@ -68,16 +117,16 @@ class AwsLoadBalancer(Construct):
             enable_http2=True,
             enable_deletion_protection=False,
         )
-        self.arn_suffix: str = balancer.arn_suffix
-        self.dns_name: str = balancer.dns_name
-        self.listener_arn: str = self._listener(balancer.arn, ingress.certificate).arn
+        self.arn_suffix = balancer.arn_suffix
+        self.dns_name = balancer.dns_name
+        self.listener_arn = self._listener(balancer.arn, ingress.certificate).arn
 
     def _security_group(self, platform: str, network: AwsNetwork) -> str:
         """Ingress on the listener port only: from anywhere, or from the VPC for the internal one."""
         group = aws.SecurityGroup(
             self, "SecurityGroup",
             name_prefix=load_balancer_security_group_prefix(platform, self.internal),
-            description=f"fleetform {'internal' if self.internal else 'internet-facing'} load balancer",
+            description=security_group_description(self.internal),
             vpc_id=network.vpc_id,
             lifecycle={"create_before_destroy": True},
         )
@@ -121,16 +170,3 @@ class AwsLoadBalancer(Construct):
         return aws.LbListener(self, "Listener", load_balancer_arn=load_balancer_arn, port=self.port,
                               protocol="HTTPS", certificate_arn=certificate, ssl_policy=TLS_POLICY,
                               default_action=[not_found])
-
-    def allow_to_runners(self, scope: Construct, *, runner_security_group_id: str, ports: Sequence[int]) -> None:
-        """Egress from this load balancer to one group's runners on its traffic and probe ports."""
-        for port in sorted(set(ports)):
-            aws.VpcSecurityGroupEgressRule(
-                scope, f"LoadBalancerEgress-{port}",
-                security_group_id=self.security_group_id,
-                description=f"to the runners on port {port}",
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                referenced_security_group_id=runner_security_group_id,
-            )

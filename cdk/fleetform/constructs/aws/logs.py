@@ -61,6 +61,11 @@ class PrivateLogsKey(Construct):
         self.arn: str = key.arn
 
 
+def find_private_logs_key(scope: Construct, construct_id: str, *, platform: str) -> str:
+    """The ARN of the region's private-logs key, read through its alias from an app's stack."""
+    return aws.data.KmsKey(scope, construct_id, key_id=private_logs_key_alias(platform)).arn
+
+
 def add_log_group(scope: Construct, *, platform: str, group: GroupPlan,
                   kms_key_arn: str | None) -> aws.CloudwatchLogGroup:
     """The app's log group in this region (the runner's ``awslogs`` driver writes one stream per instance).

@@ -36,6 +36,18 @@ class AwsNetwork(Construct):
         self._default_subnets: dict[str, str] = {}
         self._all_default_subnets: list[str] | None = None
 
+    def find_security_group(self, scope: Construct, construct_id: str, *, name_prefix: str, description: str) -> str:
+        """The id of the VPC's security group named ``<name_prefix>...`` with ``description`` (another stack's).
+
+        Groups named by prefix get a random suffix, so the lookup matches the prefix and the description
+        fleetform gives them, which no other group of the platform shares.
+        """
+        return aws.data.SecurityGroup(scope, construct_id, filter=[
+            {"name": "vpc-id", "values": [self.vpc_id]},
+            {"name": "group-name", "values": [f"{name_prefix}*"]},
+            {"name": "description", "values": [description]},
+        ]).id
+
     @property
     def is_default_vpc(self) -> bool:
         return self.plan.vpc_id is None

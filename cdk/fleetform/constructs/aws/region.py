@@ -1,5 +1,9 @@
 """One AWS region: its load balancers, ``/data`` volume and private-logs key, then a group per app.
 
+In a platform the base stack holds the first three; each app's stack finds them by name (the load
+balancer and its listener, security groups by name prefix and description, the volume by creation
+token, the key by alias) and holds the app's group, log group, role, security group and listener rule.
+
 Construct ids (public API: renaming one replaces infrastructure) under the stack's ``region``:
 ``Account``, ``Network``, ``InternalLoadBalancer``, ``PublicLoadBalancer``, ``DataVolume``,
 ``PrivateLogsKey``, ``Ami-<family>``; under each app's construct: ``LogGroup``, ``Identity``,
@@ -10,10 +14,10 @@ Construct ids (public API: renaming one replaces infrastructure) under the stack
 from __future__ import annotations
 
 from fleetform.constructs.aws.account import AwsAccount
-from fleetform.constructs.aws.data_volume import AwsDataVolume
+from fleetform.constructs.aws.data_volume import AwsDataVolume, DataVolumeAccess, FoundDataVolume
 from fleetform.constructs.aws.instance_group import InstanceGroup
-from fleetform.constructs.aws.load_balancer import AwsLoadBalancer
-from fleetform.constructs.aws.logs import PrivateLogsKey, add_log_group
+from fleetform.constructs.aws.load_balancer import AwsLoadBalancer, FoundLoadBalancer, LoadBalancerAccess
+from fleetform.constructs.aws.logs import PrivateLogsKey, add_log_group, find_private_logs_key
 from fleetform.constructs.aws.machine_image import MachineImage, machine_image
 from fleetform.constructs.aws.network import AwsNetwork
 from fleetform.constructs.aws.permissions import RunnerRole, runner_statements
@@ -31,22 +35,53 @@ DEFAULT_VPC_KEY = "default"
 class AwsRegionFleet(RegionFleet):
     """The AWS rendering of a :class:`~fleetform.plan.model.RegionPlan`."""
 
-    def build_region(self) -> None:
-        region = self.region
-        assert isinstance(region.network, AwsNetworkPlan)
-        self.account = AwsAccount(self, "Account", region=region.cloud_region)
-        self.network = AwsNetwork(self, "Network", plan=region.network, region=region.cloud_region)
-        self.load_balancers: dict[Exposure, AwsLoadBalancer] = {}
-        for exposure in ("internal", "external"):
-            groups = [group for group in region.groups if group.route.exposure == exposure]
-            if groups:
-                self.load_balancers[exposure] = self._load_balancer(exposure, groups)
-        self.data_volume = self._data_volume()
-        self.private_logs_key: PrivateLogsKey | None = None
-        if any(group.runner.private_logs for group in region.groups):
-            self.private_logs_key = PrivateLogsKey(self, "PrivateLogsKey", platform=self.platform.name,
-                                                   account=self.account)
+    load_balancers: dict[Exposure, LoadBalancerAccess]
+    data_volume: DataVolumeAccess | None
+    private_logs_key_arn: str | None
+
+    def _lookups(self) -> None:
+        """The account and network reads every stack of the region makes."""
+        assert isinstance(self.region.network, AwsNetworkPlan)
+        self.account = AwsAccount(self, "Account", region=self.region.cloud_region)
+        self.network = AwsNetwork(self, "Network", plan=self.region.network, region=self.region.cloud_region)
         self._image_ids: dict[str, str] = {}
+
+    @staticmethod
+    def _exposures(groups: tuple[GroupPlan, ...]) -> dict[Exposure, list[GroupPlan]]:
+        """Each exposure ``groups`` use, with its groups."""
+        by_exposure: dict[Exposure, list[GroupPlan]] = {}
+        for exposure in ("internal", "external"):
+            exposed = [group for group in groups if group.route.exposure == exposure]
+            if exposed:
+                by_exposure[exposure] = exposed
+        return by_exposure
+
+    @staticmethod
+    def _has_private_logs(groups: tuple[GroupPlan, ...]) -> bool:
+        return any(group.runner.private_logs for group in groups)
+
+    def build_region(self) -> None:
+        self._lookups()
+        self.load_balancers = {exposure: self._load_balancer(exposure, groups)
+                               for exposure, groups in self._exposures(self.region.groups).items()}
+        self.data_volume = self._data_volume()
+        self.private_logs_key_arn = None
+        if self._has_private_logs(self.region.groups):
+            self.private_logs_key_arn = PrivateLogsKey(self, "PrivateLogsKey", platform=self.platform.name,
+                                                       account=self.account).arn
+
+    def find_region(self) -> None:
+        self._lookups()
+        platform = self.platform.name
+        self.load_balancers = {
+            exposure: FoundLoadBalancer(self, LOAD_BALANCER_IDS[exposure], platform=platform,
+                                        ingress=self.region.ingress, network=self.network,
+                                        internal=exposure == "internal")
+            for exposure in self._exposures(self.built_groups)}
+        self.data_volume = FoundDataVolume(self, "DataVolume", platform=platform, network=self.network) \
+            if any(group.runner.data_mounts for group in self.built_groups) else None
+        self.private_logs_key_arn = find_private_logs_key(self, "PrivateLogsKey", platform=platform) \
+            if self._has_private_logs(self.built_groups) else None
 
     def _load_balancer(self, exposure: Exposure, groups: list[GroupPlan]) -> AwsLoadBalancer:
         internal = exposure == "internal"
@@ -77,7 +112,7 @@ class AwsRegionFleet(RegionFleet):
         platform = self.platform.name
         load_balancer = self.load_balancers[group.route.exposure]
         mounts_data = bool(group.runner.data_mounts)
-        logs_key_arn = self.private_logs_key.arn if group.runner.private_logs and self.private_logs_key else None
+        logs_key_arn = self.private_logs_key_arn if group.runner.private_logs else None
         log_group = add_log_group(scope, platform=platform, group=group, kms_key_arn=logs_key_arn)
         identity = RunnerRole(scope, "Identity", group=group, platform=platform, statements=runner_statements(
             group, platform=platform, account=self.account, log_group_arn=log_group.arn, logs_key_arn=logs_key_arn,

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from fleetform.constructs.aws.load_balancer import AwsLoadBalancer
+from fleetform.constructs.aws.load_balancer import LoadBalancerAccess
 from fleetform.constructs.aws.names import target_group_name
 from fleetform.constructs.aws.tags import group_tags
 from fleetform.plan.model import GroupPlan, HealthPlan, IngressPlan
@@ -67,7 +67,7 @@ class AppRoute(Construct):
     """``TargetGroup`` and ``ListenerRule``; ``target_group_arn``/``arn_suffix`` for the ASG and scaling."""
 
     def __init__(self, scope: Construct, construct_id: str, *, platform: str, group: GroupPlan, vpc_id: str,
-                 vpc_key: str, load_balancer: AwsLoadBalancer, ingress: IngressPlan) -> None:
+                 vpc_key: str, load_balancer: LoadBalancerAccess, ingress: IngressPlan) -> None:
         super().__init__(scope, construct_id)
         target_group = aws.LbTargetGroup(
             self, "TargetGroup",

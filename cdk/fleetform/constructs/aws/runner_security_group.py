@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from fleetform.constructs.aws.data_volume import NFS_PORT, AwsDataVolume
-from fleetform.constructs.aws.load_balancer import ANYWHERE_IPV4, AwsLoadBalancer
+from fleetform.constructs.aws.data_volume import NFS_PORT, DataVolumeAccess
+from fleetform.constructs.aws.load_balancer import ANYWHERE_IPV4, LoadBalancerAccess
 from fleetform.constructs.aws.names import runner_security_group_prefix
 from fleetform.constructs.aws.tags import group_tags
 from fleetform.plan.model import GroupPlan, ImagePlan
@@ -41,7 +41,7 @@ class RunnerSecurityGroup(Construct):
     """The group's security group (``security_group_id``) and every rule between it and its peers."""
 
     def __init__(self, scope: Construct, construct_id: str, *, platform: str, group: GroupPlan, vpc_id: str,
-                 load_balancer: AwsLoadBalancer, data_volume: AwsDataVolume | None) -> None:
+                 load_balancer: LoadBalancerAccess, data_volume: DataVolumeAccess | None) -> None:
         super().__init__(scope, construct_id)
         security_group = aws.SecurityGroup(
             self, "SecurityGroup",

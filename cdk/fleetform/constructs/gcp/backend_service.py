@@ -26,6 +26,11 @@ from fleetform.tf import Construct, google
 SCHEMES = {"private": "INTERNAL_MANAGED", "public": "EXTERNAL_MANAGED", "shared": "EXTERNAL_MANAGED"}
 
 
+def backend_service_id(project: str, region: str, name: str) -> str:
+    """A regional backend service's id (what its ``id`` attribute reads), for a stack that did not create it."""
+    return f"projects/{project}/regions/{region}/backendServices/{name}"
+
+
 def runner_backend_service(scope: Construct, group: GroupPlan, *, platform: str, instance_group: str,
                            health_check: str) -> google.ComputeRegionBackendService:
     return google.ComputeRegionBackendService(

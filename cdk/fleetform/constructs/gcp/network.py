@@ -67,7 +67,10 @@ class RegionNetwork(Construct):
             another project's Shared VPC).
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, platform: PlatformPlan, region: RegionPlan) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, platform: PlatformPlan, region: RegionPlan,
+                 extend_default: bool = True) -> None:
+        """``extend_default`` False reads the default network's additions instead of creating them (they belong
+        to the region's base stack; an app or routes stack only needs the proxy-only range, a constant)."""
         super().__init__(scope, construct_id)
         plan = region.network
         assert isinstance(plan, GcpNetworkPlan)
@@ -80,7 +83,8 @@ class RegionNetwork(Construct):
         self.subnetwork_range = runners.ip_cidr_range
         self.proxy_only_subnet: google.ComputeSubnetwork | None = None
         if plan.network is None:
-            self.proxy_only_range = self._extend_default_network(platform.name, region.cloud_region)
+            self.proxy_only_range = self._extend_default_network(platform.name, region.cloud_region) \
+                if extend_default else _default_proxy_only_range(region.cloud_region)
         else:
             name = f"{last_segment(network)}-{region.cloud_region}-proxy-only"
             self.proxy_only_range = _subnetwork_lookup(self, "ProxyOnlySubnet", name, region.cloud_region,

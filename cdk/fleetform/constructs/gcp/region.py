@@ -7,14 +7,17 @@ Construct ids (public API: renaming one replaces infrastructure) under the stack
 Stack outputs: ``internal_load_balancer_address``, ``public_load_balancer_address`` and
 ``<app>_url`` (scheme, load balancer address and the app's path prefix).
 
-The load balancers' URL maps route to every app's backend service, so they are completed after
-the groups (:meth:`GcpRegionFleet.__init__`).
+The load balancers' URL maps route to every app's backend service, so they are built after the groups
+(:meth:`GcpRegionFleet.build_routes`). In a platform they are the region's ``routes`` stack, applied after
+the app stacks and naming each backend service by its id (``projects/<p>/regions/<r>/backendServices/<name>``);
+the base stack holds the network additions and ``/data``, each app's stack its group and backend service,
+and the ``<app>_url`` outputs are the routes stack's.
 """
 
 from __future__ import annotations
 
 from fleetform.constructs.gcp.autoscaler import add_gcp_autoscaler
-from fleetform.constructs.gcp.backend_service import runner_backend_service
+from fleetform.constructs.gcp.backend_service import backend_service_id, runner_backend_service
 from fleetform.constructs.gcp.data_volume import data_volume
 from fleetform.constructs.gcp.firewall import allow_load_balancer
 from fleetform.constructs.gcp.health_check import runner_health_check
@@ -25,7 +28,7 @@ from fleetform.constructs.gcp.network import RegionNetwork
 from fleetform.constructs.gcp.project import project_id
 from fleetform.constructs.gcp.service_account import RunnerServiceAccount
 from fleetform.constructs.region import RegionFleet
-from fleetform.plan.model import GroupPlan, PlatformPlan, RegionPlan
+from fleetform.plan.model import GroupPlan, PlatformPlan, RegionPlan, StackPlan
 from fleetform.plan.names import group_name
 from fleetform.tf import Construct, add_warning, google
 from fleetform.vocabulary import Exposure
@@ -36,22 +39,37 @@ LOAD_BALANCER_IDS: dict[Exposure, str] = {"internal": "InternalLoadBalancer", "e
 class GcpRegionFleet(RegionFleet):
     """The GCP rendering of a :class:`~fleetform.plan.model.RegionPlan`."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, platform: PlatformPlan, region: RegionPlan) -> None:
-        super().__init__(scope, construct_id, platform=platform, region=region)
-        for load_balancer in self.load_balancers.values():
-            load_balancer.finish()
+    def __init__(self, scope: Construct, construct_id: str, *, platform: PlatformPlan, region: RegionPlan,
+                 stack: StackPlan | None = None) -> None:
+        self._built: dict[str, tuple[Construct, str]] = {}
+        super().__init__(scope, construct_id, platform=platform, region=region, stack=stack)
 
     def build_region(self) -> None:
         region = self.region
         self.project = project_id(self, self.platform)
         self.network = RegionNetwork(self, "Network", platform=self.platform, region=region)
-        self.load_balancers: dict[Exposure, RegionLoadBalancer] = {}
-        for exposure in sorted({group.route.exposure for group in region.groups}, reverse=True):
-            self.load_balancers[exposure] = RegionLoadBalancer(
-                self, LOAD_BALANCER_IDS[exposure], platform=self.platform.name, region=region,
-                internal=exposure == "internal", network=self.network)
         if region.needs_data_volume:
             data_volume(self, platform=self.platform.name, region=region, network=self.network)
+
+    def find_region(self) -> None:
+        self.project = project_id(self, self.platform)
+        self.network = RegionNetwork(self, "Network", platform=self.platform, region=self.region, extend_default=False)
+
+    def build_routes(self) -> None:
+        """The load balancers, routing each app to its backend service (built here, or found by its id)."""
+        region, platform = self.region, self.platform.name
+        load_balancers: dict[Exposure, RegionLoadBalancer] = {}
+        for exposure in sorted({group.route.exposure for group in region.groups}, reverse=True):
+            load_balancers[exposure] = RegionLoadBalancer(
+                self, LOAD_BALANCER_IDS[exposure], platform=platform, region=region,
+                internal=exposure == "internal", network=self.network)
+        for group in region.groups:
+            scope, backend_service = self._built.get(group.app) or (
+                Construct(self, group.app), backend_service_id(self.project, group.cloud_region,
+                                                               group_name(platform, group.app)))
+            load_balancers[group.route.exposure].route(scope, group, backend_service)
+        for load_balancer in load_balancers.values():
+            load_balancer.finish()
 
     def build_group(self, scope: Construct, group: GroupPlan) -> None:
         platform = self.platform.name
@@ -72,7 +90,7 @@ class GcpRegionFleet(RegionFleet):
         backend_service = runner_backend_service(scope, group, platform=platform,
                                                  instance_group=instance_group.instance_group,
                                                  health_check=health_check.id)
-        self.load_balancers[exposure].route(scope, group, backend_service.id)
+        self._built[group.app] = (scope, backend_service.id)
         if group.route.auth == "shared":
             _admit_shared_members(scope, group, backend_service.name, self.region.ingress.shared_members)
 

@@ -757,6 +757,87 @@ class EcrRepository(DataSource):
     @property
     def tags(self) -> dict[str, str]: ...
 
+class EfsFileSystem(DataSource):
+    """``aws_efs_file_system`` (data source), checked against the pinned schema when constructed.
+
+    Args:
+        creation_token
+        file_system_id
+        id
+        region: Region where this resource will be
+            [managed](https://docs.aws.amazon.com/general/latest/gr/rande.html#regional-endpoints).
+            Defaults to the Region set in the [provider
+            configuration](https://registry.terraform.io/providers/hashicorp/aws/l...
+        tags
+
+    Attributes (set by the provider):
+        arn
+        availability_zone_id
+        availability_zone_name
+        dns_name
+        encrypted
+        kms_key_id
+        lifecycle_policy
+        name
+        performance_mode
+        protection
+        provisioned_throughput_in_mibps
+        size_in_bytes
+        throughput_mode
+    """
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        creation_token: str | float | None = None,
+        file_system_id: str | float | None = None,
+        id: str | float | None = None,
+        region: str | float | None = None,
+        tags: Mapping[str, str | float] | IResolvable | NestedReference | None = None,
+        depends_on: Sequence[TerraformElement] | None = None,
+        provider: Provider | None = None,
+        count: float | str | None = None,
+        for_each: TerraformIterator | None = None,
+    ) -> None: ...
+    @property
+    def arn(self) -> str: ...
+    @property
+    def availability_zone_id(self) -> str: ...
+    @property
+    def availability_zone_name(self) -> str: ...
+    @property
+    def creation_token(self) -> str: ...
+    @property
+    def dns_name(self) -> str: ...
+    @property
+    def encrypted(self) -> IResolvable: ...
+    @property
+    def file_system_id(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def kms_key_id(self) -> str: ...
+    @property
+    def lifecycle_policy(self) -> NestedReference: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def performance_mode(self) -> str: ...
+    @property
+    def protection(self) -> NestedReference: ...
+    @property
+    def provisioned_throughput_in_mibps(self) -> float: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def size_in_bytes(self) -> float: ...
+    @property
+    def tags(self) -> dict[str, str]: ...
+    @property
+    def throughput_mode(self) -> str: ...
+
 class IamPolicyDocumentStatement(TypedDict, total=False):
     'One ``statement`` block.'
     actions: Sequence[str | float] | Set[str | float] | IResolvable | NestedReference | None
@@ -940,6 +1021,221 @@ class KmsKey(DataSource):
     @property
     def xks_key_configuration(self) -> NestedReference: ...
 
+class LbTimeouts(TypedDict, total=False):
+    'One ``timeouts`` block.'
+    read: str | float | None
+
+class Lb(DataSource):
+    """``aws_lb`` (data source), checked against the pinned schema when constructed.
+
+    Args:
+        arn
+        id
+        name
+        region: Region where this resource will be
+            [managed](https://docs.aws.amazon.com/general/latest/gr/rande.html#regional-endpoints).
+            Defaults to the Region set in the [provider
+            configuration](https://registry.terraform.io/providers/hashicorp/aws/l...
+        tags
+        timeouts
+
+    Attributes (set by the provider):
+        access_logs
+        arn_suffix
+        client_keep_alive
+        connection_logs
+        customer_owned_ipv4_pool
+        desync_mitigation_mode
+        dns_name
+        dns_record_client_routing_policy
+        drop_invalid_header_fields
+        enable_cross_zone_load_balancing
+        enable_deletion_protection
+        enable_http2
+        enable_tls_version_and_cipher_suite_headers
+        enable_waf_fail_open
+        enable_xff_client_port
+        enable_zonal_shift
+        enforce_security_group_inbound_rules_on_private_link_traffic
+        health_check_logs
+        idle_timeout
+        internal
+        ip_address_type
+        ipam_pools
+        load_balancer_type
+        preserve_host_header
+        secondary_ips_auto_assigned_per_subnet
+        security_groups
+        subnet_mapping
+        subnets
+        vpc_id
+        xff_header_processing_mode
+        zone_id
+    """
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        arn: str | float | None = None,
+        id: str | float | None = None,
+        name: str | float | None = None,
+        region: str | float | None = None,
+        tags: Mapping[str, str | float] | IResolvable | NestedReference | None = None,
+        timeouts: LbTimeouts | None = None,
+        depends_on: Sequence[TerraformElement] | None = None,
+        provider: Provider | None = None,
+        count: float | str | None = None,
+        for_each: TerraformIterator | None = None,
+    ) -> None: ...
+    @property
+    def access_logs(self) -> NestedReference: ...
+    @property
+    def arn(self) -> str: ...
+    @property
+    def arn_suffix(self) -> str: ...
+    @property
+    def client_keep_alive(self) -> float: ...
+    @property
+    def connection_logs(self) -> NestedReference: ...
+    @property
+    def customer_owned_ipv4_pool(self) -> str: ...
+    @property
+    def desync_mitigation_mode(self) -> str: ...
+    @property
+    def dns_name(self) -> str: ...
+    @property
+    def dns_record_client_routing_policy(self) -> str: ...
+    @property
+    def drop_invalid_header_fields(self) -> IResolvable: ...
+    @property
+    def enable_cross_zone_load_balancing(self) -> IResolvable: ...
+    @property
+    def enable_deletion_protection(self) -> IResolvable: ...
+    @property
+    def enable_http2(self) -> IResolvable: ...
+    @property
+    def enable_tls_version_and_cipher_suite_headers(self) -> IResolvable: ...
+    @property
+    def enable_waf_fail_open(self) -> IResolvable: ...
+    @property
+    def enable_xff_client_port(self) -> IResolvable: ...
+    @property
+    def enable_zonal_shift(self) -> IResolvable: ...
+    @property
+    def enforce_security_group_inbound_rules_on_private_link_traffic(self) -> str: ...
+    @property
+    def health_check_logs(self) -> NestedReference: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def idle_timeout(self) -> float: ...
+    @property
+    def internal(self) -> IResolvable: ...
+    @property
+    def ip_address_type(self) -> str: ...
+    @property
+    def ipam_pools(self) -> NestedReference: ...
+    @property
+    def load_balancer_type(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def preserve_host_header(self) -> IResolvable: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def secondary_ips_auto_assigned_per_subnet(self) -> float: ...
+    @property
+    def security_groups(self) -> list[str]: ...
+    @property
+    def subnet_mapping(self) -> NestedReference: ...
+    @property
+    def subnets(self) -> list[str]: ...
+    @property
+    def tags(self) -> dict[str, str]: ...
+    @property
+    def timeouts(self) -> NestedReference: ...
+    @property
+    def vpc_id(self) -> str: ...
+    @property
+    def xff_header_processing_mode(self) -> str: ...
+    @property
+    def zone_id(self) -> str: ...
+
+class LbListenerTimeouts(TypedDict, total=False):
+    'One ``timeouts`` block.'
+    read: str | float | None
+
+class LbListener(DataSource):
+    """``aws_lb_listener`` (data source), checked against the pinned schema when constructed.
+
+    Args:
+        arn
+        id
+        load_balancer_arn
+        port
+        region: Region where this resource will be
+            [managed](https://docs.aws.amazon.com/general/latest/gr/rande.html#regional-endpoints).
+            Defaults to the Region set in the [provider
+            configuration](https://registry.terraform.io/providers/hashicorp/aws/l...
+        tags
+        timeouts
+
+    Attributes (set by the provider):
+        alpn_policy
+        certificate_arn
+        default_action
+        mutual_authentication
+        protocol
+        ssl_policy
+    """
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        arn: str | float | None = None,
+        id: str | float | None = None,
+        load_balancer_arn: str | float | None = None,
+        port: float | str | None = None,
+        region: str | float | None = None,
+        tags: Mapping[str, str | float] | IResolvable | NestedReference | None = None,
+        timeouts: LbListenerTimeouts | None = None,
+        depends_on: Sequence[TerraformElement] | None = None,
+        provider: Provider | None = None,
+        count: float | str | None = None,
+        for_each: TerraformIterator | None = None,
+    ) -> None: ...
+    @property
+    def alpn_policy(self) -> str: ...
+    @property
+    def arn(self) -> str: ...
+    @property
+    def certificate_arn(self) -> str: ...
+    @property
+    def default_action(self) -> NestedReference: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def load_balancer_arn(self) -> str: ...
+    @property
+    def mutual_authentication(self) -> NestedReference: ...
+    @property
+    def port(self) -> float: ...
+    @property
+    def protocol(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def ssl_policy(self) -> str: ...
+    @property
+    def tags(self) -> dict[str, str]: ...
+    @property
+    def timeouts(self) -> NestedReference: ...
+
 class Partition(DataSource):
     """``aws_partition`` (data source), checked against the pinned schema when constructed.
 
@@ -1069,6 +1365,71 @@ class SecretsmanagerSecret(DataSource):
     def region(self) -> str: ...
     @property
     def tags(self) -> dict[str, str]: ...
+
+class SecurityGroupFilter(TypedDict, total=False):
+    'One ``filter`` block.'
+    name: Required[str | float]
+    values: Required[Sequence[str | float] | Set[str | float] | IResolvable | NestedReference]
+
+class SecurityGroupTimeouts(TypedDict, total=False):
+    'One ``timeouts`` block.'
+    read: str | float | None
+
+class SecurityGroup(DataSource):
+    """``aws_security_group`` (data source), checked against the pinned schema when constructed.
+
+    Args:
+        filter
+        id
+        name
+        region: Region where this resource will be
+            [managed](https://docs.aws.amazon.com/general/latest/gr/rande.html#regional-endpoints).
+            Defaults to the Region set in the [provider
+            configuration](https://registry.terraform.io/providers/hashicorp/aws/l...
+        tags
+        timeouts
+        vpc_id
+
+    Attributes (set by the provider):
+        arn
+        description
+    """
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        id: str | float | None = None,
+        name: str | float | None = None,
+        region: str | float | None = None,
+        tags: Mapping[str, str | float] | IResolvable | NestedReference | None = None,
+        vpc_id: str | float | None = None,
+        filter: Sequence[SecurityGroupFilter] | None = None,
+        timeouts: SecurityGroupTimeouts | None = None,
+        depends_on: Sequence[TerraformElement] | None = None,
+        provider: Provider | None = None,
+        count: float | str | None = None,
+        for_each: TerraformIterator | None = None,
+    ) -> None: ...
+    @property
+    def arn(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def filter(self) -> NestedReference: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def tags(self) -> dict[str, str]: ...
+    @property
+    def timeouts(self) -> NestedReference: ...
+    @property
+    def vpc_id(self) -> str: ...
 
 class SsmParameter(DataSource):
     """``aws_ssm_parameter`` (data source), checked against the pinned schema when constructed.
