@@ -20,6 +20,11 @@ def test_explain_json_has_every_group_with_costs_and_policies(run_cli):
     us_east = next(g for g in groups if g["cloud_region"] == "us-east-1")
     assert us_east["machine"]["instance_types"] == ["p5.4xlarge", "p4d.24xlarge"]
     assert us_east["cost"]["hourly_usd_at_max"] == round(6.88 * us_east["scaling"]["max_runners"], 3)
+    # Issue 14.7: the p4d.24xlarge fallback carries 8 one-GPU runners; explain --json says what each costs
+    assert [(t["instance_type"], t["runners_per_host"], t["gpus_used"], t["gpus_idle"], t["hourly_usd_per_runner"],
+             t["hourly_usd_per_runner_one_per_host"]) for t in us_east["cost"]["per_type"]] == [
+        ("p5.4xlarge", 1, 1, 0, 6.88, 6.88), ("p4d.24xlarge", 8, 8, 0, 2.745, 21.958)]
+    assert us_east["packing"]["packs"] is True
     assert {"aws", "gcp", "target", "examples"} <= us_east["scaling_policy"].keys()
     assert us_east["stacks"] == [{"name": "aws-us-east--image-generator", "role": "app",
                                   "depends_on": ["aws-shared", "aws-us-east"]}]
@@ -35,9 +40,13 @@ def test_explain_text_says_where_a_cloud_differs_from_fal(run_cli):
     assert ("retries timeout 0, server_error 3, connection_error 5: none here (the Application Load Balancer "
             "never retries a request)") in result.out
     assert "retry_policy retries connection_error, server_error up to 3 time(s)" in result.out
-    # Issue 14.7: num_gpus = 2 on an 8-GPU p4d.24xlarge, one runner per instance: the idle GPUs' $/h is named
-    assert ("$23.72/h per runner; $23.72/h at min, $189.73/h at max (on-demand list price); the app uses 2 of 8 "
-            "GPUs: $17.79/h of each runner pays for 6 idle GPU(s) (one runner per instance)") in result.out
+    # Issue 14.7: num_gpus = 2 on 8-GPU hosts packs 4 runners per host; min 1 runner still bills one whole host
+    assert "cost:      $5.93/h per runner; $23.72/h at min, $47.43/h at max (on-demand list price)" in result.out
+    assert ("packing:   p4d.24xlarge 4 runners per host, 8 of 8 GPUs used: $5.93/h per runner packed vs $23.72/h "
+            "with one runner per host; p5.48xlarge 4 runners per host, 8 of 8 GPUs used: $14.72/h per runner packed "
+            "vs $58.89/h with one runner per host") in result.out
+    assert "packing:   a2-highgpu-2g 1 runner per host, 2 of 2 GPUs used: $7.35/h per runner (one runner per VM" \
+        in result.out
     assert "draining:  busy runners protected from scale-in until idle 30 s; load balancer drains 120 s" in result.out
     assert ("stacks:    gcp-us-central--transcriber (after gcp-shared, gcp-us-central); gcp-us-central-routes "
             "(after gcp-us-central, gcp-us-central--transcriber)") in result.out

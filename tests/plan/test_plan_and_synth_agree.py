@@ -75,6 +75,7 @@ def _aws_group(group: dict[str, Any], stacks: list[dict[str, Any]]) -> dict[str,
                                                   "use1-az4": "subnet-0aa4", "use1-az6": "subnet-0aa6"}}}
     return {
         "instance_types": [override["instance_type"] for override in overrides],
+        "runners_per_host": {override["instance_type"]: int(override["weighted_capacity"]) for override in overrides},
         "provisioning": "on-demand" if asg["mixed_instances_policy"]["instances_distribution"][
             "on_demand_percentage_above_base_capacity"] == 100 else "spot",
         "zones": _aws_zones(group, asg["vpc_zone_identifier"], stack, networks.get(group["cloud_region"], {})),
@@ -102,6 +103,7 @@ def _gcp_group(group: dict[str, Any], stacks: list[dict[str, Any]]) -> dict[str,
     policy = autoscaler["autoscaling_policy"]
     return {
         "instance_types": types,
+        "runners_per_host": dict.fromkeys(types, 1),  # a MIG counts VMs: one runner each
         "provisioning": {"STANDARD": "on-demand", "SPOT": "spot"}[template["scheduling"]["provisioning_model"]],
         "zones": sorted(mig["distribution_policy_zones"]),
         "min": policy["min_replicas"], "max": policy["max_replicas"],
@@ -115,6 +117,7 @@ def test_every_group_of_explain_is_what_synth_renders(explained, synthesized):
         for group in groups:
             planned = {
                 "instance_types": group["machine"]["instance_types"],
+                "runners_per_host": {host["instance_type"]: host["runners"] for host in group["packing"]["hosts"]},
                 "provisioning": group["machine"]["provisioning"],
                 "zones": sorted(group["zones"]),
                 "min": group["scaling"]["min_runners"], "max": group["scaling"]["max_runners"],

@@ -11,7 +11,9 @@ from fleetform.plan.model import (
     GroupPlan,
     HealthPlan,
     ImagePlan,
+    HostPacking,
     MachinePlan,
+    PackingPlan,
     RegistryLogin,
     RolloutPlan,
     RoutePlan,
@@ -54,9 +56,17 @@ def group(cloud: str = "aws") -> GroupPlan:
                         (("timeout", 2), ("server_error", 0), ("connection_error", 0))),
         runner=RunnerPlan(8080, 9090, ("HF_TOKEN", "OPENAI_API_KEY"), ("/data", "/data/.cache"), False, "3.11"),
         image=BUILT_IMAGE,
+        packing=one_runner_per_host(GPU_MACHINES[cloud]),
         hourly_usd_per_runner=1.86,
         price_basis="on-demand list price",
     )
+
+
+def one_runner_per_host(machine: MachinePlan, gpus_per_runner: int = 1) -> PackingPlan:
+    """Every type of ``machine`` carrying one runner of ``gpus_per_runner`` GPUs (0 on CPU machines)."""
+    per_runner = gpus_per_runner if machine.gpus_per_instance else 0
+    return PackingPlan(False, "test", tuple(HostPacking(name, machine.gpus_per_instance, 1, per_runner, 1.86)
+                                            for name in machine.instance_types))
 
 
 def cpu_image_app(cloud: str = "aws") -> GroupPlan:
@@ -66,6 +76,7 @@ def cpu_image_app(cloud: str = "aws") -> GroupPlan:
         base,
         app="web-ui",
         machine=CPU_MACHINES[cloud],
+        packing=one_runner_per_host(CPU_MACHINES[cloud]),
         health=GET_HEALTH,
         runner=RunnerPlan(8000, None, (), (), True, "3.11"),
         image=ImagePlan(
@@ -94,8 +105,9 @@ def variants() -> dict[str, GroupPlan]:
         cases[f"{cloud}-no-metrics-cache-mount-only"] = replace(
             base, runner=replace(base.runner, metrics_port=None, data_mounts=("/data/.cache",)),
         )
+        eight_gpus = replace(base.machine, gpus_per_instance=8, memory_gib=2048.0)
         cases[f"{cloud}-8-gpus-no-data"] = replace(
-            base, machine=replace(base.machine, gpus_per_instance=8, memory_gib=2048.0),
+            base, machine=eight_gpus, packing=one_runner_per_host(eight_gpus, 8),
             runner=replace(base.runner, data_mounts=()),
         )
         native = (

@@ -46,7 +46,7 @@ def test_issue_example_metric_math_encodes_demand_and_buffer() -> None:
         ("inflight", "InFlightRequests"),
         ("demand", "CEIL(inflight / 4)"),
         ("target", "demand + 2"),
-        ("inservice", "GroupInServiceInstances"),
+        ("inservice", "GroupInServiceCapacity"),
         ("runners", "FILL(inservice, REPEAT)"),
         ("perrunner", "target / runners"),
     ]

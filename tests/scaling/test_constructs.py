@@ -76,7 +76,7 @@ def test_aws_group_limits_metrics_and_warmup(synthesized) -> None:
     asg = _resources(synthesized["aws-llm-chat"], "aws_autoscaling_group")["AutoScalingGroup"]
     assert (asg["min_size"], asg["max_size"], asg["default_instance_warmup"]) == (1, 10, 330)
     assert asg["metrics_granularity"] == "1Minute"
-    assert {"GroupInServiceInstances", "GroupDesiredCapacity"} <= set(asg["enabled_metrics"])
+    assert {"GroupInServiceCapacity", "GroupDesiredCapacity"} <= set(asg["enabled_metrics"])
     assert "desired_capacity" not in asg
 
 

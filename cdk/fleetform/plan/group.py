@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 from fleetform.catalog.instance_types import instance_types
 from fleetform.catalog.prices import hourly_price, spot_price
@@ -14,6 +13,7 @@ from fleetform.plan.draining import plan_draining
 from fleetform.plan.health import plan_health
 from fleetform.plan.image import plan_image
 from fleetform.plan.model import GroupPlan, ImagePlan, MachinePlan, RolloutPlan, RoutePlan, RunnerPlan, ScalingPlan
+from fleetform.plan.packing import idle_gpu_warnings, plan_packing
 from fleetform.plan.placement import RegionPlacement, place_app
 from fleetform.plan.retries import plan_retries
 from fleetform.spec.platform import PlatformSettings
@@ -47,7 +47,9 @@ def plan_app_groups(app: ResolvedApp, platform: PlatformSettings, listener_prior
             warnings.append(Problem("plan/spot-only", f"{app.where}.machine_type",
                                     f"{app.spec.name} runs Spot VMs in {region.cloud} {region.cloud_region}: "
                                     f"{capacity.provisioning_reason}; a runner may be preempted at any time"))
-        groups.append(_group(app, region, capacity, listener_priority, image))
+        group = _group(app, region, capacity, listener_priority, image)
+        warnings += idle_gpu_warnings(group.packing, app.spec.name, f"{app.where}.num_gpus", region.cloud_region)
+        groups.append(group)
     return tuple(groups), tuple(warnings)
 
 
@@ -57,7 +59,10 @@ def _group(app: ResolvedApp, placed: RegionPlacement, capacity: Capacity, listen
     assert spec.max_concurrency is not None and spec.request_timeout is not None and spec.python_version is not None
     health = plan_health(app)
     retries = plan_retries(spec)
-    price, price_basis = _price(placed, capacity)
+    price_basis = _price_basis(placed, capacity)
+    packing = plan_packing(placed.cloud, capacity.instance_types, spec.num_gpus,  # type: ignore[arg-type]
+                           lambda machine_type: _host_price(placed, capacity, machine_type))
+    runner_price = packing.preferred.hourly_usd_per_runner
     return GroupPlan(
         app=spec.name,
         team=spec.team,
@@ -66,8 +71,7 @@ def _group(app: ResolvedApp, placed: RegionPlacement, capacity: Capacity, listen
         fal_region=placed.fal_region,
         cloud_region=placed.cloud_region,
         zones=_zones(placed, capacity),
-        machine=replace(_machine(placed, capacity),
-                        gpus_per_runner=(spec.num_gpus or 1) if placed.gpus_per_instance else 0),
+        machine=_machine(placed, capacity),
         scaling=ScalingPlan(
             min_runners=spec.min_concurrency,
             max_runners=spec.max_concurrency,
@@ -106,7 +110,8 @@ def _group(app: ResolvedApp, placed: RegionPlacement, capacity: Capacity, listen
             python_version=spec.python_version,
         ),
         image=image,
-        hourly_usd_per_runner=price,
+        packing=packing,
+        hourly_usd_per_runner=runner_price,
         price_basis=price_basis,
     )
 
@@ -117,18 +122,24 @@ def _zones(placed: RegionPlacement, capacity: Capacity) -> tuple[str, ...]:
     return tuple(sorted({zone for name in capacity.instance_types for zone in offerings.zones_offering(name)}))
 
 
-def _price(placed: RegionPlacement, capacity: Capacity) -> tuple[float | None, str]:
-    """The preferred type's $/hour at the group's provisioning model, or None with the reason."""
+def _host_price(placed: RegionPlacement, capacity: Capacity, machine_type: str) -> float | None:
+    """$/hour of one host of ``machine_type`` at the group's provisioning model, or None when unknown."""
+    price = (spot_price if capacity.provisioning == "spot" else hourly_price)(placed.cloud, placed.cloud_region,
+                                                                                machine_type)
+    return None if price is None else price.value
+
+
+def _price_basis(placed: RegionPlacement, capacity: Capacity) -> str:
+    """What the group's prices are (the preferred type's), or why they are unknown."""
     preferred = capacity.instance_types[0]
     if capacity.provisioning == "spot":
         spot = spot_price(placed.cloud, placed.cloud_region, preferred)
         if spot is None:
-            return None, f"unknown: the catalog has no Spot price for {preferred} in {placed.cloud_region}"
-        return spot.value, f"Spot price as of {spot.as_of}; it varies, and a runner may be preempted"
-    price = hourly_price(placed.cloud, placed.cloud_region, preferred)
-    if price is None:
-        return None, f"unknown: the catalog has no on-demand price for {preferred} in {placed.cloud_region}"
-    return price.value, "on-demand list price"
+            return f"unknown: the catalog has no Spot price for {preferred} in {placed.cloud_region}"
+        return f"Spot price as of {spot.as_of}; it varies, and a runner may be preempted"
+    if hourly_price(placed.cloud, placed.cloud_region, preferred) is None:
+        return f"unknown: the catalog has no on-demand price for {preferred} in {placed.cloud_region}"
+    return "on-demand list price"
 
 
 def _machine(placed: RegionPlacement, capacity: Capacity) -> MachinePlan:

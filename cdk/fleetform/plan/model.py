@@ -55,16 +55,74 @@ class MachinePlan:
     """GCP: ``GVNIC`` where the family needs it; None for the default."""
     gpus_in_template: bool = False
     """GCP N1: GPUs are the template's ``guest_accelerator`` rather than part of the machine type."""
-    gpus_per_runner: int = 0
-    """The GPUs the app asks for (``num_gpus``; 1 for a GPU type that sets none). One runner runs per
-    instance, so ``gpus_per_instance - gpus_per_runner`` GPUs of each instance are paid for and idle."""
+
+
+@dataclass(frozen=True)
+class HostPacking:
+    """How one instance type of a group is shared: its runners, their GPUs, and what the host costs."""
+
+    instance_type: str
+    gpus: int
+    """GPUs of one host of this type (0 for CPU types)."""
+    runners: int
+    """Runners one host carries: ``gpus // num_gpus`` where the cloud packs, else 1 (at least 1)."""
+    gpus_per_runner: int
+    """``num_gpus`` (1 for a GPU type that sets none); 0 on CPU hosts, whose one runner gets the whole host."""
+    hourly_usd: float | None
+    """$/hour of one host at the group's provisioning model; None when the catalog has no price."""
 
     @property
-    def idle_gpu_share(self) -> float:
-        """The share of an instance's GPUs the app does not use (0 on CPU runners and exact shapes)."""
-        if not self.gpus_per_instance or self.gpus_per_runner >= self.gpus_per_instance:
-            return 0.0
-        return 1 - self.gpus_per_runner / self.gpus_per_instance
+    def used_gpus(self) -> int:
+        """GPUs of each host its runners get (the whole host's on a CPU type: none)."""
+        return self.runners * self.gpus_per_runner
+
+    @property
+    def idle_gpus(self) -> int:
+        """GPUs of each host no runner gets: paid for and unused."""
+        return self.gpus - self.used_gpus if self.gpus_per_runner else 0
+
+    @property
+    def hourly_usd_per_runner(self) -> float | None:
+        """$/hour of one runner: the host's price shared by its runners."""
+        return None if self.hourly_usd is None else self.hourly_usd / self.runners
+
+    @property
+    def idle_hourly_usd(self) -> float | None:
+        """$/hour of each host's idle GPUs (their share of the host's price)."""
+        if self.hourly_usd is None or not self.gpus:
+            return None
+        return self.hourly_usd * self.idle_gpus / self.gpus
+
+
+@dataclass(frozen=True)
+class PackingPlan:
+    """How many runners share a host, per instance type of the group (:mod:`fleetform.plan.packing`).
+
+    A group's capacity (``min_runners``, ``max_runners``, every scaling number) counts runners; a host
+    of type T adds ``hosts[T].runners`` of them.
+    """
+
+    packs: bool
+    """Whether this cloud runs several runners per host (AWS); False: one runner per host (GCP)."""
+    reason: str
+    hosts: tuple[HostPacking, ...]
+    """One entry per instance type, in the group's fallback order."""
+
+    @property
+    def preferred(self) -> HostPacking:
+        return self.hosts[0]
+
+    def runners_per_host(self, instance_type: str) -> int:
+        return next(host.runners for host in self.hosts if host.instance_type == instance_type)
+
+    @property
+    def max_runners_per_host(self) -> int:
+        """The most runners any type carries: the runner slots a boot script may start."""
+        return max(host.runners for host in self.hosts)
+
+    def hosts_for(self, runners: int) -> int:
+        """Hosts of the preferred type that carry ``runners`` runners."""
+        return -(-runners // self.preferred.runners)
 
 
 @dataclass(frozen=True)
@@ -306,18 +364,26 @@ class GroupPlan:
     route: RoutePlan
     runner: RunnerPlan
     image: ImagePlan
+    packing: PackingPlan
     hourly_usd_per_runner: float | None
-    """$/hour of one runner on the preferred type at the group's provisioning model; None when unknown."""
+    """$/hour of one runner on the preferred type at the group's provisioning model (the host's price over
+    the runners it carries); None when unknown."""
     price_basis: str
     """What the price is (``on-demand list price``) or why it is unknown."""
 
     @property
     def hourly_usd_at_min(self) -> float | None:
-        return None if self.hourly_usd_per_runner is None else self.hourly_usd_per_runner * self.scaling.min_runners
+        """$/hour of the hosts (preferred type) that carry ``min_runners``: a host is billed whole."""
+        return self._hourly_usd_for(self.scaling.min_runners)
 
     @property
     def hourly_usd_at_max(self) -> float | None:
-        return None if self.hourly_usd_per_runner is None else self.hourly_usd_per_runner * self.scaling.max_runners
+        """$/hour of the hosts (preferred type) that carry ``max_runners``."""
+        return self._hourly_usd_for(self.scaling.max_runners)
+
+    def _hourly_usd_for(self, runners: int) -> float | None:
+        host = self.packing.preferred.hourly_usd
+        return None if host is None else host * self.packing.hosts_for(runners)
 
     @property
     def secrets_read(self) -> tuple[str, ...]:

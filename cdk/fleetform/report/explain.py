@@ -22,6 +22,13 @@ def group_json(group: GroupPlan, stacks: Sequence[StackPlan]) -> dict[str, Any]:
         "hourly_usd_at_min": _round(group.hourly_usd_at_min),
         "hourly_usd_at_max": _round(group.hourly_usd_at_max),
         "basis": group.price_basis,
+        "per_type": [{"instance_type": host.instance_type, "runners_per_host": host.runners,
+                      "gpus_used": host.used_gpus, "gpus_idle": host.idle_gpus,
+                      "hourly_usd_per_host": _round(host.hourly_usd),
+                      "hourly_usd_per_runner": _round(host.hourly_usd_per_runner),
+                      "hourly_usd_idle_gpus": _round(host.idle_hourly_usd),
+                      "hourly_usd_per_runner_one_per_host": _round(host.hourly_usd)}
+                     for host in group.packing.hosts],
     }
     data["secrets_read"] = list(group.secrets_read)
     data["scaling_policy"] = describe_policies(group)
@@ -44,6 +51,7 @@ def group_text(group: GroupPlan, stacks: Sequence[StackPlan]) -> str:
         f"each; buffer {scaling.concurrency_buffer} / {scaling.concurrency_buffer_perc}%; scaling delay "
         f"{scaling.scaling_delay_seconds} s; keep alive {scaling.keep_alive_seconds} s",
         f"  cost:      {_cost(group)}",
+        f"  packing:   {_packing(group)}",
         f"  health:    {health.method} {health.path} (LB probes :{health.probe_port}{health.probe_path} every "
         f"{health.interval_seconds} s, timeout {health.timeout_seconds} s, {health.unhealthy_threshold} failures; "
         f"grace {health.grace_seconds} s; {'replaces' if health.replace_unhealthy else 'only gates traffic to'} "
@@ -109,15 +117,26 @@ def _cost(group: GroupPlan) -> str:
     if group.hourly_usd_per_runner is None or group.hourly_usd_at_min is None or group.hourly_usd_at_max is None:
         return group.price_basis
     return (f"${group.hourly_usd_per_runner:,.2f}/h per runner; ${group.hourly_usd_at_min:,.2f}/h at min, "
-            f"${group.hourly_usd_at_max:,.2f}/h at max ({group.price_basis}){_idle_gpus(group)}")
+            f"${group.hourly_usd_at_max:,.2f}/h at max ({group.price_basis})")
 
 
-def _idle_gpus(group: GroupPlan) -> str:
-    """What the GPUs the app does not use cost: one runner per instance (issue 14.7; runners are not packed)."""
-    machine, price = group.machine, group.hourly_usd_per_runner
-    if not machine.idle_gpu_share or price is None:
-        return ""
-    idle = machine.gpus_per_instance - machine.gpus_per_runner
-    return (f"; the app uses {machine.gpus_per_runner} of {machine.gpus_per_instance} GPUs: "
-            f"${price * machine.idle_gpu_share:,.2f}/h of each runner pays for {idle} idle GPU(s) "
-            "(one runner per instance)")
+def _packing(group: GroupPlan) -> str:
+    """Per instance type: runners per host, GPUs used and idle, and $/h per runner packed vs one per host."""
+    packing = group.packing
+    parts = []
+    for host in packing.hosts:
+        if not host.gpus:
+            parts.append(f"{host.instance_type} 1 runner per host (CPU)")
+            continue
+        text = (f"{host.instance_type} {host.runners} runner{'s' if host.runners > 1 else ''} per host, "
+                f"{host.used_gpus} of {host.gpus} GPUs used")
+        if host.idle_gpus:
+            idle_cost = "" if host.idle_hourly_usd is None else f", ${host.idle_hourly_usd:,.2f}/h"
+            text += f", {host.idle_gpus} idle{idle_cost}"
+        if host.hourly_usd is not None and host.runners > 1:
+            text += (f": ${host.hourly_usd_per_runner:,.2f}/h per runner packed vs ${host.hourly_usd:,.2f}/h "
+                     "with one runner per host")
+        elif host.hourly_usd is not None:
+            text += f": ${host.hourly_usd:,.2f}/h per runner"
+        parts.append(text)
+    return "; ".join(parts) + ("" if packing.packs else f" ({packing.reason})")

@@ -14,6 +14,14 @@ Three parts, each justified in docs/scaling.md:
 * **Wake (scale from zero)**, when ``min_concurrency = 0``: target tracking cannot leave zero (no
   runner publishes, and dividing by zero in-service runners drops the data point). The load
   balancer's 503 count (no healthy target) or a warm buffer to restore sets the capacity.
+
+**Runners, not hosts.** A host may carry several runners (:mod:`fleetform.plan.packing`); each
+mixed-instances override weighs its type by its runners per host, so the group's capacity units are
+runners. Target tracking sets ``desired = ceil(capacity × metric / target)`` in those units, so the metric
+divides fal's target by ``GroupInServiceCapacity`` (in-service capacity units), not by instances; the
+in-flight sum is the same whether a host publishes one datum summing its runners or each runner its own;
+the keep-alive counts the target group's healthy targets, one per runner; ``ExactCapacity`` and the wake
+set capacity units, i.e. runners (an ASG may overshoot by less than one host's weight).
 """
 
 from __future__ import annotations
@@ -57,7 +65,7 @@ MAX_ALARM_WINDOW_SECONDS = 86_400
 HIGH_RESOLUTION_ALARM_LIMIT_SECONDS = 3_600
 """Keep-alive windows up to this use 10-second data points; longer ones use one-minute points."""
 ENABLED_GROUP_METRICS = (
-    "GroupDesiredCapacity", "GroupInServiceInstances", "GroupMaxSize", "GroupMinSize",
+    "GroupDesiredCapacity", "GroupInServiceCapacity", "GroupInServiceInstances", "GroupMaxSize", "GroupMinSize",
     "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances",
 )
 TARGET_VALUE = 1.0
@@ -269,8 +277,9 @@ def _buffer(settings: ScaleSettings, queries: list[Query]) -> Expr:
 
 
 def _in_service(group_name: str, period: int) -> Query:
-    return Query("inservice", "In-service instances of the group",
-                 stat=MetricStat(AUTOSCALING_NAMESPACE, "GroupInServiceInstances", ((AWS_GROUP_DIMENSION, group_name),),
+    """In-service runners: the capacity units of in-service instances (each type's weight is its runners per host)."""
+    return Query("inservice", "In-service runners of the group (capacity units)",
+                 stat=MetricStat(AUTOSCALING_NAMESPACE, "GroupInServiceCapacity", ((AWS_GROUP_DIMENSION, group_name),),
                                  "Average", period))
 
 

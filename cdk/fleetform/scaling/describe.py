@@ -82,7 +82,7 @@ def _aws(settings: ScaleSettings, boot: BootModel) -> dict[str, Any]:
     return {
         "group": {"min_size": policy.min_size, "max_size": policy.max_size,
                   "default_instance_warmup": policy.warmup_seconds,
-                  "enabled_metrics": "GroupInServiceInstances, GroupDesiredCapacity, ... (1Minute)"},
+                  "enabled_metrics": "GroupInServiceCapacity, GroupDesiredCapacity, ... (1Minute)"},
         "scale_out": {
             "policy": "target tracking (scale-in disabled)",
             "metric": {query.id: render(query.expression) for query in policy.tracking_queries

@@ -54,7 +54,9 @@ def test_image_generator_prefers_p5_then_falls_back_to_p4d_in_its_zones(us_east)
     group = us_east.resource("aws_autoscaling_group", "region/image-generator/InstanceGroup/AutoScalingGroup")
     template = us_east.resource("aws_launch_template", "region/image-generator/InstanceGroup/LaunchTemplate")
     policy = group["mixed_instances_policy"]
-    assert [o["instance_type"] for o in policy["launch_template"]["override"]] == ["p5.4xlarge", "p4d.24xlarge"]
+    # Issue 14.7: one runner per GPU, so a p4d.24xlarge counts as 8 runners of capacity (min/max are runners)
+    assert [(o["instance_type"], o["weighted_capacity"]) for o in policy["launch_template"]["override"]] == [
+        ("p5.4xlarge", "1"), ("p4d.24xlarge", "8")]
     assert policy["instances_distribution"]["on_demand_allocation_strategy"] == "prioritized"
     assert policy["launch_template"]["launch_template_specification"] == {
         "launch_template_id": us_east.ref("aws_launch_template", "region/image-generator/InstanceGroup/LaunchTemplate",
@@ -397,3 +399,5 @@ def test_eu_north_transcriber_runs_in_every_zone_offering_one_of_its_types(stack
         eu_north.ref("aws_subnet", f"region/Network/DefaultSubnet-eun1-az{n}", "id", kind="data") for n in (1, 2, 3)]
     overrides = group["mixed_instances_policy"]["launch_template"]["override"]
     assert [override["instance_type"] for override in overrides] == ["p4d.24xlarge", "p5.48xlarge"]
+    # Issue 14.7: num_gpus = 2 on 8-GPU hosts packs 4 runners per host of either type
+    assert [override["weighted_capacity"] for override in overrides] == ["4", "4"]

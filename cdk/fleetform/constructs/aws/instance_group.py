@@ -13,7 +13,9 @@ pull and model load is the cold start, and the extra cents per hour are noise ne
 Auto Scaling group: ``min_runners``..``max_runners`` with no desired capacity (the scaling policies
 own it; :mod:`fleetform.constructs.aws.scaling` adds its arguments and may set the limits), every
 instance type of the plan in order as a prioritized on-demand mixed-instances policy (the first
-type that has capacity is launched, as fal tries ``machine_type`` in order), spread over the zones
+type that has capacity is launched, as fal tries ``machine_type`` in order), each override weighted
+(``weighted_capacity``) by the runners one host of its type carries (``plan.packing``), so the sizes
+and the desired capacity count runners, spread over the zones
 that offer them with ``balanced-best-effort`` (a zone out of capacity does not block a launch
 elsewhere), and ``wait_for_capacity_timeout = "0"`` so a GPU stockout does not
 fail the apply. ELB health checks replace runners whose probe fails after the start-up grace
@@ -139,7 +141,8 @@ class InstanceGroup(Construct):
                 "launch_template": {
                     "launch_template_specification": {"launch_template_id": template.id,
                                                       "version": template.latest_version},
-                    "override": [{"instance_type": kind} for kind in group.machine.instance_types],
+                    "override": [{"instance_type": host.instance_type, "weighted_capacity": str(host.runners)}
+                                 for host in group.packing.hosts],
                 },
             },
             wait_for_capacity_timeout="0",
