@@ -74,3 +74,12 @@ def test_cpu_hosts_carry_one_runner(tmp_path):
     group = only_group(plan, "gen")
     assert group.machine.gpus_per_instance == 0
     assert [(h.runners, h.gpus_per_runner, h.idle_gpus) for h in group.packing.hosts] == [(1, 0, 0)]
+
+
+def test_a_cloud_native_eight_gpu_runner_owns_its_host(tmp_path):
+    """``aws:p4d.24xlarge`` with ``num_gpus = 8`` (a cloud-native type must state its count): one 8-GPU runner."""
+    plan = plan_of(tmp_path, 'clouds = ["aws"]\ndefault_regions = ["us-east"]\n',
+                   '[tool.fal.apps.gen]\nref = "app.py::Generator"\nnum_gpus = 8\n',
+                   {"app.py": APP_FILE.replace('"GPU-H100"', '"aws:p4d.24xlarge"')})
+    group = only_group(plan, "gen")
+    assert [(h.gpus, h.runners, h.gpus_per_runner, h.idle_gpus) for h in group.packing.hosts] == [(8, 1, 8, 0)]

@@ -53,7 +53,11 @@ PACKING_RULES: Mapping[Cloud, str | None] = {
 
 
 def plan_packing(cloud: Cloud, types: tuple[str, ...], num_gpus: int | None, price_of: PriceOf) -> PackingPlan:
-    """The runners per host of each of ``types`` (fallback order) for an app asking ``num_gpus`` GPUs."""
+    """The runners per host of each of ``types`` (fallback order) for an app asking ``num_gpus`` GPUs per runner.
+
+    The spec defaults ``num_gpus`` to 1 on GPU types, and a cloud-native type must state its own count
+    (``catalog/gpu-count-mismatch``), so ``num_gpus`` is every GPU type's runner size.
+    """
     one_per_host = PACKING_RULES[cloud]
     shapes = instance_types(cloud)
     hosts = []
