@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plan.test_plan import APP_FILE, example_plan, only_group, plan_of  # noqa: F401 (the example_plan fixture)
+from fleetform.plan.platform import plan_workspace
+from fleetform.spec.workspace import open_workspace
+from tests.conftest import EXAMPLES
+from tests.plan.test_plan import APP_FILE, only_group, plan_of
+
+
+@pytest.fixture(scope="module")
+def example():
+    return plan_workspace(open_workspace(EXAMPLES / "platform"))
+
 
 BOTH_CLOUDS = """
 clouds = ["aws", "gcp"]
@@ -20,8 +29,8 @@ num_gpus = {gpus}
 """The app class asks for GPU-H100 (test_plan.APP_FILE); the TOML sets num_gpus."""
 
 
-def test_the_example_packs_one_and_two_gpu_runners_onto_eight_gpu_hosts(example_plan):
-    transcriber = next(g for g in example_plan.groups("transcriber") if g.cloud_region == "eu-north-1")
+def test_the_example_packs_one_and_two_gpu_runners_onto_eight_gpu_hosts(example):
+    transcriber = next(g for g in example.groups("transcriber") if g.cloud_region == "eu-north-1")
     assert [(h.instance_type, h.gpus, h.runners, h.used_gpus, h.idle_gpus) for h in transcriber.packing.hosts] == [
         ("p4d.24xlarge", 8, 4, 8, 0), ("p5.48xlarge", 8, 4, 8, 0)]
     assert transcriber.packing.packs
@@ -31,16 +40,16 @@ def test_the_example_packs_one_and_two_gpu_runners_onto_eight_gpu_hosts(example_
     assert transcriber.hourly_usd_per_runner == pytest.approx(host / 4)
     assert transcriber.hourly_usd_at_max == pytest.approx(2 * host)
     assert transcriber.hourly_usd_at_min == pytest.approx(host)
-    generator = next(g for g in example_plan.groups("image-generator") if g.cloud_region == "us-east-1")
+    generator = next(g for g in example.groups("image-generator") if g.cloud_region == "us-east-1")
     assert [(h.instance_type, h.runners) for h in generator.packing.hosts] == [("p5.4xlarge", 1), ("p4d.24xlarge", 8)]
 
 
-def test_gcp_runs_one_runner_per_vm_on_a_shape_with_exactly_num_gpus(example_plan):
-    for group in example_plan.groups():
+def test_gcp_runs_one_runner_per_vm_on_a_shape_with_exactly_num_gpus(example):
+    for group in example.groups():
         if group.cloud == "gcp":
             assert not group.packing.packs
             assert all(host.runners == 1 and not host.idle_gpus for host in group.packing.hosts), group.app
-    transcriber = next(g for g in example_plan.groups("transcriber") if g.cloud_region == "us-central1")
+    transcriber = next(g for g in example.groups("transcriber") if g.cloud_region == "us-central1")
     assert [(h.instance_type, h.gpus) for h in transcriber.packing.hosts] == [("a2-highgpu-2g", 2)]
 
 

@@ -34,10 +34,11 @@ def aws_group_scaling_arguments(group: GroupPlan) -> dict[str, Any]:
     """Extra ``aws_autoscaling_group`` arguments scaling needs: size limits, group metrics, warmup.
 
     ``GroupInServiceCapacity`` and ``GroupDesiredCapacity`` feed the policies, so group metrics
-    collection is on. Capacity is counted in runners: each mixed-instances override weighs its type by the
-    runners one host carries (:mod:`fleetform.plan.packing`), so sizes, desired capacity and the in-service
-    capacity the tracked metric divides by are all runners, whatever the type. ``default_instance_warmup`` is the modelled boot time: AWS recommends always
-    setting it; scale-in waits while a new runner warms up.
+    collection is on. Capacity is counted in runners: each mixed-instances override weighs its type by
+    the runners one host carries (:mod:`fleetform.plan.packing`), so sizes, desired capacity and the
+    in-service capacity the tracked metric divides by are all runners, whatever the type.
+    ``default_instance_warmup`` is the modelled boot time: AWS recommends always setting it; scale-in
+    waits while a new runner warms up.
     """
     settings = app_scale_settings(group.scaling)
     return {
