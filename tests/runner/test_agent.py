@@ -410,7 +410,15 @@ def test_aws_agent_protects_a_busy_runner_from_scale_in_until_it_has_been_idle(t
     assert iam_actions(calls) == {"autoscaling:SetInstanceProtection"} <= set(AWS_RUNNER_IAM_ACTIONS)
 
 
+def _values(request: dict[str, Any]) -> dict[str, float]:
+    """One timeSeries.create request's point values by metric type (its last path segment)."""
+    return {series["metric"]["type"].rsplit("/", 1)[-1]: series["points"][0]["value"]["doubleValue"]
+            for series in request["timeSeries"]}
+
+
 def test_gcp_agent_writes_the_time_series(tmp_path: Path) -> None:
+    """Both series of the group in its region each boundary; while the app serves without the gauge only
+    gauge_missing = 1 (issue 14.4: no count, which the autoscaler's per-group sum would read as idle)."""
     app_state, cloud_state = AppState(), CloudState()
     config = agent_config(group("gcp"), PLATFORM)
     assert config["drain"]["hook"] is None and config["protect"] is None, "no lifecycle hook or protection on GCP"
@@ -424,27 +432,31 @@ def test_gcp_agent_writes_the_time_series(tmp_path: Path) -> None:
             app_state.metrics = ABSENT
             time.sleep(0.3)
             seen = len(cloud_state.series)
-            time.sleep(0.5)
-            absent = len(cloud_state.series) - seen
+            wait_for(lambda: len(cloud_state.series) >= seen + 3, "three time series while the gauge is absent")
+            absent = [_values(body) for _, body in cloud_state.series[seen:]]
             app_state.metrics = IDLE
+            seen = len(cloud_state.series)
             wait_for(lambda: len(cloud_state.series) >= seen + 2, "two more time series")
-            running.stop()
-    assert absent == 0, "no series while the app serves without the gauge"
+            _, err = running.stop()
+    assert set(map(json.dumps, absent)) == {json.dumps({"in_flight_gauge_missing": 1.0})}
+    assert "in-flight count unknown, none published" in err
     authorization, first = cloud_state.series[0]
     assert authorization == "Bearer ya29.test-token"
     assert cloud_state.token_requests == 1, "the token is reused until it expires"
-    end_time = first["timeSeries"][0]["points"][0]["interval"].pop("endTime")
-    assert datetime.strptime(end_time, "%Y-%m-%dT%H:%M:%S.%fZ")
+    end_times = {series["points"][0]["interval"].pop("endTime") for series in first["timeSeries"]}
+    assert len(end_times) == 1, "both series of a sample carry its boundary"
+    assert datetime.strptime(end_times.pop(), "%Y-%m-%dT%H:%M:%S.%fZ")
+    resource = {"type": "generic_node", "labels": {
+        "location": "us-central1", "namespace": "acme-image-gen", "node_id": "acme-image-gen-x1z2",
+        "project_id": "acme-prod"}}
     assert first == {"timeSeries": [{
-        "metric": {"type": "custom.googleapis.com/fleetform/in_flight_requests"},
+        "metric": {"type": f"custom.googleapis.com/fleetform/{name}"},
         "metricKind": "GAUGE",
-        "points": [{"interval": {}, "value": {"doubleValue": 3.0}}],
-        "resource": {"type": "generic_node", "labels": {
-            "location": "us-central1", "namespace": "acme-image-gen", "node_id": "acme-image-gen-x1z2",
-            "project_id": "acme-prod"}},
+        "points": [{"interval": {}, "value": {"doubleValue": value}}],
+        "resource": resource,
         "valueType": "DOUBLE",
-    }]}
-    assert cloud_state.series[-1][1]["timeSeries"][0]["points"][0]["value"] == {"doubleValue": 0.0}
+    } for name, value in (("in_flight_requests", 3.0), ("in_flight_gauge_missing", 0.0))]}
+    assert _values(cloud_state.series[-1][1]) == {"in_flight_requests": 0.0, "in_flight_gauge_missing": 0.0}
 
 
 def test_an_agent_without_duties_exits(tmp_path: Path) -> None:

@@ -155,17 +155,41 @@ def test_gcp_autoscaler_min_max_and_per_group_metric(synthesized) -> None:
         "filter": 'resource.type = "generic_node" AND resource.label.location = "us-east4" AND '
                   'resource.label.namespace = "bench-llm-chat"',
         "single_instance_assignment": 4,
+    }, {
+        "name": "custom.googleapis.com/fleetform/in_flight_gauge_missing",
+        "filter": 'resource.type = "generic_node" AND resource.label.location = "us-east4" AND '
+                  'resource.label.namespace = "bench-llm-chat"',
+        "single_instance_assignment": 1,
     }]
     assert [(schedule["name"], schedule["min_required_replicas"], schedule["schedule"], schedule["duration_sec"])
             for schedule in policy["scaling_schedules"]] == [("concurrency-buffer", 2, "0 0 * * *", 86400)]
     assert autoscaler["target"].startswith("${google_compute_region_instance_group_manager.")
 
 
+def test_gcp_gauge_missing_alert_policy_makes_an_absent_gauge_visible(synthesized) -> None:
+    """Issue 14.4 on GCP: the runners' gauge_missing series of the group in its region, 1 for 3 minutes, opens an
+    incident (no notification channel, as the AWS alarm has no action)."""
+    policy = _resources(synthesized["gcp-llm-chat"], "google_monitoring_alert_policy")["GaugeMissingAlert"]
+    assert {key: value for key, value in policy.items() if key not in ("documentation", "//")} == {
+        "display_name": "bench-llm-chat us-east4 gauge missing", "combiner": "OR", "severity": "WARNING",
+        "conditions": [{
+            "display_name": "a runner's app serves without the in-flight gauge",
+            "condition_threshold": {
+                "filter": 'metric.type = "custom.googleapis.com/fleetform/in_flight_gauge_missing" AND '
+                          'resource.type = "generic_node" AND resource.label.location = "us-east4" AND '
+                          'resource.label.namespace = "bench-llm-chat"',
+                "aggregations": [{"alignment_period": "60s", "per_series_aligner": "ALIGN_MAX",
+                                  "cross_series_reducer": "REDUCE_MAX"}],
+                "comparison": "COMPARISON_GT", "threshold_value": 0, "duration": "180s", "trigger": {"count": 1},
+                "evaluation_missing_data": "EVALUATION_MISSING_DATA_INACTIVE"}}]}
+    assert "notification_channels" not in policy
+
+
 def test_gcp_scale_to_zero_wakes_on_load_balancer_requests(synthesized) -> None:
     autoscaler = _resources(synthesized["gcp-batch-zero"], "google_compute_region_autoscaler")["Autoscaler"]
     policy = autoscaler["autoscaling_policy"]
     assert policy["min_replicas"] == 0
-    assert [metric.get("type") for metric in policy["metric"]] == [None, "DELTA_PER_SECOND"]
+    assert [metric.get("type") for metric in policy["metric"]] == [None, "DELTA_PER_SECOND", None]
     assert policy["metric"][1]["filter"].endswith(
         'resource.label.backend_target_name = "bench-batch-zero" AND resource.label.region = "us-east4"')
 

@@ -23,7 +23,9 @@ def test_issue_example_described() -> None:
     assert (aws["scale_out"]["after_seconds"], aws["scale_in"]["after_seconds"], aws["wake"]) == (30, 60, None)
     assert (gcp["autoscaler"]["min_replicas"], gcp["autoscaler"]["max_replicas"]) == (1, 10)
     assert gcp["metrics"] == [{"metric": "custom.googleapis.com/fleetform/in_flight_requests",
-                               "single_instance_assignment": 4.0}]
+                               "single_instance_assignment": 4.0},
+                              {"metric": "custom.googleapis.com/fleetform/in_flight_gauge_missing",
+                               "single_instance_assignment": 1.0}]
     assert (gcp["buffer_schedule_min_replicas"], gcp["scale_in_after_seconds"]) == (2, 600)
     assert gcp["differences"] == [
         "scale-in waits 600 s (the fixed 600-s stabilization period) where fal waits keep_alive = 60 s",
@@ -37,7 +39,8 @@ def test_scale_to_zero_described_with_both_wake_signals() -> None:
     assert description["aws"]["wake"]["capacities"] == [1]
     assert [metric["metric"] for metric in description["gcp"]["metrics"]] == [
         "custom.googleapis.com/fleetform/in_flight_requests",
-        "loadbalancing.googleapis.com/https/external/regional/request_count"]
+        "loadbalancing.googleapis.com/https/external/regional/request_count",
+        "custom.googleapis.com/fleetform/in_flight_gauge_missing"]
     assert description["gcp"]["differences"][-1] == (
         "from zero runners, starts 1 runner once the load balancer's request count shows traffic (up to 150 s: "
         "60-s samples, visible up to 90 s later); more follow once it reports")

@@ -24,9 +24,18 @@ def _recommended(case: ScaleSettings, in_flight: int) -> int:
     """What the autoscaler settles on for a steady ``in_flight``: the largest policy, clamped."""
     policy = _policy(case)
     by_metric = math.ceil(in_flight / policy.metrics[0].single_instance_assignment) if in_flight else 0
-    wake = 1 if in_flight and len(policy.metrics) > 1 else 0
+    wake = 1 if in_flight and any(metric.utilization_type for metric in policy.metrics) else 0
     raw = max(by_metric, wake, policy.buffer_floor or 0)
     return min(policy.max_replicas, max(policy.min_replicas, raw))
+
+
+def test_runners_without_the_gauge_are_each_kept() -> None:
+    """Issue 14.4: a runner whose app serves without the gauge writes no count, which a per-group sum reads as
+    idle; it writes gauge_missing = 1 instead, and a policy assigning one runner to each keeps it."""
+    missing = _policy(settings(min_runners=0), backend="acme-app").metrics[-1]
+    assert (missing.metric, missing.single_instance_assignment, missing.utilization_type) == (
+        "custom.googleapis.com/fleetform/in_flight_gauge_missing", 1.0, None)
+    assert missing.filter == _policy(ISSUE_EXAMPLE).metrics[0].filter, "the same series identity as the count"
 
 
 def test_issue_example() -> None:
@@ -35,7 +44,10 @@ def test_issue_example() -> None:
     assert [(m.metric, m.filter, m.single_instance_assignment, m.utilization_type) for m in policy.metrics] == [
         ("custom.googleapis.com/fleetform/in_flight_requests",
          'resource.type = "generic_node" AND resource.label.location = "us-east4" AND '
-         'resource.label.namespace = "acme-app"', 4.0, None)]
+         'resource.label.namespace = "acme-app"', 4.0, None),
+        ("custom.googleapis.com/fleetform/in_flight_gauge_missing",
+         'resource.type = "generic_node" AND resource.label.location = "us-east4" AND '
+         'resource.label.namespace = "acme-app"', 1.0, None)]
     assert policy.buffer_floor == 2
     assert policy.scale_in_window_seconds is None and policy.scale_in_after_seconds == STABILIZATION_SECONDS
 
@@ -79,7 +91,8 @@ def test_scale_to_zero_reads_the_load_balancer() -> None:
         'resource.type = "http_external_regional_lb_rule" AND resource.label.backend_target_name = "acme-app" '
         'AND resource.label.region = "us-east4"',
         "DELTA_PER_SECOND")
-    assert len(_policy(settings(min_runners=0, concurrency_buffer=1)).metrics) == 1  # the schedule keeps one
+    kept = _policy(settings(min_runners=0, concurrency_buffer=1)).metrics  # the schedule keeps one runner
+    assert [metric.utilization_type for metric in kept] == [None, None], "no wake policy"
 
 
 @pytest.mark.parametrize(("keep_alive", "window", "after"), [(60, None, 600), (600, None, 600), (900, 900, 900)])

@@ -5,8 +5,10 @@ metrics port on every wall-clock multiple of :data:`PUBLISH_INTERVAL_SECONDS` an
 stamped with that boundary, 0 included (missing data blocks AWS target tracking), tagged with its
 group. Summed over a group's runners per period it is the group's in-flight request count, the
 demand fal scales on. A runner whose app serves without the gauge publishes no count (it is not
-idle) and, on AWS, ``InFlightGaugeMissing`` = 1, which blocks the keep-alive scale-in and raises
-the group's ``gauge-missing`` alarm (issue 14.4).
+idle) and instead flags the gauge as missing: on AWS ``InFlightGaugeMissing`` = 1, which blocks the
+keep-alive scale-in and raises the group's ``gauge-missing`` alarm; on GCP a ``gauge_missing`` series
+of 1 (0 while the gauge is read), which keeps that runner in the autoscaler's recommendation and
+fires the group's gauge-missing alert policy (issue 14.4).
 
 The metric's identity is one group in one region, decided here once (issue 14.2): an app runs a
 group of the same name in every region it serves, and a metric query sums every series it
@@ -15,8 +17,8 @@ matches, so a filter without the region would scale each region on the demand of
 * **AWS**: CloudWatch metrics and alarms are regional, and the agent publishes into its own
   region; the ``AutoScalingGroupName`` dimension within that region is the group.
 * **GCP**: Cloud Monitoring is project-wide. The runners' ``generic_node`` series carry the group
-  (``namespace``) and the region (``location``), and the autoscaler's filter names both
-  (:func:`gcp_in_flight_filter`, built from the same :func:`gcp_series_labels` the agent
+  (``namespace``) and the region (``location``), and the autoscaler's and alert policy's filters name
+  both (:func:`gcp_group_filter`, built from the same :func:`gcp_series_labels` the agent
   publishes). The wake policy's load balancer filter names the backend service and its region
   (:func:`gcp_wake_filter`): every region's backend service has the group's name.
 """
@@ -28,6 +30,11 @@ SCRAPED_METRIC = "http_requests_in_progress"
 SCRAPED_LABELS = {"method": "POST"}
 """fal counts endpoint calls under POST; GET (docs, fal's /health) is left out."""
 
+GAUGE_MISSING_ALARM_PERIOD_SECONDS = 60
+GAUGE_MISSING_ALARM_PERIODS = 3
+"""The gauge-missing alarm (AWS) and alert policy (GCP) fire after 3 one-minute periods in which some runner
+served without the gauge: long enough to pass over a restart, short enough to page before keep_alive could matter."""
+
 AWS_NAMESPACE = "Fleetform/Runners"
 AWS_METRIC_NAME = "InFlightRequests"
 AWS_GROUP_DIMENSION = "AutoScalingGroupName"
@@ -37,6 +44,8 @@ AWS_STORAGE_RESOLUTION_SECONDS = 1
 """Published as a high-resolution metric, so policies may read it at periods under a minute."""
 
 GCP_METRIC_TYPE = "custom.googleapis.com/fleetform/in_flight_requests"
+GCP_MISSING_METRIC_TYPE = "custom.googleapis.com/fleetform/in_flight_gauge_missing"
+"""1 from a runner whose app serves but does not expose the gauge (its count is then not written), else 0."""
 GCP_RESOURCE_TYPE = "generic_node"
 """Not ``gce_instance``: the autoscaler then treats the metric as per-group and sums the runners' series."""
 GCP_GROUP_LABEL = "namespace"
@@ -55,10 +64,15 @@ def gcp_series_labels(group_name: str, region: str) -> dict[str, str]:
     return {GCP_GROUP_LABEL: group_name, GCP_REGION_LABEL: region}
 
 
-def gcp_in_flight_filter(group_name: str, region: str) -> str:
-    """The autoscaler's filter for the group's in-flight series in ``region`` (equality terms joined by AND)."""
+def gcp_group_filter(group_name: str, region: str, metric_type: str | None = None) -> str:
+    """The filter for the runners' series of the group in ``region`` (equality terms joined by AND).
+
+    The autoscaler names the metric apart (its policy's ``metric``), so it passes no ``metric_type``; an
+    alert policy's filter must name it.
+    """
     labels = gcp_series_labels(group_name, region)
-    return _filter(GCP_RESOURCE_TYPE, [(name, labels[name]) for name in sorted(labels)])
+    terms = _filter(GCP_RESOURCE_TYPE, [(name, labels[name]) for name in sorted(labels)])
+    return f'metric.type = "{metric_type}" AND {terms}' if metric_type else terms
 
 
 def gcp_wake_filter(resource_type: str, backend_service: str, region: str | None) -> str:

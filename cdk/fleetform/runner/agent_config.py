@@ -84,6 +84,7 @@ def _aws_publish(group: GroupPlan, platform: str) -> dict[str, Any]:
 def _gcp_publish(group: GroupPlan, platform: str) -> dict[str, Any]:
     return {
         "metric_type": metrics.GCP_METRIC_TYPE,
+        "missing_metric_type": metrics.GCP_MISSING_METRIC_TYPE,
         "metric_kind": GCP_METRIC_KIND,
         "value_type": GCP_METRIC_VALUE_TYPE,
         "resource_type": metrics.GCP_RESOURCE_TYPE,

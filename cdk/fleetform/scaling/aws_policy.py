@@ -203,10 +203,6 @@ def gauge_missing_stat(group_name: str, period: int) -> MetricStat:
     return MetricStat(AWS_NAMESPACE, AWS_MISSING_METRIC_NAME, ((AWS_GROUP_DIMENSION, group_name),), "Maximum", period)
 
 
-GAUGE_MISSING_ALARM_PERIOD_SECONDS = 60
-GAUGE_MISSING_ALARM_PERIODS = 3
-"""The gauge-missing alarm fires after 3 minutes in which some runner served without the gauge: long enough to
-pass over a restart, short enough to page before keep_alive could matter."""
 
 
 def wake_policy(settings: ScaleSettings, group_name: str, load_balancer: str) -> AlarmStepPolicy:

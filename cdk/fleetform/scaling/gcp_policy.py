@@ -8,6 +8,12 @@ recommendation (up to five Cloud Monitoring policies, plus schedules), clamped t
   runners' series) with ``single_instance_assignment = max_multiplexing``: the recommendation is
   fal's demand. A percentage buffer is folded in by assigning fewer requests per runner
   (``max_multiplexing × 100 / (100 + perc)``): bounded, at most two runners below fal.
+* **Runners without the gauge** (issue 14.4): a runner whose app serves without fal's gauge writes no
+  in-flight count (the autoscaler would read it as idle: a per-group metric sums only the series
+  that exist) and a ``gauge_missing`` series of 1 instead; a per-group policy on it with
+  ``single_instance_assignment = 1`` recommends one runner per such runner, so they are never
+  scaled in as idle. An app either serves the gauge or not, so normally all of a group's runners
+  or none report it: then the group is held at its size, as AWS holds its keep-alive.
 * **Buffer floor**: the runners fal keeps at zero traffic (``concurrency_buffer`` above
   ``min_concurrency``) as an always-active scaling schedule, so ``min_replicas`` stays fal's
   ``min_concurrency``. Under load the autoscaler takes the larger of demand and this floor, not
@@ -25,7 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fleetform.plan.metrics import GCP_METRIC_TYPE, gcp_in_flight_filter, gcp_wake_filter
+from fleetform.plan.metrics import GCP_METRIC_TYPE, GCP_MISSING_METRIC_TYPE, gcp_group_filter, gcp_wake_filter
 from fleetform.scaling.boot import BootModel
 from fleetform.scaling.settings import ScaleSettings
 
@@ -43,6 +49,8 @@ LOAD_BALANCER_REQUEST_METRICS = {
     "internal": ("loadbalancing.googleapis.com/https/internal/request_count", "internal_http_lb_rule"),
 }
 """Request count metric and monitored resource of global external, regional external and internal ALBs."""
+RUNNERS_PER_GAUGE_MISSING = 1.0
+"""A runner that reports its gauge missing needs itself: its load is unknown, so it is not idle."""
 BUFFER_SCHEDULE = "concurrency-buffer"
 ALWAYS_SCHEDULE = "0 0 * * *"
 ALWAYS_DURATION_SECONDS = 86_400
@@ -83,13 +91,14 @@ def gcp_scaling_policy(settings: ScaleSettings, boot: BootModel, *, group_name: 
                        backend_service: str | None, load_balancer_scope: str = "regional") -> GcpScalingPolicy:
     """The policy for the MIG ``group_name`` in ``region``; ``backend_service`` is needed only when the group can
     reach zero runners."""
-    metrics = [MetricPolicy(GCP_METRIC_TYPE, gcp_in_flight_filter(group_name, region), requests_per_runner(settings),
-                            None)]
+    series = gcp_group_filter(group_name, region)
+    metrics = [MetricPolicy(GCP_METRIC_TYPE, series, requests_per_runner(settings), None)]
     if settings.can_reach_zero and backend_service is not None:
         metric, resource = LOAD_BALANCER_REQUEST_METRICS[load_balancer_scope]
         wake_region = None if load_balancer_scope == "global" else region
         metrics.append(MetricPolicy(metric, gcp_wake_filter(resource, backend_service, wake_region),
                                     WAKE_REQUESTS_PER_SECOND_PER_RUNNER, "DELTA_PER_SECOND"))
+    metrics.append(MetricPolicy(GCP_MISSING_METRIC_TYPE, series, RUNNERS_PER_GAUGE_MISSING, None))
     floor = settings.floor_runners
     return GcpScalingPolicy(
         min_replicas=settings.min_runners,

@@ -6,7 +6,8 @@ matches (each region of the app serving the trace: a filter without the region w
 all); each metric policy recommends ``ceil(value / single_instance_assignment)``; the buffer
 schedule adds its floor; the autoscaler takes the largest recommendation, clamped to min/max, and
 holds the largest of the last ``scale_in_after_seconds`` (10-minute stabilization, longer with the
-keep-alive scale-in control). The load balancer's request count (wake) is a 60-s sample visible
+keep-alive scale-in control). Every simulated runner's app serves the gauge, so the gauge-missing
+policy recommends none. The load balancer's request count (wake) is a 60-s sample visible
 90 s later (the documented worst case). The initialization period only affects per-instance
 metrics, so it plays no part.
 """
@@ -16,7 +17,12 @@ from __future__ import annotations
 import math
 from collections import deque
 
-from fleetform.plan.metrics import GCP_METRIC_TYPE, GCP_RESOURCE_TYPE, PUBLISH_INTERVAL_SECONDS
+from fleetform.plan.metrics import (
+    GCP_METRIC_TYPE,
+    GCP_MISSING_METRIC_TYPE,
+    GCP_RESOURCE_TYPE,
+    PUBLISH_INTERVAL_SECONDS,
+)
 from fleetform.scaling.gcp_policy import (
     LOAD_BALANCER_SAMPLE_SECONDS,
     LOAD_BALANCER_VISIBILITY_SECONDS,
@@ -85,6 +91,8 @@ class GcpPolicy:
         for metric in self.policy.metrics:
             if metric.metric == GCP_METRIC_TYPE:
                 out.append(math.ceil(reported_in_flight * self.regions / metric.single_instance_assignment))
+            elif metric.metric == GCP_MISSING_METRIC_TYPE:
+                out.append(0)
             else:
                 out.append(1 if self._visible_traffic(now) else 0)
         return out

@@ -295,8 +295,8 @@ Duties, each enabled by /etc/fleetform/agent.json (rendered by fleetform from th
                  boundary, 0 included, as the group's metric (CloudWatch or Cloud Monitoring). 0 only
                  when it is true: the app serves the gauge, or the app's port is closed (starting,
                  stopped). When the app serves but the gauge is absent it publishes no count (an
-                 absent gauge is not an idle runner), logs why (rate-limited) and, on AWS, flags the
-                 group's gauge-missing metric, which an alarm watches.
+                 absent gauge is not an idle runner), logs why (rate-limited) and flags the group's
+                 gauge-missing metric, which an alarm (AWS) or alert policy (GCP) watches.
   protect        (AWS) sets the instance's scale-in protection while requests are in flight and
                  clears it after a debounce of idleness, so the ASG removes idle runners first.
   drain          waits until the app has no request in flight (up to the plan's bound), then
@@ -563,8 +563,9 @@ class GcpMetadata:
 
 
 class CloudMonitoringPublisher:
-    """The group's metric in Cloud Monitoring, one ``generic_node`` series per runner, labelled with the group and
-    its region as the plan says (``resource_labels``), so each region's autoscaler sums only its own runners."""
+    """The group's metrics in Cloud Monitoring, one ``generic_node`` series per runner and metric, labelled with the
+    group and its region as the plan says (``resource_labels``), so each region's autoscaler sums only its own
+    runners: the in-flight count (when known) and whether the gauge is missing (1) or not (0)."""
 
     def __init__(self, config: dict) -> None:
         self.config = config
@@ -574,22 +575,25 @@ class CloudMonitoringPublisher:
         self.instance = self.metadata.get("instance/name")
 
     def publish(self, when: float, value: float | None) -> None:
-        if value is None:
-            return
         spec = self.publish_config
-        series = {
-            "metric": {"type": spec["metric_type"]},
+        series = [] if value is None else [self._series(spec["metric_type"], when, value)]
+        series.append(self._series(spec["missing_metric_type"], when, 1.0 if value is None else 0.0))
+        body = json.dumps({"timeSeries": series}, sort_keys=True).encode()
+        headers = {"Authorization": f"Bearer {self.metadata.token()}", "Content-Type": "application/json"}
+        status, answer = http(f"{GCP_MONITORING_URL}/v3/projects/{self.project}/timeSeries", "POST", body, headers)
+        if status != 200:
+            raise RuntimeError(f"timeSeries.create: HTTP {status}: {answer.decode(errors='replace')[:300]}")
+
+    def _series(self, metric_type: str, when: float, value: float) -> dict:
+        spec = self.publish_config
+        return {
+            "metric": {"type": metric_type},
             "resource": {"type": spec["resource_type"], "labels": {
                 **spec["resource_labels"], "project_id": self.project, "node_id": self.instance}},
             "metricKind": spec["metric_kind"],
             "valueType": spec["value_type"],
             "points": [{"interval": {"endTime": timestamp(when)}, "value": {"doubleValue": value}}],
         }
-        body = json.dumps({"timeSeries": [series]}, sort_keys=True).encode()
-        headers = {"Authorization": f"Bearer {self.metadata.token()}", "Content-Type": "application/json"}
-        status, answer = http(f"{GCP_MONITORING_URL}/v3/projects/{self.project}/timeSeries", "POST", body, headers)
-        if status != 200:
-            raise RuntimeError(f"timeSeries.create: HTTP {status}: {answer.decode(errors='replace')[:300]}")
 
 
 PUBLISHERS = {"aws": CloudWatchPublisher, "gcp": CloudMonitoringPublisher}
@@ -816,6 +820,7 @@ FLEETFORM_AGENT_SOURCE
     "publish": {
       "metric_kind": "GAUGE",
       "metric_type": "custom.googleapis.com/fleetform/in_flight_requests",
+      "missing_metric_type": "custom.googleapis.com/fleetform/in_flight_gauge_missing",
       "resource_labels": {
         "location": "us-central1",
         "namespace": "acme-image-gen"

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+from fleetform.plan.metrics import GAUGE_MISSING_ALARM_PERIOD_SECONDS, GAUGE_MISSING_ALARM_PERIODS
 from fleetform.plan.model import GroupPlan
 from fleetform.scaling import app_scale_settings, boot_model
 from fleetform.scaling.aws_policy import (
     ENABLED_GROUP_METRICS,
-    GAUGE_MISSING_ALARM_PERIOD_SECONDS,
-    GAUGE_MISSING_ALARM_PERIODS,
     TARGET_VALUE,
     AlarmStepPolicy,
     aws_scaling_policy,

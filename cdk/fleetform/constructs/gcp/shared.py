@@ -10,7 +10,7 @@ through references, so each stack plans and applies alone.
 from __future__ import annotations
 
 from fleetform.constructs.gcp.build import GcpBuildPipeline
-from fleetform.constructs.gcp.metric_descriptor import in_flight_metric_descriptor
+from fleetform.constructs.gcp.metric_descriptor import runner_metric_descriptors
 from fleetform.constructs.gcp.private_logs import PrivateLogs
 from fleetform.constructs.gcp.project import project_id
 from fleetform.constructs.gcp.project_services import enable_project_services
@@ -22,7 +22,7 @@ from fleetform.tf import Resource, add_dependencies
 
 class GcpSharedResources(SharedResources):
     """The project's APIs, then secret containers, Artifact Registry repositories and their build pipeline, the
-    private-logs bucket and the in-flight metric, each waiting for the APIs."""
+    private-logs bucket and the runner metrics, each waiting for the APIs."""
 
     def build(self) -> None:
         shared, platform = self.shared, self.platform.name
@@ -36,7 +36,7 @@ class GcpSharedResources(SharedResources):
                              repository_ids=registry.repository_ids, secret_ids=secret_ids)
         if shared.private_log_apps:
             PrivateLogs(self, "PrivateLogs", platform=platform, project=project, apps=shared.private_log_apps)
-        in_flight_metric_descriptor(self)
+        runner_metric_descriptors(self)
         for element in self.node.find_all():
             if isinstance(element, Resource) and element not in services:
                 add_dependencies(element, services)
