@@ -31,8 +31,8 @@ class JsonHandler(BaseHTTPRequestHandler):
 class LoopbackServer:
     """Subclasses build their request handler; ``running()`` serves it for the length of a ``with`` block."""
 
-    def __init__(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1") -> None:
-        self._server = ThreadingHTTPServer((host, 0), handler)
+    def __init__(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1", port: int = 0) -> None:
+        self._server = ThreadingHTTPServer((host, port), handler)
 
     @property
     def port(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fleetform.errors import FleetformError
 from fleetform.plan.platform import plan_workspace
 from fleetform.spec.workspace import open_workspace
 from tests.conftest import EXAMPLES
@@ -92,3 +93,14 @@ def test_a_cloud_native_eight_gpu_runner_owns_its_host(tmp_path):
                    {"app.py": APP_FILE.replace('"GPU-H100"', '"aws:p4d.24xlarge"')})
     group = only_group(plan, "gen")
     assert [(h.gpus, h.runners, h.gpus_per_runner, h.idle_gpus) for h in group.packing.hosts] == [(8, 1, 8, 0)]
+
+
+def test_slot_ports_that_overlap_are_refused_at_plan_time(tmp_path):
+    """Slot k publishes exposed_port + k and metrics_port + k: 4 runners on 8080 and 8082 would share ports."""
+    with pytest.raises(FleetformError) as raised:
+        plan_of(tmp_path, 'clouds = ["aws"]\ndefault_regions = ["us-east"]\n',
+                H100_APP.format(gpus=2) + "exposed_port = 8080\nmetrics_port = 8082\n")
+    (problem,) = [p for p in raised.value.problems if p.code == "plan/slot-ports-overlap"]
+    assert problem.where.endswith("tool.fal.apps.gen.exposed_port")
+    assert problem.message == ("a host carries 4 runners, which publish exposed_port 8080-8083 (one port per runner), "
+                               "overlapping metrics_port")

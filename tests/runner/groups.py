@@ -69,6 +69,16 @@ def one_runner_per_host(machine: MachinePlan, gpus_per_runner: int = 1) -> Packi
                                             for name in machine.instance_types))
 
 
+def packed(types: tuple[tuple[str, int], ...], gpus_per_runner: int, memory_gib: float = 1152.0) -> GroupPlan:
+    """The AWS base app on hosts of ``types`` ((instance type, GPUs)), each carrying GPUs // gpus_per_runner
+    runners (``plan.packing``), the first type preferred."""
+    base = group("aws")
+    machine = replace(base.machine, instance_types=tuple(name for name, _ in types), gpus_per_instance=types[0][1],
+                      memory_gib=memory_gib)
+    hosts = tuple(HostPacking(name, gpus, gpus // gpus_per_runner, gpus_per_runner, 20.0) for name, gpus in types)
+    return replace(base, machine=machine, packing=PackingPlan(True, "test", hosts))
+
+
 def cpu_image_app(cloud: str = "aws") -> GroupPlan:
     """A CPU app running its own image (a private registry login and exec-form overrides), nothing else."""
     base = group(cloud)
@@ -110,6 +120,9 @@ def variants() -> dict[str, GroupPlan]:
             base, machine=eight_gpus, packing=one_runner_per_host(eight_gpus, 8),
             runner=replace(base.runner, data_mounts=()),
         )
+        if cloud == "aws":
+            cases["aws-packed-two-gpu-runners"] = packed((("p4d.24xlarge", 8), ("p5.48xlarge", 8)), 2)
+            cases["aws-packed-mixed-hosts"] = packed((("p5.4xlarge", 1), ("p4d.24xlarge", 8)), 1, 256.0)
         native = (
             "123456789012.dkr.ecr.us-west-2.amazonaws.com/models/sdxl:v3" if cloud == "aws"
             else "europe-docker.pkg.dev/acme-models/models/sdxl:v3"

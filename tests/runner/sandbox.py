@@ -134,7 +134,7 @@ def fake_environment(log: Path, rules_file: Path, rules: list[Rule]) -> dict[str
     return {"FAKE_LOG": str(log), "FAKE_RULES": str(rules_file)}
 
 
-IAM_SERVICE_PREFIXES = {"efs": "elasticfilesystem"}
+IAM_SERVICE_PREFIXES = {"efs": "elasticfilesystem", "elbv2": "elasticloadbalancing"}
 UNSIGNED_OPERATIONS = {("sts", "get-caller-identity")}
 """AWS calls that need no IAM permission."""
 TOKEN_OPERATIONS = {("ecr", "get-login-password"): "GetAuthorizationToken"}

@@ -6,14 +6,16 @@ from __future__ import annotations
 import ast
 import itertools
 import json
+import random
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +29,7 @@ from fleetform.runner.contract import AWS_RUNNER_IAM_ACTIONS
 from tests.catalog.loopback_server import JsonHandler, LoopbackServer
 from tests.polling import free_port, wait_for
 from tests.runner.groups import PLATFORM, group
-from tests.runner.sandbox import Call, fake_environment, iam_actions, install_fakes, read_calls
+from tests.runner.sandbox import Call, Rule, fake_environment, iam_actions, install_fakes, read_calls
 
 AGENT = Path(agent.__file__)
 BUSY = """\
@@ -54,7 +56,7 @@ class AppState:
     health_requests: list[tuple[str, str, bytes]] = field(default_factory=list)
 
 
-def fake_app(state: AppState) -> LoopbackServer:
+def fake_app(state: AppState, port: int = 0) -> LoopbackServer:
     class Handler(JsonHandler):
         content_type = "text/plain"
 
@@ -83,7 +85,36 @@ def fake_app(state: AppState) -> LoopbackServer:
             self.end_headers()
             self.wfile.write(payload)
 
-    return LoopbackServer(Handler)
+    return LoopbackServer(Handler, port=port)
+
+
+def consecutive_ports(count: int) -> int:
+    """The first of ``count`` consecutive free ports on 127.0.0.1: slot k of a host listens on base + k."""
+    for _ in range(100):
+        base = random.randint(20_000, 60_000 - count)
+        sockets: list[socket.socket] = []
+        try:
+            for port in range(base, base + count):
+                sockets.append(socket.socket())
+                sockets[-1].bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        else:
+            return base
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise AssertionError(f"no {count} consecutive free ports")
+
+
+@contextmanager
+def slot_apps(states: list[AppState]) -> Iterator[str]:
+    """One fake app per runner slot on consecutive ports (its metrics on its own port); yields slot 0's URL."""
+    base = consecutive_ports(len(states))
+    with ExitStack() as stack:
+        for slot, state in enumerate(states):
+            stack.enter_context(fake_app(state, base + slot).running())
+        yield f"http://127.0.0.1:{base}"
 
 
 
@@ -102,14 +133,24 @@ class RunningAgent:
         return self.process.returncode, err
 
 
-@contextmanager
-def running_agent(tmp_path: Path, config: dict[str, Any], urls: dict[str, str] | None = None) -> Iterator[RunningAgent]:
-    """The agent as systemd runs it, with ``aws`` and ``docker`` recording their calls."""
-    bin_dir = install_fakes(tmp_path / "bin", ["aws", "docker"])
+def write_config(tmp_path: Path, config: dict[str, Any], slots: int) -> Path:
+    """The agent's config file, and the runner-slots file the boot script writes (``slots`` runners)."""
+    slots_file = tmp_path / "runner-slots"
+    slots_file.write_text(f"{slots}\n", encoding="utf-8")
     config_file = tmp_path / "agent.json"
-    config_file.write_text(json.dumps(config), encoding="utf-8")
+    config_file.write_text(json.dumps(config | {"slots_file": str(slots_file)}), encoding="utf-8")
+    return config_file
+
+
+@contextmanager
+def running_agent(tmp_path: Path, config: dict[str, Any], urls: dict[str, str] | None = None, *, slots: int = 1,
+                  rules: list[Rule] | None = None) -> Iterator[RunningAgent]:
+    """The agent as systemd runs it on a host of ``slots`` runners, with ``aws`` and ``docker`` recording their
+    calls (and answering ``rules``)."""
+    bin_dir = install_fakes(tmp_path / "bin", ["aws", "docker"])
+    config_file = write_config(tmp_path, config, slots)
     log = tmp_path / "calls.jsonl"
-    env = {"PATH": str(bin_dir), **fake_environment(log, tmp_path / "rules.json", []), **(urls or {})}
+    env = {"PATH": str(bin_dir), **fake_environment(log, tmp_path / "rules.json", rules or []), **(urls or {})}
     process = subprocess.Popen([sys.executable, str(AGENT), str(config_file)], env=env, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -120,12 +161,18 @@ def running_agent(tmp_path: Path, config: dict[str, Any], urls: dict[str, str] |
             process.communicate()
 
 
+def port_of(app_url: str) -> int:
+    """The port of a fake app's URL; a port nothing listens on for ``""``."""
+    return int(app_url.rsplit(":", 1)[1]) if app_url else free_port()
+
+
 def aws_config(app_url: str, **duties: Any) -> dict[str, Any]:
-    """The config fleetform renders for the base AWS group, pointed at the fake app and made fast."""
+    """The config fleetform renders for the base AWS group, pointed at the fake app (which serves its metrics on
+    its own port) and made fast."""
     config = agent_config(group("aws"), PLATFORM)
-    config["health_bridge"].update(listen_port=free_port(), app_url=f"{app_url}/health", timeout_seconds=0.5)
-    config["in_flight"].update(scrape_url=f"{app_url}/metrics", interval_seconds=0.1,
-                               app_port=int(app_url.rsplit(":", 1)[1]) if app_url else free_port())
+    port = port_of(app_url)
+    config["health_bridge"].update(listen_port=free_port(), app_port=port, timeout_seconds=0.5)
+    config["in_flight"].update(metrics_port=port, interval_seconds=0.1, app_port=port)
     config["drain"].update(poll_seconds=0.1)
     config.update(duties)
     return config
@@ -176,7 +223,7 @@ def test_aws_agent_publishes_in_flight_requests_including_zero(tmp_path: Path) -
         "MetricName": name, "StorageResolution": 1, "Unit": "Count", "Value": value,
     } for name, value in (("InFlightRequests", 3.0), ("InFlightGaugeMissing", 0.0))]
     assert len(stamps) == 1, "both datums of a sample carry its boundary"
-    assert (code, err.splitlines()[0]) == (0, "fleetform-agent: running: in_flight")
+    assert (code, err.splitlines()[0]) == (0, "fleetform-agent: running (1 slot(s)): in_flight")
 
 
 def _stamps(running: RunningAgent) -> list[datetime]:
@@ -236,7 +283,7 @@ def test_health_bridge_answers_for_the_app(tmp_path: Path, method: str, body: by
     state = AppState()
     config = aws_config("", in_flight=None, drain=None, protect=None)
     with fake_app(state).running() as app:
-        config["health_bridge"].update(app_url=f"{app.url}/health", method=method)
+        config["health_bridge"].update(app_port=port_of(app.url), method=method)
         port = config["health_bridge"]["listen_port"]
         with running_agent(tmp_path, config):
             assert wait_for(lambda: _answers(port), "the bridge to listen") == 200
@@ -251,7 +298,7 @@ def test_health_bridge_answers_for_the_app(tmp_path: Path, method: str, body: by
 
 
 def test_health_bridge_reports_a_stopped_app(tmp_path: Path) -> None:
-    config = aws_config("http://127.0.0.1:1", in_flight=None, drain=None, protect=None)
+    config = aws_config("", in_flight=None, drain=None, protect=None)
     with running_agent(tmp_path, config):
         port = config["health_bridge"]["listen_port"]
         assert wait_for(lambda: _answers(port), "the bridge to listen") == 503
@@ -341,7 +388,7 @@ def test_aws_drain_stops_the_app_then_completes_the_lifecycle_hook(tmp_path: Pat
     assert iam_actions(recorded) == {"autoscaling:CompleteLifecycleAction"} <= set(AWS_RUNNER_IAM_ACTIONS)
     calls = [call.argv for call in recorded]
     assert calls == [
-        ("docker", "stop", "app"),
+        ("docker", "stop", "app-0"),
         ("aws", "autoscaling", "complete-lifecycle-action", "--region", "us-east-1",
          "--auto-scaling-group-name", "acme-image-gen", "--lifecycle-hook-name", "fleetform-drain",
          "--lifecycle-action-result", "CONTINUE", "--instance-id", "i-0abc1234def567890"),
@@ -364,7 +411,7 @@ def test_aws_drain_lets_requests_in_flight_finish_before_it_stops_the_app(tmp_pa
             wait_for(lambda: running.calls("aws", "autoscaling"), "complete-lifecycle-action")
             recorded = [call.argv[:3] for call in read_calls(running.log) if call.argv[:2] != ("aws", "cloudwatch")]
             running.stop()
-    assert recorded == [("docker", "stop", "app"), ("aws", "autoscaling", "complete-lifecycle-action")]
+    assert recorded == [("docker", "stop", "app-0"), ("aws", "autoscaling", "complete-lifecycle-action")]
 
 
 def test_drain_stops_the_app_once_the_plans_wait_runs_out(tmp_path: Path) -> None:
@@ -372,10 +419,9 @@ def test_drain_stops_the_app_once_the_plans_wait_runs_out(tmp_path: Path) -> Non
     in-flight requests at most request_wait_seconds, then docker stop, then exits."""
     config = agent_config(group("gcp"), PLATFORM)
     with fake_app(AppState()).running() as app:
-        config["in_flight"].update(scrape_url=f"{app.url}/metrics", app_port=int(app.url.rsplit(":", 1)[1]))
+        config["in_flight"].update(metrics_port=port_of(app.url), app_port=port_of(app.url))
         config["drain"].update(request_wait_seconds=1, poll_seconds=0.1)
-        config_file = tmp_path / "agent.json"
-        config_file.write_text(json.dumps(config), encoding="utf-8")
+        config_file = write_config(tmp_path, config, 1)
         bin_dir = install_fakes(tmp_path / "bin", ["docker"])
         log = tmp_path / "calls.jsonl"
         started = time.monotonic()
@@ -384,7 +430,7 @@ def test_drain_stops_the_app_once_the_plans_wait_runs_out(tmp_path: Path) -> Non
                               timeout=30)
         elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stderr
-    assert [call.argv for call in read_calls(log)] == [("docker", "stop", "app")]
+    assert [call.argv for call in read_calls(log)] == [("docker", "stop", "app-0")]
     assert elapsed >= 1.0
     assert "drain: stopping with requests still in flight after 1 s (3)" in done.stderr
 
@@ -410,6 +456,68 @@ def test_aws_agent_protects_a_busy_runner_from_scale_in_until_it_has_been_idle(t
     assert iam_actions(calls) == {"autoscaling:SetInstanceProtection"} <= set(AWS_RUNNER_IAM_ACTIONS)
 
 
+TARGET_GROUP = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/acme-image-gen-3f9a/0123456789abcdef"
+
+
+def test_a_packed_host_counts_drains_and_registers_every_runner_slot(tmp_path: Path) -> None:
+    """Issue 14.7: three runners on one host: one in-flight sum for the host (none while a slot's gauge is
+    missing), slots 1-2 as their own targets in the group's target group, deregistered when the host drains,
+    then every slot's container stopped."""
+    states, cloud_state = [AppState(), AppState(metrics=IDLE), AppState()], CloudState()
+    with slot_apps(states) as base_url, fake_cloud(cloud_state).running() as cloud:
+        base = port_of(base_url)
+        config = aws_config(base_url, health_bridge=None, protect=None,
+                            targets={"app_port": base, "retry_seconds": 0.1})
+        config["drain"].update(request_wait_seconds=30)
+        rules = [Rule("aws", ("describe-auto-scaling-groups",), f"{TARGET_GROUP}\n")]
+        with running_agent(tmp_path, config, {"FLEETFORM_AGENT_AWS_IMDS_URL": cloud.url}, slots=3,
+                           rules=rules) as running:
+            assert wait_for(lambda: published(running), "a first publish")[0] == known(6.0)
+            states[1].metrics = ABSENT
+            assert publish_after_change(running) == MISSING, "one slot unknown: the host's count is unknown"
+            states[1].metrics = IDLE
+            assert publish_after_change(running) == known(6.0)
+            registered = wait_for(lambda: running.calls("aws", "elbv2"), "slot targets registered")
+            cloud_state.lifecycle = "Terminated"
+            wait_for(lambda: running.calls("aws", "elbv2")[1:], "slot targets deregistered")
+            time.sleep(0.5)
+            assert running.calls("docker") == [], "requests in flight on slots 0 and 2: every app keeps running"
+            states[0].metrics = states[2].metrics = IDLE
+            wait_for(lambda: running.calls("aws", "autoscaling", "complete-lifecycle-action"), "the hook completed")
+            recorded = [call for call in read_calls(running.log) if call.argv[:2] != ("aws", "cloudwatch")]
+            running.stop()
+    targets = (f"Id=i-0abc1234def567890,Port={base + 1}", f"Id=i-0abc1234def567890,Port={base + 2}")
+    assert registered[0].argv == ("aws", "elbv2", "register-targets", "--region", "us-east-1", "--target-group-arn",
+                                  TARGET_GROUP, "--targets", *targets)
+    assert [call.argv[:3] for call in recorded] == [
+        ("aws", "autoscaling", "describe-auto-scaling-groups"), ("aws", "elbv2", "register-targets"),
+        ("aws", "autoscaling", "describe-auto-scaling-groups"), ("aws", "elbv2", "deregister-targets"),
+        ("docker", "stop", "app-0"), ("aws", "autoscaling", "complete-lifecycle-action")]
+    assert recorded[0].argv[3:] == ("--region", "us-east-1", "--auto-scaling-group-names", "acme-image-gen", "--query",
+                                    "AutoScalingGroups[0].TargetGroupARNs[0]", "--output", "text")
+    assert recorded[3].argv[-3:] == ("--targets", *targets)
+    assert recorded[4].argv == ("docker", "stop", "app-0", "app-1", "app-2"), "stopped together, each its grace"
+    assert iam_actions(recorded) == {
+        "autoscaling:DescribeAutoScalingGroups", "elasticloadbalancing:RegisterTargets",
+        "elasticloadbalancing:DeregisterTargets", "autoscaling:CompleteLifecycleAction"} <= set(AWS_RUNNER_IAM_ACTIONS)
+
+
+def test_the_bridge_of_a_packed_host_is_healthy_only_while_every_slot_is(tmp_path: Path) -> None:
+    """The target group probes one bridge port for every slot's target: a failing slot fails the host, whose ASG
+    replaces it whole."""
+    states = [AppState(), AppState()]
+    with slot_apps(states) as base_url:
+        config = aws_config(base_url, in_flight=None, drain=None, protect=None)
+        port = config["health_bridge"]["listen_port"]
+        with running_agent(tmp_path, config, slots=2):
+            assert wait_for(lambda: _answers(port), "the bridge to listen") == 200
+            states[1].health_status = 500
+            assert bridge_status(port) == 503
+            states[1].health_status = 200
+            assert bridge_status(port) == 200
+    assert all(request[0] == "POST" for state in states for request in state.health_requests)
+
+
 def _values(request: dict[str, Any]) -> dict[str, float]:
     """One timeSeries.create request's point values by metric type (its last path segment)."""
     return {series["metric"]["type"].rsplit("/", 1)[-1]: series["points"][0]["value"]["doubleValue"]
@@ -423,8 +531,7 @@ def test_gcp_agent_writes_the_time_series(tmp_path: Path) -> None:
     config = agent_config(group("gcp"), PLATFORM)
     assert config["drain"]["hook"] is None and config["protect"] is None, "no lifecycle hook or protection on GCP"
     with fake_app(app_state).running() as app, fake_cloud(cloud_state).running() as cloud:
-        config["in_flight"].update(scrape_url=f"{app.url}/metrics", interval_seconds=0.1,
-                                   app_port=int(app.url.rsplit(":", 1)[1]))
+        config["in_flight"].update(metrics_port=port_of(app.url), interval_seconds=0.1, app_port=port_of(app.url))
         config["health_bridge"] = None
         urls = {"FLEETFORM_AGENT_GCP_METADATA_URL": cloud.url, "FLEETFORM_AGENT_GCP_MONITORING_URL": cloud.url}
         with running_agent(tmp_path, config, urls) as running:

@@ -22,7 +22,7 @@ from tests.runner.fake_clouds import (
     PROJECT,
     SECRET_VALUES,
 )
-from tests.runner.groups import PLATFORM, cpu_image_app, group
+from tests.runner.groups import PLATFORM, cpu_image_app, group, packed
 from tests.runner.sandbox import Rule, Run, Sandbox, iam_actions
 
 AGENT_SOURCE = (Path(__file__).parents[2] / "cdk/fleetform/runner/agent.py").read_text(encoding="utf-8")
@@ -38,12 +38,12 @@ def container_options(root: Path) -> list[str]:
     """The options every GPU app of the base plan gets, before the log options."""
     data = f"{root}/mnt/fleetform-data"
     return [
-        "docker", "run", "--detach", "--name", "app", "--restart", "unless-stopped", "--stop-timeout", "30",
+        "docker", "run", "--detach", "--name", "app-0", "--restart", "unless-stopped", "--stop-timeout", "30",
         "--publish", "8080:8080", "--env-file", f"{root}/etc/fleetform/app.env",
         "--env", "FAL_APP_NAME=image-gen", "--env", "PORT=8080", "--env", "FLEETFORM_APP_PORT=8080",
         "--env", "FLEETFORM_TERMINATION_GRACE_SECONDS=30", "--publish", "127.0.0.1:9090:9090",
         "--env", "FLEETFORM_METRICS_PORT=9090",
-        "--gpus", "all", "--shm-size", "16g", "--volume", f"{data}:/data", "--volume", f"{data}/.cache:/data/.cache",
+        "--gpus", '"device=0"', "--shm-size", "16g", "--volume", f"{data}:/data", "--volume", f"{data}/.cache:/data/.cache",
     ]
 
 
@@ -105,9 +105,11 @@ def test_aws_gpu_runner(aws_sandbox: Sandbox) -> None:
     assert docker_run(run) == (
         *container_options(run.root),
         "--log-driver", "awslogs", "--log-opt", "awslogs-region=us-east-1", "--log-opt", "awslogs-group=/acme/apps/image-gen",
-        "--log-opt", f"awslogs-stream={INSTANCE_ID}", "--log-opt", "mode=non-blocking", "--log-opt", "max-buffer-size=4m",
+        "--log-opt", f"awslogs-stream={INSTANCE_ID}/app-0", "--log-opt", "mode=non-blocking", "--log-opt", "max-buffer-size=4m",
         ECR_IMAGE,
     )
+    assert (run.root / "etc/fleetform/runner-slots").read_text() == "1\n"
+    assert not [call for call in run.of("curl") if "instance-type" in call.argv[-1]], "one count: nothing to look up"
     assert run.of("nvidia-smi"), "a GPU runner waits for the driver"
     assert_agent_installed(run, "aws")
     assert (run.root / "var/lib/cloud/scripts/per-boot/fleetform-runner.sh").read_text() == run.script.read_text()
@@ -142,6 +144,52 @@ def test_gcp_gpu_runner(gcp_sandbox: Sandbox) -> None:
     )
     assert_agent_installed(run, "gcp")
     assert not (run.root / "var/lib/cloud").exists(), "GCP runs the startup script on every boot by itself"
+
+
+def slot_runs(run: Run) -> list[dict[str, str]]:
+    """Per ``docker run``: its container name, GPUs, published ports, /dev/shm and log stream."""
+    found = []
+    for call in run.of("docker", "run"):
+        argv = call.argv
+        publish = [argv[index + 1] for index, word in enumerate(argv) if word == "--publish"]
+        streams = [word for word in argv if word.startswith("awslogs-stream=")]
+        found.append({"name": argv[argv.index("--name") + 1], "gpus": argv[argv.index("--gpus") + 1],
+                      "ports": " ".join(publish), "shm": argv[argv.index("--shm-size") + 1],
+                      "stream": streams[0].removeprefix(f"awslogs-stream={INSTANCE_ID}/")})
+    return found
+
+
+def test_a_packed_host_runs_one_container_per_runner_slot(aws_sandbox: Sandbox) -> None:
+    """Issue 14.7: num_gpus = 2 on an 8-GPU host: four runners, each its own GPUs, ports and log stream."""
+    run = aws_sandbox.run(boot_script(packed((("p4d.24xlarge", 8), ("p5.48xlarge", 8)), 2), PLATFORM))
+    assert run.returncode == 0, run.stderr
+    assert slot_runs(run) == [
+        {"name": f"app-{k}", "gpus": f'"device={2 * k},{2 * k + 1}"', "ports": f"{8080 + k}:8080 127.0.0.1:{9090 + k}:9090",
+         "shm": "144g", "stream": f"app-{k}"} for k in range(4)]
+    assert [call.argv[-1] for call in run.of("docker", "rm")] == [f"app-{k}" for k in range(4)]
+    assert (run.root / "etc/fleetform/runner-slots").read_text() == "4\n"
+    assert "started" in run.stderr and "as 4 runner(s): containers app-0..3" in run.stderr
+
+
+@pytest.mark.parametrize(("instance_type", "slots"), [("p5.4xlarge", 1), ("p4d.24xlarge", 8)])
+def test_a_host_of_a_mixed_group_runs_the_runners_its_type_carries(aws_sandbox: Sandbox, instance_type: str,
+                                                                    slots: int) -> None:
+    """image-generator's p5.4xlarge carries one 1-GPU runner, its p4d.24xlarge fallback eight (the ASG weights)."""
+    aws_sandbox.rules.insert(0, Rule("curl", ("meta-data/instance-type",), instance_type))
+    run = aws_sandbox.run(boot_script(packed((("p5.4xlarge", 1), ("p4d.24xlarge", 8)), 1, 256.0), PLATFORM))
+    assert run.returncode == 0, run.stderr
+    assert [(slot["name"], slot["gpus"], slot["ports"].split()[0], slot["shm"]) for slot in slot_runs(run)] == [
+        (f"app-{k}", f'"device={k}"', f"{8080 + k}:8080", f"{128 // slots}g") for k in range(slots)]
+    assert (run.root / "etc/fleetform/runner-slots").read_text() == f"{slots}\n"
+
+
+def test_a_host_of_a_type_the_group_does_not_carry_stops_the_boot(aws_sandbox: Sandbox) -> None:
+    aws_sandbox.rules.insert(0, Rule("curl", ("meta-data/instance-type",), "g6.xlarge"))
+    run = aws_sandbox.run(boot_script(packed((("p5.4xlarge", 1), ("p4d.24xlarge", 8)), 1, 256.0), PLATFORM))
+    assert run.returncode == 1
+    assert run.stderr.rstrip().splitlines()[-1] == (
+        "fleetform-runner: error: instance type g6.xlarge is not one of the group's types")
+    assert run.of("docker", "run") == []
 
 
 @pytest.mark.parametrize("cloud", ["aws", "gcp"])
@@ -189,10 +237,11 @@ def test_gcp_boot_is_idempotent(gcp_sandbox: Sandbox) -> None:
     second = gcp_sandbox.run(script)
     assert (first.returncode, second.returncode) == (0, 0), second.stderr
     assert [call.argv for call in second.calls] == [call.argv for call in first.calls]
-    assert second.one("docker", "rm").argv == ("docker", "rm", "--force", "app"), (
+    assert second.one("docker", "rm").argv == ("docker", "rm", "--force", "app-0"), (
         "the earlier boot's container goes first")
     assert_env_file(second)
-    assert sorted(p.name for p in (second.root / "etc/fleetform").iterdir()) == ["agent.json", "app.env"]
+    assert sorted(p.name for p in (second.root / "etc/fleetform").iterdir()) == ["agent.json", "app.env",
+                                                                                 "runner-slots"]
 
 
 def test_a_mounted_volume_is_not_mounted_again(gcp_sandbox: Sandbox) -> None:

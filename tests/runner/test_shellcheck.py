@@ -28,7 +28,7 @@ def test_every_rendered_script_passes_shellcheck(tmp_path: Path) -> None:
         script = tmp_path / f"{name}.sh"
         script.write_text(boot_script(plan, PLATFORM), encoding="utf-8")
         scripts.append(script)
-    assert len(scripts) == 14
+    assert len(scripts) == 16
     done = subprocess.run(
         [str(SHELLCHECK), "--format=gcc", "--shell=bash", f"--enable={','.join(OPTIONAL_CHECKS)}", *map(str, scripts)],
         capture_output=True, text=True, timeout=120,

@@ -19,6 +19,7 @@ CASES = [
     "aws-cpu-image-private-registry",
     "gcp-gpu-requirements-everything",
     "gcp-cpu-image-private-registry",
+    "aws-packed-mixed-hosts",
 ]
 
 

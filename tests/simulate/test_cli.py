@@ -25,13 +25,13 @@ batch-zero: examples/traces/spike_then_idle.csv (7200 s, peak 24 in flight)
 fal target: clamp(ceil(in_flight / 4), 0, 8)
 boot: 330 s (provisioning 90 + image pull 120 + setup 120)
 
-policy                              runner-h  GPU-h  cost $  waiting req-s  unmet s  scale-ups  GPU-h ratio
-fal on aws                              1.60   1.60   11.00          7,920      330          1
-aws policy                              1.10   1.10    7.55         14,920      680          2        0.686
-  (us-east-1 p5.4xlarge × 1 GPU)
-fal on gcp                              1.60   1.60    4.00          7,920      330          1
-gcp policy                              1.92   1.92    4.80         16,680      750          2        1.199
-  (us-east4 a3-highgpu-1g × 1 GPU)
+policy                                          runner-h  GPU-h  cost $  waiting req-s  unmet s  scale-ups  GPU-h ratio
+fal on aws                                          1.60   1.60   11.00          7,920      330          1
+aws policy                                          1.10   1.10    7.55         14,920      680          2        0.686
+  (us-east-1 p5.4xlarge, 1 per host × 1 GPU)
+fal on gcp                                          1.60   1.60    4.00          7,920      330          1
+gcp policy                                          1.92   1.92    4.80         16,680      750          2        1.199
+  (us-east4 a3-highgpu-1g, 1 per host × 1 GPU)
 
 aws: 175 s of extra unmet demand per scale-up (bound: scaling_delay + boot = 330 s); scales on its own region's demand
 gcp: 210 s of extra unmet demand per scale-up (bound: scaling_delay + boot = 330 s); scales on its own region's demand
@@ -71,7 +71,7 @@ def test_one_cloud_and_a_boot_override(run_cli, in_repo) -> None:
     (("simulate", "batch-zro", "--config", "examples/traces", "--trace", "examples/traces/steady.csv"),
      "error[simulate/unknown-app] examples/traces\n"
      "  no app named 'batch-zro'; did you mean 'batch-zero'?\n"
-     "  allowed: batch-zero, image-burst, llm-chat\n"
+     "  allowed: batch-zero, image-burst, llm-chat, llm-pair\n"
      "  fix: pass the deployed name of an app of this config\n"),
     (("simulate", "captioner", "--config", "examples/platform", "--trace", "examples/traces/steady.csv",
       "--cloud", "gcp"),

@@ -15,7 +15,7 @@ from fleetform.scaling import app_scale_settings, boot_model
 from fleetform.simulate import Simulation, load_trace, simulate_groups
 from tests.scaling.groups import TRACE_APPS, trace_app_groups
 
-APPS = ("llm-chat", "image-burst", "batch-zero")
+APPS = ("llm-chat", "image-burst", "batch-zero", "llm-pair")
 TRACES = ("steady", "diurnal", "bursty", "spike_then_idle")
 GPU_HOURS_BAR = 1.15
 DOCUMENTED_EXCEPTIONS = {
@@ -23,6 +23,8 @@ DOCUMENTED_EXCEPTIONS = {
     ("image-burst", "bursty", "gcp"): "keep_alive below the autoscaler's fixed 10-minute stabilization",
     ("batch-zero", "bursty", "gcp"): "keep_alive below the autoscaler's fixed 10-minute stabilization",
     ("batch-zero", "spike_then_idle", "gcp"): "keep_alive below the autoscaler's fixed 10-minute stabilization",
+    **{("llm-pair", trace, "aws"): "packed hosts: capacity rounds up to whole 4-runner p5.48xlarge hosts"
+       for trace in ("steady", "diurnal", "bursty", "spike_then_idle")},
 }
 
 
@@ -52,3 +54,16 @@ def test_scale_to_zero_app_leaves_zero_and_returns_to_it_on_both_clouds() -> Non
     assert simulation.settings.min_runners == 0
     for run in (simulation.reference, *(cloud.run for cloud in simulation.clouds)):
         assert (run.peak_runners, run.final_runners) == (6, 0), run.policy
+
+
+def test_packed_hosts_come_and_go_whole_and_are_billed_whole() -> None:
+    """Issue 14.7: llm-pair's two-GPU runners pack four to a p5.48xlarge on AWS; GCP runs one per a3-highgpu-2g."""
+    simulation = _simulation("llm-pair", "diurnal")
+    aws, gcp = (next(cloud for cloud in simulation.clouds if cloud.group.cloud == name) for name in ("aws", "gcp"))
+    assert (aws.runners_per_host, aws.gpus_per_runner, gcp.runners_per_host, gcp.gpus_per_runner) == (4, 2, 1, 2)
+    assert aws.run.peak_runners % 4 == 0 and aws.run.final_runners % 4 == 0, "whole hosts"
+    assert aws.run.peak_runners > simulation.settings.max_runners, "an ASG with weights may overshoot max_size"
+    assert aws.gpu_hours(aws.run) == pytest.approx(aws.run.runner_hours * 2)
+    host = aws.group.packing.preferred
+    assert host.hourly_usd is not None
+    assert aws.cost_usd(aws.run) == pytest.approx(aws.run.runner_hours / 4 * host.hourly_usd)

@@ -12,8 +12,17 @@ from fleetform.plan.capacity import Capacity, plan_capacity
 from fleetform.plan.draining import plan_draining
 from fleetform.plan.health import plan_health
 from fleetform.plan.image import plan_image
-from fleetform.plan.model import GroupPlan, ImagePlan, MachinePlan, RolloutPlan, RoutePlan, RunnerPlan, ScalingPlan
-from fleetform.plan.packing import idle_gpu_warnings, plan_packing
+from fleetform.plan.model import (
+    RUNNER_AGENT_PORT,
+    GroupPlan,
+    ImagePlan,
+    MachinePlan,
+    RolloutPlan,
+    RoutePlan,
+    RunnerPlan,
+    ScalingPlan,
+)
+from fleetform.plan.packing import idle_gpu_warnings, plan_packing, slot_port_problems
 from fleetform.plan.placement import RegionPlacement, place_app
 from fleetform.plan.retries import plan_retries
 from fleetform.spec.platform import PlatformSettings
@@ -38,6 +47,7 @@ def plan_app_groups(app: ResolvedApp, platform: PlatformSettings, listener_prior
     groups, warnings = [], list(placement.warnings)
     image = plan_image(app, platform, accelerated=any(region.gpus_per_instance for region in placement.groups),
                        preview=preview)
+    port_problems: list[Problem] = []
     for region in placement.groups:
         capacity = plan_capacity(region.cloud, region.instance_types, app.where)  # type: ignore[arg-type]
         warnings += [Problem("plan/fallback-left-out", f"{app.where}.machine_type",
@@ -49,7 +59,11 @@ def plan_app_groups(app: ResolvedApp, platform: PlatformSettings, listener_prior
                                     f"{capacity.provisioning_reason}; a runner may be preempted at any time"))
         group = _group(app, region, capacity, listener_priority, image)
         warnings += idle_gpu_warnings(group.packing, app.spec.name, f"{app.where}.num_gpus", region.cloud_region)
+        port_problems += slot_port_problems(group.packing, group.runner.port, group.runner.metrics_port,
+                                            RUNNER_AGENT_PORT, app.where)
         groups.append(group)
+    if port_problems:
+        raise FleetformError(list(dict.fromkeys(port_problems)))
     return tuple(groups), tuple(warnings)
 
 

@@ -71,6 +71,28 @@ def plan_packing(cloud: Cloud, types: tuple[str, ...], num_gpus: int | None, pri
     return PackingPlan(one_per_host is None, reason, tuple(hosts))
 
 
+def slot_port_problems(packing: PackingPlan, app_port: int, metrics_port: int | None, agent_port: int,
+                       where: str) -> tuple[Problem, ...]:
+    """``plan/slot-ports-overlap`` when a host's slots would publish one port twice: slot k publishes app port +
+    k and metrics port + k, and the runner agent listens on ``agent_port``."""
+    slots = packing.max_runners_per_host
+    ranges = [("exposed_port", range(app_port, app_port + slots))]
+    if metrics_port is not None:
+        ranges.append(("metrics_port", range(metrics_port, metrics_port + slots)))
+    problems = []
+    for index, (name, ports) in enumerate(ranges):
+        clash = [other for other, taken in ranges[index + 1:] if set(ports) & set(taken)]
+        if agent_port in ports:
+            clash.append(f"the runner agent's port {agent_port}")
+        if clash:
+            problems.append(Problem(
+                "plan/slot-ports-overlap", f"{where}.{name}",
+                f"a host carries {slots} runners, which publish {name} {ports.start}-{ports.stop - 1} (one port per "
+                f"runner), overlapping {' and '.join(clash)}",
+                fix=f"move {name} at least {slots} ports away from the other ports"))
+    return tuple(problems)
+
+
 def idle_gpu_warnings(packing: PackingPlan, app: str, where: str, cloud_region: str) -> tuple[Problem, ...]:
     """``plan/idle-gpus`` for each type whose hosts keep GPUs no runner gets, with what they cost."""
     warnings = []

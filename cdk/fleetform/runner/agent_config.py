@@ -1,10 +1,11 @@
 """The runner agent's configuration, rendered from the plan into ``/etc/fleetform/agent.json``.
 
 Each duty is present only when the group needs it: the health bridge when the load balancer
-probes the agent (a POST health check), the in-flight metric when the app serves Prometheus
-metrics, scale-in protection on AWS when that metric exists, and the drain everywhere (with the
-ASG's termination lifecycle hook on AWS; timings from ``plan.rollout.draining``). Values known only on the
-runner (instance id, project, zone) the agent reads from the metadata service itself.
+probes the agent (a POST health check), the slot targets when a host carries several runners, the
+in-flight metric when the app serves Prometheus metrics, scale-in protection on AWS when that metric
+exists, and the drain everywhere (with the ASG's termination lifecycle hook on AWS; timings from
+``plan.rollout.draining``). Values known only on the runner (instance id, project, zone, its slot
+count) the agent reads from the metadata service or the boot script's files itself.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from fleetform.plan.names import group_name
 from fleetform.runner.contract import DRAIN_HOOK_NAME, GCP_METRIC_KIND, GCP_METRIC_VALUE_TYPE
 
 CONTAINER_NAME = "app"
-"""The app's container on every runner."""
+"""The app containers' name prefix: slot k of a host runs as ``app-<k>``."""
+RUNNER_SLOTS_FILE = "/etc/fleetform/runner-slots"
+"""Where the boot script writes how many runners (slots) this host carries, for the agent."""
+TARGET_RETRY_SECONDS = 10
 
 SCRAPE_TIMEOUT_SECONDS = 5
 
@@ -32,7 +36,9 @@ def agent_config(group: GroupPlan, platform: str) -> dict[str, Any]:
         "region": group.cloud_region,
         "group": group_name(platform, group.app),
         "container": CONTAINER_NAME,
+        "slots_file": RUNNER_SLOTS_FILE,
         "health_bridge": _health_bridge(group),
+        "targets": _targets(group),
         "in_flight": _in_flight(group, platform),
         "drain": _drain(group),
         "protect": _protect(group),
@@ -51,7 +57,8 @@ def _health_bridge(group: GroupPlan) -> dict[str, Any] | None:
     return {
         "listen_port": RUNNER_AGENT_PORT,
         "path": AGENT_HEALTH_PATH,
-        "app_url": f"http://127.0.0.1:{group.runner.port}{health.path}",
+        "app_port": group.runner.port,
+        "app_path": health.path,
         "method": health.method,
         "timeout_seconds": health.timeout_seconds,
     }
@@ -61,7 +68,8 @@ def _in_flight(group: GroupPlan, platform: str) -> dict[str, Any] | None:
     if group.runner.metrics_port is None:
         return None
     return {
-        "scrape_url": f"http://127.0.0.1:{group.runner.metrics_port}/metrics",
+        "metrics_port": group.runner.metrics_port,
+        "scrape_path": "/metrics",
         "app_port": group.runner.port,
         "scrape_timeout_seconds": SCRAPE_TIMEOUT_SECONDS,
         "metric": metrics.SCRAPED_METRIC,
@@ -69,6 +77,14 @@ def _in_flight(group: GroupPlan, platform: str) -> dict[str, Any] | None:
         "interval_seconds": metrics.PUBLISH_INTERVAL_SECONDS,
         "publish": _PUBLISHERS[group.cloud](group, platform),
     }
+
+
+def _targets(group: GroupPlan) -> dict[str, Any] | None:
+    """Slot targets the agent registers: only where a host of the group carries several runners (AWS packing;
+    the ASG registers slot 0 itself)."""
+    if group.packing.max_runners_per_host == 1:
+        return None
+    return {"app_port": group.runner.port, "retry_seconds": TARGET_RETRY_SECONDS}
 
 
 def _aws_publish(group: GroupPlan, platform: str) -> dict[str, Any]:

@@ -59,6 +59,7 @@ GCP_METRIC_VALUE_TYPE = "DOUBLE"
 
 AWS_RUNNER_IAM_ACTIONS = (
     "autoscaling:CompleteLifecycleAction",
+    "autoscaling:DescribeAutoScalingGroups",
     "autoscaling:SetInstanceProtection",
     "cloudwatch:PutMetricData",
     "ecr:BatchCheckLayerAvailability",
@@ -66,13 +67,15 @@ AWS_RUNNER_IAM_ACTIONS = (
     "ecr:GetAuthorizationToken",
     "ecr:GetDownloadUrlForLayer",
     "elasticfilesystem:DescribeFileSystems",
+    "elasticloadbalancing:DeregisterTargets",
+    "elasticloadbalancing:RegisterTargets",
     "logs:CreateLogStream",
     "logs:PutLogEvents",
     "secretsmanager:GetSecretValue",
 )
 """What the runner calls with its instance role: scope the secrets to ``plan.names.secret_id``
-ARNs, the logs to the group's log group, the hook to its ASG (``kms:Decrypt`` too for secrets under
-a customer key). ``sts:GetCallerIdentity`` needs no permission."""
+ARNs, the logs to the group's log group, the slot targets to the group's target group, the hook to its
+ASG (``kms:Decrypt`` too for secrets under a customer key). ``sts:GetCallerIdentity`` needs no permission."""
 
 GCP_RUNNER_ROLES = (
     "roles/artifactregistry.reader",

@@ -6,6 +6,7 @@ its assignment; lists become the contents of a bash array. The templates only ev
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Callable, Iterable
 
@@ -22,10 +23,12 @@ from fleetform.runner.contract import (
 )
 from fleetform.spec.app import DATA_VOLUME_PATH
 
+_INSTANCE_TYPE = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 DRAIN_UNIT_MARGIN_SECONDS = 10
 """What the fleetform-drain unit's stop timeout leaves beyond the longest drain, for the agent's start."""
 SHM_SHARE_OF_MEMORY = 0.5
-"""``/dev/shm`` size for GPU containers (Docker's 64 MB default breaks NCCL and DataLoader workers)."""
+"""``/dev/shm`` size for a GPU host's containers, shared out among its runner slots (Docker's 64 MB default
+breaks NCCL and DataLoader workers)."""
 
 
 def script_values(group: GroupPlan, platform: str) -> dict[str, str]:
@@ -41,7 +44,9 @@ def script_values(group: GroupPlan, platform: str) -> dict[str, str]:
         "app_port": str(runner.port),
         "metrics_port": "" if runner.metrics_port is None else str(runner.metrics_port),
         "gpus_per_instance": str(group.machine.gpus_per_instance),
-        "shm_size": f"{max(1, int(group.machine.memory_gib * SHM_SHARE_OF_MEMORY))}g",
+        "gpus_per_runner": str(group.packing.preferred.gpus_per_runner),
+        "uniform_runner_slots": _uniform_runner_slots(group),
+        "shm_gib": str(max(1, int(group.machine.memory_gib * SHM_SHARE_OF_MEMORY))),
         "stop_timeout_seconds": str(group.rollout.termination_grace_seconds),
         "drain_timeout_seconds": str(group.rollout.draining.longest_drain_seconds + DRAIN_UNIT_MARGIN_SECONDS),
         "log_name": log_name(platform, group.app, runner.private_logs),
@@ -67,7 +72,20 @@ def script_values(group: GroupPlan, platform: str) -> dict[str, str]:
         "app_secret_ids": [secret_id(group.cloud, platform, name) for name in runner.secrets],
         "data_mounts": group.runner.data_mounts,
     }
-    return words | {name: _array(items) for name, items in arrays.items()}
+    slots_by_type = " ".join(f'["{_instance_type(host.instance_type)}"]={host.runners}' for host in group.packing.hosts)
+    return words | {name: _array(items) for name, items in arrays.items()} | {"runner_slots_by_type": slots_by_type}
+
+
+def _instance_type(name: str) -> str:
+    """A catalog instance type, checked to need no quoting inside a bash array subscript's double quotes."""
+    assert _INSTANCE_TYPE.match(name), f"unexpected instance type name {name!r}"
+    return name
+
+
+def _uniform_runner_slots(group: GroupPlan) -> str:
+    """The runners every host of the group carries when its types agree, else empty (looked up at boot)."""
+    counts = {host.runners for host in group.packing.hosts}
+    return str(counts.pop()) if len(counts) == 1 else ""
 
 
 def _array(items: Iterable[str]) -> str:

@@ -27,7 +27,8 @@ class PolicyRun:
 
     policy: str
     runner_seconds: float
-    """Seconds each runner existed (booting included: the VM is billed from launch), summed."""
+    """Seconds each runner existed (booting included: the VM is billed from launch), summed; a host's runners
+    exist as long as it does, so host-seconds are this over the runners per host."""
     waiting_request_seconds: float
     """In-flight requests beyond the up runners' capacity, summed over seconds."""
     unmet_seconds: float
@@ -42,10 +43,12 @@ class PolicyRun:
         return self.runner_seconds / 3600
 
 
-def replay(trace: Trace, scaler: Scaler, settings: ScaleSettings, boot: BootModel) -> PolicyRun:
-    """Run ``scaler`` over ``trace``; the group starts with fal's target for the first demand, already up."""
+def replay(trace: Trace, scaler: Scaler, settings: ScaleSettings, boot: BootModel,
+           runners_per_host: int = 1) -> PolicyRun:
+    """Run ``scaler`` over ``trace`` on hosts of ``runners_per_host`` runners; the group starts with fal's target
+    for the first demand, already up (on whole hosts)."""
     start, end = math.ceil(trace.start), math.floor(trace.end)
-    fleet = Fleet(boot, settings.max_multiplexing)
+    fleet = Fleet(boot, settings.max_multiplexing, runners_per_host)
     fleet.start_warm(target_runners(trace.value_at(start), settings), start)
     runner_seconds = waiting = unmet = 0.0
     peak = fleet.live

@@ -4,6 +4,13 @@ A runner launched at ``t`` is in service (AWS ``InService``, counted by group me
 ``t + provisioning`` and takes requests at ``t + boot``. Requests are packed onto up runners,
 ``max_multiplexing`` each, the most recently busy first; what does not fit waits. Every policy is
 replayed on this same model, so the differences in the results are the policies' own.
+
+A host carries ``runners_per_host`` runners (``plan.packing``; fal's reference: 1). Capacity is in
+runners, but hosts come and go whole: a launch rounds up to whole hosts (an ASG with weights fills
+the desired capacity "even if this results in an overage"), and scale-in removes a host only when
+the runners left still cover the desired capacity and none of its runners is protected (the ASG
+protects instances, not runners). Modelled, not confirmed: that a weighted ASG never scales in below
+its desired capacity.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ class Runner:
     launched_at: float
     in_service_at: float
     up_at: float
+    host: int
+    """The host it runs on: a host's runners launch, boot and go together."""
     last_busy_at: float | None = None
     """When it last served a request; None: never served."""
 
@@ -33,16 +42,29 @@ class Runner:
 class Fleet:
     """The group's runners and the counters a simulation reports."""
 
-    def __init__(self, boot: BootModel, max_multiplexing: int) -> None:
+    def __init__(self, boot: BootModel, max_multiplexing: int, runners_per_host: int = 1) -> None:
         self.boot = boot
         self.max_multiplexing = max_multiplexing
+        self.runners_per_host = runners_per_host
         self.runners: list[Runner] = []
         self.scale_ups = 0
+        self.hosts_launched = 0
 
     def start_warm(self, count: int, now: float) -> None:
-        """Runners already up when the trace starts."""
-        self.runners += [Runner(now - self.boot.seconds, now - self.boot.seconds + self.boot.provisioning_seconds, now)
-                         for _ in range(count)]
+        """Runners already up when the trace starts (on whole hosts)."""
+        self._add_hosts(count, now - self.boot.seconds)
+
+    def _add_hosts(self, runners: int, launched_at: float) -> None:
+        """Hosts enough for ``runners`` runners, launched at ``launched_at``."""
+        for _ in range(-(-runners // self.runners_per_host)):
+            self.runners += [Runner(launched_at, launched_at + self.boot.provisioning_seconds,
+                                    launched_at + self.boot.seconds, self.hosts_launched)
+                             for _ in range(self.runners_per_host)]
+            self.hosts_launched += 1
+
+    @property
+    def hosts(self) -> int:
+        return len({runner.host for runner in self.runners})
 
     @property
     def live(self) -> int:
@@ -67,30 +89,44 @@ class Fleet:
         return max(0.0, in_flight - len(up) * self.max_multiplexing)
 
     def launch(self, count: int, now: float) -> None:
+        """Hosts for ``count`` more runners."""
         if count <= 0:
             return
         self.scale_ups += 1
-        self.runners += [Runner(now, now + self.boot.provisioning_seconds, now + self.boot.seconds)
-                         for _ in range(count)]
+        self._add_hosts(count, now)
 
     def remove(self, runners: list[Runner]) -> None:
         for runner in runners:
             self.runners.remove(runner)
 
     def resize(self, desired: int, now: float, protected_for: float = 0.0) -> None:
-        """Launch or remove runners to reach ``desired``: booting ones go first, then the longest idle.
+        """Launch or remove hosts to reach ``desired`` runners: booting ones go first, then the longest idle.
 
-        A runner that served within the last ``protected_for`` seconds is not removed (AWS scale-in
-        protection while busy, issue 14.3): the group stays above ``desired`` until it is idle.
+        A host one of whose runners served within the last ``protected_for`` seconds is not removed (AWS
+        scale-in protection while busy, issue 14.3): the group stays above ``desired`` until it is idle.
         """
         if desired > self.live:
             self.launch(desired - self.live, now)
-        elif desired < self.live:
-            removable = [runner for runner in self.runners if not self._protected(runner, now, protected_for)]
-            order = sorted(removable,
-                           key=lambda r: (r.is_up(now), r.idle_since() if r.is_up(now) else -r.launched_at))
-            self.remove(order[: self.live - desired])
+            return
+        by_host: dict[int, list[Runner]] = {}
+        for runner in self.runners:
+            by_host.setdefault(runner.host, []).append(runner)
+        removable = [host for host in by_host.values()
+                     if not any(self._protected(runner, now, protected_for) for runner in host)]
+        order = sorted(removable, key=lambda host: _removal_order(host, now))
+        for host in order:
+            if self.live - len(host) < desired:
+                break
+            self.remove(host)
 
     @staticmethod
     def _protected(runner: Runner, now: float, protected_for: float) -> bool:
         return runner.last_busy_at is not None and now - runner.last_busy_at < protected_for
+
+
+def _removal_order(host: list[Runner], now: float) -> tuple[bool, float]:
+    """Booting hosts first (the newest first), then up hosts by how long their busiest runner has been idle."""
+    first = host[0]
+    if not first.is_up(now):
+        return False, -first.launched_at
+    return True, max(runner.idle_since() for runner in host)

@@ -40,7 +40,8 @@ def simulation_text(simulation: Simulation, app: str, trace_file: Path) -> str:
     ]
     rows: list[tuple[str, ...]] = [COLUMNS]
     for cloud in simulation.clouds:
-        machine = f"{cloud.group.cloud_region} {cloud.group.machine.instance_types[0]} × {cloud.gpus_per_runner} GPU"
+        machine = (f"{cloud.group.cloud_region} {cloud.group.machine.instance_types[0]}, "
+                   f"{cloud.runners_per_host} per host × {cloud.gpus_per_runner:g} GPU")
         rows.append((f"fal on {cloud.group.cloud}", *_cells(cloud, simulation.reference), ""))
         rows.append((f"{cloud.group.cloud} policy", *_cells(cloud, cloud.run),
                      _number(simulation.gpu_hours_ratio(cloud), 3)))
@@ -73,6 +74,7 @@ def _cloud_json(simulation: Simulation, cloud: CloudRun) -> dict[str, Any]:
         "regions_summed": cloud.regions_summed,
         "instance_type": cloud.group.machine.instance_types[0],
         "gpus_per_runner": cloud.gpus_per_runner,
+        "runners_per_host": cloud.runners_per_host,
         "usd_per_runner_hour": cloud.group.hourly_usd_per_runner,
         **_run_json(cloud.run),
         "gpu_hours": _round(cloud.gpu_hours(cloud.run)),

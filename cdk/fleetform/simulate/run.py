@@ -1,9 +1,11 @@
 """One simulation: the reference and each cloud's policy on one trace, and what they cost.
 
 Each cloud is represented by the app's first group on that cloud (the plan's stack order), whose
-instance type, GPUs per runner and on-demand price turn runner-hours into GPU-hours and dollars.
-The reference runs once; its GPU-hours and cost are counted on each cloud's runner shape, so a
-cloud's ``gpu_hours_ratio`` compares like with like.
+preferred instance type sets the runners per host (``plan.packing``) and, with its price, turns
+runner-hours into billed host GPU-hours and dollars: hosts are billed whole, so a cloud's runner costs
+its host's GPUs and price over the runners the host carries. The reference (fal bills per runner) runs
+once; its GPU-hours and cost are counted on each cloud's runner shape, so a cloud's
+``gpu_hours_ratio`` compares like with like.
 """
 
 from __future__ import annotations
@@ -37,8 +39,14 @@ class CloudRun:
     """Regions whose demand the cloud's policy scales this group on (1: its own, issue 14.2)."""
 
     @property
-    def gpus_per_runner(self) -> int:
-        return self.group.machine.gpus_per_instance
+    def runners_per_host(self) -> int:
+        return self.group.packing.preferred.runners
+
+    @property
+    def gpus_per_runner(self) -> float:
+        """The host GPUs each runner is billed for: its own and its share of the idle ones."""
+        host = self.group.packing.preferred
+        return host.gpus / host.runners
 
     def gpu_hours(self, run: PolicyRun) -> float:
         return run.runner_hours * self.gpus_per_runner
@@ -84,7 +92,7 @@ def simulate_groups(groups: list[GroupPlan], trace: Trace, boot: BootModel,
     for group in groups:
         peers = [peer for peer in every_region if peer.cloud == group.cloud] or [group]
         scaler, regions = _SCALERS[group.cloud](group, boot, peers)
-        clouds.append(CloudRun(group, replay(trace, scaler, settings, boot), regions))
+        clouds.append(CloudRun(group, replay(trace, scaler, settings, boot, group.packing.preferred.runners), regions))
     return Simulation(trace, settings, boot, reference, tuple(clouds))
 
 

@@ -253,8 +253,14 @@ def test_runners_take_traffic_from_their_load_balancer_only(us_east):
         {"name": "vpc-id", "values": [created["vpc_id"]]},
         {"name": "group-name", "values": [created["name_prefix"] + "*"]},
         {"name": "description", "values": [created["description"]]}]
-    assert {name: (rule["from_port"], rule["referenced_security_group_id"]) for name, rule in ingress.items()} == {
-        "LoadBalancerIngress-8079": (8079, internal_group), "LoadBalancerIngress-8080": (8080, internal_group)}
+    # Issue 14.7: its p4d.24xlarge fallback carries 8 runners on ports 8080-8087
+    assert {name: (rule["from_port"], rule["to_port"], rule["referenced_security_group_id"])
+            for name, rule in ingress.items()} == {
+        "LoadBalancerIngress-8079": (8079, 8079, internal_group),
+        "LoadBalancerIngress-8080": (8080, 8087, internal_group)}
+    egress = us_east.resource("aws_vpc_security_group_egress_rule",
+                              "region/image-generator/Firewall/LoadBalancerEgress-8080")
+    assert (egress["from_port"], egress["to_port"]) == (8080, 8087)
     for rule in us_east.resources("aws_vpc_security_group_ingress_rule").values():
         assert rule["from_port"] != 22
         assert "cidr_ipv4" not in rule or rule["from_port"] == 443
@@ -286,8 +292,19 @@ def test_runners_may_protect_only_their_own_group_from_scale_in(us_east):
         assert statements["ProtectOwnBusyRunner"]["resources"][0].endswith(f":autoScalingGroupName/acme-{app}")
 
 
+def test_packed_runners_register_their_slots_in_their_own_target_group_only(us_east):
+    """Issue 14.7: a host of several runners registers slots 1.. as targets; a one-runner group has no such right."""
+    statements = policy_statements(us_east, "image-generator")
+    assert statements["RegisterOwnRunnerSlots"]["actions"] == [
+        "elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"]
+    assert statements["RegisterOwnRunnerSlots"]["resources"] == [
+        us_east.ref("aws_lb_target_group", "region/image-generator/Route/TargetGroup", "arn")]
+    assert statements["FindOwnTargetGroup"]["actions"] == ["autoscaling:DescribeAutoScalingGroups"]
+    assert "RegisterOwnRunnerSlots" not in policy_statements(us_east, "upscaler")
+
+
 def test_iam_uses_star_only_where_the_api_has_no_resource_level_permission(stacks):
-    allowed = {"LogInToEcr", "PublishInFlightMetric", "SessionManagerShell"}
+    allowed = {"LogInToEcr", "PublishInFlightMetric", "SessionManagerShell", "FindOwnTargetGroup"}
     documents = [document for stack in stacks.values()
                  for path, document in stack.data_sources("aws_iam_policy_document").items()
                  if path.endswith("/Identity/PolicyDocument")]

@@ -12,7 +12,10 @@ readonly CLOUD_REGION=us-east-1
 readonly APP_PORT=8000
 readonly METRICS_PORT=''
 readonly GPUS_PER_INSTANCE=0
-readonly SHM_SIZE=8g
+readonly GPUS_PER_RUNNER=0
+readonly -A RUNNER_SLOTS_BY_TYPE=(["m7i.xlarge"]=1)
+readonly UNIFORM_RUNNER_SLOTS=1
+readonly SHM_GIB=8
 readonly STOP_TIMEOUT_SECONDS=30
 readonly DRAIN_TIMEOUT_SECONDS=3645
 readonly LOG_NAME=/acme/private/web-ui
@@ -31,9 +34,9 @@ readonly DATA_VOLUME_PATH=/data
 readonly -a DATA_MOUNTS=()
 
 # --- Shared steps -----------------------------------------------------------------------------
-# The cloud part below defines: cloud_identity, cloud_login_platform_registry (sets IMAGE),
-# cloud_read_secret ID, cloud_mount_data_volume TARGET, cloud_log_options (sets LOG_OPTIONS) and
-# cloud_persist_for_reboots.
+# The cloud part below defines: cloud_identity, cloud_instance_type, cloud_login_platform_registry
+# (sets IMAGE), cloud_read_secret ID, cloud_mount_data_volume TARGET, cloud_log_options CONTAINER (sets
+# LOG_OPTIONS) and cloud_persist_for_reboots.
 
 # Every path the script writes lies under FLEETFORM_ROOT, unset on a runner; tests point it at a
 # scratch folder to run the script unchanged.
@@ -42,8 +45,10 @@ readonly STATE_DIR="$ROOT/etc/fleetform"
 readonly ENV_FILE="$STATE_DIR/app.env"
 readonly DATA_HOST_PATH="$ROOT/mnt/fleetform-data"
 readonly CONTAINER_NAME=app
+readonly RUNNER_SLOTS_FILE="$STATE_DIR/runner-slots"
 export HOME="${HOME:-/root}"
 IMAGE=
+RUNNER_SLOTS=1
 LOG_OPTIONS=()
 DATA_OPTIONS=()
 
@@ -171,24 +176,61 @@ mount_data_volume() {
   done
 }
 
-# Replaces any container left by an earlier boot, so every boot ends in the same state. The ports,
-# the grace and the environment follow docs/container-contract.md.
+# How many runners this host carries (fleetform.plan.packing: its GPUs // num_gpus, the ASG's weight of
+# its type): the same for every type of the group, or the plan's count for this host's instance type.
+# The runner agent reads it from RUNNER_SLOTS_FILE.
+decide_runner_slots() {
+  local kind
+  if [[ -n $UNIFORM_RUNNER_SLOTS ]]; then
+    RUNNER_SLOTS=$UNIFORM_RUNNER_SLOTS
+  else
+    kind="$(retry 10 3 cloud_instance_type)" || die "cannot read the instance type"
+    [[ -n ${RUNNER_SLOTS_BY_TYPE[$kind]:-} ]] || die "instance type $kind is not one of the group's types"
+    RUNNER_SLOTS=${RUNNER_SLOTS_BY_TYPE[$kind]}
+  fi
+  install -d -m 0700 "$STATE_DIR"
+  printf '%s\n' "$RUNNER_SLOTS" >"$RUNNER_SLOTS_FILE"
+}
+
+# gpu_devices SLOT: the GPU indexes of runner slot SLOT ("2,3" for slot 1 of 2-GPU runners).
+gpu_devices() {
+  local first=$(($1 * GPUS_PER_RUNNER)) index devices=()
+  for ((index = first; index < first + GPUS_PER_RUNNER; index++)); do devices+=("$index"); done
+  local IFS=,
+  printf '%s' "${devices[*]}"
+}
+
+# One container per runner slot, each replacing any left by an earlier boot, so every boot ends in the
+# same state. Slot k is container app-k with its own GPUs, host port APP_PORT + k (the app listens on
+# APP_PORT inside, as docs/container-contract.md says), metrics on 127.0.0.1:METRICS_PORT + k, and a
+# share of /dev/shm. The grace and the environment follow the container contract.
+run_containers() {
+  local slot
+  for ((slot = 0; slot < RUNNER_SLOTS; slot++)); do
+    run_container "$slot"
+  done
+}
+
 run_container() {
+  local slot=$1 name="$CONTAINER_NAME-$1" shm_gib=$((SHM_GIB / RUNNER_SLOTS))
   local options=(
-    --detach --name "$CONTAINER_NAME" --restart unless-stopped
+    --detach --name "$name" --restart unless-stopped
     --stop-timeout "$STOP_TIMEOUT_SECONDS"
-    --publish "$APP_PORT:$APP_PORT"
+    --publish "$((APP_PORT + slot)):$APP_PORT"
     --env-file "$ENV_FILE" --env "FAL_APP_NAME=$APP_NAME" --env "PORT=$APP_PORT"
     --env "FLEETFORM_APP_PORT=$APP_PORT" --env "FLEETFORM_TERMINATION_GRACE_SECONDS=$STOP_TIMEOUT_SECONDS"
   )
   if [[ -n $METRICS_PORT ]]; then
-    options+=(--publish "127.0.0.1:$METRICS_PORT:$METRICS_PORT" --env "FLEETFORM_METRICS_PORT=$METRICS_PORT")
+    options+=(--publish "127.0.0.1:$((METRICS_PORT + slot)):$METRICS_PORT" --env "FLEETFORM_METRICS_PORT=$METRICS_PORT")
   fi
-  if ((GPUS_PER_INSTANCE > 0)); then options+=(--gpus all --shm-size "$SHM_SIZE"); fi
-  cloud_log_options
-  docker rm --force "$CONTAINER_NAME" >/dev/null 2>&1 || true
+  if ((GPUS_PER_RUNNER > 0)); then
+    # docker's --gpus reads CSV: a device list with a comma must be quoted inside the value
+    options+=(--gpus "\"device=$(gpu_devices "$slot")\"" --shm-size "$((shm_gib > 0 ? shm_gib : 1))g")
+  fi
+  cloud_log_options "$name"
+  docker rm --force "$name" >/dev/null 2>&1 || true
   docker run "${options[@]}" "${DATA_OPTIONS[@]}" "${LOG_OPTIONS[@]}" "${ENTRYPOINT_OPTIONS[@]}" "$IMAGE" "${CONTAINER_ARGS[@]}" >/dev/null ||
-    die "cannot start the app container"
+    die "cannot start the app container $name"
 }
 
 # --- AWS --------------------------------------------------------------------------------------
@@ -245,6 +287,8 @@ cloud_login_platform_registry() {
   fi
 }
 
+cloud_instance_type() { imds meta-data/instance-type; }
+
 cloud_read_secret() {
   aws secretsmanager get-secret-value --region "$CLOUD_REGION" --secret-id "$1" --query SecretString --output text
 }
@@ -269,10 +313,11 @@ cloud_mount_data_volume() {
   fi
 }
 
+# cloud_log_options CONTAINER: one log stream per container, <instance id>/<container>.
 cloud_log_options() {
   LOG_OPTIONS=(
     --log-driver awslogs --log-opt "awslogs-region=$CLOUD_REGION" --log-opt "awslogs-group=$LOG_NAME"
-    --log-opt "awslogs-stream=$INSTANCE_ID" --log-opt mode=non-blocking --log-opt max-buffer-size=4m
+    --log-opt "awslogs-stream=$INSTANCE_ID/$1" --log-opt mode=non-blocking --log-opt max-buffer-size=4m
   )
 }
 
@@ -292,23 +337,31 @@ install_agent() {
   cat >"$AGENT_PATH" <<'FLEETFORM_AGENT_SOURCE'
 """fleetform runner agent: a small service beside the app container on every runner.
 
+A host carries one runner per ``num_gpus`` GPUs (its *slots*: the boot script writes their count to
+``slots_file``); slot k is container ``<container>-k`` on app port + k and metrics port + k.
+
 Duties, each enabled by /etc/fleetform/agent.json (rendered by fleetform from the plan):
-  health_bridge  answers the load balancer's GET on the agent port by calling the app's health
-                 endpoint with its own method (POST with a {} body): 200 when the app answers
-                 2xx/3xx, 503 otherwise.
-  in_flight      on every wall-clock boundary of its interval, scrapes the app's Prometheus
-                 metrics, sums the in-flight request gauge and publishes it stamped with that
-                 boundary, 0 included, as the group's metric (CloudWatch or Cloud Monitoring). 0 only
-                 when it is true: the app serves the gauge, or the app's port is closed (starting,
-                 stopped). When the app serves but the gauge is absent it publishes no count (an
-                 absent gauge is not an idle runner), logs why (rate-limited) and flags the group's
-                 gauge-missing metric, which an alarm (AWS) or alert policy (GCP) watches.
-  protect        (AWS) sets the instance's scale-in protection while requests are in flight and
-                 clears it after a debounce of idleness, so the ASG removes idle runners first.
-  drain          waits until the app has no request in flight (up to the plan's bound), then
-                 stops it (docker stop: its grace period). On AWS when the ASG moves the instance
-                 towards Terminated (then completes the termination lifecycle hook); on every
-                 cloud as ``agent.py CONFIG drain``, the fleetform-drain unit's stop at shutdown.
+  health_bridge  answers the load balancer's GET on the agent port by calling every slot's health
+                 endpoint with its own method (POST with a {} body): 200 when each answers
+                 2xx/3xx, 503 otherwise (the load balancer probes this one port for every slot).
+  targets        (AWS, hosts of several slots) registers slots 1.. as their own targets
+                 (instance:port) in the group's target group, the ASG having registered slot 0,
+                 and deregisters them when the host drains.
+  in_flight      on every wall-clock boundary of its interval, scrapes every slot's Prometheus
+                 metrics, sums the in-flight request gauge over them and publishes it stamped with
+                 that boundary (one sample per host), 0 included, as the group's metric (CloudWatch
+                 or Cloud Monitoring). 0 only when it is true: the app serves the gauge, or the
+                 app's port is closed (starting, stopped). When a slot's app serves but the gauge is
+                 absent it publishes no count (an absent gauge is not an idle runner), logs why
+                 (rate-limited) and flags the group's gauge-missing metric, which an alarm (AWS) or
+                 alert policy (GCP) watches.
+  protect        (AWS) sets the instance's scale-in protection while requests are in flight on any
+                 slot and clears it after a debounce of idleness, so the ASG removes idle hosts first.
+  drain          deregisters the slot targets, waits until no slot has a request in flight (up to
+                 the plan's bound), then stops every slot's container (docker stop: its grace
+                 period). On AWS when the ASG moves the instance towards Terminated (then completes
+                 the termination lifecycle hook); on every cloud as ``agent.py CONFIG drain``, the
+                 fleetform-drain unit's stop at shutdown.
 
 Python 3.8+ standard library only: it runs on the stock OS images. The *_URL environment
 variables exist for tests only.
@@ -372,24 +425,30 @@ def http(url: str, method: str = "GET", body: bytes | None = None, headers: dict
 
 # --- Health bridge ---------------------------------------------------------------------------
 
-def app_is_healthy(bridge: dict) -> bool:
-    """Whether the app answers its health endpoint, called with its own method, with 2xx or 3xx in time."""
+def slot_is_healthy(bridge: dict, slot: int) -> bool:
+    """Whether slot ``slot``'s app answers its health endpoint, called with its own method, with 2xx or 3xx in time."""
     post = bridge["method"] == "POST"
+    url = f"http://127.0.0.1:{bridge['app_port'] + slot}{bridge['app_path']}"
     try:
-        status, _ = http(bridge["app_url"], bridge["method"], b"{}" if post else None,
+        status, _ = http(url, bridge["method"], b"{}" if post else None,
                          {"Content-Type": "application/json"} if post else {}, bridge["timeout_seconds"])
     except (OSError, ValueError):
         return False
     return 200 <= status < 400
 
 
-def health_bridge_server(bridge: dict) -> ThreadingHTTPServer:
-    """The HTTP server load balancers probe: GET on the bridge path reports the app's health."""
+def app_is_healthy(bridge: dict, slots: int) -> bool:
+    """Whether every slot's app is healthy: one probe port answers for all of the host's targets."""
+    return all(slot_is_healthy(bridge, slot) for slot in range(slots))
+
+
+def health_bridge_server(bridge: dict, slots: int) -> ThreadingHTTPServer:
+    """The HTTP server load balancers probe: GET on the bridge path reports the apps' health."""
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - the base class's name
             if self.path.split("?", 1)[0] != bridge["path"]:
                 self.reply(404, b"not found\n")
-            elif app_is_healthy(bridge):
+            elif app_is_healthy(bridge, slots):
                 self.reply(200, b"ok\n")
             else:
                 self.reply(503, b"app unhealthy\n")
@@ -461,13 +520,14 @@ def port_is_open(port: int) -> bool:
         return False
 
 
-def read_in_flight(in_flight: dict) -> tuple[float | None, str]:
-    """The app's in-flight requests, or None and why when they cannot be known.
+def read_slot_in_flight(in_flight: dict, slot: int) -> tuple[float | None, str]:
+    """Slot ``slot``'s in-flight requests, or None and why when they cannot be known.
 
     0 when the app serves the gauge at 0, or when the app's port is closed (not started, or stopped:
     nothing can be in flight). None when the app serves but its metrics lack the gauge or do not answer.
     """
-    url = in_flight["scrape_url"]
+    url = f"http://127.0.0.1:{in_flight['metrics_port'] + slot}{in_flight['scrape_path']}"
+    app_port = in_flight["app_port"] + slot
     try:
         status, body = http(url, timeout=in_flight["scrape_timeout_seconds"])
         problem = f"HTTP {status}"
@@ -478,9 +538,20 @@ def read_in_flight(in_flight: dict) -> tuple[float | None, str]:
         if declares(text, in_flight["metric"]):
             return sum_samples(text, in_flight["metric"], in_flight["labels"]), ""
         return None, f"{url} has no {in_flight['metric']} gauge"
-    if not port_is_open(in_flight["app_port"]):
+    if not port_is_open(app_port):
         return 0.0, ""
-    return None, f"the app answers on port {in_flight['app_port']} but {url} does not ({problem})"
+    return None, f"the app answers on port {app_port} but {url} does not ({problem})"
+
+
+def read_in_flight(in_flight: dict, slots: int) -> tuple[float | None, str]:
+    """The host's in-flight requests, summed over its slots; None and why when any slot's are unknown."""
+    total = 0.0
+    for slot in range(slots):
+        value, why = read_slot_in_flight(in_flight, slot)
+        if value is None:
+            return None, why
+        total += value
+    return total, ""
 
 
 class RateLimitedLog:
@@ -616,14 +687,14 @@ def publish_in_flight(config: dict, stop: threading.Event) -> None:
     period's bucket however long the scrape or the CLI took; a boundary missed while publishing is
     skipped, never published twice.
     """
-    in_flight = config["in_flight"]
+    in_flight, slots = config["in_flight"], config["slots"]
     interval = in_flight["interval_seconds"]
     publisher = None
     protection = ScaleInProtection(config) if config.get("protect") else None
     absent = RateLimitedLog(ABSENT_LOG_SECONDS)
     boundary = boundary_after(time.time(), interval)
     while not stop.wait(max(0.0, boundary - time.time())):
-        value, why = read_in_flight(in_flight)
+        value, why = read_in_flight(in_flight, slots)
         if value is None:
             absent.problem(f"in-flight count unknown, none published: {why}")
         else:
@@ -654,7 +725,7 @@ def wait_until_idle(config: dict) -> None:
         return
     deadline = time.monotonic() + drain["request_wait_seconds"]
     while True:
-        value, why = read_in_flight(in_flight)
+        value, why = read_in_flight(in_flight, config["slots"])
         if value == 0:
             return
         if time.monotonic() >= deadline:
@@ -664,14 +735,25 @@ def wait_until_idle(config: dict) -> None:
         time.sleep(min(drain["poll_seconds"], max(0.0, deadline - time.monotonic())))
 
 
+def containers(config: dict) -> list:
+    return [f"{config['container']}-{slot}" for slot in range(config["slots"])]
+
+
 def drain_app(config: dict) -> None:
-    """Lets the app's requests finish, then stops it: ``docker stop`` gives it its grace period (SIGTERM, then
-    SIGKILL after ``termination_grace_period_seconds``)."""
+    """Takes the slot targets out of the load balancer, lets the requests finish, then stops every slot's app
+    (``docker stop`` stops them together, each with its grace period: SIGTERM, then SIGKILL after
+    ``termination_grace_period_seconds``)."""
     drain = config["drain"]
+    if config.get("targets") and config["slots"] > 1:
+        try:
+            change_slot_targets(config, "deregister-targets")
+        except Exception as error:  # noqa: BLE001 - the drain goes on
+            log(f"drain: slot targets not deregistered: {error}")
     wait_until_idle(config)
-    log(f"drain: stopping {config['container']}")
+    names = containers(config)
+    log(f"drain: stopping {', '.join(names)}")
     try:
-        subprocess.run(["docker", "stop", config["container"]], stdout=subprocess.DEVNULL,
+        subprocess.run(["docker", "stop", *names], stdout=subprocess.DEVNULL,
                        timeout=drain["stop_timeout_seconds"] + CLI_TIMEOUT_SECONDS)
     except (OSError, subprocess.TimeoutExpired) as error:
         log(f"docker stop failed: {error}")
@@ -725,6 +807,33 @@ def complete_lifecycle_action(config: dict, instance_id: str) -> None:
             time.sleep(attempt)
 
 
+def change_slot_targets(config: dict, operation: str) -> None:
+    """(AWS) ``register-targets``/``deregister-targets`` of slots 1.. (``instance:app port + k``) in the target
+    group the ASG names; the ASG itself (de)registers slot 0."""
+    region, group = config["region"], config["group"]
+    target_group = run_cli("aws", "autoscaling", "describe-auto-scaling-groups", "--region", region,
+                           "--auto-scaling-group-names", group,
+                           "--query", "AutoScalingGroups[0].TargetGroupARNs[0]", "--output", "text")
+    if target_group in ("", "None"):
+        raise RuntimeError(f"{group} names no target group")
+    instance_id = Imds().get("meta-data/instance-id") or ""
+    port = config["targets"]["app_port"]
+    run_cli("aws", "elbv2", operation, "--region", region, "--target-group-arn", target_group, "--targets",
+            *(f"Id={instance_id},Port={port + slot}" for slot in range(1, config["slots"])))
+
+
+def register_slot_targets(config: dict, stop: threading.Event) -> None:
+    """Registers slots 1.., retried until it succeeds: until then they get no traffic."""
+    while True:
+        try:
+            change_slot_targets(config, "register-targets")
+            return log("slot targets registered")
+        except Exception as error:  # noqa: BLE001 - retried
+            log(f"slot targets not registered: {error}")
+        if stop.wait(config["targets"]["retry_seconds"]):
+            return
+
+
 class ScaleInProtection:
     """(AWS) Keeps a busy runner out of the ASG's scale-in choice: protected while requests are in flight,
     unprotected once it has been idle for ``idle_seconds`` (so a lull between requests does not expose it)."""
@@ -761,11 +870,22 @@ class ScaleInProtection:
 
 # --- Main ------------------------------------------------------------------------------------
 
+def runner_slots(config: dict) -> int:
+    """The runners this host carries, as the boot script wrote them (1 if it did not)."""
+    try:
+        with open(config["slots_file"], encoding="utf-8") as file:
+            return max(1, int(file.read().strip()))
+    except (OSError, ValueError) as error:
+        log(f"runner slots unknown ({error}): serving one")
+        return 1
+
+
 def main(argv: list) -> int:
     """Runs the configured duties until SIGTERM (systemd stop); ``agent.py CONFIG drain`` drains once and exits
     (the ``fleetform-drain`` unit's stop, before Docker stops at shutdown)."""
     with open(argv[1], encoding="utf-8") as file:
         config = json.load(file)
+    config["slots"] = runner_slots(config)
     if argv[2:] == ["drain"]:
         if config.get("drain"):
             drain_app(config)
@@ -773,8 +893,11 @@ def main(argv: list) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    server = health_bridge_server(config["health_bridge"]) if config.get("health_bridge") else None
+    server = health_bridge_server(config["health_bridge"], config["slots"]) if config.get("health_bridge") else None
     workers = [threading.Thread(target=server.serve_forever, daemon=True)] if server else []
+    targets = bool(config.get("targets")) and config["slots"] > 1
+    if targets:
+        workers.append(threading.Thread(target=register_slot_targets, args=(config, stop), daemon=True))
     if config.get("in_flight"):
         workers.append(threading.Thread(target=publish_in_flight, args=(config, stop), daemon=True))
     if (config.get("drain") or {}).get("hook"):
@@ -784,10 +907,10 @@ def main(argv: list) -> int:
         return 0
     for worker in workers:
         worker.start()
-    duties = {"health_bridge": config.get("health_bridge"), "in_flight": config.get("in_flight"),
+    duties = {"health_bridge": config.get("health_bridge"), "targets": targets, "in_flight": config.get("in_flight"),
               "protect": config.get("protect") and config.get("in_flight"),
               "drain": (config.get("drain") or {}).get("hook")}
-    log("running: " + ", ".join(duty for duty, on in duties.items() if on))
+    log(f"running ({config['slots']} slot(s)): " + ", ".join(duty for duty, on in duties.items() if on))
     while not stop.wait(1):
         pass
     if server:
@@ -812,7 +935,9 @@ FLEETFORM_AGENT_SOURCE
   "health_bridge": null,
   "in_flight": null,
   "protect": null,
-  "region": "us-east-1"
+  "region": "us-east-1",
+  "slots_file": "/etc/fleetform/runner-slots",
+  "targets": null
 }
 FLEETFORM_AGENT_CONFIG
   cat >"$AGENT_UNIT" <<'FLEETFORM_AGENT_UNIT'
@@ -862,10 +987,11 @@ main() {
   pull_image
   untraced write_env_file
   mount_data_volume
+  decide_runner_slots
   install_agent
   wait_for_gpus
-  run_container
-  log "started $IMAGE as container $CONTAINER_NAME"
+  run_containers
+  log "started $IMAGE as $RUNNER_SLOTS runner(s): containers $CONTAINER_NAME-0..$((RUNNER_SLOTS - 1))"
 }
 
 main "$@"

@@ -66,16 +66,18 @@ class LoadBalancerAccess(Construct):
         self.port = HTTPS_PORT if self.https else HTTP_PORT
         self.url_scheme = "https" if self.https else "http"
 
-    def allow_to_runners(self, scope: Construct, *, runner_security_group_id: str, ports: Sequence[int]) -> None:
-        """Egress from this load balancer to one group's runners on its traffic and probe ports."""
-        for port in sorted(set(ports)):
+    def allow_to_runners(self, scope: Construct, *, runner_security_group_id: str,
+                         ports: Sequence[tuple[int, int]]) -> None:
+        """Egress from this load balancer to one group's runners on its traffic and probe port ranges (first, last)."""
+        for port, last in sorted(set(ports)):
             aws.VpcSecurityGroupEgressRule(
                 scope, f"LoadBalancerEgress-{port}",
                 security_group_id=self.security_group_id,
-                description=f"to the runners on port {port}",
+                description=f"to the runners on port {port}" if port == last else
+                f"to the runners on ports {port}-{last}",
                 ip_protocol="tcp",
                 from_port=port,
-                to_port=port,
+                to_port=last,
                 referenced_security_group_id=runner_security_group_id,
             )
 

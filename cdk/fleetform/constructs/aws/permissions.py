@@ -37,7 +37,8 @@ SESSION_MANAGER_ACTIONS = ["ssm:UpdateInstanceInformation", "ssmmessages:CreateC
 
 
 def runner_statements(group: GroupPlan, *, platform: str, account: AwsAccount, log_group_arn: str,
-                      logs_key_arn: str | None, data_volume_arn: str | None) -> list[Statement]:
+                      logs_key_arn: str | None, data_volume_arn: str | None,
+                      target_group_arn: str) -> list[Statement]:
     """The runner policy's statements, in a fixed order, each with a ``sid`` saying what it is for."""
     return [
         *_image_pull(group, account),
@@ -49,6 +50,7 @@ def runner_statements(group: GroupPlan, *, platform: str, account: AwsAccount, l
         {"sid": "CompleteOwnTerminationHook", "actions": ["autoscaling:CompleteLifecycleAction"],
          "resources": [_own_group(group, platform, account)]},
         *_scale_in_protection(group, platform, account),
+        *_slot_targets(group, target_group_arn),
         *_data_volume(data_volume_arn, account),
         # Session Manager's channel calls have no resource-level permission.
         {"sid": "SessionManagerShell", "actions": SESSION_MANAGER_ACTIONS, "resources": ["*"]},
@@ -65,6 +67,19 @@ def _scale_in_protection(group: GroupPlan, platform: str, account: AwsAccount) -
         return []
     return [{"sid": "ProtectOwnBusyRunner", "actions": ["autoscaling:SetInstanceProtection"],
              "resources": [_own_group(group, platform, account)]}]
+
+
+def _slot_targets(group: GroupPlan, target_group_arn: str) -> list[Statement]:
+    """A host of several runners registers its slots 1.. in the group's own target group (``plan.packing``)."""
+    if group.packing.max_runners_per_host == 1:
+        return []
+    return [
+        {"sid": "RegisterOwnRunnerSlots",
+         "actions": ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],
+         "resources": [target_group_arn]},
+        # The agent finds that target group through its ASG; DescribeAutoScalingGroups has no resource-level permission.
+        {"sid": "FindOwnTargetGroup", "actions": ["autoscaling:DescribeAutoScalingGroups"], "resources": ["*"]},
+    ]
 
 
 def _image_pull(group: GroupPlan, account: AwsAccount) -> list[Statement]:

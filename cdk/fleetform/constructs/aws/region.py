@@ -114,15 +114,16 @@ class AwsRegionFleet(RegionFleet):
         mounts_data = bool(group.runner.data_mounts)
         logs_key_arn = self.private_logs_key_arn if group.runner.private_logs else None
         log_group = add_log_group(scope, platform=platform, group=group, kms_key_arn=logs_key_arn)
-        identity = RunnerRole(scope, "Identity", group=group, platform=platform, statements=runner_statements(
-            group, platform=platform, account=self.account, log_group_arn=log_group.arn, logs_key_arn=logs_key_arn,
-            data_volume_arn=self.data_volume.arn if mounts_data and self.data_volume else None))
-        firewall = RunnerSecurityGroup(scope, "Firewall", platform=platform, group=group, vpc_id=self.network.vpc_id,
-                                       load_balancer=load_balancer,
-                                       data_volume=self.data_volume if mounts_data else None)
         route = AppRoute(scope, "Route", platform=platform, group=group, vpc_id=self.network.vpc_id,
                          vpc_key=self.network.plan.vpc_id or DEFAULT_VPC_KEY, load_balancer=load_balancer,
                          ingress=self.region.ingress)
+        identity = RunnerRole(scope, "Identity", group=group, platform=platform, statements=runner_statements(
+            group, platform=platform, account=self.account, log_group_arn=log_group.arn, logs_key_arn=logs_key_arn,
+            data_volume_arn=self.data_volume.arn if mounts_data and self.data_volume else None,
+            target_group_arn=route.target_group_arn))
+        firewall = RunnerSecurityGroup(scope, "Firewall", platform=platform, group=group, vpc_id=self.network.vpc_id,
+                                       load_balancer=load_balancer,
+                                       data_volume=self.data_volume if mounts_data else None)
         image = machine_image(group.machine)
         InstanceGroup(scope, "InstanceGroup", platform=self.platform, group=group, image=image,
                       image_id=self._image_id(image), instance_profile_arn=identity.instance_profile_arn,

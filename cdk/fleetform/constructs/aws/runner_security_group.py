@@ -1,7 +1,8 @@
 """A group's runner security group: traffic in from its load balancer only, out to what a runner pulls.
 
-In: the app port and the health-probe port (the runner agent's bridge for POST health checks), from
-the load balancer's security group and nothing else; no SSH (shell access is Session Manager's).
+In: the app ports (one per runner slot of the group's biggest host, ``plan.packing``: app port + k)
+and the health-probe port (the runner agent's bridge for POST health checks), from the load
+balancer's security group and nothing else; no SSH (shell access is Session Manager's).
 Out: HTTPS to anywhere (image registries, Secrets Manager, CloudWatch, ECR and S3 for layers),
 HTTP to anywhere (the OS package mirrors the boot script installs the NFS client from), a
 private registry's own port when its host names one, and NFS to the ``/data`` volume when the app
@@ -37,6 +38,15 @@ def registry_ports(image: ImagePlan) -> list[int]:
     return sorted(port for port in ports if port is not None and port not in (HTTP_PORT, HTTPS_PORT))
 
 
+def traffic_port_ranges(group: GroupPlan) -> list[tuple[int, int]]:
+    """(first, last) ports the load balancer reaches: every runner slot's app port, and the probe port."""
+    slots = group.packing.max_runners_per_host
+    ranges = {(group.runner.port, group.runner.port + slots - 1)}
+    if not group.runner.port <= group.health.probe_port < group.runner.port + slots:
+        ranges.add((group.health.probe_port, group.health.probe_port))
+    return sorted(ranges)
+
+
 class RunnerSecurityGroup(Construct):
     """The group's security group (``security_group_id``) and every rule between it and its peers."""
 
@@ -52,13 +62,14 @@ class RunnerSecurityGroup(Construct):
             lifecycle={"create_before_destroy": True},
         )
         self.security_group_id: str = security_group.id
-        traffic_ports = sorted({group.runner.port, group.health.probe_port})
-        for port in traffic_ports:
+        traffic_ports = traffic_port_ranges(group)
+        for first, last in traffic_ports:
             aws.VpcSecurityGroupIngressRule(
-                self, f"LoadBalancerIngress-{port}",
+                self, f"LoadBalancerIngress-{first}",
                 security_group_id=self.security_group_id,
-                description=f"port {port} from the load balancer",
-                ip_protocol="tcp", from_port=port, to_port=port,
+                description=f"port {first} from the load balancer" if first == last else
+                f"ports {first}-{last} from the load balancer",
+                ip_protocol="tcp", from_port=first, to_port=last,
                 referenced_security_group_id=load_balancer.security_group_id,
             )
         load_balancer.allow_to_runners(self, runner_security_group_id=self.security_group_id, ports=traffic_ports)

@@ -53,6 +53,8 @@ cloud_login_platform_registry() {
   fi
 }
 
+cloud_instance_type() { imds meta-data/instance-type; }
+
 cloud_read_secret() {
   aws secretsmanager get-secret-value --region "$CLOUD_REGION" --secret-id "$1" --query SecretString --output text
 }
@@ -77,9 +79,10 @@ cloud_mount_data_volume() {
   fi
 }
 
+# cloud_log_options CONTAINER: one log stream per container, <instance id>/<container>.
 cloud_log_options() {
   LOG_OPTIONS=(
     --log-driver awslogs --log-opt "awslogs-region=$CLOUD_REGION" --log-opt "awslogs-group=$LOG_NAME"
-    --log-opt "awslogs-stream=$INSTANCE_ID" --log-opt mode=non-blocking --log-opt max-buffer-size=4m
+    --log-opt "awslogs-stream=$INSTANCE_ID/$1" --log-opt mode=non-blocking --log-opt max-buffer-size=4m
   )
 }

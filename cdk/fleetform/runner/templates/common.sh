@@ -1,8 +1,8 @@
 
 # --- Shared steps -----------------------------------------------------------------------------
-# The cloud part below defines: cloud_identity, cloud_login_platform_registry (sets IMAGE),
-# cloud_read_secret ID, cloud_mount_data_volume TARGET, cloud_log_options (sets LOG_OPTIONS) and
-# cloud_persist_for_reboots.
+# The cloud part below defines: cloud_identity, cloud_instance_type, cloud_login_platform_registry
+# (sets IMAGE), cloud_read_secret ID, cloud_mount_data_volume TARGET, cloud_log_options CONTAINER (sets
+# LOG_OPTIONS) and cloud_persist_for_reboots.
 
 # Every path the script writes lies under FLEETFORM_ROOT, unset on a runner; tests point it at a
 # scratch folder to run the script unchanged.
@@ -11,8 +11,10 @@ readonly STATE_DIR="$ROOT/etc/fleetform"
 readonly ENV_FILE="$STATE_DIR/app.env"
 readonly DATA_HOST_PATH="$ROOT/mnt/fleetform-data"
 readonly CONTAINER_NAME=app
+readonly RUNNER_SLOTS_FILE="$STATE_DIR/runner-slots"
 export HOME="${HOME:-/root}"
 IMAGE=
+RUNNER_SLOTS=1
 LOG_OPTIONS=()
 DATA_OPTIONS=()
 
@@ -140,22 +142,59 @@ mount_data_volume() {
   done
 }
 
-# Replaces any container left by an earlier boot, so every boot ends in the same state. The ports,
-# the grace and the environment follow docs/container-contract.md.
+# How many runners this host carries (fleetform.plan.packing: its GPUs // num_gpus, the ASG's weight of
+# its type): the same for every type of the group, or the plan's count for this host's instance type.
+# The runner agent reads it from RUNNER_SLOTS_FILE.
+decide_runner_slots() {
+  local kind
+  if [[ -n $UNIFORM_RUNNER_SLOTS ]]; then
+    RUNNER_SLOTS=$UNIFORM_RUNNER_SLOTS
+  else
+    kind="$(retry 10 3 cloud_instance_type)" || die "cannot read the instance type"
+    [[ -n ${RUNNER_SLOTS_BY_TYPE[$kind]:-} ]] || die "instance type $kind is not one of the group's types"
+    RUNNER_SLOTS=${RUNNER_SLOTS_BY_TYPE[$kind]}
+  fi
+  install -d -m 0700 "$STATE_DIR"
+  printf '%s\n' "$RUNNER_SLOTS" >"$RUNNER_SLOTS_FILE"
+}
+
+# gpu_devices SLOT: the GPU indexes of runner slot SLOT ("2,3" for slot 1 of 2-GPU runners).
+gpu_devices() {
+  local first=$(($1 * GPUS_PER_RUNNER)) index devices=()
+  for ((index = first; index < first + GPUS_PER_RUNNER; index++)); do devices+=("$index"); done
+  local IFS=,
+  printf '%s' "${devices[*]}"
+}
+
+# One container per runner slot, each replacing any left by an earlier boot, so every boot ends in the
+# same state. Slot k is container app-k with its own GPUs, host port APP_PORT + k (the app listens on
+# APP_PORT inside, as docs/container-contract.md says), metrics on 127.0.0.1:METRICS_PORT + k, and a
+# share of /dev/shm. The grace and the environment follow the container contract.
+run_containers() {
+  local slot
+  for ((slot = 0; slot < RUNNER_SLOTS; slot++)); do
+    run_container "$slot"
+  done
+}
+
 run_container() {
+  local slot=$1 name="$CONTAINER_NAME-$1" shm_gib=$((SHM_GIB / RUNNER_SLOTS))
   local options=(
-    --detach --name "$CONTAINER_NAME" --restart unless-stopped
+    --detach --name "$name" --restart unless-stopped
     --stop-timeout "$STOP_TIMEOUT_SECONDS"
-    --publish "$APP_PORT:$APP_PORT"
+    --publish "$((APP_PORT + slot)):$APP_PORT"
     --env-file "$ENV_FILE" --env "FAL_APP_NAME=$APP_NAME" --env "PORT=$APP_PORT"
     --env "FLEETFORM_APP_PORT=$APP_PORT" --env "FLEETFORM_TERMINATION_GRACE_SECONDS=$STOP_TIMEOUT_SECONDS"
   )
   if [[ -n $METRICS_PORT ]]; then
-    options+=(--publish "127.0.0.1:$METRICS_PORT:$METRICS_PORT" --env "FLEETFORM_METRICS_PORT=$METRICS_PORT")
+    options+=(--publish "127.0.0.1:$((METRICS_PORT + slot)):$METRICS_PORT" --env "FLEETFORM_METRICS_PORT=$METRICS_PORT")
   fi
-  if ((GPUS_PER_INSTANCE > 0)); then options+=(--gpus all --shm-size "$SHM_SIZE"); fi
-  cloud_log_options
-  docker rm --force "$CONTAINER_NAME" >/dev/null 2>&1 || true
+  if ((GPUS_PER_RUNNER > 0)); then
+    # docker's --gpus reads CSV: a device list with a comma must be quoted inside the value
+    options+=(--gpus "\"device=$(gpu_devices "$slot")\"" --shm-size "$((shm_gib > 0 ? shm_gib : 1))g")
+  fi
+  cloud_log_options "$name"
+  docker rm --force "$name" >/dev/null 2>&1 || true
   docker run "${options[@]}" "${DATA_OPTIONS[@]}" "${LOG_OPTIONS[@]}" "${ENTRYPOINT_OPTIONS[@]}" "$IMAGE" "${CONTAINER_ARGS[@]}" >/dev/null ||
-    die "cannot start the app container"
+    die "cannot start the app container $name"
 }

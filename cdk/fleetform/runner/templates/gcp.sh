@@ -41,6 +41,12 @@ cloud_login_platform_registry() {
   retry 5 5 configure_docker "$host" || die "cannot configure docker for $host"
 }
 
+# The machine type's name (the metadata server gives projects/<n>/machineTypes/<name>).
+cloud_instance_type() {
+  local machine_type
+  machine_type="$(metadata instance/machine-type)" && printf '%s\n' "${machine_type##*/}"
+}
+
 cloud_read_secret() {
   gcloud secrets versions access latest --secret "$1" --project "$PROJECT_ID"
 }
@@ -71,6 +77,7 @@ cloud_mount_data_volume() {
     die "cannot mount $address:/$FILESTORE_SHARE"
 }
 
+# cloud_log_options CONTAINER: gcplogs names the container in each entry's metadata itself.
 cloud_log_options() {
   LOG_OPTIONS=(
     --log-driver gcplogs --log-opt "gcp-project=$PROJECT_ID" --log-opt "labels=$LOG_NAME_LABEL"

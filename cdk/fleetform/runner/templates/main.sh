@@ -10,10 +10,11 @@ main() {
   pull_image
   untraced write_env_file
   mount_data_volume
+  decide_runner_slots
   install_agent
   wait_for_gpus
-  run_container
-  log "started $IMAGE as container $CONTAINER_NAME"
+  run_containers
+  log "started $IMAGE as $RUNNER_SLOTS runner(s): containers $CONTAINER_NAME-0..$((RUNNER_SLOTS - 1))"
 }
 
 main "$@"
