@@ -34,8 +34,8 @@ def test_agent_bridges_health_and_publishes_the_entry_s_in_flight_requests(tmp_p
     port, metrics_port = free_port(), free_port()
     config = agent_config(group("gcp"), PLATFORM)
     assert config["health_bridge"]["method"] == "POST", "the Studio's health check is a POST endpoint"
-    config["health_bridge"].update(listen_port=free_port(), app_url=f"http://127.0.0.1:{port}/ready")
-    config["in_flight"].update(scrape_url=f"http://127.0.0.1:{metrics_port}/metrics", interval_seconds=0.2)
+    config["health_bridge"].update(listen_port=free_port(), app_port=port, app_path="/ready")
+    config["in_flight"].update(metrics_port=metrics_port, app_port=port, interval_seconds=0.2)
     cloud_state = CloudState()
     (tmp_path / "agent").mkdir()
     with running(entry_command(), tmp_path / "app", port=port, metrics_port=metrics_port,

@@ -220,8 +220,9 @@ def test_the_runner_agent_bridges_health_and_publishes_the_container_s_in_flight
         port, metrics = studio.runner.port, studio.runner.metrics_port
         assert metrics is not None
         wait_until_healthy(container, studio)
-        config["health_bridge"].update(listen_port=free_port(), app_url=container.url(port, "/ready"))
-        config["in_flight"].update(scrape_url=container.url(metrics, "/metrics"), interval_seconds=0.2)
+        config["health_bridge"].update(listen_port=free_port(), app_port=container.ports[port], app_path="/ready")
+        config["in_flight"].update(metrics_port=container.ports[metrics], app_port=container.ports[port],
+                                   interval_seconds=0.2)
         urls = {"FLEETFORM_AGENT_GCP_METADATA_URL": cloud.url, "FLEETFORM_AGENT_GCP_MONITORING_URL": cloud.url}
         with running_agent(tmp_path / "agent", config, urls) as agent:
             bridge = config["health_bridge"]["listen_port"]
