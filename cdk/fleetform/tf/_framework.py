@@ -32,24 +32,27 @@ def _bundled_node() -> str:
     return str(package_dir / "node.exe") if os.name == "nt" else str(package_dir / "bin" / "node")
 
 
-os.environ.setdefault("JSII_NODE", _bundled_node())
-
-import jsii  # noqa: E402  (JSII_NODE must be set before the kernel starts)
-from constructs import Construct, IConstruct  # noqa: E402
-
-# The frameworks fleetform runs on, by ``FLEETFORM_FRAMEWORK`` value: the Python module of each.
-FRAMEWORKS = {"cdktf": "cdktf", "cdktn": "cdktn"}
+# The engines fleetform runs on, by ``FLEETFORM_FRAMEWORK`` value: the Python module of each.
+FRAMEWORKS = {"python": "fleetform.tf.engine", "cdktf": "cdktf", "cdktn": "cdktn"}
 FRAMEWORK = os.environ.get("FLEETFORM_FRAMEWORK", "cdktf")
 if FRAMEWORK not in FRAMEWORKS:
     print(f"FLEETFORM_FRAMEWORK={FRAMEWORK!r} is not a framework fleetform runs on; allowed: {', '.join(FRAMEWORKS)}",
           file=sys.stderr)
     raise SystemExit(2)
+ON_JSII = FRAMEWORK != "python"
+"""Whether elements live in a jsii Node.js process (cdktf, cdktn) rather than in Python (fleetform's engine)."""
+
+if ON_JSII:
+    os.environ.setdefault("JSII_NODE", _bundled_node())
+    import jsii
+    from constructs import Construct, IConstruct
+else:
+    from fleetform.tf.engine import Construct
+    from fleetform.tf.engine import Construct as IConstruct  # noqa: N814  (the framework's interface name)
 _framework = importlib.import_module(FRAMEWORKS[FRAMEWORK])
 App = _framework.App
 Fn = _framework.Fn
 GcsBackend = _framework.GcsBackend
-IResolvable = _framework.IResolvable
-ITerraformDependable = _framework.ITerraformDependable
 LocalBackend = _framework.LocalBackend
 S3Backend = _framework.S3Backend
 TerraformCount = _framework.TerraformCount
@@ -64,6 +67,10 @@ TerraformStack = _framework.TerraformStack
 TerraformVariable = _framework.TerraformVariable
 Testing = _framework.Testing
 Token = _framework.Token
+# What a reference is: on jsii the framework's resolvable token; on fleetform's engine a ``${…}`` string.
+IResolvable = _framework.IResolvable if ON_JSII else str
+# Python frames the framework adds between a user's ``Resource(...)`` call and its ``__init__`` (jsii's metaclass).
+CONSTRUCTOR_FRAMES = 1 if ON_JSII else 0
 
 __all__ = [
     "App",
@@ -71,8 +78,10 @@ __all__ = [
     "Fn",
     "GcsBackend",
     "IConstruct",
+    "CONSTRUCTOR_FRAMES",
+    "FRAMEWORK",
     "IResolvable",
-    "ITerraformDependable",
+    "ON_JSII",
     "LocalBackend",
     "S3Backend",
     "TerraformCount",
@@ -110,12 +119,15 @@ def is_unresolved(value: object) -> bool:
     """Whether a value is only known to Terraform (a reference, function call or variable).
 
     Any string holding a ``${…}`` template counts: in Terraform's JSON syntax that is an
-    expression, whose type only Terraform knows. So do the framework's list and map tokens (a
-    one-element list or a one-key dict carrying a token marker) and its objects (``IResolvable``,
-    iterators, …). A list that merely *contains* references is not itself unresolved.
+    expression, whose type only Terraform knows. On fleetform's engine every reference is such a
+    string. On cdktf/cdktn so are the framework's list and map tokens (a one-element list or a
+    one-key dict carrying a token marker) and its objects (``IResolvable``, iterators, …). A list
+    that merely *contains* references is not itself unresolved.
     """
     if isinstance(value, str):
         return any(marker in value for marker in _STRING_TOKEN_MARKERS)
+    if not ON_JSII:
+        return False
     if isinstance(value, float):
         return _is_token_double(value)
     if isinstance(value, list) and len(value) == 1:
@@ -137,9 +149,17 @@ def create_element(element: object, scope: IConstruct, construct_id: str, config
     ``config`` uses the framework's own (camelCase) property names. This is what the generated
     Python constructors do after checking every argument's type at run time; fleetform checks its
     arguments itself, and skipping the framework's run-time type checks halves the cost of each
-    resource.
+    resource. On fleetform's engine it runs the engine class's constructor.
     """
-    jsii.create(type(element), element, [scope, construct_id, dict(config)])
+    if ON_JSII:
+        jsii.create(type(element), element, [scope, construct_id, dict(config)])
+    else:
+        _engine_base(type(element)).__init__(element, scope, construct_id, dict(config))
+
+
+def _engine_base(cls: type) -> Any:
+    """The engine's element class ``cls`` derives from (fleetform's subclasses have their own ``__init__``)."""
+    return next(base for base in cls.__mro__ if base.__module__ == "fleetform.tf.engine.elements")
 
 
 def read_attribute(element: object, getter: str, attribute: str) -> Any:
@@ -148,9 +168,12 @@ def read_attribute(element: object, getter: str, attribute: str) -> Any:
     ``element`` is a framework resource or data source. ``getter`` is the framework's (camelCase)
     method name: ``getStringAttribute``, ``getNumberAttribute``, ``getListAttribute``,
     ``interpolationForAttribute``, ... Calling it directly skips the generated wrapper's run-time
-    type check, which costs more than the call.
+    type check, which costs more than the call. On fleetform's engine every getter gives the same
+    ``${<address>.<attribute>}`` expression.
     """
-    return jsii.invoke(element, getter, [attribute])
+    if ON_JSII:
+        return jsii.invoke(element, getter, [attribute])
+    return element.interpolation_for_attribute(attribute)  # type: ignore[attr-defined]
 
 
 def construct_path(scope: IConstruct, construct_id: str | None = None) -> str:

@@ -12,7 +12,13 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from fleetform.tf._framework import Construct, TerraformProvider, construct_path, create_element
+from fleetform.tf._framework import (
+    CONSTRUCTOR_FRAMES,
+    Construct,
+    TerraformProvider,
+    construct_path,
+    create_element,
+)
 from fleetform.tf.deprecation import warn_deprecated
 from fleetform.tf.rendering import render_arguments
 from fleetform.tf.schema import provider_schema
@@ -20,8 +26,9 @@ from fleetform.tf.validation import Finding, check_arguments
 from fleetform.tf.value_types import describe_value
 
 _ALIAS = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-# Frames between the user's constructor call and ``warnings.warn``: JSIIMeta.__call__ and __init__.
-_USER_STACKLEVEL = 2
+# Frames between the user's constructor call and ``warnings.warn``: the framework's (jsii's metaclass call)
+# and __init__.
+_USER_STACKLEVEL = CONSTRUCTOR_FRAMES + 1
 
 
 class Provider(TerraformProvider):

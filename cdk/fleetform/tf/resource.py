@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, cast
 
 from fleetform.tf._framework import (
+    CONSTRUCTOR_FRAMES,
     Construct,
     IConstruct,
     TerraformDataSource,
@@ -35,8 +36,9 @@ from fleetform.tf.rendering import render_arguments
 from fleetform.tf.schema import Block, ElementKind, provider_schema
 from fleetform.tf.validation import check_arguments
 
-# Frames between the user's constructor call and ``warnings.warn``: JSIIMeta.__call__, __init__, _build.
-_USER_STACKLEVEL = 3
+# Frames between the user's constructor call and ``warnings.warn``: the framework's (jsii's metaclass call),
+# __init__, _build.
+_USER_STACKLEVEL = CONSTRUCTOR_FRAMES + 2
 
 
 class SchemaElement:
