@@ -53,3 +53,18 @@ def test_the_example_platform_synthesizes_byte_identically_on_both_engines(tmp_p
 def test_a_generated_100_app_platform_synthesizes_byte_identically_on_both_engines(tmp_path: Path) -> None:
     files = assert_identical(write_platform(tmp_path / "generated", 100), tmp_path)
     assert len([name for name in files if name.endswith("cdk.tf.json")]) > 4 * 100  # an app stack per app and region
+
+
+def test_edge_cases_synthesize_byte_identically_on_both_engines(tmp_path: Path) -> None:
+    outputs = {}
+    for framework in ("cdktf", "python"):
+        out = tmp_path / framework
+        environment = {**os.environ, "FLEETFORM_FRAMEWORK": framework}
+        result = subprocess.run([sys.executable, "-m", "tests.synth.engine_sample", str(out)], cwd=tmp_path,
+                                env={**environment, "PYTHONPATH": str(REPO)}, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        outputs[framework] = {str(path.relative_to(out)): path.read_bytes() for path in sorted(out.rglob("*"))
+                              if path.is_file()}
+    assert sorted(outputs["python"]) == sorted(outputs["cdktf"])
+    assert [name for name in outputs["cdktf"] if outputs["python"][name] != outputs["cdktf"][name]] == []
+    assert len(outputs["cdktf"]) == 6  # 5 stacks and the manifest

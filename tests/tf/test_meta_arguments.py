@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from fleetform.tf import App, Construct, TerraformIterator, aws
 
 from .conftest import data_source, resource, synth
@@ -14,6 +16,7 @@ def test_count_and_lifecycle_variants(app: App, scope: Construct) -> None:
     assert body["lifecycle"] == {"ignore_changes": "all", "prevent_destroy": True}
 
 
+@pytest.mark.cdktf_api
 def test_for_each_over_an_iterator(app: App, scope: Construct) -> None:
     zones = TerraformIterator.from_list(["use1-az1", "use1-az2"])
     aws.Subnet(scope, "Subnet", for_each=zones, vpc_id="vpc-1", availability_zone_id=zones.value)

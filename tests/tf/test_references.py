@@ -37,6 +37,7 @@ def test_references_are_cached(scope: Construct) -> None:
     assert launch_template.metadata_options[0] is launch_template.metadata_options[0]
 
 
+@pytest.mark.cdktf_api  # Fn.lookup
 def test_typed_references_resolve(app: App, scope: Construct) -> None:
     # GIVEN references of each type, passed where Terraform converts them
     launch_template = aws.LaunchTemplate(scope, "Lt")

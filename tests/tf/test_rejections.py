@@ -245,13 +245,6 @@ META_ARGUMENT_CASES: list[Case] = [
         "error[tf/wrong-type] aws-us-east/app-sd/Lt\n"
         "  aws_launch_template: count must be a whole number >= 0 or a reference, got int -1",
     ),
-    (
-        "count and for_each together",
-        lambda scope: aws.LaunchTemplate(scope, "Lt", count=2, for_each=TerraformIterator.from_list(["a"])),
-        "error[tf/conflicting-meta-arguments] aws-us-east/app-sd/Lt\n"
-        "  aws_launch_template: count and for_each cannot both be set\n"
-        "  fix: keep one of them",
-    ),
 ]
 
 REFERENCE_CASES: list[Case] = [
@@ -323,6 +316,15 @@ def test_fails_at_construction_with_exact_message(scope: Construct, build: Calla
     with pytest.raises(FleetformError) as caught:
         build(scope)
     assert str(caught.value) == expected
+
+
+@pytest.mark.cdktf_api
+def test_count_and_for_each_together(scope: Construct) -> None:
+    with pytest.raises(FleetformError) as caught:
+        aws.LaunchTemplate(scope, "Lt", count=2, for_each=TerraformIterator.from_list(["a"]))
+    assert str(caught.value) == ("error[tf/conflicting-meta-arguments] aws-us-east/app-sd/Lt\n"
+                                 "  aws_launch_template: count and for_each cannot both be set\n"
+                                 "  fix: keep one of them")
 
 
 def test_fails_without_adding_to_the_construct_tree(scope: Construct) -> None:

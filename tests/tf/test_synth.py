@@ -126,6 +126,7 @@ def test_no_overrides_metadata_and_a_relative_backend(aws_json: dict[str, Any]) 
     assert aws_json["terraform"]["backend"] == {"local": {"path": "terraform.tfstate"}}
 
 
+@pytest.mark.cdktf_api  # Fn.jsonencode
 def test_nested_references(app: App, scope: Construct) -> None:
     group = aws.AutoscalingGroup(scope, "Asg", min_size=0, max_size=1)
     aws.AutoscalingAttachment(scope, "Attach", autoscaling_group_name=group.name,

@@ -38,6 +38,7 @@ def _meta_argument_stack(app: App) -> None:
     aws.SsmParameter(scope, "Copies", count=2, name="/copies", type="String", value="x")
 
 
+@pytest.mark.cdktf_api  # TerraformIterator
 def test_sample_and_meta_argument_stacks_validate_and_plan(tmp_path: Path) -> None:
     outdir = tmp_path / "cdktf.out"
     app = build_sample_app(str(outdir))

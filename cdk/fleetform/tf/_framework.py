@@ -15,8 +15,10 @@ imported, so no system Node.js is needed and no end-of-life warning shows. An ex
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
+import re
 import struct
 import sys
 from collections.abc import Mapping
@@ -48,6 +50,7 @@ if ON_JSII:
     from constructs import Construct, IConstruct
 else:
     from fleetform.tf.engine import Construct
+    from fleetform.tf.engine.references import TYPED_REFERENCES
     from fleetform.tf.engine import Construct as IConstruct  # noqa: N814  (the framework's interface name)
 _framework = importlib.import_module(FRAMEWORKS[FRAMEWORK])
 App = _framework.App
@@ -127,7 +130,7 @@ def is_unresolved(value: object) -> bool:
     if isinstance(value, str):
         return any(marker in value for marker in _STRING_TOKEN_MARKERS)
     if not ON_JSII:
-        return False
+        return isinstance(value, TYPED_REFERENCES)
     if isinstance(value, float):
         return _is_token_double(value)
     if isinstance(value, list) and len(value) == 1:
@@ -168,12 +171,17 @@ def read_attribute(element: object, getter: str, attribute: str) -> Any:
     ``element`` is a framework resource or data source. ``getter`` is the framework's (camelCase)
     method name: ``getStringAttribute``, ``getNumberAttribute``, ``getListAttribute``,
     ``interpolationForAttribute``, ... Calling it directly skips the generated wrapper's run-time
-    type check, which costs more than the call. On fleetform's engine every getter gives the same
-    ``${<address>.<attribute>}`` expression.
+    type check, which costs more than the call. On fleetform's engine the getter of the same (snake_case)
+    name gives the ``${<address>.<attribute>}`` expression, typed as the getter says.
     """
     if ON_JSII:
         return jsii.invoke(element, getter, [attribute])
-    return element.interpolation_for_attribute(attribute)  # type: ignore[attr-defined]
+    return getattr(element, _snake_getter(getter))(attribute)
+
+
+@functools.lru_cache(maxsize=32)
+def _snake_getter(getter: str) -> str:
+    return re.sub(r"([A-Z])", lambda match: "_" + match.group(1).lower(), getter)
 
 
 def construct_path(scope: IConstruct, construct_id: str | None = None) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from fleetform.tf.references import NestedReference
 from fleetform.tf.schema import Block, NestedBlock
+from fleetform.tf._framework import is_unresolved
 from fleetform.tf.value_types import is_reference, ordered_elements
 
 
@@ -58,6 +59,8 @@ def render_value(value: Any) -> Any:
     """An attribute value as JSON-ready Python: references as tokens, sets sorted, ``None`` dropped."""
     if isinstance(value, NestedReference):
         return value.token()
+    if is_unresolved(value):
+        return value  # a list or map reference is not a list or map to render
     if isinstance(value, Mapping):
         return {key: render_value(item) for key, item in value.items() if item is not None}
     if isinstance(value, (list, tuple, set, frozenset)):

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fleetform.tf.engine.merge import deep_merge, keys_to_snake_case
+from fleetform.tf.engine.references import ListReference, MapReference, NumberReference
 from fleetform.tf.engine.tree import Construct, make_unique_id
 
 
@@ -127,14 +128,24 @@ class _ReferableElement(TerraformElement):
         return "${" + f"{self._address()}.{terraform_attribute}" + "}"
 
     get_string_attribute = interpolation_for_attribute
-    get_number_attribute = interpolation_for_attribute
-    get_list_attribute = interpolation_for_attribute
     get_boolean_attribute = interpolation_for_attribute
-    get_number_list_attribute = interpolation_for_attribute
-    get_string_map_attribute = interpolation_for_attribute
-    get_number_map_attribute = interpolation_for_attribute
-    get_boolean_map_attribute = interpolation_for_attribute
-    get_any_map_attribute = interpolation_for_attribute
+
+    def get_number_attribute(self, terraform_attribute: str) -> NumberReference:
+        """The reference as a float (for number arguments)."""
+        return NumberReference(self.interpolation_for_attribute(terraform_attribute))
+
+    def get_list_attribute(self, terraform_attribute: str) -> ListReference:
+        """The reference as a list (for list and set arguments)."""
+        return ListReference(self.interpolation_for_attribute(terraform_attribute))
+
+    def get_string_map_attribute(self, terraform_attribute: str) -> MapReference:
+        """The reference as a dict (for map arguments)."""
+        return MapReference(self.interpolation_for_attribute(terraform_attribute))
+
+    get_number_list_attribute = get_list_attribute
+    get_number_map_attribute = get_string_map_attribute
+    get_boolean_map_attribute = get_string_map_attribute
+    get_any_map_attribute = get_string_map_attribute
 
     @property
     def terraform_meta_arguments(self) -> dict[str, Any]:

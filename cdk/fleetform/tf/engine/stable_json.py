@@ -5,7 +5,8 @@ cdktf writes every ``cdk.tf.json`` and ``manifest.json`` with the ``json-stable-
 places: an empty list or object still breaks its line (``[`` newline, indent, ``]``), and numbers are
 JavaScript's (``60``, not ``60.0``; ``1e-7``, not ``1e-07``). No newline ends the text. Keys sort by
 UTF-16 code units, as JavaScript's default sort does. ``None`` is left out (of objects and lists), as
-cdktf's token resolution leaves out ``undefined``.
+cdktf's token resolution leaves out ``undefined``; a typed reference (:mod:`.references`) is written as
+its expression, as cdktf resolves its tokens.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import json
 import math
 from collections.abc import Mapping
 from typing import Any
+
+from fleetform.tf.engine.references import TYPED_REFERENCES
 
 _encode_string = json.JSONEncoder(ensure_ascii=False).encode
 # JavaScript switches Number#toString to exponent notation outside [1e-6, 1e21).
@@ -30,6 +33,8 @@ def stringify(value: Any) -> str:
 def _write(value: Any, level: int, parts: list[str]) -> None:
     if isinstance(value, str):
         parts.append(_encode_string(value))
+    elif isinstance(value, TYPED_REFERENCES):
+        parts.append(_encode_string(value.expression))
     elif isinstance(value, Mapping):
         indent = "\n" + "  " * level
         item_indent = indent + "  "
