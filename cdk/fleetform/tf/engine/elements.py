@@ -16,13 +16,13 @@ from typing import Any
 
 from fleetform.tf.engine.merge import deep_merge, keys_to_snake_case
 from fleetform.tf.engine.references import ListReference, MapReference, NumberReference
-from fleetform.tf.engine.tree import Construct, make_unique_id
+from fleetform.tf.engine.tree import Construct
 
 
 class TerraformElement(Construct):
     """Anything that renders into a stack's JSON; its logical id comes from its path below the stack."""
 
-    def __init__(self, scope: Construct, id: str, element_type: str | None = None) -> None:  # noqa: A002
+    def __init__(self, scope: Construct, id: str, element_type: str | None = None) -> None:
         super().__init__(scope, id)
         self._element_type = element_type
         self._logical_id_override: str | None = None
@@ -107,7 +107,7 @@ class _ReferableElement(TerraformElement):
     _block: str
     _address_prefix: str
 
-    def __init__(self, scope: Construct, id: str, config: Mapping[str, Any]) -> None:  # noqa: A002
+    def __init__(self, scope: Construct, id: str, config: Mapping[str, Any]) -> None:
         resource_type = config["terraformResourceType"]
         super().__init__(scope, id, f"{self._address_prefix}{resource_type}")
         self.terraform_resource_type: str = resource_type
@@ -199,7 +199,7 @@ class TerraformDataSource(_ReferableElement):
 class TerraformProvider(TerraformElement):
     """A provider block; it also pins the provider in ``required_providers``."""
 
-    def __init__(self, scope: Construct, id: str, config: Mapping[str, Any]) -> None:  # noqa: A002
+    def __init__(self, scope: Construct, id: str, config: Mapping[str, Any]) -> None:
         super().__init__(scope, id)
         self.terraform_resource_type: str = config["terraformResourceType"]
         self.terraform_generator_metadata: Mapping[str, Any] | None = config.get("terraformGeneratorMetadata")
@@ -291,7 +291,7 @@ class GcsBackend(TerraformBackend):
 class TerraformOutput(TerraformElement):
     """An output value of the stack; ``static_id=True`` keeps the construct id as the output's name."""
 
-    def __init__(self, scope: Construct, id: str, *, value: Any, description: str | None = None,  # noqa: A002
+    def __init__(self, scope: Construct, id: str, *, value: Any, description: str | None = None,
                  sensitive: bool | None = None, depends_on: Sequence[TerraformElement] | None = None,
                  static_id: bool | None = None) -> None:
         super().__init__(scope, id)

@@ -79,7 +79,7 @@ class App(Construct):
 class TerraformStack(Construct):
     """One Terraform configuration (one state): ``stacks/<id>/cdk.tf.json``."""
 
-    def __init__(self, scope: Construct, id: str) -> None:  # noqa: A002  (the framework's name)
+    def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
         for character in _GLOB_CHARACTERS:
             if character in id:

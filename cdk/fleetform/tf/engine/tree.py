@@ -47,6 +47,11 @@ class Node:
 
     def __init__(self, host: Construct, scope: Construct | None, construct_id: str) -> None:
         construct_id = (construct_id or "").replace(PATH_SEP, "--")
+        if scope is not None and not isinstance(scope, Construct):
+            raise TypeError(
+                f"{construct_id!r}: its scope is a {type(scope).__module__}.{type(scope).__name__}, not a construct of "
+                "fleetform's Python engine; to add fleetform constructs to a cdktf (or cdktn) stack, run with "
+                "FLEETFORM_FRAMEWORK=cdktf (or cdktn)")
         if scope is not None and not construct_id:
             raise ValueError("Only root constructs may have an empty ID")
         self.host = host
@@ -127,7 +132,7 @@ def walk(construct: Construct) -> Iterator[Construct]:
 class Construct:
     """A node of the construct tree: ``Construct(scope, "Id")`` adds it under ``scope``."""
 
-    def __init__(self, scope: Construct | None, id: str) -> None:  # noqa: A002  (the framework's name)
+    def __init__(self, scope: Construct | None, id: str) -> None:
         self.node = Node(self, scope, id)
 
     def __str__(self) -> str:
