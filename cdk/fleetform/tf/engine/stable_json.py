@@ -18,9 +18,11 @@ from typing import Any
 
 from fleetform.tf.engine.references import TYPED_REFERENCES
 
-_encode_string = json.JSONEncoder(ensure_ascii=False).encode
+# The C encoder of a JSON string without escaping non-ASCII (what ``JSON.stringify`` does too).
+_encode_string = json.encoder.encode_basestring
 # JavaScript switches Number#toString to exponent notation outside [1e-6, 1e21).
 _FIXED_LOW, _FIXED_HIGH = 1e-6, 1e21
+_INDENTS = ["\n" + "  " * level for level in range(64)]
 
 
 def stringify(value: Any) -> str:
@@ -30,48 +32,67 @@ def stringify(value: Any) -> str:
     return "".join(parts)
 
 
+def _indent(level: int) -> str:
+    return _INDENTS[level] if level < len(_INDENTS) else "\n" + "  " * level
+
+
 def _write(value: Any, level: int, parts: list[str]) -> None:
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         parts.append(_encode_string(value))
-    elif isinstance(value, TYPED_REFERENCES):
-        parts.append(_encode_string(value.expression))
-    elif isinstance(value, Mapping):
-        indent = "\n" + "  " * level
-        item_indent = indent + "  "
-        parts.append("{")
-        first = True
-        for key in _sorted_keys(value):
-            item = value[key]
-            if item is None:
-                continue
-            parts.append(item_indent if first else "," + item_indent)
-            first = False
-            parts.append(_encode_string(key))
-            parts.append(": ")
-            _write(item, level + 1, parts)
-        parts.append(indent + "}")
-    elif isinstance(value, (list, tuple)):
-        indent = "\n" + "  " * level
-        item_indent = indent + "  "
-        parts.append("[")
-        first = True
-        for item in value:
-            if item is None:
-                continue
-            parts.append(item_indent if first else "," + item_indent)
-            first = False
-            _write(item, level + 1, parts)
-        parts.append(indent + "]")
+    elif kind is dict or (isinstance(value, Mapping) and not isinstance(value, TYPED_REFERENCES)):
+        _write_object(value, level, parts)
+    elif kind is list or kind is tuple:
+        _write_array(value, level, parts)
     elif value is True:
         parts.append("true")
     elif value is False:
         parts.append("false")
-    elif isinstance(value, int):
+    elif kind is int:
         parts.append(str(value))
-    elif isinstance(value, float):
+    elif kind is float:
         parts.append(js_number(value))
+    elif isinstance(value, TYPED_REFERENCES):
+        parts.append(_encode_string(value.expression))
+    elif isinstance(value, str):
+        parts.append(_encode_string(str(value)))
+    elif isinstance(value, (list, tuple)):
+        _write_array(value, level, parts)
+    elif isinstance(value, int):
+        parts.append(str(int(value)))
+    elif isinstance(value, float):
+        parts.append(js_number(float(value)))
     else:
         raise TypeError(f"cannot write {type(value).__name__} as JSON: {value!r}")
+
+
+def _write_object(value: Mapping[str, Any], level: int, parts: list[str]) -> None:
+    indent = _indent(level)
+    item_indent = _indent(level + 1)
+    separator = "{" + item_indent
+    for key in _sorted_keys(value):
+        item = value[key]
+        if item is None:
+            continue
+        parts.append(separator)
+        separator = "," + item_indent
+        parts.append(_encode_string(key))
+        parts.append(": ")
+        _write(item, level + 1, parts)
+    parts.append(indent + "}" if separator != "{" + item_indent else "{" + indent + "}")
+
+
+def _write_array(value: Any, level: int, parts: list[str]) -> None:
+    indent = _indent(level)
+    item_indent = _indent(level + 1)
+    separator = "[" + item_indent
+    for item in value:
+        if item is None:
+            continue
+        parts.append(separator)
+        separator = "," + item_indent
+        _write(item, level + 1, parts)
+    parts.append(indent + "]" if separator != "[" + item_indent else "[" + indent + "]")
 
 
 def _sorted_keys(mapping: Mapping[str, Any]) -> list[str]:
