@@ -46,6 +46,14 @@ APP_TOML = """\
     """
 
 
+def dns_platform(aws: str = "", gcp: str = "") -> str:
+    """:data:`PLATFORM` with DNS settings added to ``[tool.fleetform.aws]`` / ``[tool.fleetform.gcp]``."""
+    project = '    project = "acme-gpu-platform"\n'
+    platform = PLATFORM.replace(project, f"{project}    {gcp}\n")
+    return platform.replace("    [tool.fleetform.aws.certificates]\n",
+                            f"    [tool.fleetform.aws]\n    {aws}\n    [tool.fleetform.aws.certificates]\n")
+
+
 def write(root: Path, platform: str = PLATFORM, app: str = APP_TOML, extra_apps: dict[str, str] | None = None) -> Path:
     (root / "platform").mkdir()
     (root / "platform" / "pyproject.toml").write_text(textwrap.dedent(platform))
@@ -81,6 +89,19 @@ CASES = [
     pytest.param(PLATFORM, APP_TOML + 'regions = ["eu-north"]\n', "plan/region-not-served", id="region-not-served"),
     pytest.param(PLATFORM.replace('[tool.fleetform.gcp]\n    project = "acme-gpu-platform"\n', ""), APP_TOML,
                  "plan/gcp-project-unset", id="no-gcp-project"),
+    pytest.param(dns_platform(aws='dns_zone = "gpu_acme.example"'), APP_TOML, "plan/dns-zone-invalid",
+                 id="aws-dns-zone-not-a-domain"),
+    pytest.param(dns_platform(gcp='dns_zone = "https://gcp.acme.example/"\n    dns_managed_zone = "acme-gcp"'),
+                 APP_TOML, "plan/dns-zone-invalid", id="gcp-dns-zone-a-url"),
+    pytest.param(dns_platform(gcp='dns_zone = "gcp.acme.example"'), APP_TOML, "plan/dns-zone-lookup-unset",
+                 id="gcp-dns-zone-without-managed-zone"),
+    pytest.param(dns_platform(gcp='dns_zone = "gcp.acme.example"\n    dns_managed_zone = "Acme_GCP"'), APP_TOML,
+                 "plan/dns-zone-lookup-invalid", id="gcp-managed-zone-name-invalid"),
+    pytest.param(dns_platform(aws=f'dns_zone = "{".".join(["a" * 60] * 4)}.ex"'), APP_TOML, "plan/dns-host-invalid",
+                 id="host-name-too-long-for-any-certificate"),
+    pytest.param(dns_platform(aws='dns_zone = "AWS.acme.example."',
+                              gcp='dns_zone = "gcp.acme.example"\n    dns_managed_zone = "acme-gcp"'),
+                 APP_TOML, None, id="ok-dns-zones"),
 ]
 
 
@@ -100,6 +121,34 @@ def test_validate_refuses_what_synth_and_explain_refuse_with_the_same_problems(t
     for other in (synthesized, explained):
         for problem in found:
             assert f"error[{problem[0]}] {problem[1]}\n  {problem[2]}" in other.err
+
+
+def test_dns_zones_name_each_regions_internet_facing_load_balancer(tmp_path, run_cli):
+    """Issue 14.11: the plan decides the host names; explain shows the app's HTTPS URL on them."""
+    repo = write(tmp_path, dns_platform(aws='dns_zone = "AWS.acme.example."',
+                                        gcp='dns_zone = "gcp.acme.example"\n    dns_managed_zone = "acme-gcp"'))
+    explained = run_cli("explain", "demo", "--config", repo, "--json")
+    assert explained.code == 0, explained.err
+    assert {(g["cloud"], g["route"]["url"]) for g in explained.json["groups"]} == {
+        ("aws", "https://us-east-1.aws.acme.example/demo"), ("gcp", "https://us-east4.gcp.acme.example/demo")}
+    text = run_cli("explain", "demo", "--config", repo).out
+    assert "  url:       https://us-east-1.aws.acme.example/demo\n" in text
+
+
+def test_a_zone_on_a_plain_http_load_balancer_is_a_warning(tmp_path, run_cli):
+    platform = dns_platform(aws='dns_zone = "aws.acme.example"').replace(
+        'us-east-1 = "arn', 'us-west-2 = "arn').replace(
+        'default_regions = ["us-east"]', 'default_regions = ["us-east"]\n    allow_plain_http = true')
+    platform = platform.replace('us-west-2 = "arn:aws:acm:us-east-1:', 'us-west-2 = "arn:aws:acm:us-west-2:')
+    repo = write(tmp_path, platform)
+    synthesized = run_cli("synth", "--config", repo, "--out", tmp_path / "out")
+    assert synthesized.code == 0, synthesized.err
+    assert (f"warning[plan/dns-without-certificate] {repo / 'pyproject.toml'}: tool.fleetform.aws.certificates."
+            "us-east-1\n  us-east-1.aws.acme.example will point at a load balancer that serves plain HTTP") \
+        in synthesized.err
+    result = run_cli("explain", "demo", "--config", repo, "--json")
+    assert {g["route"]["url"] for g in result.json["groups"] if g["cloud"] == "aws"} == {
+        "http://us-east-1.aws.acme.example/demo"}
 
 
 def test_public_apps_on_plain_http_need_the_platforms_explicit_opt_in(tmp_path, run_cli):

@@ -67,6 +67,61 @@ def test_every_stack_validates_and_plans_with_real_terraform(example_out):
     assert len(report.stacks) == len(list((example_out / "stacks").iterdir())) == 30
 
 
+def _stack(out: Path, name: str) -> dict:
+    return json.loads((out / "stacks" / name / "cdk.tf.json").read_text())
+
+
+def _one(config: dict, kind: str, type_name: str) -> dict:
+    (body,) = config[kind][type_name].values()
+    return body
+
+
+def test_internet_facing_load_balancers_answer_at_their_region_names_in_the_zones(example_out):
+    """Issue 14.11: a record per region in the stack that owns the load balancer, the apps' URLs on that name
+    (the name the certificates cover), and no cross-stack reference: the app stacks hold the URL as a literal."""
+    base = _stack(example_out, "aws-us-central")
+    balancer = next(iter(base["resource"]["aws_lb"]))
+    zone = _one(base, "data", "aws_route53_zone")
+    assert (zone["name"], zone["private_zone"]) == ("aws.gpu.acme.example", False)
+    record = _one(base, "resource", "aws_route53_record")
+    assert {key: value for key, value in record.items() if key != "//"} == {
+        "zone_id": f"${{data.aws_route53_zone.{next(iter(base['data']['aws_route53_zone']))}.zone_id}}",
+        "name": "us-east-2.aws.gpu.acme.example", "type": "A",
+        "alias": {"name": f"${{aws_lb.{balancer}.dns_name}}", "zone_id": f"${{aws_lb.{balancer}.zone_id}}",
+                  "evaluate_target_health": False}}
+    assert base["output"]["public_load_balancer_host"]["value"] == "us-east-2.aws.gpu.acme.example"
+    app = _stack(example_out, "aws-us-central--transcriber")
+    assert app["output"]["transcriber_url"]["value"] == "https://us-east-2.aws.gpu.acme.example/transcriber"
+    assert "aws_route53_record" not in app.get("resource", {})
+
+    routes = _stack(example_out, "gcp-us-central-routes")
+    managed = _one(routes, "data", "google_dns_managed_zone")
+    assert managed["name"] == "acme-gpu-gcp"
+    address = next(name for name, body in routes["resource"]["google_compute_address"].items()
+                   if body["address_type"] == "EXTERNAL")
+    record = _one(routes, "resource", "google_dns_record_set")
+    assert {key: value for key, value in record.items() if key != "//"} == {
+        "managed_zone": f"${{data.google_dns_managed_zone.{next(iter(routes['data']['google_dns_managed_zone']))}"
+                        ".name}",
+        "name": "us-central1.gcp.gpu.acme.example.", "type": "A", "ttl": 300,
+        "rrdatas": [f"${{google_compute_address.{address}.address}}"]}
+    assert routes["output"]["transcriber_url"]["value"] == "https://us-central1.gcp.gpu.acme.example/transcriber"
+    app = _stack(example_out, "gcp-us-central--transcriber")
+    assert app["output"]["transcriber_url"]["value"] == "https://us-central1.gcp.gpu.acme.example/transcriber"
+    shared = _stack(example_out, "gcp-shared")
+    assert "dns.googleapis.com" in {body["service"] for body in shared["resource"]["google_project_service"].values()}
+
+
+def test_regions_serving_only_private_apps_get_no_record(example_out):
+    """Internal load balancers get no record: their names belong in a private zone fleetform does not manage."""
+    for stack in ("aws-eu-west", "gcp-eu-west-routes"):
+        config = _stack(example_out, stack)
+        assert not {"aws_route53_record", "google_dns_record_set"} & set(config.get("resource", {})), stack
+        assert "public_load_balancer_host" not in config.get("output", {}), stack
+    outputs = _stack(example_out, "aws-eu-west--image-generator")["output"]
+    assert outputs["image-generator_url"]["value"].startswith("https://${data.aws_lb.")
+
+
 def test_no_machine_specific_path_in_the_output(example_out):
     text = "".join(path.read_text() for path in sorted(example_out.rglob("*.json")))
     for fragment in (str(REPO), str(example_out.parent)):

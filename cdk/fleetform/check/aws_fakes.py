@@ -239,6 +239,21 @@ def _key_arn(settings: Settings, key_id: str) -> str:
     return f"arn:aws:kms:{settings['region']}:{settings['account_id']}:key/{key_id}"
 
 
+def route53_zone(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """A hosted zone found by its domain (or id): a zone id, ARN and name servers shaped like Route 53's.
+
+    Route 53 ids are ``Z`` and upper-case letters and digits; its ARNs have no region or account.
+    The zone's ``name`` comes back as asked, without the root's final dot, as the provider reads it.
+    """
+    zone_id = known(config, "zone_id") or "Z" + digest("route53-zone", known(config, "name"),
+                                                       known(config, "private_zone", False), length=20).upper()
+    name_server = int(digest("route53-ns", zone_id, length=4), 16)
+    servers = [f"ns-{(name_server + step) % 2048}.awsdns-{(name_server + step) % 64:02d}.{tld}"
+               for step, tld in enumerate(("com", "net", "org", "co.uk"))]
+    return {"zone_id": zone_id, "id": zone_id, "arn": f"arn:aws:route53:::hostedzone/{zone_id}",
+            "name_servers": servers, "primary_name_server": servers[0]}
+
+
 AWS = CloudFakes(
     defaults={"region": "us-east-1", "account_id": ACCOUNT_ID},
     named_string=named_string,
@@ -250,6 +265,7 @@ AWS = CloudFakes(
         "aws_iam_policy_document": policy_document,
         "aws_partition": partition,
         "aws_region": region,
+        "aws_route53_zone": route53_zone,
         "aws_ssm_parameter": ssm_parameter,
     },
     identities={

@@ -153,6 +153,19 @@ def region_backend_service_id(config: dict[str, Any], settings: Settings) -> dic
     return {"id": f"projects/{project}/regions/{region}/backendServices/{known(config, 'name')}"}
 
 
+def dns_managed_zone(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """A managed zone found by its name: its id as the provider spells it, a public zone with Cloud DNS's name servers.
+
+    Its DNS name cannot be known offline: it is ``<name>.zone.invalid.`` (the reserved TLD for names
+    that must not resolve), fully qualified as Cloud DNS returns it.
+    """
+    project, name = known(config, "project", settings["project"]), known(config, "name")
+    shard = int(digest("dns-managed-zone", project, name, length=2), 16) % 32 + 1
+    return {"id": f"projects/{project}/managedZones/{name}", "dns_name": f"{name}.zone.invalid.",
+            "visibility": "public", "managed_zone_id": int(digest("dns-managed-zone-id", project, name, length=12), 16),
+            "name_servers": [f"ns-cloud-{letter}{shard}.googledomains.com." for letter in "abcd"]}
+
+
 GOOGLE = CloudFakes(
     defaults={"project": "fleetform-offline", "region": "us-central1", "zone": "us-central1-a"},
     named_string=named_string,
@@ -162,6 +175,7 @@ GOOGLE = CloudFakes(
         "google_compute_default_service_account": default_service_account,
         "google_compute_image": compute_image,
         "google_compute_zones": compute_zones,
+        "google_dns_managed_zone": dns_managed_zone,
         "google_iam_policy": iam_policy,
         "google_project": project,
         "google_storage_project_service_account": storage_service_account,

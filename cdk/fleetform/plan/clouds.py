@@ -11,11 +11,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from fleetform.plan.apis import gcp_project_services, no_project_services
+from fleetform.plan.dns import DNS_NAME, DNS_NAME_EXAMPLE, normalized_zone
 from fleetform.plan.model import AwsNetworkPlan, GcpNetworkPlan, GroupPlan, ProjectService, SharedPlan
 from fleetform.spec.platform import PlatformSettings
 from fleetform.vocabulary import Cloud
 
 _ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:(?P<region>[a-z0-9-]+):\d{12}:certificate/[A-Za-z0-9-]+$")
+_GCP_MANAGED_ZONE = re.compile(r"^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
+"""A Cloud DNS managed zone's name: RFC 1035 label rules, as the managedZones API takes it."""
 _GCP_CERTIFICATE = re.compile(r"(?:^|/)(?:regions/(?P<region>[a-z0-9-]+)|(?P<global>global))/sslCertificates/[^/]+$")
 
 
@@ -40,6 +43,12 @@ class CloudRules:
     """The APIs the cloud's project must have enabled for what the plan builds (:mod:`fleetform.plan.apis`)."""
     load_balancer_retries: str | None
     """How the cloud's load balancer retries a route (``plan.retries``), or None with :attr:`no_retries_reason`."""
+    dns_service: str
+    """Where the platform's ``dns_zone`` lives (for messages and ``explain``)."""
+    dns_zone_lookup: Callable[[PlatformSettings], tuple[str, str | None]]
+    """The setting (key, value) naming the zone the records go in (:func:`fleetform.plan.dns.zone_problems`)."""
+    dns_lookup_pattern: re.Pattern[str]
+    dns_lookup_example: str
     no_retries_reason: str = ""
 
 
@@ -53,6 +62,17 @@ def _gcp_certificate_region(certificate: str) -> str | None:
     if match is None:
         return None
     return "global" if match["global"] else match["region"]
+
+
+def _route53_zone(settings: PlatformSettings) -> tuple[str, str | None]:
+    """Route 53: the public hosted zone is found by its domain."""
+    zone = settings.aws.dns_zone
+    return "dns_zone", None if zone is None else normalized_zone(zone)
+
+
+def _cloud_dns_zone(settings: PlatformSettings) -> tuple[str, str | None]:
+    """Cloud DNS: records go in a managed zone, named apart from its DNS name."""
+    return "dns_managed_zone", settings.gcp.dns_managed_zone
 
 
 def _aws_network(settings: PlatformSettings, region: str) -> AwsNetworkPlan:
@@ -74,11 +94,15 @@ CLOUD_RULES: Mapping[Cloud, CloudRules] = {
         needs_jwt_issuer=True, certificate_example=lambda region: f"arn:aws:acm:{region}:<account>:certificate/<id>",
         certificate_region=_acm_region, network=_aws_network, project_services=no_project_services,
         load_balancer_retries=None,
-        no_retries_reason="the Application Load Balancer never retries a request", routes_stack=False),
+        no_retries_reason="the Application Load Balancer never retries a request", routes_stack=False,
+        dns_service="Route 53 public hosted zone", dns_zone_lookup=_route53_zone, dns_lookup_pattern=DNS_NAME,
+        dns_lookup_example=DNS_NAME_EXAMPLE),
     "gcp": CloudRules(
         cloud="gcp", title="GCP", shared_auth_checker="Identity-Aware Proxy checks callers",
         needs_jwt_issuer=False,
         certificate_example=lambda region: f"projects/<project>/regions/{region}/sslCertificates/<name>",
         certificate_region=_gcp_certificate_region, network=_gcp_network,
-        project_services=gcp_project_services, load_balancer_retries="the URL map's retry_policy", routes_stack=True),
+        project_services=gcp_project_services, load_balancer_retries="the URL map's retry_policy", routes_stack=True,
+        dns_service="Cloud DNS managed zone", dns_zone_lookup=_cloud_dns_zone, dns_lookup_pattern=_GCP_MANAGED_ZONE,
+        dns_lookup_example="a managed zone name such as acme-gpu (lower-case letters, digits, hyphens)"),
 }

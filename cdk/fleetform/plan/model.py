@@ -325,6 +325,9 @@ class RoutePlan:
     """The app's stable ALB listener-rule priority (1..50000), the same in every region."""
     retry_counts: tuple[tuple[RetryCondition, int], ...]
     """Each fal condition's retries as the app's fields give them, before the route's one count."""
+    url: str | None = None
+    """The app's base URL when the plan knows the load balancer's name (a DNS zone,
+    ``https://us-east-1.gpu.acme.example/<app>``); None: the load balancer's own address, known after apply."""
 
 
 @dataclass(frozen=True)
@@ -420,6 +423,18 @@ class JwtClaimPlan:
 
 
 @dataclass(frozen=True)
+class DnsPlan:
+    """The record naming a region's internet-facing load balancer in the platform's zone (:mod:`fleetform.plan.dns`)."""
+
+    zone: str
+    """The zone's domain (``gpu.acme.example``)."""
+    lookup: str
+    """What the stack finds the zone by: its domain (Route 53) or the managed zone's name (Cloud DNS)."""
+    host: str
+    """The load balancer's name: ``<cloud region>.<zone>``."""
+
+
+@dataclass(frozen=True)
 class IngressPlan:
     """A region's load balancers: one per auth mode its apps use."""
 
@@ -432,6 +447,8 @@ class IngressPlan:
     """GCP IAP members allowed on ``shared`` apps."""
     jwt_claims: tuple[JwtClaimPlan, ...] = ()
     """AWS: the audience and membership claims a shared app's caller must carry."""
+    dns: DnsPlan | None = None
+    """The internet-facing load balancer's DNS record; None without a zone (the load balancer's own address)."""
 
 
 APP_STACK_SEPARATOR = "--"

@@ -17,10 +17,12 @@ from typing import Literal
 
 from fleetform.errors import FleetformError, Problem, where_toml
 from fleetform.plan.clouds import CLOUD_RULES, CloudRules
+from fleetform.plan.dns import host_problems, region_dns, without_certificate, zone_problems
 from fleetform.plan.group import plan_app_groups
 from fleetform.plan.model import (
     STATE_OBJECT_NAME_LIMIT,
     AwsNetworkPlan,
+    DnsPlan,
     GroupPlan,
     IngressPlan,
     JwtClaimPlan,
@@ -182,6 +184,8 @@ def _platform_problems(settings: PlatformSettings, where: str) -> list[Problem]:
                                 fix='set [tool.fleetform.gcp] project = "my-project", or remove "gcp" from clouds'))
     for cloud in settings.clouds:
         rules = CLOUD_RULES[cloud]
+        problems += zone_problems(settings.account(cloud).dns_zone, rules.dns_zone_lookup(settings),
+                                  rules.dns_lookup_pattern, rules.dns_lookup_example, f"{where}.{cloud}")
         for region, certificate in sorted(settings.account(cloud).certificates.items()):
             stated = rules.certificate_region(certificate)
             if stated is not None and stated != region:
@@ -248,10 +252,37 @@ def _region(cloud: Cloud, cloud_region: str, groups: list[GroupPlan], settings: 
     if isinstance(network, AwsNetworkPlan) and network.vpc_id is not None:
         groups = _groups_in_subnets(cloud_region, groups, network, f"{where}.networks.aws.{cloud_region}", problems)
     warnings += [_few_zones(group) for group in groups if len(group.zones) < MIN_GROUP_ZONES]
+    dns = _region_dns(cloud_rules, cloud_region, groups, settings, where, problems, warnings, certificate) \
+        if rules == "platform" else None
+    if dns is not None:
+        groups = [_with_url(group, dns, certificate) for group in groups]
     ingress = IngressPlan(auth_modes, certificate, settings.auth.jwt_issuer, settings.auth.jwks_url,
-                          settings.auth.shared_members, _jwt_claims(settings))
+                          settings.auth.shared_members, _jwt_claims(settings), dns)
     return RegionPlan(cloud, cloud_region, fal_regions, network, ingress, tuple(groups),
                       routes_stack=cloud_rules.routes_stack)
+
+
+def _region_dns(rules: CloudRules, cloud_region: str, groups: list[GroupPlan], settings: PlatformSettings, where: str,
+                problems: list[Problem], warnings: list[Problem], certificate: str | None) -> DnsPlan | None:
+    """The internet-facing load balancer's record, when the cloud has a zone and the region serves the internet."""
+    if not any(group.route.exposure == "external" for group in groups):
+        return None
+    dns = region_dns(settings.account(rules.cloud).dns_zone, rules.dns_zone_lookup(settings)[1], cloud_region)
+    if dns is None:
+        return None
+    table = f"{where}.{rules.cloud}"
+    problems += host_problems(dns, table)
+    if certificate is None:
+        warnings.append(without_certificate(dns, cloud_region, table))
+    return dns
+
+
+def _with_url(group: GroupPlan, dns: DnsPlan, certificate: str | None) -> GroupPlan:
+    """An internet-facing group's base URL on its load balancer's name (HTTPS when the region has a certificate)."""
+    if group.route.exposure != "external":
+        return group
+    scheme = "https" if certificate is not None else "http"
+    return replace(group, route=replace(group.route, url=f"{scheme}://{dns.host}{group.route.path_prefix}"))
 
 
 def _jwt_claims(settings: PlatformSettings) -> tuple[JwtClaimPlan, ...]:

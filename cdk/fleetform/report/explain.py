@@ -60,6 +60,7 @@ def group_text(group: GroupPlan, stacks: Sequence[StackPlan]) -> str:
         f"  draining:  {_draining(group)}",
         f"  route:     {route.path_prefix}/* ({route.auth}), timeout {route.request_timeout_seconds} s; "
         f"{_retries(group)}",
+        f"  url:       {_url(group)}",
         f"  runner:    port {runner.port}, metrics {runner.metrics_port or 'none'}, secrets "
         f"{', '.join(group.secrets_read) or 'none'}, data {', '.join(runner.data_mounts) or 'none'}, "
         f"logs {'private' if runner.private_logs else 'team-readable'}",
@@ -67,6 +68,17 @@ def group_text(group: GroupPlan, stacks: Sequence[StackPlan]) -> str:
         f"  stacks:    {_stacks(stacks)}",
     ]
     return "\n".join(lines + _scaling_lines(group))
+
+
+def _url(group: GroupPlan) -> str:
+    """Where callers reach the app: its URL on the load balancer's DNS name, or why only the address is known."""
+    if group.route.url:
+        return group.route.url
+    if group.route.exposure == "internal":
+        return (f"<internal load balancer>{group.route.path_prefix} (stack output {group.app}_url; internal load "
+                "balancers get no DNS record)")
+    return (f"<load balancer address>{group.route.path_prefix} (stack output {group.app}_url; a "
+            f"{CLOUD_RULES[group.cloud].dns_service} in [tool.fleetform.{group.cloud}] dns_zone would name it)")
 
 
 def _draining(group: GroupPlan) -> str:

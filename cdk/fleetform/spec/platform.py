@@ -97,6 +97,9 @@ class AwsAccount(_Settings):
     certificates: dict[StrictStr, StrictStr] = Field(
         default_factory=dict, description="Region -> ACM certificate ARN for HTTPS on internet-facing load balancers."
     )
+    dns_zone: StrictStr | None = Field(
+        None, description="Route 53 public hosted zone (its domain, gpu.acme.example): each region's internet-facing "
+                          "load balancer gets <region>.<zone>, an alias record to it; the certificates must cover it.")
 
     @model_validator(mode="after")
     def _arns(self) -> AwsAccount:
@@ -112,6 +115,11 @@ class GcpProject(_Settings):
     certificates: dict[StrictStr, StrictStr] = Field(
         default_factory=dict, description="Region -> regional SSL certificate (name or self link) for HTTPS."
     )
+    dns_zone: StrictStr | None = Field(
+        None, description="Cloud DNS public zone's DNS name (gpu.acme.example): each region's external load "
+                          "balancer gets <region>.<zone>, an A record to its address; the certificates must cover it.")
+    dns_managed_zone: StrictStr | None = Field(
+        None, description="The Cloud DNS managed zone (its name, not its DNS name) holding dns_zone's records.")
 
 
 JWT_DEFAULT_CLAIMS = ("exp", "iss", "nbf", "iat")

@@ -121,6 +121,8 @@ class AwsLoadBalancer(LoadBalancerAccess):
         )
         self.arn_suffix = balancer.arn_suffix
         self.dns_name = balancer.dns_name
+        self.zone_id = balancer.zone_id
+        """The load balancer's canonical hosted zone: what an alias record to it names."""
         self.listener_arn = self._listener(balancer.arn, ingress.certificate).arn
 
     def _security_group(self, platform: str, network: AwsNetwork) -> str:

@@ -6,15 +6,18 @@ token, the key by alias) and holds the app's group, log group, role, security gr
 
 Construct ids (public API: renaming one replaces infrastructure) under the stack's ``region``:
 ``Account``, ``Network``, ``InternalLoadBalancer``, ``PublicLoadBalancer``, ``DataVolume``,
-``PrivateLogsKey``, ``Ami-<family>``; under each app's construct: ``LogGroup``, ``Identity``,
+``PrivateLogsKey``, ``Ami-<family>`` (and, with a DNS zone, ``PublicLoadBalancer/DnsZone`` and
+``PublicLoadBalancer/DnsRecord``); under each app's construct: ``LogGroup``, ``Identity``,
 ``Firewall``, ``Route``, ``InstanceGroup``. Stack outputs: ``internal_load_balancer_dns``,
-``public_load_balancer_dns`` and ``<app>_url`` (scheme, load balancer and the app's path prefix).
+``public_load_balancer_dns``, ``public_load_balancer_host`` (with a DNS zone) and ``<app>_url`` (scheme,
+the load balancer's name in the zone or its own DNS name, and the app's path prefix).
 """
 
 from __future__ import annotations
 
 from fleetform.constructs.aws.account import AwsAccount
 from fleetform.constructs.aws.data_volume import AwsDataVolume, DataVolumeAccess, FoundDataVolume
+from fleetform.constructs.aws.dns import add_alias_record
 from fleetform.constructs.aws.instance_group import InstanceGroup
 from fleetform.constructs.aws.load_balancer import AwsLoadBalancer, FoundLoadBalancer, LoadBalancerAccess
 from fleetform.constructs.aws.logs import PrivateLogsKey, add_log_group, find_private_logs_key
@@ -91,6 +94,12 @@ class AwsRegionFleet(RegionFleet):
         kind = "internal" if internal else "public"
         TerraformOutput(self, f"{kind}_load_balancer_dns", value=load_balancer.dns_name, static_id=True,
                         description=f"DNS name of the {'internal' if internal else 'internet-facing'} load balancer")
+        dns = self.region.ingress.dns
+        if dns is not None and not internal:
+            add_alias_record(load_balancer, dns, load_balancer_dns_name=load_balancer.dns_name,
+                             load_balancer_zone_id=load_balancer.zone_id)
+            TerraformOutput(self, "public_load_balancer_host", value=dns.host, static_id=True,
+                            description=f"The internet-facing load balancer's name in {dns.zone}")
         return load_balancer
 
     def _data_volume(self) -> AwsDataVolume | None:
@@ -132,5 +141,6 @@ class AwsRegionFleet(RegionFleet):
                       target_group_arn=route.target_group_arn, target_group_arn_suffix=route.target_group_arn_suffix,
                       load_balancer_arn_suffix=load_balancer.arn_suffix, permissions=identity.policy)
         TerraformOutput(scope, f"{group.app}_url", static_id=True,
-                        value=f"{load_balancer.url_scheme}://{load_balancer.dns_name}{group.route.path_prefix}",
+                        value=group.route.url or
+                        f"{load_balancer.url_scheme}://{load_balancer.dns_name}{group.route.path_prefix}",
                         description=f"Base URL of {group.app} ({group.route.auth})")

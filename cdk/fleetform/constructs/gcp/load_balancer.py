@@ -20,6 +20,8 @@ address, a region URL map, a region target HTTP(S) proxy, and a forwarding rule 
 proxy-only subnetwork must exist first. The external address is Standard tier, which every region
 offering regional external Application Load Balancers supports (Premium came later): traffic enters
 Google's network near the region the apps run in, which is what a regional load balancer serves.
+With a DNS zone (``plan.dns``) the external load balancer's address gets the region's record
+(:mod:`~fleetform.constructs.gcp.dns`) and the apps' URLs use that name.
 
 **Routing.** A URL map sends each host to one path matcher, and every app answers on any host, so
 all apps are path rules of one matcher: ``/<app>`` and ``/<app>/*`` to the app's backend service
@@ -33,6 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
+from fleetform.constructs.gcp.dns import add_address_record
 from fleetform.constructs.gcp.naming import load_balancer_name
 from fleetform.constructs.gcp.network import RegionNetwork
 from fleetform.constructs.gcp.route_action import route_action
@@ -71,6 +74,11 @@ class RegionLoadBalancer(Construct):
             network_tier=None if internal else EXTERNAL_TIER)
         TerraformOutput(scope, f"{self.kind}_load_balancer_address", value=self.address.address, static_id=True,
                         description=f"IP address of the {self.kind} apps' load balancer in {self.region}")
+        self.dns = None if internal else region.ingress.dns
+        if self.dns is not None:
+            add_address_record(self, self.dns, address=self.address.address)
+            TerraformOutput(scope, "public_load_balancer_host", value=self.dns.host, static_id=True,
+                            description=f"The external load balancer's name in {self.dns.zone}")
 
     @property
     def scheme(self) -> str:
@@ -80,7 +88,7 @@ class RegionLoadBalancer(Construct):
         """Send ``/<app>`` to ``backend_service``; the app's URL prefix becomes an output under ``scope``."""
         self.routes.append(AppRoute(group, backend_service))
         TerraformOutput(scope, f"{group.app}_url", static_id=True,
-                        value=f"{self.scheme}://{self.address.address}{group.route.path_prefix}",
+                        value=group.route.url or f"{self.scheme}://{self.address.address}{group.route.path_prefix}",
                         description=f"Base URL of {group.app} ({group.route.auth})")
 
     def finish(self) -> None:

@@ -4,8 +4,9 @@ Construct ids (public API: renaming one replaces infrastructure) under the stack
 ``Project`` (when the platform names no project), ``Network``, ``InternalLoadBalancer``,
 ``PublicLoadBalancer``, ``DataVolume``; under each app's construct: ``ServiceAccount``, ``Firewall``,
 ``BootImage``, ``Template``, ``HealthCheck``, ``InstanceGroup``, ``Autoscaler``, ``BackendService``.
-Stack outputs: ``internal_load_balancer_address``, ``public_load_balancer_address`` and
-``<app>_url`` (scheme, load balancer address and the app's path prefix).
+Stack outputs: ``internal_load_balancer_address``, ``public_load_balancer_address``,
+``public_load_balancer_host`` (with a DNS zone) and ``<app>_url`` (scheme, the load balancer's name
+in the zone or its address, and the app's path prefix; with a zone also in the app's own stack).
 
 The load balancers' URL maps route to every app's backend service, so they are built after the groups
 (:meth:`GcpRegionFleet.build_routes`). In a platform they are the region's ``routes`` stack, applied after
@@ -30,7 +31,7 @@ from fleetform.constructs.gcp.service_account import RunnerServiceAccount
 from fleetform.constructs.region import RegionFleet
 from fleetform.plan.model import GroupPlan, PlatformPlan, RegionPlan, StackPlan
 from fleetform.plan.names import group_name
-from fleetform.tf import Construct, add_warning, google
+from fleetform.tf import Construct, TerraformOutput, add_warning, google
 from fleetform.vocabulary import Exposure
 
 LOAD_BALANCER_IDS: dict[Exposure, str] = {"internal": "InternalLoadBalancer", "external": "PublicLoadBalancer"}
@@ -91,6 +92,9 @@ class GcpRegionFleet(RegionFleet):
                                                  instance_group=instance_group.instance_group,
                                                  health_check=health_check.id)
         self._built[group.app] = (scope, backend_service.id)
+        if group.route.url and not self.whole_region:
+            TerraformOutput(scope, f"{group.app}_url", value=group.route.url, static_id=True,
+                            description=f"Base URL of {group.app} ({group.route.auth}), on the routes stack's record")
         if group.route.auth == "shared":
             _admit_shared_members(scope, group, backend_service.name, self.region.ingress.shared_members)
 

@@ -1309,6 +1309,77 @@ class Region(DataSource):
     @property
     def region(self) -> str: ...
 
+class Route53Zone(DataSource):
+    """``aws_route53_zone`` (data source), checked against the pinned schema when constructed.
+
+    Args:
+        enable_accelerated_recovery
+        id
+        name
+        private_zone
+        tags
+        vpc_id
+        zone_id
+
+    Attributes (set by the provider):
+        arn
+        caller_reference
+        comment
+        linked_service_description
+        linked_service_principal
+        name_servers
+        primary_name_server
+        resource_record_set_count
+    """
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        enable_accelerated_recovery: bool | str | IResolvable | None = None,
+        id: str | float | None = None,
+        name: str | float | None = None,
+        private_zone: bool | str | IResolvable | None = None,
+        tags: Mapping[str, str | float] | IResolvable | NestedReference | None = None,
+        vpc_id: str | float | None = None,
+        zone_id: str | float | None = None,
+        depends_on: Sequence[TerraformElement] | None = None,
+        provider: Provider | None = None,
+        count: float | str | None = None,
+        for_each: TerraformIterator | None = None,
+    ) -> None: ...
+    @property
+    def arn(self) -> str: ...
+    @property
+    def caller_reference(self) -> str: ...
+    @property
+    def comment(self) -> str: ...
+    @property
+    def enable_accelerated_recovery(self) -> IResolvable: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def linked_service_description(self) -> str: ...
+    @property
+    def linked_service_principal(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_servers(self) -> list[str]: ...
+    @property
+    def primary_name_server(self) -> str: ...
+    @property
+    def private_zone(self) -> IResolvable: ...
+    @property
+    def resource_record_set_count(self) -> float: ...
+    @property
+    def tags(self) -> dict[str, str]: ...
+    @property
+    def vpc_id(self) -> str: ...
+    @property
+    def zone_id(self) -> str: ...
+
 class SecretsmanagerSecret(DataSource):
     """``aws_secretsmanager_secret`` (data source), checked against the pinned schema when constructed.
 

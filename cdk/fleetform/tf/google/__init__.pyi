@@ -8878,6 +8878,204 @@ class ComputeUrlMap(Resource):
     @property
     def timeouts(self) -> NestedReference: ...
 
+class DnsRecordSetRoutingPolicy(TypedDict, total=False):
+    'The configuration for steering traffic based on query. You can specify either Weighted Round Robin(WRR) type or Geolocation(GEO) type.'
+    enable_geo_fencing: bool | str | IResolvable | None
+    'Specifies whether to enable fencing for geo queries.'
+    health_check: str | float | None
+    'Specifies the health check.'
+    geo: Sequence[DnsRecordSetRoutingPolicyGeo] | None
+    'The configuration for Geo location based routing policy.'
+    primary_backup: DnsRecordSetRoutingPolicyPrimaryBackup | None
+    'The configuration for a failover policy with global to regional failover. Queries are responded to with the global primary targets, but if none of the primary targets are healthy, then we fallback to a regional failover policy.'
+    wrr: Sequence[DnsRecordSetRoutingPolicyWrr] | None
+    'The configuration for Weighted Round Robin based routing policy.'
+
+class DnsRecordSetRoutingPolicyGeo(TypedDict, total=False):
+    'The configuration for Geo location based routing policy.'
+    location: Required[str | float]
+    'The location name defined in Google Cloud.'
+    rrdatas: Sequence[str | float] | IResolvable | NestedReference | None
+    health_checked_targets: DnsRecordSetRoutingPolicyGeoHealthCheckedTargets | None
+    'For A and AAAA types only. The list of targets to be health checked. These can be specified along with `rrdatas` within this item.'
+
+class DnsRecordSetRoutingPolicyGeoHealthCheckedTargets(TypedDict, total=False):
+    'For A and AAAA types only. The list of targets to be health checked. These can be specified along with `rrdatas` within this item.'
+    external_endpoints: Sequence[str | float] | IResolvable | NestedReference | None
+    'The Internet IP addresses to be health checked.'
+    internal_load_balancers: Sequence[DnsRecordSetRoutingPolicyGeoHealthCheckedTargetsInternalLoadBalancers] | None
+    'The list of internal load balancers to health check.'
+
+class DnsRecordSetRoutingPolicyGeoHealthCheckedTargetsInternalLoadBalancers(TypedDict, total=False):
+    'The list of internal load balancers to health check.'
+    ip_address: Required[str | float]
+    'The frontend IP address of the load balancer.'
+    ip_protocol: Required[str | float]
+    'The configured IP protocol of the load balancer. This value is case-sensitive. Possible values: ["tcp", "udp"]'
+    load_balancer_type: str | float | None
+    'The type of load balancer. This value is case-sensitive. Possible values: ["regionalL4ilb", "regionalL7ilb", "globalL7ilb"]'
+    network_url: Required[str | float]
+    'The fully qualified url of the network in which the load balancer belongs. This should be formatted like `https://www.googleapis.com/compute/v1/projects/{project}/global/networks/{network}`.'
+    port: Required[str | float]
+    'The configured port of the load balancer.'
+    project: Required[str | float]
+    'The ID of the project in which the load balancer belongs.'
+    region: str | float | None
+    'The region of the load balancer. Only needed for regional load balancers.'
+
+class DnsRecordSetRoutingPolicyPrimaryBackup(TypedDict, total=False):
+    'The configuration for a failover policy with global to regional failover. Queries are responded to with the global primary targets, but if none of the primary targets are healthy, then we fallback to a regional failover policy.'
+    enable_geo_fencing_for_backups: bool | str | IResolvable | None
+    'Specifies whether to enable fencing for backup geo queries.'
+    trickle_ratio: float | str | None
+    'Specifies the percentage of traffic to send to the backup targets even when the primary targets are healthy.'
+    backup_geo: Required[Sequence[DnsRecordSetRoutingPolicyPrimaryBackupBackupGeo]]
+    'The backup geo targets, which provide a regional failover policy for the otherwise global primary targets.'
+    primary: Required[DnsRecordSetRoutingPolicyPrimaryBackupPrimary]
+    'The list of global primary targets to be health checked.'
+
+class DnsRecordSetRoutingPolicyPrimaryBackupBackupGeo(TypedDict, total=False):
+    'The backup geo targets, which provide a regional failover policy for the otherwise global primary targets.'
+    location: Required[str | float]
+    'The location name defined in Google Cloud.'
+    rrdatas: Sequence[str | float] | IResolvable | NestedReference | None
+    health_checked_targets: DnsRecordSetRoutingPolicyPrimaryBackupBackupGeoHealthCheckedTargets | None
+    'For A and AAAA types only. The list of targets to be health checked. These can be specified along with `rrdatas` within this item.'
+
+class DnsRecordSetRoutingPolicyPrimaryBackupBackupGeoHealthCheckedTargets(TypedDict, total=False):
+    'For A and AAAA types only. The list of targets to be health checked. These can be specified along with `rrdatas` within this item.'
+    external_endpoints: Sequence[str | float] | IResolvable | NestedReference | None
+    'The Internet IP addresses to be health checked.'
+    internal_load_balancers: Sequence[DnsRecordSetRoutingPolicyPrimaryBackupBackupGeoHealthCheckedTargetsInternalLoadBalancers] | None
+    'The list of internal load balancers to health check.'
+
+class DnsRecordSetRoutingPolicyPrimaryBackupBackupGeoHealthCheckedTargetsInternalLoadBalancers(TypedDict, total=False):
+    'The list of internal load balancers to health check.'
+    ip_address: Required[str | float]
+    'The frontend IP address of the load balancer.'
+    ip_protocol: Required[str | float]
+    'The configured IP protocol of the load balancer. This value is case-sensitive. Possible values: ["tcp", "udp"]'
+    load_balancer_type: str | float | None
+    'The type of load balancer. This value is case-sensitive. Possible values: ["regionalL4ilb", "regionalL7ilb", "globalL7ilb"]'
+    network_url: Required[str | float]
+    'The fully qualified url of the network in which the load balancer belongs. This should be formatted like `https://www.googleapis.com/compute/v1/projects/{project}/global/networks/{network}`.'
+    port: Required[str | float]
+    'The configured port of the load balancer.'
+    project: Required[str | float]
+    'The ID of the project in which the load balancer belongs.'
+    region: str | float | None
+    'The region of the load balancer. Only needed for regional load balancers.'
+
+class DnsRecordSetRoutingPolicyPrimaryBackupPrimary(TypedDict, total=False):
+    'The list of global primary targets to be health checked.'
+    external_endpoints: Sequence[str | float] | IResolvable | NestedReference | None
+    'The Internet IP addresses to be health checked.'
+    internal_load_balancers: Sequence[DnsRecordSetRoutingPolicyPrimaryBackupPrimaryInternalLoadBalancers] | None
+    'The list of internal load balancers to health check.'
+
+class DnsRecordSetRoutingPolicyPrimaryBackupPrimaryInternalLoadBalancers(TypedDict, total=False):
+    'The list of internal load balancers to health check.'
+    ip_address: Required[str | float]
+    'The frontend IP address of the load balancer.'
+    ip_protocol: Required[str | float]
+    'The configured IP protocol of the load balancer. This value is case-sensitive. Possible values: ["tcp", "udp"]'
+    load_balancer_type: str | float | None
+    'The type of load balancer. This value is case-sensitive. Possible values: ["regionalL4ilb", "regionalL7ilb", "globalL7ilb"]'
+    network_url: Required[str | float]
+    'The fully qualified url of the network in which the load balancer belongs. This should be formatted like `https://www.googleapis.com/compute/v1/projects/{project}/global/networks/{network}`.'
+    port: Required[str | float]
+    'The configured port of the load balancer.'
+    project: Required[str | float]
+    'The ID of the project in which the load balancer belongs.'
+    region: str | float | None
+    'The region of the load balancer. Only needed for regional load balancers.'
+
+class DnsRecordSetRoutingPolicyWrr(TypedDict, total=False):
+    'The configuration for Weighted Round Robin based routing policy.'
+    rrdatas: Sequence[str | float] | IResolvable | NestedReference | None
+    weight: Required[float | str]
+    'The ratio of traffic routed to the target.'
+    health_checked_targets: DnsRecordSetRoutingPolicyWrrHealthCheckedTargets | None
+    'The list of targets to be health checked. Note that if DNSSEC is enabled for this zone, only one of `rrdatas` or `health_checked_targets` can be set.'
+
+class DnsRecordSetRoutingPolicyWrrHealthCheckedTargets(TypedDict, total=False):
+    'The list of targets to be health checked. Note that if DNSSEC is enabled for this zone, only one of `rrdatas` or `health_checked_targets` can be set.'
+    external_endpoints: Sequence[str | float] | IResolvable | NestedReference | None
+    'The Internet IP addresses to be health checked.'
+    internal_load_balancers: Sequence[DnsRecordSetRoutingPolicyWrrHealthCheckedTargetsInternalLoadBalancers] | None
+    'The list of internal load balancers to health check.'
+
+class DnsRecordSetRoutingPolicyWrrHealthCheckedTargetsInternalLoadBalancers(TypedDict, total=False):
+    'The list of internal load balancers to health check.'
+    ip_address: Required[str | float]
+    'The frontend IP address of the load balancer.'
+    ip_protocol: Required[str | float]
+    'The configured IP protocol of the load balancer. This value is case-sensitive. Possible values: ["tcp", "udp"]'
+    load_balancer_type: str | float | None
+    'The type of load balancer. This value is case-sensitive. Possible values: ["regionalL4ilb", "regionalL7ilb", "globalL7ilb"]'
+    network_url: Required[str | float]
+    'The fully qualified url of the network in which the load balancer belongs. This should be formatted like `https://www.googleapis.com/compute/v1/projects/{project}/global/networks/{network}`.'
+    port: Required[str | float]
+    'The configured port of the load balancer.'
+    project: Required[str | float]
+    'The ID of the project in which the load balancer belongs.'
+    region: str | float | None
+    'The region of the load balancer. Only needed for regional load balancers.'
+
+class DnsRecordSet(Resource):
+    """``google_dns_record_set`` (resource), checked against the pinned schema when constructed.
+
+    Args:
+        id
+        managed_zone (required): The name of the zone in which this record set will reside.
+        name (required): The DNS name this record set will apply to.
+        project: The ID of the project in which the resource belongs. If it is not provided, the
+            provider project is used.
+        routing_policy: The configuration for steering traffic based on query. You can specify
+            either Weighted Round Robin(WRR) type or Geolocation(GEO) type.
+        rrdatas: The string data for the records in this record set whose meaning depends on the DNS
+            type. For TXT record, if the string data contains spaces, add surrounding \\" if you
+            don't want your string to get split on spaces. To specify a single re...
+        ttl: The time-to-live of this record set (seconds).
+        type (required): The DNS record set type.
+    """
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        managed_zone: str | float,
+        name: str | float,
+        type: str | float,
+        id: str | float | None = None,
+        project: str | float | None = None,
+        rrdatas: Sequence[str | float] | IResolvable | NestedReference | None = None,
+        ttl: float | str | None = None,
+        routing_policy: DnsRecordSetRoutingPolicy | None = None,
+        depends_on: Sequence[TerraformElement] | None = None,
+        lifecycle: Lifecycle | None = None,
+        provider: Provider | None = None,
+        count: float | str | None = None,
+        for_each: TerraformIterator | None = None,
+    ) -> None: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def managed_zone(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def project(self) -> str: ...
+    @property
+    def routing_policy(self) -> NestedReference: ...
+    @property
+    def rrdatas(self) -> list[str]: ...
+    @property
+    def ttl(self) -> float: ...
+    @property
+    def type(self) -> str: ...
+
 class FilestoreInstanceFileShares(TypedDict, total=False):
     'File system shares on the instance. For this version, only a single file share is supported.'
     capacity_gb: Required[float | str]

@@ -451,6 +451,51 @@ class ComputeZones(DataSource):
     @property
     def status(self) -> str: ...
 
+class DnsManagedZone(DataSource):
+    """``google_dns_managed_zone`` (data source), checked against the pinned schema when constructed.
+
+    Args:
+        name (required)
+        project
+
+    Attributes (set by the provider):
+        description
+        dns_name
+        id
+        managed_zone_id
+        name_servers
+        visibility
+    """
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        /,
+        *,
+        name: str | float,
+        project: str | float | None = None,
+        depends_on: Sequence[TerraformElement] | None = None,
+        provider: Provider | None = None,
+        count: float | str | None = None,
+        for_each: TerraformIterator | None = None,
+    ) -> None: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def dns_name(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def managed_zone_id(self) -> float: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_servers(self) -> list[str]: ...
+    @property
+    def project(self) -> str: ...
+    @property
+    def visibility(self) -> str: ...
+
 class IamPolicyAuditConfig(TypedDict, total=False):
     'One ``audit_config`` block.'
     service: Required[str | float]
