@@ -160,6 +160,24 @@ def test_ssm_parameter_reads_as_a_stable_ami_id(aws: OfflineProviderServicer) ->
     assert first["arn"] == "arn:aws:ssm:us-east-1:123456789012:parameter/aws/service/ami/gpu"
 
 
+def test_dns_zones_found_by_name_read_like_the_clouds(aws: OfflineProviderServicer,
+                                                       google: OfflineProviderServicer) -> None:
+    """Issue 14.11: the zones the load balancers' records go in, found by name, answer with ids shaped like the
+    clouds' (a Route 53 zone id, a managed zone's provider id), stable per name."""
+    zone, _ = _read(aws, "aws_route53_zone", name="aws.acme.example", private_zone=False)
+    again, _ = _read(aws, "aws_route53_zone", name="aws.acme.example", private_zone=False)
+    other, _ = _read(aws, "aws_route53_zone", name="aws.acme.example", private_zone=True)
+    assert zone == again and zone["zone_id"] != other["zone_id"]
+    assert zone["zone_id"].startswith("Z") and zone["zone_id"][1:].isalnum() and zone["zone_id"].isupper()
+    assert (zone["id"], zone["arn"], zone["name"]) == (
+        zone["zone_id"], f"arn:aws:route53:::hostedzone/{zone['zone_id']}", "aws.acme.example")
+    assert len(zone["name_servers"]) == 4 and zone["primary_name_server"] == zone["name_servers"][0]
+    managed, _ = _read(google, "google_dns_managed_zone", name="acme-gcp")
+    assert (managed["id"], managed["visibility"], managed["dns_name"]) == (
+        "projects/fleetform-offline/managedZones/acme-gcp", "public", "acme-gcp.zone.invalid.")
+    assert all(server.endswith(".googledomains.com.") for server in managed["name_servers"])
+
+
 def _statement(**values: Any) -> dict[str, Any]:
     return _null_object(_data_block("aws_iam_policy_document")["block_types"]["statement"]["block"], **values)
 
