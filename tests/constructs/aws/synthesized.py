@@ -129,12 +129,14 @@ def aws_example(root: Path) -> Path:
     """A copy of the example platform with AWS as its only cloud; returns the platform folder.
 
     eu-north-1 loses its certificate, so that one region shows the plain-HTTP load balancer (the platform
-    opts in with ``allow_plain_http``).
+    opts in with ``allow_plain_http``), and the platform its DNS zone, so the URLs are on the load balancers'
+    own names (the zone's records are tested with the whole example, ``tests/synth``).
     """
     shutil.copytree(EXAMPLES / "apps", root / "apps", ignore=shutil.ignore_patterns("__pycache__"))
     text = (EXAMPLES / "platform" / "pyproject.toml").read_text()
     assert 'clouds = ["aws", "gcp"]' in text
-    text = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("eu-north-1 = "))
+    text = "".join(line for line in text.splitlines(keepends=True)
+                   if not line.startswith(("eu-north-1 = ", "dns_zone = ", "dns_managed_zone = ")))
     (root / "platform").mkdir()
     text = text.replace('clouds = ["aws", "gcp"]', 'clouds = ["aws"]\nallow_plain_http = true')
     (root / "platform" / "pyproject.toml").write_text(text)

@@ -33,7 +33,9 @@ def gcp_example(root: Path) -> Path:
     GCP has no L40S, so the two apps that ask for ``GPU-L40`` move to GPUs GCP has (the upscaler to
     an A100 80 GB, the captioner to 8 B200s, which boot from Hyperdisk), and us-east4 gets a
     certificate (the example's), which the upscaler's ``shared`` auth needs on GCP; us-central1 loses its
-    certificate, so that one region shows the plain-HTTP load balancer (``allow_plain_http``).
+    certificate, so that one region shows the plain-HTTP load balancer (``allow_plain_http``). Without the
+    example's DNS zone: the URLs are on the load balancers' addresses (the zone's records are tested with the
+    whole example, ``tests/synth``).
     """
     shutil.copytree(EXAMPLES / "apps", root / "apps", ignore=shutil.ignore_patterns("__pycache__"))
     _replace(root / "apps/image-studio/src/image_studio/upscaler.py", 'machine_type = "GPU-L40"',
@@ -41,7 +43,8 @@ def gcp_example(root: Path) -> Path:
     _replace(root / "apps/speech/pyproject.toml", 'machine_type = "GPU-L40"', 'machine_type = "GPU-B200"')
     text = (EXAMPLES / "platform" / "pyproject.toml").read_text()
     assert f'us-east4 = "{US_EAST4_CERTIFICATE}"' in text
-    text = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("us-central1 = "))
+    text = "".join(line for line in text.splitlines(keepends=True)
+                   if not line.startswith(("us-central1 = ", "dns_zone = ", "dns_managed_zone = ")))
     (root / "platform").mkdir()
     text = text.replace('clouds = ["aws", "gcp"]', 'clouds = ["gcp"]\nallow_plain_http = true')
     (root / "platform" / "pyproject.toml").write_text(text)
