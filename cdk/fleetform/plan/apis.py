@@ -42,7 +42,7 @@ GCP_SERVICE_RULES: tuple[_Rule, ...] = (
     _Rule("file.googleapis.com", "Filestore /data volumes",
           lambda shared, groups: any(group.runner.data_mounts for group in groups)),
     _Rule("dns.googleapis.com", "the external load balancers' records in the platform's Cloud DNS zone",
-          lambda shared, groups: any(group.route.url for group in groups)),
+          lambda shared, groups: shared.dns_zone is not None),
     _Rule("iap.googleapis.com", "Identity-Aware Proxy in front of shared apps",
           lambda shared, groups: any(group.route.auth == "shared" for group in groups)),
 )

@@ -537,6 +537,8 @@ class SharedPlan:
     build_secrets: tuple[str, ...]
     """The secrets builds read (build secrets, base-image registry passwords): the build role may read these only."""
     private_log_apps: tuple[str, ...]
+    dns_zone: str | None = None
+    """The cloud's DNS zone (``plan.dns``): a platform setting, so its API does not come and go with the apps."""
     project_services: tuple[ProjectService, ...] = ()
     """APIs the shared stack enables in the project (:mod:`fleetform.plan.apis`); none on AWS."""
 

@@ -370,5 +370,6 @@ def _shared(cloud: Cloud, regions: list[RegionPlan], settings: PlatformSettings)
         repositories=tuple(sorted({g.image.repository for g in groups if g.image.source != "image"})),
         build_secrets=tuple(sorted(build_secrets)),
         private_log_apps=tuple(sorted({g.app for g in groups if g.runner.private_logs})),
+        dns_zone=settings.account(cloud).dns_zone,
     )
     return replace(shared, project_services=CLOUD_RULES[cloud].project_services(shared, groups))
