@@ -1,14 +1,14 @@
 """Incremental synth: which stacks must be rendered again, and writing only the files that changed.
 
-Every stack renders a slice of the plan (``fleetform.plan`` holds every decision): a shared stack its
-cloud's :class:`~fleetform.plan.model.SharedPlan`, a base or routes stack its whole region, an app stack
-its region without the other apps' groups. A stack's **key** hashes that slice, the platform-wide
-fields every stack reads (name, clouds, state, tags, accounts, project), its stack plan, and fleetform
-itself (:func:`fleetform.fingerprint.code_digest`),
-so a change of code or of any input renders it again. ``<out>/fleetform.synth-keys.json`` records each
-stack's key and the digest of the file it wrote; a stack whose key and file are both unchanged is not
-rendered at all, and a file is replaced only when its bytes differ, so an unchanged stack keeps its
-bytes and its mtime. The output equals a full synth byte for byte (tested).
+Every stack renders a slice of the plan (``fleetform.plan`` holds every decision): a shared or app-shared
+stack its slice of the cloud's :class:`~fleetform.plan.model.SharedPlan` (``SharedPlan.of_stack``), a base
+or routes stack its whole region, an app stack its region without the other apps' groups. A stack's **key**
+hashes that slice, the platform-wide fields every stack reads (name, clouds, state, tags, accounts,
+project), its stack plan, and fleetform itself (:func:`fleetform.fingerprint.code_digest`), so a change of
+code or of any input renders it again. ``<out>/fleetform.synth-keys.json`` records each stack's key and the
+digest of the file it wrote; a stack whose key and file are both unchanged is not rendered at all, and a
+file is replaced only when its bytes differ, so an unchanged stack keeps its bytes and its mtime. The output
+equals a full synth byte for byte (tested).
 """
 
 from __future__ import annotations
@@ -34,13 +34,13 @@ def stack_keys(plan: PlatformPlan) -> dict[str, str]:
     """Per stack of ``plan``, the hash of everything its rendering reads."""
     platform = {"name": plan.name, "clouds": plan.clouds, "state": plan.state, "tags": plan.tags,
                 "aws_account_ids": plan.aws_account_ids, "gcp_project": plan.gcp_project}
-    shared = {item.stack_name: item for item in plan.shared}
+    shared = {item.cloud: item for item in plan.shared}
     regions = {(region.cloud, region.cloud_region): region for region in plan.regions}
     keys = {}
     for stack in plan.stacks:
         inputs: dict[str, Any] = {"code": code_digest(), "platform": platform, "stack": stack}
-        if stack.role == "shared":
-            inputs["shared"] = shared[stack.name]
+        if stack.role in ("shared", "app-shared"):
+            inputs["shared"] = shared[stack.cloud].of_stack(stack)
         else:
             inputs["region"] = _region_slice(regions[(stack.cloud, stack.cloud_region)], stack)
         keys[stack.name] = _digest(inputs)

@@ -42,9 +42,10 @@ JwtClaimFormat = Literal["single-string", "string-array", "space-separated-value
 JWT_CLAIM_FORMATS: tuple[JwtClaimFormat, ...] = get_args(JwtClaimFormat)
 """How a JWT claim's value is written, as the ALB's jwt-validation action reads it."""
 
-StackRole = Literal["shared", "base", "app", "routes"]
-"""What a stack holds: a cloud's ``shared`` resources, a region's ``base`` (network, load balancers, /data),
-one ``app``'s groups in a region, or a region's ``routes`` (where a cloud routes every app in one resource)."""
+StackRole = Literal["shared", "app-shared", "base", "app", "routes"]
+"""What a stack holds: a cloud's ``shared`` resources, one app's share of them (``app-shared``: its image
+repositories, where a cloud keeps one per app), a region's ``base`` (network, load balancers, /data), one
+``app``'s groups in a region, or a region's ``routes`` (where a cloud routes every app in one resource)."""
 
 StateBackendKind = Literal["local", "s3", "gcs"]
 STATE_BACKENDS: tuple[StateBackendKind, ...] = get_args(StateBackendKind)

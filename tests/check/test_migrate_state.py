@@ -1,6 +1,7 @@
-"""``fleetform migrate-state``: from one stack per cloud region to base, app and routes stacks, with no
-replacement. The old layout is applied into local state with real Terraform and the offline provider,
-the states are migrated, and real Terraform plans the new layout against them."""
+"""``fleetform migrate-state``: from one stack per cloud region to base, app and routes stacks (and the
+apps' ECR repositories from ``aws-shared`` to their ``aws-shared--<app>`` stacks), with no replacement.
+The old layout is applied into local state with real Terraform and the offline provider, the states are
+migrated, and real Terraform plans the new layout against them."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ pytestmark = [pytest.mark.terraform, pytest.mark.slow]
 
 
 def synth_one_stack_per_region(platform: Path, out: Path) -> None:
-    """The layout before issue 16: per cloud region one stack holding the region and all its apps."""
+    """The layout before issue 16: per cloud region one stack holding the region and all its apps, and per
+    cloud one shared stack holding every app's image repositories."""
     plan = platform_plan(platform)
     app = App(outdir=str(out))
     stacks: dict[str, TerraformStack] = {}
@@ -31,7 +33,7 @@ def synth_one_stack_per_region(platform: Path, out: Path) -> None:
         stack = stacks[shared.stack_name] = TerraformStack(app, shared.stack_name)
         configure_backend(stack, shared.stack_name, plan.state)
         configure_provider(stack, shared.cloud, shared.home_region, plan)
-        shared_resources_class(shared.cloud)(stack, "shared", platform=plan, shared=shared)
+        shared_resources_class(shared.cloud)(stack, "shared", platform=plan, stack=shared.stacks[0], shared=shared)
     for region in plan.regions:
         stack = TerraformStack(app, region.stack_name)
         configure_backend(stack, region.stack_name, plan.state)
@@ -68,6 +70,12 @@ def test_each_app_moves_to_its_stack_and_the_routes_to_the_routes_stack(migrated
     gcp = next(stack for stack in report.stacks if stack.stack == "gcp-us-central")
     assert "gcp-us-central-routes" in gcp.moves
     assert any(address.startswith("google_compute_region_url_map.") for address in gcp.moves["gcp-us-central-routes"])
+    aws_shared = next(stack for stack in report.stacks if stack.stack == "aws-shared")
+    assert sorted(aws_shared.moves) == [f"aws-shared--{app}" for app in
+                                        ("captioner", "image-generator", "transcriber", "upscaler")]
+    assert all(address.startswith(("aws_ecr_repository.", "aws_ecr_lifecycle_policy."))
+               and "_acme-captioner" in address for address in aws_shared.moves["aws-shared--captioner"])
+    assert len(aws_shared.moves["aws-shared--captioner"]) == 10  # a repository and its policy in 5 regions
     assert not any(stack.undeclared for stack in report.stacks)
     # Every managed resource is in exactly one state, and none was lost.
     old = sorted(address for state in found["before"].values() for address in _addresses(state))
@@ -81,7 +89,7 @@ def test_each_app_moves_to_its_stack_and_the_routes_to_the_routes_stack(migrated
 def test_the_new_layout_plans_no_create_destroy_or_replace_against_the_migrated_states(migrated):
     root, states, _ = migrated
     results = plan_stacks(root / "new", states)
-    assert len(results) == 30
+    assert len(results) == 34
     assert all(result.ok for result in results), [result.render() for result in results if not result.ok]
     changed = {result.name: result.changes.render() for result in results
                if result.changes is not None and not result.changes.none}

@@ -26,8 +26,10 @@ def test_explain_json_has_every_group_with_costs_and_policies(run_cli):
         ("p5.4xlarge", 1, 1, 0, 6.88, 6.88), ("p4d.24xlarge", 8, 8, 0, 2.745, 21.958)]
     assert us_east["packing"]["packs"] is True
     assert {"aws", "gcp", "target", "examples"} <= us_east["scaling_policy"].keys()
-    assert us_east["stacks"] == [{"name": "aws-us-east--image-generator", "role": "app",
-                                  "depends_on": ["aws-shared", "aws-us-east"]}]
+    assert us_east["stacks"] == [
+        {"name": "aws-shared--image-generator", "role": "app-shared", "depends_on": ["aws-shared"]},
+        {"name": "aws-us-east--image-generator", "role": "app",
+         "depends_on": ["aws-shared", "aws-shared--image-generator", "aws-us-east"]}]
     assert "catalog/no-gpu-count" in [w["code"] for w in result.json["warnings"]]  # GPU-A100 ×1 needs p4d's 8
 
 
@@ -61,8 +63,8 @@ def test_explain_unknown_app_is_bad_input_with_a_near_match(run_cli):
 def test_synth_writes_every_stack_and_lists_them(run_cli, tmp_path):
     result = run_cli("synth", "--config", EXAMPLES / "platform", "--out", tmp_path / "out")
     assert result.code == 0, result.err
-    assert len(result.out.splitlines()) == 30 and "30 stack(s) in" in result.err
-    assert "30 rendered, 30 written" in result.err
+    assert len(result.out.splitlines()) == 34 and "34 stack(s) in" in result.err
+    assert "34 rendered, 34 written" in result.err
     assert (tmp_path / "out" / "stacks" / "aws-us-east" / "cdk.tf.json").is_file()
     assert (tmp_path / "out" / "stacks" / "aws-us-east--captioner" / "cdk.tf.json").is_file()
 

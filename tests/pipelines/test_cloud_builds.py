@@ -209,7 +209,8 @@ def test_a_cloud_error_fails_that_build_only(aws, context):
     outcomes = submit_builds({"aws": [missing_repository, request(context, tag="in-1")]}, {"aws": builder}, jobs=2)
     assert [outcome.status for outcome in outcomes] == ["ERROR", "built"]
     assert outcomes[0].failed_step == ("MissingRepository: ECR repository acme/upscaler does not exist in us-east-1: "
-                                       "deploy the aws-shared stack first")
+                                       "deploy the aws-shared--upscaler stack first "
+                                       "(`fleetform cdktf deploy 'aws-shared*'`)")
 
 
 def aws_shared_stack_for_builds(home: str, repository: str, regions: list[str]) -> None:

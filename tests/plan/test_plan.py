@@ -232,14 +232,21 @@ def test_app_team_and_secrets_reach_the_group(tmp_path):
 
 def test_example_stacks_are_shared_then_per_region_base_apps_and_routes(example_plan):
     stacks = example_plan.stacks
-    assert [stack.name for stack in stacks[:2]] == ["aws-shared", "gcp-shared"]
+    assert [stack.name for stack in stacks[:6]] == [
+        "aws-shared", "aws-shared--captioner", "aws-shared--image-generator", "aws-shared--transcriber",
+        "aws-shared--upscaler", "gcp-shared"]
+    assert {(stack.role, stack.app, stack.depends_on, stack.cloud_region) for stack in stacks[1:5]} == {
+        ("app-shared", app, ("aws-shared",), example_plan.shared_for("aws").home_region)
+        for app in ("captioner", "image-generator", "transcriber", "upscaler")}
     by_name = {stack.name: stack for stack in stacks}
     assert len(by_name) == len(stacks)
     for stack in stacks:
         # Deploy order: every stack comes after each stack it depends on.
         assert all(names.index(dependency) < names.index(stack.name)
                    for names in [[s.name for s in stacks]] for dependency in stack.depends_on)
-    assert by_name["aws-us-east--captioner"].depends_on == ("aws-shared", "aws-us-east")
+    assert by_name["aws-us-east--captioner"].depends_on == ("aws-shared", "aws-shared--captioner", "aws-us-east")
+    assert by_name["aws-us-east"].depends_on == ("aws-shared",)
+    assert by_name["gcp-us-east--image-generator"].depends_on == ("gcp-shared", "gcp-us-east")
     assert (by_name["aws-us-east--captioner"].role, by_name["aws-us-east--captioner"].app) == ("app", "captioner")
     assert by_name["gcp-us-central-routes"].depends_on == ("gcp-us-central", "gcp-us-central--transcriber")
     assert not any(stack.role == "routes" for stack in stacks if stack.cloud == "aws")

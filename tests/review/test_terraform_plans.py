@@ -149,7 +149,8 @@ def test_removed_app_deletes_its_resources(pull_request, run_cli):
     assert "aws_autoscaling_group" in goner and "google_compute_region_instance_group_manager" in goner
     assert [r["app"] for r in rules(report)["app-removed"]] == ["goner"]
     # Its stacks are gone from HEAD: cdktf deploy would leave them running, so the review says so.
-    assert {r["where"] for r in rules(report, "goner")["stack-removed"]} == {"aws-us-east--goner", "gcp-us-east--goner"}
+    assert {r["where"] for r in rules(report, "goner")["stack-removed"]} == {
+        "aws-shared--goner", "aws-us-east--goner", "gcp-us-east--goner"}
     assert all("cdktf destroy" in r["message"] for r in rules(report, "goner")["stack-removed"])
     deleted = rules(report, "goner")["resource-deleted"]
     assert any("instance group deleted" in r["message"] for r in deleted)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -14,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fleetform.errors import FleetformError
+from fleetform.plan.names import log_name
 from fleetform.runner import aws_user_data, boot_script
 from fleetform.runner.agent_config import agent_config
 from fleetform.runner.boot_script import AWS_USER_DATA_LIMIT_BYTES
@@ -22,6 +24,7 @@ from fleetform.runner.contract import (
     artifact_registry_host,
     data_volume_name,
     gcp_log_filter,
+    gcp_private_logs_filter,
 )
 from fleetform.spec.app import is_data_mount
 from tests.runner.groups import BUILT_IMAGE, GET_HEALTH, PLATFORM, group, variants
@@ -83,6 +86,10 @@ def test_contract_names() -> None:
     assert gcp_log_filter("acme", "image-gen", True) == (
         'log_id("gcplogs-docker-driver") AND jsonPayload.container.metadata.fleetform_log="/acme/private/image-gen"'
     )
+    prefix = re.search(r'=~"(.*)"$', gcp_private_logs_filter("acme")).group(1)  # RE2 and Python agree on it
+    assert re.match(prefix, log_name("acme", "image-gen", True))
+    assert not re.match(prefix, log_name("acme", "image-gen", False))
+    assert not re.match(prefix, log_name("acme-dev", "image-gen", True))
 
 
 @pytest.mark.parametrize(("name", "duties"), [
@@ -141,6 +148,7 @@ def test_aws_user_data_over_the_limit_is_an_error() -> None:
 
 RENDER_ALL = """
 import hashlib
+import re
 from fleetform.runner import aws_user_data, boot_script
 from tests.runner.groups import PLATFORM, variants
 digest = hashlib.sha256()

@@ -41,7 +41,7 @@ def test_cdktn_synthesizes_what_cdktf_does(tmp_path):
 
     files = written(tmp_path / "cdktf")
     assert files == written(tmp_path / "cdktn")
-    assert len(files) == 32  # 30 stacks (shared, base, app, routes), the manifest, fleetform.plan.json
+    assert len(files) == 36  # 34 stacks (shared, app-shared, base, app, routes), the manifest, fleetform.plan.json
     for file in files:
         cdktf, cdktn = (json.loads((tmp_path / framework / file).read_text()) for framework in ("cdktf", "cdktn"))
         assert without_framework_version(cdktn) == without_framework_version(cdktf), file

@@ -77,14 +77,16 @@ def test_each_stack_starts_after_the_stacks_it_depends_on_are_applied(deployed):
     out, _, log = deployed
     calls = log.read_text().splitlines()
     manifest = json.loads((out / "manifest.json").read_text())["stacks"]
-    assert manifest["aws-us-east--captioner"]["dependencies"] == ["aws-shared", "aws-us-east"]
+    assert manifest["aws-us-east--captioner"]["dependencies"] == ["aws-shared", "aws-shared--captioner", "aws-us-east"]
+    assert manifest["aws-shared--captioner"]["dependencies"] == ["aws-shared"]
     assert "gcp-us-central--transcriber" in manifest["gcp-us-central-routes"]["dependencies"]
     waits = 0
     for stack, entry in manifest.items():
         for dependency in entry["dependencies"]:
             assert calls.index(f"start {stack} apply") > calls.index(f"end {dependency} apply"), (stack, dependency)
             waits += 1
-    assert len(manifest) == 30 and waits >= 28 + 13  # every non-shared stack; apps wait for shared and base
+    # Every stack but the two shared ones waits; apps wait for shared and base, AWS apps for their repositories too.
+    assert len(manifest) == 34 and waits >= 32 + 13 + 8
 
 
 def test_a_second_deploy_changes_nothing(deployed):

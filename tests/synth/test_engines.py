@@ -45,7 +45,7 @@ def assert_identical(config: Path, tmp_path: Path) -> dict[str, bytes]:
 def test_the_example_platform_synthesizes_byte_identically_on_both_engines(tmp_path: Path) -> None:
     files = assert_identical(EXAMPLES / "platform", tmp_path)
     stacks = [name for name in files if name.endswith("cdk.tf.json")]
-    assert len(stacks) == 30 and "manifest.json" in files
+    assert len(stacks) == 34 and "manifest.json" in files
     assert b'"@cdktf/warn"' in files["manifest.json"]  # annotations are compared too
 
 

@@ -37,7 +37,8 @@ def test_every_cloud_and_fal_region_has_a_base_stack_and_each_app_its_own(exampl
     plan = platform_plan(EXAMPLES / "platform")
     apps = [region.app_stack_name(group.app) for region in plan.regions for group in region.groups]
     routes = [f"gcp-{region}-routes" for region in FAL_REGIONS]
-    assert stacks == sorted([*bases, "aws-shared", "gcp-shared", *apps, *routes])
+    repositories = [f"aws-shared--{app}" for app in ("captioner", "image-generator", "transcriber", "upscaler")]
+    assert stacks == sorted([*bases, "aws-shared", "gcp-shared", *repositories, *apps, *routes])
     assert len(apps) == 13 and "aws-us-east--captioner" in apps
 
 
@@ -46,7 +47,8 @@ def test_the_manifest_orders_shared_base_app_and_routes_stacks(example_out):
     manifest = json.loads((example_out / "manifest.json").read_text())["stacks"]
     dependencies = {name: entry["dependencies"] for name, entry in manifest.items()}
     assert dependencies["aws-shared"] == [] and dependencies["aws-us-east"] == ["aws-shared"]
-    assert dependencies["aws-us-east--captioner"] == ["aws-shared", "aws-us-east"]
+    assert dependencies["aws-us-east--captioner"] == ["aws-shared", "aws-shared--captioner", "aws-us-east"]
+    assert dependencies["aws-shared--captioner"] == ["aws-shared"]
     assert dependencies["gcp-us-central-routes"] == ["gcp-us-central", "gcp-us-central--transcriber"]
     assert all(dependency in manifest for names in dependencies.values() for dependency in names)
     order = [stack.name for stack in deploy_order(load_stacks(find_stack_files(example_out)), dependencies)]
@@ -64,7 +66,7 @@ def test_synth_is_byte_identical_across_runs(example_out, tmp_path):
 def test_every_stack_validates_and_plans_with_real_terraform(example_out):
     report = check_stacks(example_out)
     assert report.ok, report.render()
-    assert len(report.stacks) == len(list((example_out / "stacks").iterdir())) == 30
+    assert len(report.stacks) == len(list((example_out / "stacks").iterdir())) == 34
 
 
 def _stack(out: Path, name: str) -> dict:

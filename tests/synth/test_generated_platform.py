@@ -4,6 +4,7 @@ with the number of apps, every app has its own stack per region, and the manifes
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -36,12 +37,16 @@ def generated(tmp_path_factory) -> tuple[Path, Path, int]:
 def test_no_region_stack_grows_with_the_apps(generated):
     _, out, groups = generated
     sizes = resources(out)
-    regional = {name: size for name, size in sizes.items() if not name.endswith("-shared")}
-    assert max(regional.values()) <= MAX_STACK_RESOURCES and max(regional.values()) < 60
-    app_stacks = [name for name in sizes if "--" in name]
+    assert max(sizes.values()) <= MAX_STACK_RESOURCES and max(sizes.values()) < 60
+    # The shared stacks hold nothing per app: each built app's ECR repositories are a stack of their own.
+    assert sizes["aws-shared"] < 20 and sizes["gcp-shared"] < 30
+    repository_stacks = [name for name in sizes if name.startswith("aws-shared--")]
+    assert len(repository_stacks) == APPS and {sizes[name] for name in repository_stacks} == {6}  # 3 regions
+    app_stacks = [name for name in sizes if "--" in name and name not in repository_stacks]
     assert len(app_stacks) == groups > APPS * 4  # one per app and cloud region (3 fal regions on 2 clouds)
     manifest = json.loads((out / "manifest.json").read_text())["stacks"]
-    assert manifest[f"aws-us-east--{app_name(7)}"]["dependencies"] == ["aws-shared", "aws-us-east"]
+    assert manifest[f"aws-us-east--{app_name(7)}"]["dependencies"] == [
+        "aws-shared", f"aws-shared--{app_name(7)}", "aws-us-east"]
 
 
 def test_one_app_change_writes_only_that_apps_stacks(generated):
@@ -49,5 +54,21 @@ def test_one_app_change_writes_only_that_apps_stacks(generated):
     before = {path.parent.name: path.read_bytes() for path in (out / "stacks").glob("*/cdk.tf.json")}
     change_app(root, 3)
     changed = synth_platform(root / "platform", out)
-    assert sorted(changed.written) == sorted(name for name in before if name.endswith(f"--{app_name(3)}"))
+    assert sorted(changed.written) == sorted(name for name in before if name.endswith(f"--{app_name(3)}")
+                                             and not name.startswith("aws-shared--"))
     assert Counter(name.split("--")[0] for name in changed.written).most_common(1)[0][1] <= 3
+
+
+def test_adding_an_app_writes_its_own_stacks_and_no_shared_one(generated, tmp_path):
+    """A new app's stacks (its repositories' and one per cloud region) appear; the shared stacks, which hold
+    nothing per app, keep their bytes, and no region has more than 3 stacks written."""
+    root, out, _ = generated
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    write_platform(copy, APPS + 1)
+    added = synth_platform(copy / "platform", copy / "out")
+    new = app_name(APPS)
+    assert {name for name in added.stacks if name.endswith(f"--{new}")} <= set(added.written)
+    assert f"aws-shared--{new}" in added.written
+    assert not {"aws-shared", "gcp-shared"} & set(added.written)
+    assert Counter(name.split("--")[0] for name in added.written).most_common(1)[0][1] <= 3

@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 from fleetform.cloud_build.archive import context_object_key
 from fleetform.cloud_build.request import BuildOutcome, BuildRequest
 from fleetform.plan.build_script import build_environment, secret_names
+from fleetform.plan.model import repository_stack_name
 from fleetform.plan.names import build_contexts_bucket, build_project_name, secret_id
 
 FAILED_STATES = ("FAILED", "FAULT", "TIMED_OUT", "STOPPED")
@@ -68,7 +69,8 @@ class CodeBuildBuilder:
             code = error.response["Error"]["Code"]
             if code == "RepositoryNotFoundException" and region is None:
                 raise MissingRepository(f"ECR repository {request.repository} does not exist in {self._region}: "
-                                        "deploy the aws-shared stack first") from None
+                                        f"deploy the {repository_stack_name('aws', request.repository)} stack first "
+                                        "(`fleetform cdktf deploy 'aws-shared*'`)") from None
             if code in ("ImageNotFoundException", "RepositoryNotFoundException"):
                 return False
             raise

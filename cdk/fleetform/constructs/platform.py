@@ -1,6 +1,7 @@
 """``FleetPlatform``: a platform repo's whole deployment, in stacks that do not grow with the number of apps.
 
-Per cloud one shared stack; per cloud region a base stack (network, load balancers, ``/data``), one stack per
+Per cloud one shared stack (and, where the cloud keeps a repository per app, one stack of each built app's
+repositories); per cloud region a base stack (network, load balancers, ``/data``), one stack per
 app and, on clouds that route every app in one resource, a routes stack (:attr:`PlatformPlan.stacks`). Stacks
 never reference each other: a stack finds what another created by its deterministic name (secrets, image
 repositories, load balancers), so each stack plans and applies alone, and a change to one app plans only
@@ -45,15 +46,15 @@ class FleetPlatform(Construct):
         self.rendered = tuple(stack.name for stack in self.plan.stacks if render is None or stack.name in render)
         """The stacks rendered in full; the others (``render`` leaves them out) are empty, there only so
         that the manifest names every stack and its dependencies (incremental synth keeps their files)."""
-        shared_plans = {shared.stack_name: shared for shared in self.plan.shared}
+        shared_plans = {shared.cloud: shared for shared in self.plan.shared}
         regions = {(region.cloud, region.cloud_region): region for region in self.plan.regions}
         for stack_plan in self.plan.stacks:
             if stack_plan.name not in self.rendered:
                 self._stack(stack_plan, configured=False)
-            elif stack_plan.role == "shared":
+            elif stack_plan.role in ("shared", "app-shared"):
                 stack = self._stack(stack_plan)
-                shared_resources_class(stack_plan.cloud)(stack, "shared", platform=self.plan,
-                                                         shared=shared_plans[stack_plan.name])
+                shared_resources_class(stack_plan.cloud)(stack, "shared", platform=self.plan, stack=stack_plan,
+                                                         shared=shared_plans[stack_plan.cloud].of_stack(stack_plan))
             else:
                 stack = self._stack(stack_plan)
                 region_fleet_class(stack_plan.cloud)(stack, "region", platform=self.plan, stack=stack_plan,

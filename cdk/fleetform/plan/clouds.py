@@ -39,6 +39,10 @@ class CloudRules:
     routes_stack: bool
     """Whether the region's request routing is one resource naming every app (GCP's URL map), kept in a
     ``routes`` stack applied after the app stacks; else each app's stack holds its own route (ALB listener rules)."""
+    repository_stacks: bool
+    """Whether each built app's image repositories are a stack of their own (``aws-shared--<app>``): the cloud
+    keeps a repository per app in every region (ECR), which would make the shared stack grow with the apps;
+    else the shared stack's registry is one repository per location for every app (Artifact Registry)."""
     project_services: Callable[[SharedPlan, Sequence[GroupPlan]], tuple[ProjectService, ...]]
     """The APIs the cloud's project must have enabled for what the plan builds (:mod:`fleetform.plan.apis`)."""
     load_balancer_retries: str | None
@@ -95,7 +99,8 @@ CLOUD_RULES: Mapping[Cloud, CloudRules] = {
         certificate_region=_acm_region, network=_aws_network, project_services=no_project_services,
         load_balancer_retries=None,
         no_retries_reason="the Application Load Balancer never retries a request", routes_stack=False,
-        dns_service="Route 53 public hosted zone", dns_zone_lookup=_route53_zone, dns_lookup_pattern=DNS_NAME,
+        repository_stacks=True, dns_service="Route 53 public hosted zone", dns_zone_lookup=_route53_zone,
+        dns_lookup_pattern=DNS_NAME,
         dns_lookup_example=DNS_NAME_EXAMPLE),
     "gcp": CloudRules(
         cloud="gcp", title="GCP", shared_auth_checker="Identity-Aware Proxy checks callers",
@@ -103,6 +108,7 @@ CLOUD_RULES: Mapping[Cloud, CloudRules] = {
         certificate_example=lambda region: f"projects/<project>/regions/{region}/sslCertificates/<name>",
         certificate_region=_gcp_certificate_region, network=_gcp_network,
         project_services=gcp_project_services, load_balancer_retries="the URL map's retry_policy", routes_stack=True,
-        dns_service="Cloud DNS managed zone", dns_zone_lookup=_cloud_dns_zone, dns_lookup_pattern=_GCP_MANAGED_ZONE,
+        repository_stacks=False, dns_service="Cloud DNS managed zone", dns_zone_lookup=_cloud_dns_zone,
+        dns_lookup_pattern=_GCP_MANAGED_ZONE,
         dns_lookup_example="a managed zone name such as acme-gpu (lower-case letters, digits, hyphens)"),
 }

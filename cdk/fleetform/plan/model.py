@@ -8,7 +8,7 @@ cloud region. A :class:`RegionPlan` gathers the groups of one cloud region (one 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from fleetform.errors import Problem
@@ -495,16 +495,19 @@ class RegionPlan:
         """``gcp-us-central-routes``: the region's routing stack, when the cloud has one."""
         return f"{self.stack_name}-routes"
 
-    def stacks(self, shared_stack: str | None) -> tuple[StackPlan, ...]:
+    def stacks(self, shared: SharedPlan | None) -> tuple[StackPlan, ...]:
         """The region's stacks in deploy order: base, one per app, then routes (when the cloud has them).
 
         Each depends on the stacks it finds resources of by name, so ``cdktf deploy '*'`` applies them in order:
-        the base after the cloud's shared stack, the apps after the base, the routes after every app.
+        the base after the cloud's shared stack, the apps after the base and their own repositories' stack
+        (where the cloud has one), the routes after every app.
         """
-        shared = (shared_stack,) if shared_stack else ()
-        base = StackPlan(self.stack_name, "base", self.cloud, self.cloud_region, None, shared)
+        shared_stacks = {} if shared is None else {stack.app: stack.name for stack in shared.stacks}
+        base = StackPlan(self.stack_name, "base", self.cloud, self.cloud_region, None,
+                         tuple(name for app, name in shared_stacks.items() if app is None))
         apps = tuple(StackPlan(self.app_stack_name(group.app), "app", self.cloud, self.cloud_region, group.app,
-                               (*shared, base.name)) for group in self.groups)
+                               (*base.depends_on, *((shared_stacks[group.app],) if group.app in shared_stacks
+                                                    else ()), base.name)) for group in self.groups)
         routes = (StackPlan(self.routes_stack_name, "routes", self.cloud, self.cloud_region, None,
                             (base.name, *(app.name for app in apps))),) if self.routes_stack and apps else ()
         return (base, *apps, *routes)
@@ -541,10 +544,52 @@ class SharedPlan:
     """The cloud's DNS zone (``plan.dns``): a platform setting, so its API does not come and go with the apps."""
     project_services: tuple[ProjectService, ...] = ()
     """APIs the shared stack enables in the project (:mod:`fleetform.plan.apis`); none on AWS."""
+    builds: bool = False
+    """Whether the platform builds images on this cloud: the shared stack holds the build pipeline."""
+    private_logs: bool = False
+    """Whether any app keeps private logs: the shared stack holds their restricted storage."""
+    repository_stacks: bool = False
+    """Whether each built app's repositories are a stack of their own (``CloudRules.repository_stacks``)."""
 
     @property
     def stack_name(self) -> str:
         return f"{self.cloud}-shared"
+
+    def repository_stack_name(self, repository: str) -> str:
+        return repository_stack_name(self.cloud, repository)
+
+    @property
+    def stacks(self) -> tuple[StackPlan, ...]:
+        """The shared stack, then (where the cloud keeps them apart) one stack per built app's repositories."""
+        shared = StackPlan(self.stack_name, "shared", self.cloud, self.home_region, None, ())
+        if not self.repository_stacks:
+            return (shared,)
+        return (shared, *(StackPlan(self.repository_stack_name(repository), "app-shared", self.cloud,
+                                    self.home_region, repository_app(repository), (shared.name,))
+                          for repository in self.repositories))
+
+    def of_stack(self, stack: StackPlan) -> SharedPlan:
+        """What ``stack`` (one of :attr:`stacks`) renders of this plan, and all its synth key hashes.
+
+        An ``app-shared`` stack holds its app's repositories only; the shared stack renders nothing per app (the
+        build role pushes to the platform's repository prefix, the private-logs filter matches the platform's
+        private log prefix), so adding, changing or removing an app leaves its key and its file alone.
+        """
+        if stack.role == "app-shared":
+            return replace(self, secrets=(), build_secrets=(), private_log_apps=(), project_services=(),
+                           dns_zone=None, repositories=tuple(repository for repository in self.repositories
+                                                             if repository_app(repository) == stack.app))
+        return replace(self, repositories=(), private_log_apps=())
+
+
+def repository_app(repository: str) -> str:
+    """``acme/image-generator`` -> ``image-generator``: the app whose images a repository holds."""
+    return repository.split("/", 1)[1]
+
+
+def repository_stack_name(cloud: str, repository: str) -> str:
+    """``aws-shared--image-generator``: the stack of one app's repositories (where the cloud has them)."""
+    return f"{cloud}-shared{APP_STACK_SEPARATOR}{repository_app(repository)}"
 
 
 STATE_OBJECT_NAME_LIMIT = 1024
@@ -597,19 +642,22 @@ class PlatformPlan:
 
     @property
     def stacks(self) -> tuple[StackPlan, ...]:
-        """Every stack in deploy order: each cloud's shared stack, then per region its base, app and routes stacks.
+        """Every stack in deploy order: each cloud's shared and app-shared stacks, then per region its base, app
+        and routes stacks.
 
         No stack grows with the number of apps but the routes stack's one routing resource, and a change to one
         app changes that app's stacks (plus its region's base or routes where it changes what they hold).
         """
-        shared = tuple(StackPlan(s.stack_name, "shared", s.cloud, s.home_region, None, ()) for s in self.shared)
-        names = {s.cloud: s.stack_name for s in self.shared}
-        return (*shared, *(stack for region in self.regions for stack in region.stacks(names.get(region.cloud))))
+        shared = tuple(stack for item in self.shared for stack in item.stacks)
+        regional = (stack for region in self.regions for stack in region.stacks(self.shared_for(region.cloud)))
+        return (*shared, *regional)
 
     def stacks_of(self, group: GroupPlan) -> tuple[StackPlan, ...]:
-        """The stacks holding ``group``'s resources: its app's stack in its region, and that region's routes stack."""
-        return tuple(stack for stack in self.stacks if (stack.cloud, stack.cloud_region) == (group.cloud,
-                     group.cloud_region) and (stack.app == group.app or stack.role == "routes"))
+        """The stacks holding ``group``'s resources: its app's repositories (where the cloud keeps them in a stack
+        of their own), its app's stack in its region, and that region's routes stack."""
+        return tuple(stack for stack in self.stacks if stack.cloud == group.cloud and (
+            (stack.role == "app-shared" and stack.app == group.app)
+            or (stack.cloud_region == group.cloud_region and (stack.app == group.app or stack.role == "routes"))))
 
     def shared_for(self, cloud: str) -> SharedPlan | None:
         return next((s for s in self.shared if s.cloud == cloud), None)

@@ -45,7 +45,12 @@ def log_name(platform: str, app: str, private: bool) -> str:
 
     On GCP the same string names the log (slashes become ``.``); private logs go to a restricted bucket.
     """
-    return f"/{platform}/{'private' if private else 'apps'}/{app}"
+    return f"{log_prefix(platform, private)}{app}"
+
+
+def log_prefix(platform: str, private: bool) -> str:
+    """What every app's log name starts with: ``/acme/apps/`` or ``/acme/private/``."""
+    return f"/{platform}/{'private' if private else 'apps'}/"
 
 
 def gcp_label(value: str) -> str:

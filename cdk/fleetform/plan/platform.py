@@ -371,5 +371,8 @@ def _shared(cloud: Cloud, regions: list[RegionPlan], settings: PlatformSettings)
         build_secrets=tuple(sorted(build_secrets)),
         private_log_apps=tuple(sorted({g.app for g in groups if g.runner.private_logs})),
         dns_zone=settings.account(cloud).dns_zone,
+        builds=any(group.image.source != "image" for group in groups),
+        private_logs=any(group.runner.private_logs for group in groups),
+        repository_stacks=CLOUD_RULES[cloud].repository_stacks,
     )
     return replace(shared, project_services=CLOUD_RULES[cloud].project_services(shared, groups))

@@ -23,7 +23,8 @@ GCP
   * Docker's ``gcplogs`` driver always writes the log ``gcplogs-docker-driver`` (:data:`GCP_DOCKER_LOG_ID`);
     the runner labels each entry with the app's log name (``plan.names.log_name``) under
     ``jsonPayload.container.metadata.<GCP_LOG_NAME_LABEL>``. :func:`gcp_log_filter` is the Logging
-    filter that selects one app's entries, for sinks routing private logs to a restricted bucket.
+    filter that selects one app's entries; :func:`gcp_private_logs_filter` selects every private app's,
+    for the sink routing private logs to a restricted bucket.
   * The in-flight metric is written as a ``GAUGE`` of ``DOUBLE`` (:data:`GCP_METRIC_KIND`,
     :data:`GCP_METRIC_VALUE_TYPE`) if the constructs declare its descriptor.
 """
@@ -31,7 +32,7 @@ GCP
 from __future__ import annotations
 
 from fleetform.errors import FleetformError, format_choices
-from fleetform.plan.names import GCP_NAME_LIMIT, fit, log_name
+from fleetform.plan.names import GCP_NAME_LIMIT, fit, log_name, log_prefix
 
 AWS_IMAGE_DIGEST_TAG = "fleetform:image-digest"
 """Instance tag (launch template) holding the built image's digest; the runner reads it from IMDS.
@@ -119,3 +120,10 @@ def gcp_log_filter(platform: str, app: str, private: bool) -> str:
     """The Cloud Logging filter selecting the app's container logs written by its runners."""
     name = log_name(platform, app, private)
     return f'log_id("{GCP_DOCKER_LOG_ID}") AND jsonPayload.container.metadata.{GCP_LOG_NAME_LABEL}="{name}"'
+
+
+def gcp_private_logs_filter(platform: str) -> str:
+    """The Cloud Logging filter selecting every ``private_logs`` app's container logs: their log names share
+    :func:`~fleetform.plan.names.log_prefix` (``=~`` is an RE2 match; platform names are ``[a-z0-9-]``)."""
+    prefix = log_prefix(platform, True)
+    return f'log_id("{GCP_DOCKER_LOG_ID}") AND jsonPayload.container.metadata.{GCP_LOG_NAME_LABEL}=~"^{prefix}"'

@@ -88,7 +88,8 @@ def region_name(stack: str) -> str:
 
 
 def read_regions(out: Path) -> dict[str, Stack]:
-    """Per region its base, app and routes stacks as one view (shared stacks as they are), by base stack name.
+    """Per region its base, app and routes stacks as one view (per cloud its shared and app-shared stacks), by
+    base stack name.
 
     The construct tests check what each region deploys, wherever the layout puts it; the layout has its own
     tests (``tests/synth``).

@@ -12,8 +12,9 @@ source of its own and writes no artifacts: its product is the image it pushes to
   build) and aborts incomplete uploads after a day.
 - **Logs** ``/<platform>/builds``, kept 30 days; ``fleetform build`` streams them while a build runs.
 - **Role** assumed by CodeBuild for this account only: read the context objects, write its own log
-  group, push to the platform's repositories in the home region (named one by one; replication
-  carries images to the other regions) and read exactly the secrets builds name.
+  group, push to the platform's repositories in the home region (``repository/<platform>/*``: the
+  repositories are the apps' own stacks, so the role names their prefix and does not change when an app
+  comes or goes; replication carries images to the other regions) and read exactly the secrets builds name.
 """
 
 from __future__ import annotations
@@ -156,10 +157,9 @@ def build_statements(platform: str, shared: SharedPlan, account: AwsAccount, buc
         # The registry login token is account-wide: GetAuthorizationToken has no resource-level permission.
         {"sid": "LogInToEcr", "actions": ["ecr:GetAuthorizationToken"], "resources": ["*"]},
     ]
-    if shared.repositories:
+    if shared.builds:
         statements.append({"sid": "PushPlatformImages", "actions": ECR_PUSH_ACTIONS,
-                           "resources": [account.arn("ecr", f"repository/{repository}")
-                                         for repository in shared.repositories]})
+                           "resources": [account.arn("ecr", f"repository/{platform}/*")]})
     if shared.build_secrets:
         statements.append({"sid": "ReadBuildSecrets", "actions": ["secretsmanager:GetSecretValue"],
                            "resources": [account.arn("secretsmanager",

@@ -1,5 +1,8 @@
 """The platform's image registry: an ECR repository per built app, in every region that runs it.
 
+Each app's repositories are its ``aws-shared--<app>`` stack; the replication configuration is the shared
+stack's (it names the platform's prefix, not the apps).
+
 Builds push to the home region; ECR replication copies every repository under ``<platform>/`` to
 the other regions, so runners pull from their own region. Replication would create missing
 destination repositories with ECR's defaults (mutable tags, no scanning), so fleetform creates
@@ -47,18 +50,23 @@ def _construct_id(repository: str) -> str:
 
 
 class ImageRegistry(Construct):
-    """``<region>/<repository>`` repositories and lifecycle policies, and the home region's ``Replication``."""
+    """``<region>/<repository>`` repositories and lifecycle policies (an app-shared stack's), and the home
+    region's ``Replication`` (the shared stack's)."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, platform: str, shared: SharedPlan,
-                 replica_regions: Sequence[str], account_id: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, shared: SharedPlan,
+                 replica_regions: Sequence[str]) -> None:
         super().__init__(scope, construct_id)
-        for region in (shared.home_region, *replica_regions):
+        self.replica_regions = tuple(replica_regions)
+        for region in (shared.home_region, *replica_regions) if shared.repositories else ():
             in_region = Construct(self, region)
             for repository in shared.repositories:
                 self._repository(in_region, repository, None if region == shared.home_region else region)
-        if replica_regions and shared.repositories:
+
+    def replicate(self, platform: str, account_id: str) -> None:
+        """Copy every repository under ``<platform>/`` from the home region to every other region with groups."""
+        if self.replica_regions:
             aws.EcrReplicationConfiguration(self, "Replication", replication_configuration={"rule": [{
-                "destination": [{"region": region, "registry_id": account_id} for region in replica_regions],
+                "destination": [{"region": region, "registry_id": account_id} for region in self.replica_regions],
                 "repository_filter": [{"filter": f"{platform}/", "filter_type": "PREFIX_MATCH"}],
             }]})
 

@@ -1,5 +1,9 @@
 """The AWS shared stack (in ``shared.home_region``): secret containers, the image registry and its build pipeline.
 
+ECR keeps a repository per app in every region, so each built app's repositories are a stack of their own,
+``aws-shared--<app>`` (role ``app-shared``), under the same construct paths (``shared/Registry/<region>/...``):
+the shared stack does not grow with the apps, and adding one leaves it untouched.
+
 Private logs need nothing here on AWS: each region encrypts its private log groups with its own
 key (``logs.py``), since CloudWatch Logs and KMS keys are regional.
 """
@@ -14,14 +18,17 @@ from fleetform.constructs.shared import SharedResources
 
 
 class AwsSharedResources(SharedResources):
-    """``Secrets``, ``Registry`` and the image ``Build`` pipeline; replicas go to every other region with groups."""
+    """``Secrets``, the ``Registry``'s replication and the image ``Build`` pipeline (replicas go to every other
+    region with groups); in an app-shared stack, the app's ``Registry`` repositories."""
 
     def build(self) -> None:
         shared = self.shared
         replica_regions = sorted(set(shared.regions) - {shared.home_region})
+        registry = ImageRegistry(self, "Registry", shared=shared, replica_regions=replica_regions)
+        if self.stack.role == "app-shared":
+            return
         SecretContainers(self, "Secrets", platform=self.platform.name, shared=shared, replica_regions=replica_regions)
-        if shared.repositories:
+        if shared.builds:
             account = AwsAccount(self, "Account", region=shared.home_region)
-            ImageRegistry(self, "Registry", platform=self.platform.name, shared=shared,
-                          replica_regions=replica_regions, account_id=account.account_id)
+            registry.replicate(self.platform.name, account.account_id)
             AwsBuildPipeline(self, "Build", platform=self.platform.name, shared=shared, account=account)

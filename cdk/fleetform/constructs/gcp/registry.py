@@ -28,13 +28,12 @@ CLEANUP_POLICIES: tuple[google.ArtifactRegistryRepositoryCleanupPolicies, ...] =
 class ImageRegistry(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, platform: str, shared: SharedPlan) -> None:
         super().__init__(scope, construct_id)
-        images = ", ".join(repository.split("/", 1)[1] for repository in shared.repositories)
         self.repository_ids: dict[str, str] = {}
         """Location -> the repository's id, as a reference (grants on it then wait for it)."""
         for location in sorted({artifact_registry_location(region) for region in shared.regions}):
             repository = google.ArtifactRegistryRepository(
                 self, location, repository_id=platform, location=location, format="DOCKER",
-                description=f"{platform}'s app images ({images})",
+                description=f"{platform}'s app images (one image per app)",
                 docker_config={"immutable_tags": True}, cleanup_policy_dry_run=False,
                 cleanup_policies=list(CLEANUP_POLICIES))
             self.repository_ids[location] = repository.repository_id

@@ -27,15 +27,15 @@ class GcpSharedResources(SharedResources):
     def build(self) -> None:
         shared, platform = self.shared, self.platform.name
         services = enable_project_services(self, shared.project_services, self.platform.gcp_project)
-        project = project_id(self, self.platform) if shared.repositories or shared.private_log_apps else ""
+        project = project_id(self, self.platform) if shared.builds or shared.private_logs else ""
         secret_ids = SecretContainers(self, "Secrets", platform=platform, secrets=shared.secrets).secret_ids \
             if shared.secrets else {}
-        if shared.repositories:
+        if shared.builds:
             registry = ImageRegistry(self, "Registry", platform=platform, shared=shared)
             GcpBuildPipeline(self, "Build", platform=platform, shared=shared, project=project,
                              repository_ids=registry.repository_ids, secret_ids=secret_ids)
-        if shared.private_log_apps:
-            PrivateLogs(self, "PrivateLogs", platform=platform, project=project, apps=shared.private_log_apps)
+        if shared.private_logs:
+            PrivateLogs(self, "PrivateLogs", platform=platform, project=project)
         runner_metric_descriptors(self)
         for element in self.node.find_all():
             if isinstance(element, Resource) and element not in services:
