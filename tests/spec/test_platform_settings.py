@@ -58,3 +58,16 @@ def test_bad_platform_settings(make_project, run_cli, table, code, where, messag
     error = result.json["errors"][0]
     assert (error["code"], error["where"].split(": ", 1)[1]) == (code, where)
     assert error["message"].startswith(message)
+
+
+def test_an_unknown_key_a_wrong_type_and_a_missing_file_are_reported_in_one_run(make_project, run_cli):
+    make_project('[tool.fleetform]\nclouds = ["aws"]\ncolour = "blue"\n'
+                 '[tool.fleetform.images]\ncpu_base = 3\nca_certificates = ["missing.pem"]\n')
+
+    result = run_cli("validate", "--json")
+
+    assert result.code == 2
+    assert [(error["code"], error["where"].split(": ", 1)[1]) for error in result.json["errors"]] == [
+        ("platform/unknown-key", "tool.fleetform.colour"),
+        ("platform/wrong-type", "tool.fleetform.images.cpu_base"),
+        ("platform/ca-certificate-unreadable", "tool.fleetform.images.ca_certificates[0]")]

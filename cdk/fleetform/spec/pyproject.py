@@ -8,6 +8,7 @@ to both.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,29 +84,38 @@ def load_platform_settings(project: Pyproject) -> PlatformSettings:
         return where_toml(project.path, "tool", "fleetform", *loc)
 
     problems: list[Problem] = unknown_key_problems(table, PlatformSettings, where_for, code_prefix="platform")
-    if problems:
-        raise FleetformError(problems)
+    settings = None
     try:
         settings = PlatformSettings.model_validate(_as_tuples(table))
     except ValidationError as error:
-        raise FleetformError(problems_from_validation_error(error, where_for, code_prefix="platform")) from None
-    problems = _region_override_problems(settings, where_for)
-    certificates, certificate_problems = _ca_certificates(settings, project.folder, where_for)
+        unknown = {problem.where for problem in problems}  # pydantic's extra_forbidden, said better above
+        problems += [problem for problem in problems_from_validation_error(error, where_for, code_prefix="platform")
+                     if problem.where not in unknown]
+    certificates, certificate_problems = _ca_certificates(_ca_certificate_paths(table), project.folder, where_for)
     problems += certificate_problems
-    if problems:
+    if settings is not None:
+        problems += _region_override_problems(settings, where_for)
+    if problems or settings is None:
         raise FleetformError(problems)
     return settings.model_copy(update={"images": settings.images.model_copy(
         update={"ca_certificates": certificates})})
 
 
+def _ca_certificate_paths(table: Mapping[str, Any]) -> tuple[str, ...]:
+    """The ``images.ca_certificates`` strings of the raw table, so their files are checked even when another
+    setting fails validation (a wrong type there is the validation's problem)."""
+    images = table.get("images")
+    paths = images.get("ca_certificates") if isinstance(images, Mapping) else None
+    return tuple(path for path in paths if isinstance(path, str)) if isinstance(paths, list) else ()
+
+
 PEM_CERTIFICATE_MARKER = b"-----BEGIN CERTIFICATE-----"
 
 
-def _ca_certificates(settings: PlatformSettings, folder: Path,
-                     where_for) -> tuple[tuple[Path, ...], list[Problem]]:
+def _ca_certificates(paths: Sequence[str], folder: Path, where_for) -> tuple[tuple[Path, ...], list[Problem]]:
     """``images.ca_certificates`` resolved from the platform's folder; each must be a PEM certificate file."""
     resolved, problems = [], []
-    for index, path in enumerate(settings.images.ca_certificates):
+    for index, path in enumerate(paths):
         where = where_for(("images", "ca_certificates", index))
         file = (folder / path).resolve()
         resolved.append(file)
