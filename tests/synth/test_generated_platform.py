@@ -62,7 +62,7 @@ def test_one_app_change_writes_only_that_apps_stacks(generated):
 def test_adding_an_app_writes_its_own_stacks_and_no_shared_one(generated, tmp_path):
     """A new app's stacks (its repositories' and one per cloud region) appear; the shared stacks, which hold
     nothing per app, keep their bytes, and no region has more than 3 stacks written."""
-    root, out, _ = generated
+    root, _, _ = generated
     copy = tmp_path / "copy"
     shutil.copytree(root, copy)
     write_platform(copy, APPS + 1)
