@@ -8,6 +8,7 @@ Nothing here is skipped: when Docker cannot run, the tests fail saying why (``sc
 from __future__ import annotations
 
 import fcntl
+import ipaddress
 import json
 import os
 import re
@@ -117,10 +118,15 @@ def write_private_index_platform(root: Path, base: str, index_url: str, index_ca
 
 
 def bridge_gateway(cli: DockerCli) -> str:
-    """The address build steps reach this machine at: the default bridge network's gateway."""
-    done = subprocess.run([cli.path, "network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}"],
+    """The address build steps reach this machine at: the default bridge network's gateway.
+
+    A daemon that was just started may list the bridge's subnet without its gateway (docker 20.10); the
+    gateway is then the subnet's first host address, which the daemon gives the bridge interface.
+    """
+    done = subprocess.run([cli.path, "network", "inspect", "bridge", "--format", "{{json (index .IPAM.Config 0)}}"],
                           capture_output=True, text=True, timeout=60, check=True)
-    return done.stdout.strip()
+    config = json.loads(done.stdout)
+    return config.get("Gateway") or str(next(ipaddress.ip_network(config["Subnet"]).hosts()))
 
 
 def plan_of(root: Path) -> PlatformPlan:
