@@ -170,7 +170,8 @@ def test_a_served_function_has_no_builtin_health_route(tmp_path):
 @pytest.mark.parametrize(
     ("table", "counts", "conditions", "retries"),
     [
-        # fal's defaults: a timed-out request reached the runner, so it is retried only when the app asks
+        # The platform's defaults.retries (2): a timed-out request reached the runner, so it is retried only
+        # when the app asks
         ("", (("timeout", 0), ("server_error", 2), ("connection_error", 2)), ("connection_error", "server_error"), 2),
         ('retry_config = { timeout = { retries = 1 } }\n',
          (("timeout", 1), ("server_error", 2), ("connection_error", 2)),
@@ -187,6 +188,22 @@ def test_retries_follow_the_apps_fields(tmp_path, table, counts, conditions, ret
     plan = plan_of(tmp_path, "clouds = [\"aws\"]\n", f'[tool.fal.apps.gen]\nref = "app.py::Generator"\n{table}')
     route = only_group(plan, "gen").route
     assert (route.retry_counts, route.retry_conditions, route.retries) == (counts, conditions, retries)
+
+
+@pytest.mark.parametrize(("retries", "counts", "route_retries"), [
+    (0, (("timeout", 0), ("server_error", 0), ("connection_error", 0)), 0),
+    (4, (("timeout", 0), ("server_error", 4), ("connection_error", 4)), 4),
+])
+def test_the_platforms_default_retries_apply_where_the_app_sets_no_count(tmp_path, retries, counts, route_retries):
+    plan = plan_of(tmp_path, f'clouds = ["aws"]\n[tool.fleetform.defaults]\nretries = {retries}\n',
+                   '[tool.fal.apps.gen]\nref = "app.py::Generator"\n'
+                   'retry_config = { timeout = { retries = 0 } }\n')
+    route = only_group(plan, "gen").route
+    assert (route.retry_counts, route.retries) == (counts, route_retries)
+    configured = plan_of(tmp_path / "configured", f'clouds = ["aws"]\n[tool.fleetform.defaults]\nretries = {retries}\n',
+                         '[tool.fal.apps.gen]\nref = "app.py::Generator"\n'
+                         'retry_config = { server_error = { retries = 1 } }\n')
+    assert dict(only_group(configured, "gen").route.retry_counts)["server_error"] == 1  # the app's count wins
 
 
 def test_image_only_app_is_probed_at_its_root(tmp_path):

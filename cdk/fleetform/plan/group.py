@@ -57,7 +57,7 @@ def plan_app_groups(app: ResolvedApp, platform: PlatformSettings, listener_prior
             warnings.append(Problem("plan/spot-only", f"{app.where}.machine_type",
                                     f"{app.spec.name} runs Spot VMs in {region.cloud} {region.cloud_region}: "
                                     f"{capacity.provisioning_reason}; a runner may be preempted at any time"))
-        group = _group(app, region, capacity, listener_priority, image)
+        group = _group(app, region, capacity, listener_priority, image, platform.defaults.retries)
         warnings += idle_gpu_warnings(group.packing, app.spec.name, f"{app.where}.num_gpus", region.cloud_region)
         port_problems += slot_port_problems(group.packing, group.runner.port, group.runner.metrics_port,
                                             RUNNER_AGENT_PORT, app.where)
@@ -68,11 +68,11 @@ def plan_app_groups(app: ResolvedApp, platform: PlatformSettings, listener_prior
 
 
 def _group(app: ResolvedApp, placed: RegionPlacement, capacity: Capacity, listener_priority: int,
-           image: ImagePlan) -> GroupPlan:
+           image: ImagePlan, default_retries: int) -> GroupPlan:
     spec = app.spec
     assert spec.max_concurrency is not None and spec.request_timeout is not None and spec.python_version is not None
     health = plan_health(app)
-    retries = plan_retries(spec)
+    retries = plan_retries(spec, default_retries)
     price_basis = _price_basis(placed, capacity)
     packing = plan_packing(placed.cloud, capacity.instance_types, spec.num_gpus,  # type: ignore[arg-type]
                            lambda machine_type: _host_price(placed, capacity, machine_type))

@@ -10,7 +10,7 @@ retrying hop, so the plan decides here, once, what they may repeat:
 * a count in ``retry_config`` is used as written (0 turns the condition off);
 * ``timeout`` is retried only when ``retry_config`` asks for it: a request that timed out reached a
   runner and ran for ``request_timeout`` seconds, so re-running it is the app's decision, not a default;
-* otherwise ``server_error`` and ``connection_error`` get :data:`DEFAULT_RETRIES`.
+* otherwise ``server_error`` and ``connection_error`` get the platform's ``defaults.retries`` (2 unless set).
 
 A load balancer route holds one retry count for all its conditions (GCP's ``retry_policy.num_retries``),
 so the route retries each condition on at ``retries``, the smallest count among them: a request is never
@@ -24,9 +24,6 @@ from dataclasses import dataclass
 from fleetform.spec.app import AppSpec
 from fleetform.vocabulary import RETRY_CONDITIONS, RetryCondition
 
-DEFAULT_RETRIES = 2
-"""Retries of ``server_error`` and ``connection_error`` when ``retry_config`` sets none. fal's 10 attempts
-belong to its queue, which has no peer here; a direct call on fal is never retried."""
 ASKED_ONLY: frozenset[RetryCondition] = frozenset({"timeout"})
 """Conditions retried only when ``retry_config`` names them."""
 
@@ -43,17 +40,23 @@ class RetryDecision:
     """The route's one retry count: the smallest count of ``conditions`` (0 when none)."""
 
 
-def plan_retries(spec: AppSpec) -> RetryDecision:
-    """The retries ``spec``'s ``skip_retry_conditions`` and ``retry_config`` give each condition."""
+def plan_retries(spec: AppSpec, default_retries: int) -> RetryDecision:
+    """The retries ``spec``'s ``skip_retry_conditions`` and ``retry_config`` give each condition.
+
+    ``default_retries`` (the platform's ``defaults.retries``) is what a condition gets that the app neither
+    skips nor configures: fal's SDK sends no count then and leaves it to fal's server, whose 10 attempts
+    belong to its queue, which has no peer here (a direct call on fal is never retried).
+    """
     configured = spec.retry_config or {}
-    counts = tuple((condition, _count(condition, spec, configured)) for condition in RETRY_CONDITIONS)
+    counts = tuple((condition, _count(condition, spec, configured, default_retries))
+                   for condition in RETRY_CONDITIONS)
     retried = {condition: count for condition, count in counts if count > 0}
     return RetryDecision(counts=counts, conditions=tuple(sorted(retried)), retries=min(retried.values(), default=0))
 
 
-def _count(condition: RetryCondition, spec: AppSpec, configured: dict) -> int:
+def _count(condition: RetryCondition, spec: AppSpec, configured: dict, default_retries: int) -> int:
     if condition in spec.skip_retry_conditions:
         return 0
     if condition in configured:
         return int(configured[condition].retries)
-    return 0 if condition in ASKED_ONLY else DEFAULT_RETRIES
+    return 0 if condition in ASKED_ONLY else default_retries

@@ -30,6 +30,9 @@ class AppDefaults(_Settings):
         3600, ge=1, le=4000, description="Seconds; the ALB idle timeout caps it at 4000."
     )
     python_version: StrictStr = Field("3.11", pattern=r"^3\.\d{1,2}$", description="Runtime Python of apps.")
+    retries: StrictInt = Field(
+        2, ge=0, le=10, description="Load-balancer retries of server_error and connection_error for apps whose "
+        "retry_config names neither (fal's SDK leaves it to fal's server; its queue makes up to 10 attempts).")
 
 
 class AwsNetwork(_Settings):

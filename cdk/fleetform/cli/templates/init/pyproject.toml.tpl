@@ -41,6 +41,8 @@ max_concurrency = 10
 request_timeout = 3600
 # Runtime Python of apps that set none (fal uses the deploying machine's).
 python_version = "3.11"
+# Load-balancer retries of server_error and connection_error for apps whose retry_config sets none (GCP).
+retries = 2
 
 # How requirements apps are built (fleetform build): base images per Python version, pinned by digest
 # (default: Debian slim Python 3.10-3.13 for CPU, a CUDA 12.6 runtime with Python 3.11 for GPU apps; point
