@@ -107,6 +107,10 @@ class Problem:
             lines.append(f"  fix: {self.fix}")
         return "\n".join(lines)
 
+    def render_warning(self) -> str:
+        """The problem as a warning: what goes on, and how to avoid it, without stopping the command."""
+        return f"warning[{self.code}] {self.where}\n  {self.message}" + (f"\n  fix: {self.fix}" if self.fix else "")
+
     def to_json(self) -> dict[str, str]:
         out = {"code": self.code, "where": self.where, "message": self.message}
         if self.allowed:

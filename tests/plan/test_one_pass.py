@@ -149,6 +149,11 @@ def test_a_zone_on_a_plain_http_load_balancer_is_a_warning(tmp_path, run_cli):
     result = run_cli("explain", "demo", "--config", repo, "--json")
     assert {g["route"]["url"] for g in result.json["groups"] if g["cloud"] == "aws"} == {
         "http://us-east-1.aws.acme.example/demo"}
+    # validate, the preflight, says it too: the warning is the platform's, not the app's.
+    validated = run_cli("validate", repo, "--json")
+    assert validated.code == 0, validated.err
+    assert [w["code"] for w in validated.json["warnings"]] == ["plan/dns-without-certificate"]
+    assert "warning[plan/dns-without-certificate]" in run_cli("validate", repo).err
 
 
 def test_public_apps_on_plain_http_need_the_platforms_explicit_opt_in(tmp_path, run_cli):

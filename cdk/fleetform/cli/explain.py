@@ -35,7 +35,7 @@ def command(app: str, config: Path, as_json: bool) -> int:
     else:
         click.echo("\n\n".join(group_text(group, plan.stacks_of(group)) for group in groups))
         for problem in warnings:
-            click.echo(f"warning[{problem.code}] {problem.where}\n  {problem.message}", err=True)
+            click.echo(problem.render_warning(), err=True)
         clouds = ", ".join(sorted({group.cloud for group in groups}))
         regions = len({group.fal_region for group in groups})
         click.echo(f"{app}: {len(groups)} group(s) on {clouds} in {regions} fal region(s), "

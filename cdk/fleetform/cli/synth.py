@@ -27,7 +27,7 @@ def command(config: Path, out_dir: Path | None, no_cache: bool) -> int:
     out = out_dir or default_out_dir(config)
     platform = synth_platform(config, out, incremental=not no_cache)
     for problem in platform.plan.warnings:
-        click.echo(f"warning[{problem.code}] {problem.where}\n  {problem.message}", err=True)
+        click.echo(problem.render_warning(), err=True)
     for name in sorted(platform.stacks):
         click.echo(f"{name}: {display_path(out / 'stacks' / name / 'cdk.tf.json')}")
     click.echo(f"{len(platform.stacks)} stack(s) in {display_path(out)}: {len(platform.rendered)} rendered, "

@@ -32,6 +32,8 @@ def command(paths: tuple[Path, ...], as_json: bool) -> int:
     """
     apps: list[tuple[ResolvedApp, tuple[GroupPlan, ...], tuple[Problem, ...]]] = []
     problems: list[Problem] = []
+    platform_warnings: list[Problem] = []
+    """Warnings of the platform's own settings (a DNS record on a plain-HTTP load balancer), not of one app."""
     for path in paths or (Path("."),):
         try:
             workspace = open_workspace(path)
@@ -42,15 +44,19 @@ def command(paths: tuple[Path, ...], as_json: bool) -> int:
         problems.extend(outcome.problems)
         for app in outcome.apps:
             groups = tuple(group for group in outcome.groups if group.source == app.where)
-            warnings = tuple(w for w in outcome.warnings if w.where == app.where or w.where.startswith(app.where + "."))
+            warnings = tuple(w for w in outcome.warnings if _belongs(w, app))
             apps.append((app, groups, warnings))
+        platform_warnings += [w for w in outcome.warnings if not any(_belongs(w, app) for app in outcome.apps)]
     if as_json:
         click.echo(json.dumps({"apps": [{**app_json(app), **placement_json(groups, warnings)}
                                         for app, groups, warnings in apps],
+                               "warnings": [warning.to_json() for warning in platform_warnings],
                                "errors": [problem.to_json() for problem in problems]}, indent=2))
     else:
         for app, groups, warnings in apps:
             click.echo(app_text(app) + "\n" + placement_text(groups, warnings) + "\n")
+        for warning in platform_warnings:
+            click.echo(warning.render_warning(), err=True)
         for problem in problems:
             click.echo(problem.render(), err=True)
         valid = sum(1 for app, _, _ in apps if not any(_belongs(p, app) for p in problems))
