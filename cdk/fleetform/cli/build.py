@@ -34,7 +34,7 @@ from fleetform.images.docker_build import (
     image_exists,
 )
 from fleetform.images.key import content_key
-from fleetform.plan.model import GroupPlan, PlatformPlan
+from fleetform.plan.model import GroupPlan, PlatformPlan, RegistryLogin
 from fleetform.plan.platform import plan_workspace_outcome
 from fleetform.spec.workspace import open_workspace
 from fleetform.vocabulary import CLOUDS
@@ -54,6 +54,8 @@ class AppImage:
     """The reference runners pull: ``<platform>/<app>:<key>`` for built images, the app's own otherwise."""
     key: str
     context: BuildContext | None
+    registries: tuple[RegistryLogin, ...] = ()
+    """The registries a build logs in to before it pulls base images (``image.registries``)."""
 
 
 @click.command(name="build")
@@ -123,7 +125,7 @@ def app_images(plan: PlatformPlan, resolved, settings, names: tuple[str, ...]) -
             continue
         key = content_key(context)
         assert key == image.tag, f"{name}: the plan's tag {image.tag} is not the context's key {key}"
-        images.append(AppImage(name, f"{image.repository}:{key}", key, context))
+        images.append(AppImage(name, f"{image.repository}:{key}", key, context, image.build_registries))
     return images
 
 
@@ -185,6 +187,12 @@ def _build_local(images: list[AppImage], jobs: int, as_json: bool) -> int:
                        f"{image.app} builds with secret {secret.secret!r}, which is not set in the environment",
                        fix=f"export {secret.secret}=... (local builds read build secrets from the environment)")
                for image in images for secret in image.context.secrets if secret.secret not in os.environ]  # type: ignore[union-attr]
+    missing += [Problem("build/secret-unset", f"${login.password_secret}",
+                        f"{image.app} pulls base images from {login.host} as {login.username} with secret "
+                        f"{login.password_secret!r}, which is not set in the environment",
+                        fix=f"export {login.password_secret}=... (local builds read registry passwords from the "
+                            "environment)")
+                for image in images for login in image.registries if login.password_secret not in os.environ]
     if missing:
         raise FleetformError(missing)
     running: set[str] = set()
@@ -203,7 +211,9 @@ def _build_local(images: list[AppImage], jobs: int, as_json: bool) -> int:
             line.refresh()
             result = build_locally(cli, image.context, image.image,
                                    echo=functools.partial(_echo_build_line, image.app),
-                                   secret_values={s.id: os.environ[s.secret] for s in image.context.secrets})
+                                   secret_values={s.id: os.environ[s.secret] for s in image.context.secrets},
+                                   logins={login.host: (login.username, os.environ[login.password_secret])
+                                           for login in image.registries})
             with lock:
                 running.discard(image.app)
                 done.append(result)

@@ -11,10 +11,17 @@ failed build names the step that failed (``[3/7] RUN python -m pip install ...``
 Build secrets are read from the environment variable of the secret's name and handed to BuildKit
 as a file in a private temporary folder, removed when the build ends: never an argument, build
 arg or layer.
+
+Registry logins (``image.registries``, for private base images) work the same way: the password comes
+from the environment, and the build runs with a Docker configuration of its own (``docker --config``,
+a private temporary folder holding only those logins and the user's ``proxies``), so BuildKit pulls
+with them while the user's own ``~/.docker/config.json`` is neither read for credentials nor changed.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import re
 import shutil
@@ -27,6 +34,7 @@ from pathlib import Path
 
 from fleetform.errors import FleetformError
 from fleetform.images.context import BuildContext
+from fleetform.plan.model import DOCKER_HUB, normalized_host
 
 DOCKER_VARIABLE = "FLEETFORM_DOCKER"
 LEGACY_BUILDKIT_BEFORE = 23
@@ -43,8 +51,9 @@ class DockerCli:
     buildx: bool
 
     def build_command(self, *, tag: str, dockerfile: str, context: Path, build_args: tuple[tuple[str, str], ...],
-                      secrets: Mapping[str, Path]) -> list[str]:
-        command = [self.path, *(("buildx", "build", "--load") if self.buildx else ("build",)),
+                      secrets: Mapping[str, Path], config: Path | None = None) -> list[str]:
+        command = [self.path, *(("--config", str(config)) if config else ()),
+                   *(("buildx", "build", "--load") if self.buildx else ("build",)),
                    "--progress=plain", "--file", str(context / dockerfile), "--tag", tag]
         for name, value in build_args:
             command += ["--build-arg", f"{name}={value}"]
@@ -124,8 +133,10 @@ def image_exists(cli: DockerCli, image: str) -> bool:
 
 
 def build_locally(cli: DockerCli, context: BuildContext, image: str, *, echo: Callable[[str], None],
-                  secret_values: Mapping[str, str]) -> LocalBuild:
-    """Build ``context`` as ``image``; ``secret_values`` maps each secret id to its value."""
+                  secret_values: Mapping[str, str],
+                  logins: Mapping[str, tuple[str, str]] | None = None) -> LocalBuild:
+    """Build ``context`` as ``image``; ``secret_values`` maps each secret id to its value, ``logins`` each
+    registry host base images come from to its username and password."""
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="fleetform-build-") as scratch:
         folder = Path(scratch) / "context"
@@ -138,8 +149,9 @@ def build_locally(cli: DockerCli, context: BuildContext, image: str, *, echo: Ca
             file.touch(mode=0o600)
             file.write_text(value)
             files[secret_id] = file
+        config = docker_config(Path(scratch) / "docker-config", logins) if logins else None
         command = cli.build_command(tag=image, dockerfile=context.dockerfile, context=folder,
-                                    build_args=context.build_args, secrets=files)
+                                    build_args=context.build_args, secrets=files, config=config)
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                    env=cli.environment(), errors="replace")
         assert process.stdout is not None
@@ -166,6 +178,42 @@ def build_locally(cli: DockerCli, context: BuildContext, image: str, *, echo: Ca
                           len(cached & build_steps), len(build_steps))
     return LocalBuild(context.app, image, True, seconds, cached_steps=len(cached & build_steps),
                       steps=len(build_steps))
+
+
+DOCKER_HUB_AUTH_KEY = "https://index.docker.io/v1/"
+"""The key Docker keeps Docker Hub's credentials under in ``config.json``."""
+
+
+def docker_config(folder: Path, logins: Mapping[str, tuple[str, str]]) -> Path:
+    """Write a Docker client configuration holding ``logins`` (host -> username, password) into ``folder``.
+
+    Only the user's ``proxies`` are carried over (a corporate proxy must still apply to the build); their
+    credential helpers are not, so the logins given here are the ones used.
+    """
+    folder.mkdir(mode=0o700)
+    auths = {}
+    for host, (username, password) in sorted(logins.items()):
+        bare = normalized_host(host)
+        token = base64.b64encode(f"{username}:{password}".encode()).decode()
+        auths[DOCKER_HUB_AUTH_KEY if bare == DOCKER_HUB else bare] = {"auth": token}
+    config: dict[str, object] = {"auths": auths}
+    proxies = _user_docker_config().get("proxies")
+    if proxies:
+        config["proxies"] = proxies
+    file = folder / "config.json"
+    file.touch(mode=0o600)
+    file.write_text(json.dumps(config))
+    return folder
+
+
+def _user_docker_config() -> dict[str, object]:
+    """The user's Docker client configuration (``$DOCKER_CONFIG`` or ``~/.docker``), or nothing."""
+    folder = Path(os.environ.get("DOCKER_CONFIG") or Path.home() / ".docker")
+    try:
+        loaded = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def _is_build_step(label: str) -> bool:
