@@ -6,6 +6,7 @@ these contexts are in ``test_docker_builds.py``.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from fleetform.images.context import build_context
+from fleetform.images.docker_build import docker_config
 from fleetform.images.key import content_key
 from fleetform.images.runtime_files import SERVE_REQUIREMENTS
 from fleetform.plan.platform import plan_workspace_outcome
@@ -210,3 +212,19 @@ def test_serve_requirements_are_those_the_pinned_fal_adds(tmp_path):
     version, requirements = json.loads(printed.strip().splitlines()[-1])
     assert version == "1.83.0"
     assert list(SERVE_REQUIREMENTS) == requirements
+
+
+def test_a_local_builds_docker_configuration_holds_its_logins_and_only_the_users_proxies(tmp_path, monkeypatch):
+    user = tmp_path / "user-docker"
+    user.mkdir()
+    (user / "config.json").write_text(json.dumps({
+        "credsStore": "desktop", "auths": {"ghcr.io": {"auth": "dXNlcjpvdGhlcg=="}},
+        "proxies": {"default": {"httpsProxy": "http://proxy.corp:3128"}}}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(user))
+    folder = docker_config(tmp_path / "build-config", {"index.docker.io": ("bot", "hub-pass"),
+                                                        "registry.corp:5000": ("ci", "corp-pass")})
+    config = json.loads((folder / "config.json").read_text())
+    assert config == {"auths": {"https://index.docker.io/v1/": {"auth": base64.b64encode(b"bot:hub-pass").decode()},
+                                "registry.corp:5000": {"auth": base64.b64encode(b"ci:corp-pass").decode()}},
+                      "proxies": {"default": {"httpsProxy": "http://proxy.corp:3128"}}}
+    assert (folder.stat().st_mode & 0o777, (folder / "config.json").stat().st_mode & 0o777) == (0o700, 0o600)
