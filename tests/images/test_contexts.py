@@ -19,6 +19,7 @@ from fleetform.images.context import build_context
 from fleetform.images.docker_build import docker_config
 from fleetform.images.key import content_key
 from fleetform.images.runtime_files import SERVE_REQUIREMENTS
+from fleetform.plan.model import docker_auth_key
 from fleetform.plan.platform import plan_workspace_outcome
 from fleetform.spec.workspace import open_workspace
 from tests.conftest import EXAMPLES, REPO
@@ -221,8 +222,8 @@ def test_a_local_builds_docker_configuration_holds_its_logins_and_only_the_users
         "credsStore": "desktop", "auths": {"ghcr.io": {"auth": "dXNlcjpvdGhlcg=="}},
         "proxies": {"default": {"httpsProxy": "http://proxy.corp:3128"}}}))
     monkeypatch.setenv("DOCKER_CONFIG", str(user))
-    folder = docker_config(tmp_path / "build-config", {"index.docker.io": ("bot", "hub-pass"),
-                                                        "registry.corp:5000": ("ci", "corp-pass")})
+    folder = docker_config(tmp_path / "build-config", {docker_auth_key("index.docker.io"): ("bot", "hub-pass"),
+                                                        docker_auth_key("Registry.corp:5000"): ("ci", "corp-pass")})
     config = json.loads((folder / "config.json").read_text())
     assert config == {"auths": {"https://index.docker.io/v1/": {"auth": base64.b64encode(b"bot:hub-pass").decode()},
                                 "registry.corp:5000": {"auth": base64.b64encode(b"ci:corp-pass").decode()}},

@@ -34,7 +34,7 @@ from fleetform.images.docker_build import (
     image_exists,
 )
 from fleetform.images.key import content_key
-from fleetform.plan.model import GroupPlan, PlatformPlan, RegistryLogin
+from fleetform.plan.model import GroupPlan, PlatformPlan, RegistryLogin, docker_auth_key
 from fleetform.plan.platform import plan_workspace_outcome
 from fleetform.spec.workspace import open_workspace
 from fleetform.vocabulary import CLOUDS
@@ -212,7 +212,8 @@ def _build_local(images: list[AppImage], jobs: int, as_json: bool) -> int:
             result = build_locally(cli, image.context, image.image,
                                    echo=functools.partial(_echo_build_line, image.app),
                                    secret_values={s.id: os.environ[s.secret] for s in image.context.secrets},
-                                   logins={login.host: (login.username, os.environ[login.password_secret])
+                                   logins={docker_auth_key(login.host): (login.username,
+                                                                         os.environ[login.password_secret])
                                            for login in image.registries})
             with lock:
                 running.discard(image.app)

@@ -34,7 +34,6 @@ from pathlib import Path
 
 from fleetform.errors import FleetformError
 from fleetform.images.context import BuildContext
-from fleetform.plan.model import DOCKER_HUB, normalized_host
 
 DOCKER_VARIABLE = "FLEETFORM_DOCKER"
 LEGACY_BUILDKIT_BEFORE = 23
@@ -136,7 +135,7 @@ def build_locally(cli: DockerCli, context: BuildContext, image: str, *, echo: Ca
                   secret_values: Mapping[str, str],
                   logins: Mapping[str, tuple[str, str]] | None = None) -> LocalBuild:
     """Build ``context`` as ``image``; ``secret_values`` maps each secret id to its value, ``logins`` each
-    registry host base images come from to its username and password."""
+    registry base images come from (by its ``config.json`` key) to its username and password."""
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="fleetform-build-") as scratch:
         folder = Path(scratch) / "context"
@@ -180,22 +179,17 @@ def build_locally(cli: DockerCli, context: BuildContext, image: str, *, echo: Ca
                       steps=len(build_steps))
 
 
-DOCKER_HUB_AUTH_KEY = "https://index.docker.io/v1/"
-"""The key Docker keeps Docker Hub's credentials under in ``config.json``."""
-
-
 def docker_config(folder: Path, logins: Mapping[str, tuple[str, str]]) -> Path:
-    """Write a Docker client configuration holding ``logins`` (host -> username, password) into ``folder``.
+    """Write a Docker client configuration holding ``logins`` into ``folder``: each key of ``config.json``'s
+    ``auths`` (:func:`fleetform.plan.model.docker_auth_key`) -> username, password.
 
     Only the user's ``proxies`` are carried over (a corporate proxy must still apply to the build); their
     credential helpers are not, so the logins given here are the ones used.
     """
     folder.mkdir(mode=0o700)
     auths = {}
-    for host, (username, password) in sorted(logins.items()):
-        bare = normalized_host(host)
-        token = base64.b64encode(f"{username}:{password}".encode()).decode()
-        auths[DOCKER_HUB_AUTH_KEY if bare == DOCKER_HUB else bare] = {"auth": token}
+    for key, (username, password) in sorted(logins.items()):
+        auths[key] = {"auth": base64.b64encode(f"{username}:{password}".encode()).decode()}
     config: dict[str, object] = {"auths": auths}
     proxies = _user_docker_config().get("proxies")
     if proxies:

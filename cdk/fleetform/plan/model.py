@@ -299,6 +299,16 @@ def normalized_host(host: str) -> str:
     return DOCKER_HUB if bare in _DOCKER_HUB_ALIASES else bare
 
 
+DOCKER_HUB_AUTH_KEY = "https://index.docker.io/v1/"
+
+
+def docker_auth_key(host: str) -> str:
+    """Where a Docker client's ``config.json`` keeps a registry's login: its host, Docker Hub's under its
+    historical index URL."""
+    bare = normalized_host(host)
+    return DOCKER_HUB_AUTH_KEY if bare == DOCKER_HUB else bare
+
+
 def registry_host(reference: str) -> str:
     """The registry an image reference pulls from (Docker's rule: a first component with ``.`` or ``:``, or
     ``localhost``, is a host; anything else is on Docker Hub)."""
