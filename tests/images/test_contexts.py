@@ -215,17 +215,21 @@ def test_serve_requirements_are_those_the_pinned_fal_adds(tmp_path):
     assert list(SERVE_REQUIREMENTS) == requirements
 
 
-def test_a_local_builds_docker_configuration_holds_its_logins_and_only_the_users_proxies(tmp_path, monkeypatch):
+def test_a_local_builds_docker_configuration_is_the_users_with_its_logins_added(tmp_path, monkeypatch):
     user = tmp_path / "user-docker"
     user.mkdir()
-    (user / "config.json").write_text(json.dumps({
-        "credsStore": "desktop", "auths": {"ghcr.io": {"auth": "dXNlcjpvdGhlcg=="}},
-        "proxies": {"default": {"httpsProxy": "http://proxy.corp:3128"}}}))
+    mine = {"credsStore": "desktop", "auths": {"ghcr.io": {"auth": "dXNlcjpvdGhlcg=="}},
+            "credHelpers": {"123.dkr.ecr.us-east-1.amazonaws.com": "ecr-login"},
+            "proxies": {"default": {"httpsProxy": "http://proxy.corp:3128"}}}
+    (user / "config.json").write_text(json.dumps(mine))
     monkeypatch.setenv("DOCKER_CONFIG", str(user))
     folder = docker_config(tmp_path / "build-config", {docker_auth_key("index.docker.io"): ("bot", "hub-pass"),
                                                         docker_auth_key("Registry.corp:5000"): ("ci", "corp-pass")})
     config = json.loads((folder / "config.json").read_text())
-    assert config == {"auths": {"https://index.docker.io/v1/": {"auth": base64.b64encode(b"bot:hub-pass").decode()},
-                                "registry.corp:5000": {"auth": base64.b64encode(b"ci:corp-pass").decode()}},
-                      "proxies": {"default": {"httpsProxy": "http://proxy.corp:3128"}}}
+    hub, corp = "https://index.docker.io/v1/", "registry.corp:5000"
+    assert config == {**mine,
+                      "auths": {**mine["auths"], hub: {"auth": base64.b64encode(b"bot:hub-pass").decode()},
+                                corp: {"auth": base64.b64encode(b"ci:corp-pass").decode()}},
+                      "credHelpers": {**mine["credHelpers"], hub: "", corp: ""}}
+    assert json.loads((user / "config.json").read_text()) == mine
     assert (folder.stat().st_mode & 0o777, (folder / "config.json").stat().st_mode & 0o777) == (0o700, 0o600)

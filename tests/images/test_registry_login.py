@@ -4,6 +4,7 @@ now for local builds too)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import textwrap
 import time
@@ -50,6 +51,12 @@ def test_a_private_base_image_builds_with_the_registrys_login_and_fails_without_
         docker(built, "tag", built.base, private_base)
         docker(built, "--config", str(pusher), "push", private_base)
         docker(built, "rmi", private_base)
+        # The user's own Docker configuration names a credential store that does not exist: the build must
+        # still use the login it is given, and leave the user's file as it was.
+        user = tmp_path / "user-docker"
+        user.mkdir()
+        user_config = json.dumps({"credsStore": "fleetform-missing-helper", "auths": {}})
+        (user / "config.json").write_text(user_config)
         root = tmp_path / "platform"
         write_private_base_app(root, private_base, registry.host)
         write_platform_settings(root, built.base)
@@ -58,11 +65,12 @@ def test_a_private_base_image_builds_with_the_registrys_login_and_fails_without_
             wrong = fleetform("build", "privbase", "--local", "--config", root,
                               env={"PRIVATE_REGISTRY_PASSWORD": "not-the-password"})
             right = fleetform("build", "privbase", "--local", "--json", "--config", root,
-                              env={"PRIVATE_REGISTRY_PASSWORD": password})
+                              env={"PRIVATE_REGISTRY_PASSWORD": password, "DOCKER_CONFIG": str(user)})
     assert unset.code == 2 and "error[build/secret-unset] $PRIVATE_REGISTRY_PASSWORD" in unset.err, unset.err
     assert f"privbase pulls base images from {registry.host} as {USERNAME}" in unset.err
     assert wrong.code == 1 and "build failed" in wrong.err, wrong.err[-3000:]
     assert right.code == 0, right.err[-3000:]
+    assert (user / "config.json").read_text() == user_config
     assert password not in right.out + right.err + wrong.out + wrong.err, "the password is never printed"
     (build,) = right.json()["builds"]
     contents = docker(built, "run", "--rm", build["image"], "cat", "/built").stdout

@@ -14,8 +14,8 @@ arg or layer.
 
 Registry logins (``image.registries``, for private base images) work the same way: the password comes
 from the environment, and the build runs with a Docker configuration of its own (``docker --config``,
-a private temporary folder holding only those logins and the user's ``proxies``), so BuildKit pulls
-with them while the user's own ``~/.docker/config.json`` is neither read for credentials nor changed.
+a private temporary folder holding the user's configuration with those logins added), so BuildKit pulls
+with them while the user's own ``~/.docker/config.json`` is not changed.
 """
 
 from __future__ import annotations
@@ -180,23 +180,24 @@ def build_locally(cli: DockerCli, context: BuildContext, image: str, *, echo: Ca
 
 
 def docker_config(folder: Path, logins: Mapping[str, tuple[str, str]]) -> Path:
-    """Write a Docker client configuration holding ``logins`` into ``folder``: each key of ``config.json``'s
-    ``auths`` (:func:`fleetform.plan.model.docker_auth_key`) -> username, password.
+    """Write into ``folder`` the user's Docker client configuration with ``logins`` added: each key of
+    ``config.json``'s ``auths`` (:func:`fleetform.plan.model.docker_auth_key`) -> username, password.
 
-    Only the user's ``proxies`` are carried over (a corporate proxy must still apply to the build); their
-    credential helpers are not, so the logins given here are the ones used.
+    Everything else of the user's configuration stays (other registries' logins and credential helpers, the
+    ``proxies`` a corporate network needs), so a base image from a registry the user logged in to still
+    pulls. For the given registries ``credHelpers`` names no helper, which makes Docker read their
+    logins from this file even where the user has a ``credsStore``.
     """
     folder.mkdir(mode=0o700)
-    auths = {}
+    config = _user_docker_config()
+    auths = dict(config.get("auths") or {})  # type: ignore[call-overload]
+    helpers = dict(config.get("credHelpers") or {})  # type: ignore[call-overload]
     for key, (username, password) in sorted(logins.items()):
         auths[key] = {"auth": base64.b64encode(f"{username}:{password}".encode()).decode()}
-    config: dict[str, object] = {"auths": auths}
-    proxies = _user_docker_config().get("proxies")
-    if proxies:
-        config["proxies"] = proxies
+        helpers[key] = ""
     file = folder / "config.json"
     file.touch(mode=0o600)
-    file.write_text(json.dumps(config))
+    file.write_text(json.dumps({**config, "auths": auths, "credHelpers": helpers}))
     return folder
 
 

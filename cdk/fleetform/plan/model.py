@@ -563,10 +563,7 @@ class SharedPlan:
 
     @property
     def stack_name(self) -> str:
-        return f"{self.cloud}-shared"
-
-    def repository_stack_name(self, repository: str) -> str:
-        return repository_stack_name(self.cloud, repository)
+        return shared_stack_name(self.cloud)
 
     @property
     def stacks(self) -> tuple[StackPlan, ...]:
@@ -574,7 +571,7 @@ class SharedPlan:
         shared = StackPlan(self.stack_name, "shared", self.cloud, self.home_region, None, ())
         if not self.repository_stacks:
             return (shared,)
-        return (shared, *(StackPlan(self.repository_stack_name(repository), "app-shared", self.cloud,
+        return (shared, *(StackPlan(repository_stack_name(self.cloud, repository), "app-shared", self.cloud,
                                     self.home_region, repository_app(repository), (shared.name,))
                           for repository in self.repositories))
 
@@ -597,9 +594,14 @@ def repository_app(repository: str) -> str:
     return repository.split("/", 1)[1]
 
 
+def shared_stack_name(cloud: str) -> str:
+    """``aws-shared``: the cloud's shared stack."""
+    return f"{cloud}-shared"
+
+
 def repository_stack_name(cloud: str, repository: str) -> str:
     """``aws-shared--image-generator``: the stack of one app's repositories (where the cloud has them)."""
-    return f"{cloud}-shared{APP_STACK_SEPARATOR}{repository_app(repository)}"
+    return f"{shared_stack_name(cloud)}{APP_STACK_SEPARATOR}{repository_app(repository)}"
 
 
 STATE_OBJECT_NAME_LIMIT = 1024
